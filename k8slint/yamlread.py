@@ -1,0 +1,293 @@
+"""The fast parse path: YAML or JSON text -> plain JSON values with the source span of every node.
+
+libyaml (through PyYAML's C parser) builds the node graph with positions; we turn nodes into JSON values
+ourselves so that scalars follow Kubernetes' YAML 1.1 rules (see yamlscalars), duplicate keys, unsafe tags
+and alias bombs become problems we report instead of exceptions, and nothing is ever constructed from a tag.
+ruamel.yaml's round-trip mode is kept for what needs comments (fixes), not for reading.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.resolver import BaseResolver
+
+from .model import Span
+from .yamlscalars import MERGE, YAML11_ONLY_BOOLEANS, key_text, resolve_plain, resolve_tagged
+
+try:  # libyaml is bundled with PyYAML's wheels; fall back to the pure-Python parser if it is missing
+    from yaml._yaml import CParser as _ParserBase
+except ImportError:  # pragma: no cover - only on exotic platforms
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _ParserBase(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+_PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
+_STD = "tag:yaml.org,2002:"
+_STD_COLLECTIONS = {_STD + "map", _STD + "seq", _STD + "omap", _STD + "set"}
+
+# Limits that keep hostile input from exhausting the machine. libyaml composes recursively in C, so a
+# document nested deeper than this is refused before parsing (a 100,000-deep flow list crashes it).
+MAX_DEPTH = 1000
+# Aliases may repeat a subtree; refuse a document once alias expansion alone has produced this many nodes
+# (a "billion laughs" bomb reaches it in milliseconds; real manifests use a handful of small anchors).
+MAX_ALIAS_NODES = 100_000
+_DEEP_INDENT = re.compile(r"^[ \t-]{%d}" % MAX_DEPTH, re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)|^\.\.\.(?=[ \t\r\n]|$)", re.M)
+
+
+class _Parser(_ParserBase, BaseResolver):
+    def __init__(self, text: str):
+        _ParserBase.__init__(self, text)
+        BaseResolver.__init__(self)
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return BaseResolver.resolve(self, kind, value, implicit)
+
+
+@dataclass
+class Problem:
+    """Something wrong with the text itself; the loader turns it into a finding."""
+
+    rule_id: str
+    message: str
+    line: int
+    column: int
+    path: tuple = ()
+
+
+@dataclass
+class ParsedDocument:
+    index: int
+    value: object
+    value_spans: dict
+    key_spans: dict
+    span: Span
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # (kind, path, text): e.g. ("yaml11-bool", path, "yes")
+    start_line: int = 1  # first line of the document's text (for comment-based features)
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def _span(mark) -> Span:
+    return Span(mark.line + 1, mark.column + 1, mark.index)
+
+
+def _node_span(node) -> Span:
+    return Span(node.start_mark.line + 1, node.start_mark.column + 1, node.start_mark.index, node.end_mark.index)
+
+
+class _Converter:
+    """Turns one composed document into JSON values, recording spans, notes and problems."""
+
+    def __init__(self, line_offset: int, index_offset: int):
+        self.value_spans: dict = {}
+        self.key_spans: dict = {}
+        self.problems: list = []
+        self.notes: list = []
+        self.alias_nodes = 0  # nodes produced while re-expanding an alias
+        self.alias_depth = 0
+        self.visited: set = set()  # ids of collection nodes already converted once
+        self.line_offset = line_offset
+        self.index_offset = index_offset
+
+    def span(self, node) -> Span:
+        s, e = node.start_mark, node.end_mark
+        return Span(s.line + 1 + self.line_offset, s.column + 1, s.index + self.index_offset,
+                    e.index + self.index_offset)
+
+    def problem(self, rule_id: str, message: str, node, path: tuple):
+        sp = self.span(node)
+        self.problems.append(Problem(rule_id, message, sp.line, sp.column, path))
+
+    def convert(self, node, path: tuple, depth: int):
+        if self.alias_depth:
+            self.alias_nodes += 1
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                sp = self.span(node)
+                raise _Refused(Problem(
+                    "YML006", f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} nodes "
+                    "(an alias bomb?); refused", sp.line, sp.column, path))
+        if depth > MAX_DEPTH:
+            sp = self.span(node)
+            raise _Refused(Problem("YML006", f"document nested deeper than {MAX_DEPTH} levels; refused",
+                                   sp.line, sp.column, path))
+        if path not in self.value_spans:
+            self.value_spans[path] = self.span(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if node.tag not in _STD_COLLECTIONS:
+            self.problem("YML005", f"YAML tag {node.tag} is not allowed in a Kubernetes manifest; "
+                         "the value was read as if it had no tag", node, path)
+        reentered = id(node) in self.visited
+        if reentered:
+            self.alias_depth += 1
+        else:
+            self.visited.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return self.mapping(node, path, depth)
+        finally:
+            if reentered:
+                self.alias_depth -= 1
+
+    def scalar(self, node, path: tuple):
+        text = node.value
+        if node.tag == _PLAIN:
+            value = resolve_plain(text)
+            if value is MERGE:
+                return "<<"
+            if isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS:
+                self.notes.append(("yaml11-bool", path, text))
+            elif isinstance(value, float) and not math.isfinite(value):
+                return text  # JSON has no NaN or infinity; keep the text
+            return value
+        if node.tag == "tag:yaml.org,2002:str" or node.tag == "!":
+            return text
+        if node.tag.startswith(_STD):
+            value, problem = resolve_tagged(node.tag, text)
+            if problem:
+                self.problem("YML005", f"{problem}; the value was read as a string", node, path)
+            return value
+        self.problem("YML005", f"YAML tag {node.tag} is not allowed in a Kubernetes manifest; "
+                     "the value was read as a string", node, path)
+        return text
+
+    def mapping(self, node, path: tuple, depth: int) -> dict:
+        out: dict = {}
+        merged: dict = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = self.scalar(key_node, path + ("<key>",))
+            else:
+                self.problem("YML005", "a mapping key must be a scalar; this complex key was turned into text",
+                             key_node, path)
+                key = f"<complex key at line {key_node.start_mark.line + 1}>"
+            if key == "<<" and key_node.tag == _PLAIN:
+                merge_span = self.span(key_node)
+                for source in self.merge_sources(value_node, path, depth):
+                    for k, v in source.items():
+                        if k not in merged:
+                            merged[k] = (v, merge_span)
+                continue
+            key = key_text(key)
+            child = path + (key,)
+            if key in out:
+                self.problem("YML002", f"duplicate key {key!r} (first at line {self.key_spans[child].line}); "
+                             "Kubernetes silently keeps the last value", key_node, child)
+            self.key_spans[child] = self.span(key_node)
+            self.value_spans.pop(child, None)
+            out[key] = self.convert(value_node, child, depth + 1)
+        for k, (v, merge_span) in merged.items():
+            if k not in out:  # explicit keys win over merged ones
+                out[k] = v
+                self.key_spans[path + (k,)] = merge_span  # findings inside point at the `<<:` line
+        return out
+
+    def merge_sources(self, node, path: tuple, depth: int) -> list:
+        nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        sources = []
+        for n in nodes:
+            if isinstance(n, yaml.MappingNode):
+                # converted under a private path so its spans never shadow the explicit keys' ones
+                sources.append(self.mapping(n, ("\0merge",) + path, depth + 1))
+            else:
+                self.problem("YML005", "a merge key (<<) needs a mapping or a list of mappings", n, path)
+        return sources
+
+
+def _too_deep(text: str) -> int | None:
+    """Line number of nesting too deep for libyaml's recursive composer, or None."""
+    m = _DEEP_INDENT.search(text)
+    if m:
+        return text.count("\n", 0, m.start()) + 1
+    if text.count("[") + text.count("{") < MAX_DEPTH:
+        return None
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return text.count("\n", 0, m.start()) + 1
+        depth = max(depth, 0)
+    return None
+
+
+def _error_problem(exc: yaml.YAMLError, line_offset: int) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    what = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark is not mark:
+        context += f" started at line {context_mark.line + 1 + line_offset}, column {context_mark.column + 1}"
+    message = f"YAML syntax error: {what}" + (f" ({context})" if context else "")
+    if mark is None:
+        return Problem("YML001", message, 1 + line_offset, 1)
+    return Problem("YML001", message, mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: int) -> tuple:
+    """Parse all documents of `text`. Returns (documents, problem or None if the whole chunk parsed)."""
+    docs = []
+    parser = _Parser(text)
+    try:
+        while parser.check_node():
+            node = parser.get_node()
+            conv = _Converter(line_offset, index_offset)
+            start = conv.span(node)
+            try:
+                value = conv.convert(node, (), 0)
+            except _Refused as refused:
+                conv.problems.append(refused.problem)
+                value = None
+            docs.append(ParsedDocument(first_index + len(docs), value, conv.value_spans, conv.key_spans,
+                                       start, conv.problems, conv.notes))
+    except yaml.YAMLError as exc:
+        return docs, _error_problem(exc, line_offset)
+    finally:
+        parser.dispose()
+    return docs, None
+
+
+def parse_documents(text: str) -> list:
+    """Every document of a YAML (or JSON) text. A broken document yields a ParsedDocument whose value is
+    None and whose problems say what is wrong; the other documents are still returned."""
+    deep_line = _too_deep(text)
+    if deep_line is not None:
+        return [ParsedDocument(0, None, {}, {}, Span(deep_line, 1), [Problem(
+            "YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", deep_line, 1)])]
+    docs, problem = _parse_chunk(text, 0, 0, 0)
+    if problem is None:
+        return docs
+    # A syntax error stops libyaml for the rest of the stream: parse each `---` chunk on its own instead.
+    docs = []
+    bounds = [m.start() for m in _DOC_START.finditer(text)]
+    if not bounds or bounds[0] != 0:
+        bounds.insert(0, 0)
+    bounds.append(len(text))
+    for start, end in zip(bounds, bounds[1:]):
+        chunk = text[start:end]
+        line_offset = text.count("\n", 0, start)
+        chunk_docs, chunk_problem = _parse_chunk(chunk, line_offset, start, len(docs))
+        docs.extend(chunk_docs)
+        if chunk_problem is not None:
+            docs.append(ParsedDocument(len(docs), None, {}, {}, Span(chunk_problem.line, chunk_problem.column),
+                                       [chunk_problem]))
+    return docs

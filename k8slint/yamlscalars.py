@@ -1,0 +1,122 @@
+"""Plain YAML scalars read the way Kubernetes reads them.
+
+kubectl and the API server turn YAML into JSON with sigs.k8s.io/yaml, a fork of go-yaml v2, which follows
+YAML 1.1 for plain (unquoted, untagged) scalars: `yes`, `on`, `y` ... are booleans, `0777` is octal, `1_000`
+is an integer, but timestamps such as `2024-01-01` stay strings and `1:20` (sexagesimal in YAML 1.1) is a
+string too. This module reproduces go-yaml v2's `resolve()` so that our verdicts match the cluster's.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+MERGE = object()  # marker for the `<<` merge key
+
+# go-yaml v2 resolve.go: the fixed words of its resolve table.
+_WORDS: dict = {}
+for _words, _value in (
+    (("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    (("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    (("", "~", "null", "Null", "NULL"), None),
+    ((".nan", ".NaN", ".NAN"), math.nan),
+    ((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    (("-.inf", "-.Inf", "-.INF"), -math.inf),
+):
+    for _w in _words:
+        _WORDS[_w] = _value
+_WORDS["<<"] = MERGE
+
+# Words YAML 1.2 (ruamel.yaml's default) reads as strings but Kubernetes reads as booleans.
+YAML11_ONLY_BOOLEANS = frozenset(w for w, v in _WORDS.items() if isinstance(v, bool)) - {
+    "true", "True", "TRUE", "false", "False", "FALSE"}
+
+_GO_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_DOT_FLOAT = re.compile(r"^\.[0-9]+([eE][-+]?[0-9]+)?$")
+_INT64_MIN, _UINT64_MAX = -(1 << 63), (1 << 64) - 1
+_DIGITS = {16: "0123456789abcdefABCDEF", 8: "01234567", 2: "01", 10: "0123456789"}
+
+
+def _go_parse_int(text: str):
+    """strconv.ParseInt(text, 0, 64) falling back to ParseUint, as go-yaml v2 does; None when not an int."""
+    sign, body = 1, text
+    if body[:1] in ("+", "-"):
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    low = body[:2].lower()
+    if low == "0x":
+        base, digits = 16, body[2:]
+    elif low == "0b":
+        base, digits = 2, body[2:]
+    elif low == "0o":
+        base, digits = 8, body[2:]
+    elif len(body) > 1 and body[0] == "0":
+        base, digits = 8, body[1:]
+    else:
+        base, digits = 10, body
+    if not digits or any(c not in _DIGITS[base] for c in digits):
+        return None
+    value = sign * int(digits, base)
+    if _INT64_MIN <= value <= _UINT64_MAX:
+        return value
+    return None
+
+
+def resolve_plain(text: str):
+    """The JSON value of a plain (unquoted, untagged) scalar. Returns MERGE for `<<`."""
+    if text in _WORDS:
+        return _WORDS[text]
+    first = text[0]
+    if first.isdigit() or first in "+-":
+        plain = text.replace("_", "")
+        if plain:
+            value = _go_parse_int(plain)
+            if value is not None:
+                return value
+            if _GO_FLOAT.match(plain):
+                return float(plain)
+        return text
+    if first == "." and _DOT_FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def resolve_tagged(tag: str, text: str):
+    """A scalar with an explicit standard tag (`!!int 3`). Returns (value, problem or None)."""
+    short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+    if short in ("str", "binary", "timestamp"):
+        return text, None
+    if short == "null":
+        return None, None
+    if short == "bool":
+        value = _WORDS.get(text)
+        if isinstance(value, bool):
+            return value, None
+        return text, f"{text!r} is not a boolean"
+    if short == "int":
+        value = _go_parse_int(text.replace("_", "")) if text else None
+        if value is not None:
+            return value, None
+        return text, f"{text!r} is not an integer"
+    if short == "float":
+        value = resolve_plain(text) if text else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value), None
+        return text, f"{text!r} is not a float"
+    return text, f"unsupported tag {tag}"
+
+
+def key_text(value) -> str:
+    """How sigs.k8s.io/yaml turns a non-string mapping key into a JSON object key."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "+Inf" if value > 0 else "-Inf"
+        if math.isnan(value):
+            return "NaN"
+        return repr(value)
+    return str(value)
