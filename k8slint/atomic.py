@@ -1,0 +1,45 @@
+"""Atomic file writes: a temporary file in the same directory, flushed, then renamed over the target.
+
+A reader (or a crash, or Ctrl-C) sees either the old file or the new one, never half of it. The file
+keeps its permission bits; a failure leaves the original untouched and removes the temporary file.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def write_bytes_atomic(path, data: bytes) -> None:
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        st = os.stat(path)
+        mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
+    except FileNotFoundError:
+        mode, owner = None, None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".k8slint-tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+            if owner is not None and hasattr(os, "chown"):
+                try:
+                    os.chown(tmp, *owner)
+                except PermissionError:
+                    pass  # only root may give a file away; the owner stays ours then
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_text_atomic(path, text: str, encoding: str = "utf-8") -> None:
+    write_bytes_atomic(path, text.encode(encoding))

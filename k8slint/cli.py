@@ -1,0 +1,211 @@
+"""The command line: the only place that reads options, writes output files and chooses exit codes.
+
+Exit codes: 0 no finding at or above the failing level, 1 at least one, 2 a usage error (bad option,
+missing path, unknown version or rule).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+
+try:  # typer >= 0.22 vendors click as typer._click; older releases depend on click itself
+    from typer._click import exceptions as _cx
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as _cx
+
+app = typer.Typer(
+    name="k8slint",
+    help="Kubernetes manifest linter and upgrade advisor: validates manifests against the schema of any "
+         "Kubernetes version from 1.7 on, and reports deprecated and removed APIs, fields and annotations "
+         "from the point of view of the version you upgrade to.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class Usage(_cx.UsageError):
+    """A usage error we raise ourselves; printed as one line, exit code 2."""
+
+
+def _version_callback(value: bool):
+    if value:
+        typer.echo(f"k8slint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                       help="Print the version and exit.")):
+    pass
+
+
+def _split(values) -> tuple:
+    out = []
+    for v in values or ():
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return tuple(out)
+
+
+def _kube_version(text: Optional[str], option: str):
+    from .versions import resolve
+    try:
+        return resolve(text)
+    except (ValueError, FileNotFoundError) as exc:
+        raise Usage(f"{option}: {exc}") from None
+
+
+def _check_rule_patterns(patterns, option: str):
+    from .rules import unknown_patterns
+    bad = unknown_patterns(patterns)
+    if bad:
+        raise Usage(f"{option}: no rule matches {', '.join(bad)} (see `k8slint rules`)")
+
+
+def _write_output(text: str, output: Optional[Path]):
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from .atomic import write_text_atomic
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise Usage(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+FORMAT_HELP = "Output format: text or json."
+
+
+@app.command()
+def lint(
+    paths: List[str] = typer.Argument(..., help="Files, directories (searched for *.yaml, *.yml, *.json) or - "
+                                                "for standard input.", show_default=False),
+    kubernetes_version: Optional[str] = typer.Option(
+        None, "--kubernetes-version", "-k", "--target-version",
+        help="Kubernetes version to validate for and judge deprecations from (1.29, v1.29 or 1.29.3). "
+             "Default: the newest embedded."),
+    current_version: Optional[str] = typer.Option(
+        None, "--current-version", help="Version the cluster runs now: findings say which already break "
+                                        "there and which only appear on the way to the target."),
+    strict: bool = typer.Option(False, "--strict", help="Report fields the schema does not know (typos), "
+                                                        "like kubectl --validate=strict."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Lowest severity that makes the exit code 1: "
+                                                           "error, warning or info."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
+                                                                      "(comma-separated, repeatable)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
+                                                                      "(comma-separated, repeatable)."),
+    ignore_missing_schemas: bool = typer.Option(
+        False, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
+    crd: Optional[List[Path]] = typer.Option(None, "--crd", help="CRD file or directory whose schemas "
+                                                                  "validate custom resources (repeatable)."),
+    max_file_size: int = typer.Option(64 * 1024 * 1024, "--max-file-size",
+                                      help="Refuse files larger than this many bytes."),
+    colour: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text output "
+                                                                           "(default: only on a terminal)."),
+):
+    """Validate manifests against the target version's schema and report deprecated or removed APIs."""
+    from .discover import UsageError, discover
+    from .engine import LintOptions, lint as run_lint
+    from .model import Severity
+    from .report import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    try:
+        fail_level = Severity.parse(fail_on)
+    except ValueError as exc:
+        raise Usage(f"--fail-on: {exc}") from None
+    target = _kube_version(kubernetes_version, "--kubernetes-version")
+    current = _kube_version(current_version, "--current-version") if current_version else None
+    selected, ignored = _split(select), _split(ignore)
+    _check_rule_patterns(selected, "--select")
+    _check_rule_patterns(ignored, "--ignore")
+    if max_file_size <= 0:
+        raise Usage("--max-file-size must be positive")
+    try:
+        files = discover(paths)
+        crd_files = tuple(discover([str(p) for p in crd or ()]))
+    except UsageError as exc:
+        raise Usage(str(exc)) from None
+    options = LintOptions(target=target, current=current, strict=strict, select=selected, ignore=ignored,
+                          ignore_missing_schemas=ignore_missing_schemas, crd_files=crd_files,
+                          max_file_size=max_file_size)
+    result = run_lint(files, options)
+    use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
+    _write_output(render(fmt, result, colour=use_colour), output)
+    failing = any(f.severity >= fail_level for f in result.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command()
+def versions():
+    """List every embedded Kubernetes minor, oldest first."""
+    from .versions import embedded_versions
+    typer.echo("\n".join(str(v) for v in embedded_versions()))
+
+
+@app.command("rules")
+def list_rules(
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only rules matching these ids or "
+                                                                      "prefixes."),
+):
+    """List every rule: id, default severity, title."""
+    from .rules import all_rules, is_enabled
+    patterns = _split(select)
+    _check_rule_patterns(patterns, "--select")
+    for rule in all_rules():
+        if is_enabled(rule.id, patterns, ()):
+            typer.echo(f"{rule.id}  {str(rule.meta.severity):<7}  {rule.meta.name}: {rule.meta.title}")
+
+
+@app.command()
+def explain(rule: str = typer.Argument(..., help="Rule id (API012) or name (duplicate-key).")):
+    """Print the documentation of a rule."""
+    from .rules import find_rule
+    from .rules.docs import render_rule_text
+    found = find_rule(rule)
+    if found is None:
+        raise Usage(f"no rule {rule!r} (see `k8slint rules`)")
+    typer.echo(render_rule_text(found.meta))
+
+
+def main(argv: Optional[list] = None) -> int:
+    """Console entry point: runs the app, turns usage errors into one line on stderr and exit code 2."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="k8slint",
+                              standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except _cx.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `k8slint` alone: show the help
+            sys.stdout.write(exc.format_message() + "\n")
+            return EXIT_OK
+        message = " ".join(exc.format_message().split())
+        sys.stderr.write(f"k8slint: error: {message}\n")
+        return EXIT_USAGE
+    except _cx.ClickException as exc:
+        sys.stderr.write(f"k8slint: error: {' '.join(exc.format_message().split())}\n")
+        return EXIT_USAGE
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("k8slint: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    return result if isinstance(result, int) else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Resources x selected rules -> findings: load, validate, run the rules, drop duplicates, sort.
+
+The engine knows nothing of output formats or exit codes; the command line turns its result into both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .discover import STDIN
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, read_input, load_text
+from .model import Finding, Severity
+from .rules import all_rules, is_enabled
+from .rules.api_versions import _last_applied
+from .rules.context import RuleContext
+from .validation import API_NOT_IN_VERSION, CrdRegistry, Validator
+from .versions import KubeVersion
+
+
+@dataclass
+class LintOptions:
+    target: KubeVersion
+    current: KubeVersion | None = None
+    strict: bool = False
+    select: tuple = ()
+    ignore: tuple = ()
+    ignore_missing_schemas: bool = False
+    severity_overrides: dict = field(default_factory=dict)  # rule id or prefix -> Severity
+    crd_files: tuple = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass
+class LintResult:
+    findings: list
+    files: int
+    resources: int
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+class Linter:
+    """Runs every enabled check on files; keeps only what the next file needs (CRD schemas, caches)."""
+
+    def __init__(self, options: LintOptions):
+        self.options = options
+        self.context = RuleContext(options.target, options.current)
+        self.crds = CrdRegistry()
+        self.validator = Validator(options.target, options.strict, crds=self.crds,
+                                   ignore_missing_schemas=options.ignore_missing_schemas)
+        enabled = [r for r in all_rules() if r.check is not None and self.enabled(r.id)]
+        self.rules_by_api: dict = {}
+        self.other_rules = []
+        for rule in enabled:
+            api = getattr(rule.check, "api_version", None)
+            if api is None:
+                self.other_rules.append(rule)
+            else:
+                self.rules_by_api.setdefault(api, []).append(rule)
+
+    def enabled(self, rule_id: str) -> bool:
+        return is_enabled(rule_id, self.options.select, self.options.ignore)
+
+    def register_crds(self, loaded: LoadedFile) -> None:
+        for resource in loaded.resources:
+            self.crds.add_resource(resource)
+
+    def check_resource(self, resource) -> list:
+        found = []
+        candidates = list(self.rules_by_api.get(resource.api_version, ()))
+        applied = _last_applied(resource)
+        if applied and applied[0] != resource.api_version:
+            candidates += self.rules_by_api.get(applied[0], ())
+        for rule in candidates + self.other_rules:
+            found.extend(rule.check(resource, self.context))
+        removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
+                              and f.json_path == "apiVersion" for f in found)
+        for f in self.validator.check(resource):
+            if removed_by_rule and f.rule_id == API_NOT_IN_VERSION:
+                continue  # one problem, one finding: the removal rule already says it, with its migration
+            found.append(f)
+        return found
+
+    def check_file(self, loaded: LoadedFile) -> list:
+        findings = list(loaded.findings)
+        for resource in loaded.resources:
+            findings.extend(self.check_resource(resource))
+        return self.finish(findings)
+
+    def finish(self, findings: list) -> list:
+        out = []
+        for f in findings:
+            if not self.enabled(f.rule_id):
+                continue
+            override = _override(f.rule_id, self.options.severity_overrides)
+            if override is not None:
+                f.severity = override
+            out.append(f)
+        return out
+
+
+def _override(rule_id: str, overrides: dict):
+    best = None
+    for key, severity in overrides.items():
+        if rule_id.startswith(key.upper()) and (best is None or len(key) > len(best[0])):
+            best = (key, severity)
+    return best[1] if best else None
+
+
+def _might_hold_crds(text: str | None) -> bool:
+    return text is not None and "CustomResourceDefinition" in text
+
+
+def lint(paths: list, options: LintOptions) -> LintResult:
+    """Lint already-discovered files ("-" is stdin). CRDs anywhere in the input (or in --crd files) are
+    registered before any custom resource is validated."""
+    linter = Linter(options)
+    findings: list = []
+    preloaded: dict = {}
+    for crd_path in options.crd_files:
+        loaded = load_path(crd_path, options.max_file_size)
+        findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
+        linter.register_crds(loaded)
+    # Files that mention CustomResourceDefinition are read first, so their CRDs serve every other file.
+    for path in paths:
+        text, problem = read_input(path, options.max_file_size)
+        label = "<stdin>" if path == STDIN else path
+        if path == STDIN or _might_hold_crds(text):
+            loaded = load_text(text, label) if text is not None else LoadedFile(label, None, findings=[problem])
+            preloaded[path] = loaded
+            linter.register_crds(loaded)
+    resources = 0
+    for path in paths:
+        loaded = preloaded.pop(path, None) or load_path(path, options.max_file_size)
+        resources += len(loaded.resources)
+        findings.extend(linter.check_file(loaded))
+    findings.sort(key=Finding.sort_key)
+    return LintResult(findings, len(paths), resources)

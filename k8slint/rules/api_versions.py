@@ -1,0 +1,150 @@
+"""API rules: one per record of `rules/api-versions.yaml` (an apiVersion and the kinds sharing its lifecycle).
+
+Judged from the target version: removed there or before is an error, deprecated a warning, otherwise
+nothing. Objects dumped from a cluster are judged by the apiVersion the user applied too, which kubectl keeps
+in the last-applied-configuration annotation (the API server answers in its preferred version).
+"""
+from __future__ import annotations
+
+import json
+
+from ..model import RuleDoc, RuleMeta, Severity, finding_at
+from ..versions import KubeVersion, newest_embedded
+from . import Rule
+from .context import RuleContext, lifecycle_state
+from .data import load_table
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def replacement_text(record: dict, kind: str | None = None) -> str | None:
+    """"apps/v1 Deployment" for the object's kind (records may cover several kinds)."""
+    rep = record.get("replacement")
+    if not rep:
+        return None
+    kind = rep.get("kind") or kind or ", ".join(record["kinds"])
+    return f"{rep['api_version']} {kind}"
+
+
+def _lifecycle_words(record: dict) -> str:
+    parts = []
+    if record.get("introduced"):
+        parts.append(f"introduced {record['introduced']}")
+    if record.get("deprecated"):
+        parts.append(f"deprecated {record['deprecated']}")
+    if record.get("removed"):
+        planned = KubeVersion.parse(record["removed"]) > newest_embedded()
+        parts.append(f"removed {record['removed']}" + (" (planned)" if planned else ""))
+    return ", ".join(parts)
+
+
+def _meta(record: dict) -> RuleMeta:
+    kinds = ", ".join(record["kinds"])
+    api = record["api_version"]
+    removed, deprecated = record.get("removed"), record.get("deprecated")
+    replacement = replacement_text(record)
+    title = record.get("title") or f"{kinds} {api} is " + ("removed" if removed else "deprecated") + \
+        (f" in {removed}" if removed else f" since {deprecated}")
+    lifecycle = _lifecycle_words(record)
+    why = (f"{api} {kinds} ({record.get('stage', 'beta')}): {lifecycle}. "
+           + (f"From {removed} on, the API server no longer serves it by default: applying the manifest "
+              "fails with `no matches for kind`. " if removed else
+              "It still works, but it is on its way out and the API server answers with a deprecation warning. ")
+           + (record.get("notes") or ""))
+    example = f"apiVersion: {api}\nkind: {record['kinds'][0]}\nmetadata:\n  name: example\n"
+    fix = (f"Use {replacement}" + (f" (served since {record['replacement']['since']})"
+                                   if record["replacement"].get("since") else "") + ". "
+           if replacement else "There is no replacement API. ") + record.get("migration", "").strip()
+    docs = RuleDoc(
+        what=f"Finds {kinds} objects written with apiVersion {api}, and objects whose last-applied "
+             f"configuration used it.",
+        why=why.strip(), example=example, fix=fix.strip(),
+        fix_safety="`k8slint fix` rewrites it where a migration is known; see the finding's fix note.")
+    severity = Severity.ERROR if removed else Severity.WARNING
+    return RuleMeta(record["id"], record["name"], title, severity, docs, versions=lifecycle, family="API")
+
+
+def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_version: str, kind: str,
+             path: tuple, via_last_applied: bool):
+    state = lifecycle_state(ctx.target, record.get("deprecated"), record.get("removed"))
+    if state == "ok":
+        return None
+    removed, deprecated = record.get("removed"), record.get("deprecated")
+    replacement = replacement_text(record, kind)
+    subject = f"{kind} {api_version}"
+    if state == "removed":
+        message = f"{subject} was removed in {removed}"
+        severity = Severity.ERROR
+    else:
+        message = f"{subject} is deprecated since {deprecated}"
+        if removed:
+            planned = KubeVersion.parse(removed) > newest_embedded()
+            message += f" and will be removed in {removed}" + (" (planned)" if planned else "")
+        severity = Severity.WARNING
+    message += f"; use {replacement}" if replacement else "; it has no replacement API"
+    if via_last_applied:
+        message = f"last applied with kubectl as {api_version}: " + message
+    extra = {"deprecated_in": deprecated, "removed_in": removed, "replacement": replacement}
+    if ctx.current is not None:
+        current_state = lifecycle_state(ctx.current, deprecated, removed)
+        extra["current_version_state"] = current_state
+        if current_state == "removed":
+            message += f" (already not served by your current version {ctx.current})"
+        elif state == "removed":
+            message += f" (still served by {ctx.current}; breaks on the upgrade to {removed})"
+    suggestion = record.get("migration", "").strip() or None
+    return finding_at(resource, meta.id, severity, message, path, suggestion=suggestion, extra=extra)
+
+
+def _last_applied(resource):
+    text = resource.metadata.get("annotations", {}).get(LAST_APPLIED) \
+        if isinstance(resource.metadata.get("annotations"), dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        applied = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(applied, dict):
+        return None
+    api_version, kind = applied.get("apiVersion"), applied.get("kind")
+    if isinstance(api_version, str) and isinstance(kind, str):
+        return api_version, kind
+    return None
+
+
+def _make_check(record: dict, meta: RuleMeta):
+    api = record["api_version"]
+    kinds = frozenset(record["kinds"])
+
+    def check(resource, ctx: RuleContext):
+        if resource.api_version == api and resource.kind in kinds:
+            f = _finding(record, meta, resource, ctx, api, resource.kind, ("apiVersion",), False)
+            if f:
+                yield f
+            return
+        applied = _last_applied(resource)
+        if applied and applied[0] == api and applied[1] in kinds:
+            f = _finding(record, meta, resource, ctx, api, applied[1],
+                         ("metadata", "annotations", LAST_APPLIED), True)
+            if f:
+                yield f
+
+    check.api_version = api  # lets the engine index rules by apiVersion instead of asking each one
+    return check
+
+
+def api_version_rules() -> list:
+    rules = []
+    for record in load_table("api-versions"):
+        meta = _meta(record)
+        rules.append(Rule(meta, _make_check(record, meta), record))
+    return rules
+
+
+def removal_record(api_version: str, kind: str) -> dict | None:
+    """The API record for an apiVersion/kind, if the table has one."""
+    for record in load_table("api-versions"):
+        if record["api_version"] == api_version and kind in record["kinds"]:
+            return record
+    return None

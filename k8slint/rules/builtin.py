@@ -1,0 +1,107 @@
+"""Metadata and documentation of the rules the loader and the schema validator implement."""
+from __future__ import annotations
+
+from ..loader import LOADER_SEVERITY
+from ..model import RuleDoc, RuleMeta
+from ..validation import RULE_SEVERITY as SCHEMA_SEVERITY
+
+
+def _yml(rule_id: str, name: str, title: str, doc: RuleDoc) -> RuleMeta:
+    return RuleMeta(rule_id, name, title, LOADER_SEVERITY[rule_id], doc, versions="every version")
+
+
+def _sch(rule_id: str, name: str, title: str, doc: RuleDoc) -> RuleMeta:
+    return RuleMeta(rule_id, name, title, SCHEMA_SEVERITY[rule_id], doc, versions="the target version")
+
+
+BUILTIN_RULES = [
+    _yml("YML001", "yaml-syntax-error", "The YAML (or JSON) text does not parse", RuleDoc(
+        what="Reports a YAML or JSON syntax error at the line and column where the parser gave up.",
+        why="kubectl rejects the whole file. k8slint reports the error and still checks the other documents "
+            "of the file, split at their `---` separators, and every other file.",
+        example="spec:\n  ports: [80, 443\n",
+        fix="Correct the syntax at the reported position (an unclosed bracket or quote, a tab used for "
+            "indentation, a key without a colon ...).")),
+    _yml("YML002", "duplicate-key", "A mapping holds the same key twice", RuleDoc(
+        what="Reports a key that appears twice in the same mapping.",
+        why="Kubernetes' YAML reader keeps the last value without a word, so the first one is silently lost; "
+            "it is nearly always an editing mistake (two `env:` blocks, a pasted `resources:`). The rest of "
+            "the object is still checked, with the last value, as the cluster would see it.",
+        example="spec:\n  replicas: 2\n  replicas: 3\n",
+        fix="Keep one of the two keys; merge their contents if both held something.")),
+    _yml("YML003", "not-a-kubernetes-object", "A document is not a Kubernetes object and was skipped", RuleDoc(
+        what="Reports, once, a document without `apiVersion` and `kind` (or that is a list or a scalar).",
+        why="Such a document is not something kubectl can apply. It is often harmless (a values file, a "
+            "config of another tool in the same folder), so this is information, not an error.",
+        example="replicaCount: 3\nimage: nginx\n",
+        fix="Nothing, if the file is not meant for Kubernetes; exclude it in the configuration to silence "
+            "the message. Otherwise add `apiVersion` and `kind`.")),
+    _yml("YML004", "malformed-object-header", "apiVersion or kind is missing or not a string", RuleDoc(
+        what="Reports an object whose `apiVersion` or `kind` is missing, empty or not a string.",
+        why="The API server cannot tell what the object is and rejects it; no schema can be chosen to "
+            "check the rest.",
+        example="apiVersion: 1\nkind: ConfigMap\n",
+        fix="Write both as strings, for example `apiVersion: v1` and `kind: ConfigMap`.")),
+    _yml("YML005", "unsupported-yaml-tag", "A YAML tag that Kubernetes does not accept", RuleDoc(
+        what="Reports explicit YAML tags other than the standard scalar and collection ones "
+             "(`!!python/object`, `!Ref`, `!!binary` on a non-string ...), and tagged values that do not "
+             "match their tag (`!!int abc`).",
+        why="Kubernetes' YAML reader rejects or ignores such tags; some tags ask a YAML library to build "
+            "objects or run code. k8slint never constructs anything from a tag: it reads the value as text "
+            "and reports it.",
+        example="data:\n  cmd: !!python/object/apply:os.system [\"id\"]\n",
+        fix="Remove the tag; quote the value if it must be a string.")),
+    _yml("YML006", "input-refused", "Input refused to keep the run bounded", RuleDoc(
+        what="Reports a file larger than `--max-file-size`, a document whose YAML aliases expand it "
+             "enormously (an alias bomb), or one nested deeper than 1,000 levels.",
+        why="Such input is either hostile or broken; expanding it would exhaust memory or time. The rest "
+            "of the run goes on.",
+        example="a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n# ... nine levels: a billion strings\n",
+        fix="Remove the recursive aliases or the nesting; split huge files or raise `--max-file-size`.")),
+    _yml("YML007", "unreadable-file", "The file cannot be read as text", RuleDoc(
+        what="Reports a file that cannot be opened (permission denied), is binary, or is not valid UTF-8 "
+             "(UTF-8 with a byte-order mark and UTF-16/32 with a byte-order mark are accepted).",
+        why="kubectl only reads UTF-8 manifests; a binary file in a manifest folder is usually a mistake.",
+        example="(a file saved as Latin-1 containing `caf\\xe9`)",
+        fix="Save the file as UTF-8, fix its permissions, or move it out of the manifest folder.")),
+    _sch("SCH001", "schema-violation", "The object does not match the schema of the target version", RuleDoc(
+        what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
+             "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "
+             "allowed values.",
+        why="The API server rejects an object that does not match its schema, at apply time, in the "
+            "middle of a deployment.",
+        example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: \"three\"\n",
+        fix="Change the value to the type the schema asks for (the message names it). An unquoted `yes`, "
+            "`no`, `on` or `off` is a boolean to Kubernetes: quote it where a string is meant.")),
+    _sch("SCH002", "unknown-field", "A field the schema does not know (strict mode)", RuleDoc(
+        what="With `--strict`, reports fields the schema of the target version does not define, like "
+             "`kubectl apply --validate=strict` does. Maps such as labels, annotations and data, and objects "
+             "that preserve unknown fields, accept any key.",
+        why="Without strict validation the API server drops unknown fields silently: a typo such as "
+            "`replica:` for `replicas:` or a field from a newer release simply does nothing.",
+        example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replica: 3\n",
+        fix="Correct the name (the message suggests the closest known field) or remove the field.")),
+    _sch("SCH003", "api-not-in-version", "The apiVersion/kind does not exist in the target version", RuleDoc(
+        what="Reports an object whose apiVersion and kind exist in some embedded Kubernetes version but not "
+             "in the target one, and names the versions that have it. When a deprecation rule explains the "
+             "removal, that rule reports it instead (one problem, one finding).",
+        why="The API server answers `no matches for kind` and the object is not created.",
+        example="apiVersion: extensions/v1beta1\nkind: Deployment   # with --kubernetes-version 1.18\n",
+        fix="Use an apiVersion the target version serves (see `k8slint explain` of the matching API rule), "
+            "or check the target version.")),
+    _sch("SCH004", "unknown-kind", "A kind that no embedded Kubernetes version defines", RuleDoc(
+        what="Reports an object whose group is a built-in Kubernetes API group but whose apiVersion/kind "
+             "exists in no embedded version (usually a typo: `Deploymnet`, `apps/v2`).",
+        why="The API server cannot map it to a resource and rejects it.",
+        example="apiVersion: apps/v1\nkind: Deploymnet\n",
+        fix="Correct the kind or apiVersion; the message lists the kinds of that apiVersion. Use "
+            "`--ignore-missing-schemas` to silence it for kinds you know exist.")),
+    _sch("SCH005", "custom-resource-without-schema", "A custom resource whose CRD is not available", RuleDoc(
+        what="Reports, as information, a custom resource (a group that is not built into Kubernetes) whose "
+             "CustomResourceDefinition is neither in the input nor given with `--crd`.",
+        why="Without its schema the object cannot be validated; you should know that it was not.",
+        example="apiVersion: cert-manager.io/v1\nkind: Certificate\n",
+        fix="Add the CRD to the input or pass `--crd path/to/crds`, or silence it with "
+            "`--ignore-missing-schemas`.")),
+]

@@ -1,0 +1,21 @@
+"""What a resource rule needs to know about the run besides the resource: where the user is going."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..versions import KubeVersion
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    target: KubeVersion  # the version the manifests must work on
+    current: KubeVersion | None = None  # the version the cluster runs today, when known
+
+
+def lifecycle_state(version: KubeVersion, deprecated: str | None, removed: str | None) -> str:
+    """'removed', 'deprecated' or 'ok' for a record at `version`."""
+    if removed and version >= KubeVersion.parse(removed):
+        return "removed"
+    if deprecated and version >= KubeVersion.parse(deprecated):
+        return "deprecated"
+    return "ok"

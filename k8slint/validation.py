@@ -1,0 +1,200 @@
+"""Schema validation of resources: one compiled validator per (version, apiVersion, kind, strict), CRD
+schemas from the input, and schema errors turned into findings at the right line, column and path."""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+
+from jsonschema import Draft202012Validator
+
+from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions, to_json_schema
+from .model import Resource, Severity, finding_at, format_json_path
+from .schemastore import SchemaStore, default_store
+from .versions import KubeVersion
+
+SCHEMA_INVALID = "SCH001"
+UNKNOWN_FIELD = "SCH002"
+API_NOT_IN_VERSION = "SCH003"
+UNKNOWN_KIND = "SCH004"
+NO_SCHEMA_FOR_CUSTOM_RESOURCE = "SCH005"
+
+RULE_SEVERITY = {
+    SCHEMA_INVALID: Severity.ERROR,
+    UNKNOWN_FIELD: Severity.ERROR,
+    API_NOT_IN_VERSION: Severity.ERROR,
+    UNKNOWN_KIND: Severity.ERROR,
+    NO_SCHEMA_FOR_CUSTOM_RESOURCE: Severity.INFO,
+}
+
+# Kinds every API group registers for its own plumbing; never something a manifest means.
+_META_KINDS = frozenset({"DeleteOptions", "WatchEvent", "Status", "APIResourceList", "APIGroup",
+                         "APIVersions", "APIGroupList"})
+
+_JSON_TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+                    dict: "object", type(None): "null"}
+
+
+def _type_name(value) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def describe_versions(versions: list) -> str:
+    """[1.7, 1.8, 1.9, 1.12] -> "1.7–1.9, 1.12"."""
+    if not versions:
+        return "none"
+    runs, start, prev = [], versions[0], versions[0]
+    for v in versions[1:]:
+        if v == prev.next():
+            prev = v
+            continue
+        runs.append((start, prev))
+        start = prev = v
+    runs.append((start, prev))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+@dataclass
+class CrdRegistry:
+    """Custom resource schemas, keyed by (apiVersion, kind)."""
+
+    schemas: dict = field(default_factory=dict)  # (apiVersion, kind) -> openAPIV3Schema or None
+    sources: dict = field(default_factory=dict)
+
+    def add_resource(self, resource: Resource) -> None:
+        if resource.kind != CRD_KIND or resource.api_version not in CRD_API_VERSIONS:
+            return
+        span = resource.span(())
+        for v in crd_versions(resource.data, f"{resource.file}:{span.line}"):
+            self.schemas[(v.api_version, v.kind)] = v.schema
+            self.sources[(v.api_version, v.kind)] = v.source
+
+    def __contains__(self, key) -> bool:
+        return key in self.schemas
+
+
+class Validator:
+    """Validates resources against the embedded schema of one Kubernetes version (plus CRD schemas)."""
+
+    def __init__(self, version: KubeVersion, strict: bool = False, store: SchemaStore | None = None,
+                 crds: CrdRegistry | None = None, ignore_missing_schemas: bool = False):
+        self.version = version
+        self.strict = strict
+        self.store = store or default_store()
+        self.crds = crds or CrdRegistry()
+        self.ignore_missing_schemas = ignore_missing_schemas
+        self._compiled: dict = {}
+
+    def _validator_for(self, api_version: str, kind: str):
+        key = (api_version, kind)
+        if key not in self._compiled:
+            if key in self.crds:
+                openapi = self.crds.schemas[key]
+                schema = to_json_schema(openapi, self.strict) if isinstance(openapi, dict) else None
+            else:
+                schema = self.store.bundle(self.version, api_version, kind, self.strict)
+            self._compiled[key] = Draft202012Validator(schema) if schema is not None else None
+        return self._compiled[key]
+
+    def is_known_builtin(self, api_version: str, kind: str) -> bool:
+        return bool(self.store.versions_serving(api_version, kind))
+
+    def check(self, resource: Resource) -> list:
+        validator = self._validator_for(resource.api_version, resource.kind)
+        if validator is None:
+            return self._missing(resource)
+        return self._findings(resource, validator)
+
+    def _findings(self, resource: Resource, validator) -> list:
+        out = []
+        for err in sorted(validator.iter_errors(resource.data), key=lambda e: list(map(str, e.absolute_path))):
+            out.extend(self._convert(resource, err))
+        return out
+
+    def _missing(self, resource: Resource) -> list:
+        api_version, kind = resource.api_version, resource.kind
+        key = (api_version, kind)
+        if key in self.crds:  # a CRD without a schema: nothing to validate against
+            return []
+        serving = self.store.versions_serving(api_version, kind)
+        if serving:
+            return [finding_at(resource, API_NOT_IN_VERSION, RULE_SEVERITY[API_NOT_IN_VERSION],
+                               f"{api_version} {kind} does not exist in Kubernetes {self.version}; the schemas "
+                               f"have it in {describe_versions(serving)}", ("apiVersion",),
+                               extra={"versions": [str(v) for v in serving]})]
+        if self.ignore_missing_schemas:
+            return []
+        if _group(api_version) in self._builtin_groups():
+            known = sorted(k for av, k in self.store.kinds(self.version)
+                           if av == api_version and not k.endswith("List") and k not in _META_KINDS)
+            hint = f" (known kinds of {api_version}: {', '.join(known)})" if known else ""
+            return [finding_at(resource, UNKNOWN_KIND, RULE_SEVERITY[UNKNOWN_KIND],
+                               f"{api_version} {kind} is not a kind Kubernetes {self.version} knows{hint}",
+                               ("kind",))]
+        return [finding_at(resource, NO_SCHEMA_FOR_CUSTOM_RESOURCE, RULE_SEVERITY[NO_SCHEMA_FOR_CUSTOM_RESOURCE],
+                           f"no schema for custom resource {api_version} {kind}: its CRD is not in the input "
+                           "(add it, or pass --crd FILE); not validated", ("kind",))]
+
+    def _builtin_groups(self) -> set:
+        if not hasattr(self, "_groups"):
+            self._groups = {_group(av) for av, _ in self.store.kinds(self.version)}
+        return self._groups
+
+    def _convert(self, resource: Resource, err) -> list:
+        path = tuple(err.absolute_path)
+        validator = err.validator
+        if validator == "additionalProperties" and isinstance(err.instance, dict):
+            known = set(err.schema.get("properties", {}))
+            unknown = [k for k in err.instance if k not in known and not _matches_pattern(err.schema, k)]
+            return [finding_at(resource, UNKNOWN_FIELD, RULE_SEVERITY[UNKNOWN_FIELD],
+                               f"unknown field {k!r} in {self._where(path)} (strict validation)"
+                               + _did_you_mean(k, known), path + (k,), prefer_key=True) for k in unknown]
+        if validator == "required":
+            missing = err.message.split("'")[1] if "'" in err.message else err.message
+            return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
+                               f"missing required field {missing!r} in {self._where(path)}", path,
+                               prefer_key=True)]
+        if validator == "type":
+            expected = err.validator_value
+            expected = [t for t in (expected if isinstance(expected, list) else [expected]) if t != "null"]
+            message = (f"{self._where(path)}: expected {' or '.join(expected)}, got {_type_name(err.instance)} "
+                       f"{_short(err.instance)}")
+            message += _yaml11_hint(resource, path)
+            return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID], message, path)]
+        if validator == "enum":
+            return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
+                               f"{self._where(path)}: {_short(err.instance)} is not one of "
+                               f"{', '.join(map(str, err.validator_value))}", path)]
+        return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
+                           f"{self._where(path)}: {err.message}", path)]
+
+    @staticmethod
+    def _where(path: tuple) -> str:
+        return format_json_path(path) or "the top level"
+
+
+def _group(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _matches_pattern(schema: dict, key: str) -> bool:
+    return any(re.search(p, key) for p in schema.get("patternProperties", {}))
+
+
+def _did_you_mean(key: str, known: set) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _yaml11_hint(resource: Resource, path: tuple) -> str:
+    for kind, note_path, text in resource.notes:
+        if kind == "yaml11-bool" and note_path == path:
+            return (f" (the unquoted {text} is a boolean to Kubernetes, which reads YAML 1.1; "
+                    f"write \"{text}\" to keep it a string)")
+    return ""

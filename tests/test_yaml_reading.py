@@ -1,0 +1,169 @@
+"""The loader reads YAML the way Kubernetes does and keeps every node's position."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from k8slint.loader import decode, load_text
+from k8slint.model import format_json_path
+from k8slint.yamlread import parse_documents
+from k8slint.yamlscalars import YAML11_ONLY_BOOLEANS, resolve_plain
+
+
+@pytest.mark.parametrize("text,expected", [
+    # go-yaml v2 (sigs.k8s.io/yaml) reads these YAML 1.1 words as booleans ...
+    ("yes", True), ("Yes", True), ("YES", True), ("on", True), ("On", True), ("ON", True), ("y", True),
+    ("Y", True), ("true", True), ("True", True), ("TRUE", True),
+    ("no", False), ("No", False), ("NO", False), ("off", False), ("Off", False), ("OFF", False),
+    ("n", False), ("N", False), ("false", False),
+    # ... but not these
+    ("yEs", "yEs"), ("oN", "oN"), ("enabled", "enabled"),
+    # nulls
+    ("~", None), ("null", None), ("Null", None), ("NULL", None), ("", None),
+    # integers: decimal, octal with a leading 0, hex, binary, underscores; floats
+    ("42", 42), ("-7", -7), ("+3", 3), ("0777", 511), ("0o17", 15), ("0x1F", 31), ("0b101", 5),
+    ("1_000", 1000), ("1.5", 1.5), ("1e3", 1000.0), (".5", 0.5), ("08", 8.0),
+    # strings Kubernetes keeps as strings: dates, sexagesimal, versions, quantities
+    ("2024-01-01", "2024-01-01"), ("2024-01-01T10:00:00Z", "2024-01-01T10:00:00Z"), ("1:20", "1:20"),
+    ("1.2.3", "1.2.3"), ("500m", "500m"), ("1Gi", "1Gi"), ("0x", "0x"), ("-", "-"),
+])
+def test_plain_scalars_follow_go_yaml_v2(text, expected):
+    value = resolve_plain(text)
+    assert value == expected and type(value) is type(expected)
+
+
+def test_infinity_words_stay_text_in_json_view():
+    value = parse_documents("a: .inf\nb: -.Inf\nc: .nan\n")[0].value
+    assert value == {"a": ".inf", "b": "-.Inf", "c": ".nan"}
+    assert math.isinf(resolve_plain(".inf"))
+
+
+def test_yaml11_only_booleans_are_exactly_the_words_yaml12_reads_as_strings():
+    # ruamel.yaml (YAML 1.2 by default) reads these as strings; Kubernetes as booleans.
+    from ruamel.yaml import YAML
+    yaml12 = YAML(typ="safe", pure=True)
+    for word in YAML11_ONLY_BOOLEANS:
+        assert isinstance(yaml12.load(f"k: {word}\n")["k"], str), word
+    for word in ("true", "false", "True", "FALSE"):
+        assert isinstance(yaml12.load(f"k: {word}\n")["k"], bool)
+
+
+def test_quoted_and_tagged_scalars_are_strings():
+    doc = parse_documents('a: "yes"\nb: \'on\'\nc: !!str off\nd: !!int "12"\n')[0]
+    assert doc.value == {"a": "yes", "b": "on", "c": "off", "d": 12}
+    assert doc.problems == []
+
+
+def test_keys_that_resolve_to_booleans_become_true_false_like_kubernetes():
+    assert parse_documents("y: 1\nno: 2\n3: x\n")[0].value == {"true": 1, "false": 2, "3": "x"}
+
+
+def test_positions_are_one_based_and_point_at_values_and_keys():
+    text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c\n      image: busybox\n"
+    res = load_text(text, "p.yaml").resources[0]
+    path = ("spec", "containers", 0, "image")
+    assert format_json_path(path) == "spec.containers[0].image"
+    assert (res.span(path).line, res.span(path).column) == (6, 14)
+    assert (res.span(path, prefer_key=True).line, res.span(path, prefer_key=True).column) == (6, 7)
+    missing = res.span(("spec", "containers", 0, "resources", "limits"))  # nearest existing ancestor
+    assert (missing.line, missing.column) == (5, 7)
+
+
+def test_positions_count_characters_not_bytes_and_survive_crlf():
+    text = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: café}\r\ndata:\r\n  ünï: x\r\n"
+    res = load_text(text, "c.yaml").resources[0]
+    span = res.span(("data", "ünï"))
+    assert (span.line, span.column) == (5, 8)
+    assert text[span.start] == "x"
+
+
+def test_multi_document_json_and_lists():
+    text = '{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", ' \
+           '"metadata": {"name": "a"}}, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "b"}}]}'
+    loaded = load_text(text, "l.json")
+    assert [(r.kind, r.name, r.item_path) for r in loaded.resources] == [
+        ("ConfigMap", "a", ("items", 0)), ("Secret", "b", ("items", 1))]
+    assert loaded.resources[1].span(("metadata", "name")).column == text.index('"b"') + 1
+
+
+def test_empty_documents_are_skipped_silently():
+    loaded = load_text("---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+                       "---\n", "e.yaml")
+    assert len(loaded.resources) == 1 and loaded.findings == []
+
+
+def test_syntax_error_in_one_document_keeps_the_others():
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkey: [1, 2\n---\n" \
+           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    loaded = load_text(text, "s.yaml")
+    assert [r.name for r in loaded.resources] == ["a", "c"]
+    assert [(f.rule_id, f.line) for f in loaded.findings] == [("YML001", 6)]
+    assert loaded.resources[1].span(("metadata", "name")).line == 9
+
+
+def test_duplicate_keys_keep_the_last_value_and_are_reported():
+    loaded = load_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k: one\n  k: two\n",
+                       "d.yaml")
+    assert loaded.resources[0].data["data"] == {"k": "two"}
+    assert [(f.rule_id, f.line, f.column, f.json_path) for f in loaded.findings] == [("YML002", 6, 3, "data.k")]
+    assert loaded.resources[0].span(("data", "k")).line == 6
+
+
+def test_merge_keys_and_anchors_resolve_with_explicit_keys_winning():
+    text = ("defaults: &d {cpu: 100m, memory: 64Mi}\n---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: l}\n"
+            "spec:\n  limits:\n    - type: Container\n      default: &lim\n        <<: {cpu: 1, memory: 1Gi}\n"
+            "        memory: 2Gi\n      max: *lim\n")
+    res = load_text(text, "m.yaml").resources[0]
+    assert res.data["spec"]["limits"][0]["default"] == {"memory": "2Gi", "cpu": 1}
+    assert res.data["spec"]["limits"][0]["max"] == {"memory": "2Gi", "cpu": 1}
+    assert res.span(("spec", "limits", 0, "default", "memory")).line == 11
+    assert res.span(("spec", "limits", 0, "default", "cpu"), prefer_key=True).line == 10  # the `<<:` line
+
+
+def test_object_building_tags_are_never_constructed():
+    loaded = load_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+                       "data: {x: !!python/object/apply:os.system [\"echo pwned\"]}\n", "t.yaml")
+    assert [f.rule_id for f in loaded.findings] == ["YML005"]
+    assert loaded.resources[0].data["data"]["x"] == ["echo pwned"]
+
+
+def test_alias_bomb_is_refused_quickly():
+    import time
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    start = time.monotonic()
+    loaded = load_text("\n".join(lines) + "\n", "bomb.yaml")
+    assert time.monotonic() - start < 2
+    assert [f.rule_id for f in loaded.findings] == ["YML006"]
+
+
+def test_deep_nesting_is_refused_without_crashing():
+    loaded = load_text("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "deep.yaml")
+    assert [f.rule_id for f in loaded.findings] == ["YML006"]
+
+
+@pytest.mark.parametrize("data,ok", [
+    ("apiVersion: v1\n".encode("utf-8-sig"), True),
+    ("apiVersion: v1\n".encode("utf-16"), True),
+    (b"apiVersion: v1\nkind: caf\xe9\n", False),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", False),
+])
+def test_decoding(data, ok):
+    text, problem = decode(data, "f.yaml")
+    assert (text is not None) == ok
+    if not ok:
+        assert problem.rule_id == "YML007"
+
+
+def test_not_utf8_points_at_the_offending_byte():
+    _, problem = decode(b"apiVersion: v1\nkind: caf\xe9\n", "f.yaml")
+    assert (problem.line, problem.column) == (2, 10)
+
+
+def test_wrong_header_types_are_reported_not_crashed():
+    loaded = load_text("apiVersion: 1\nkind: [Pod]\n---\n42\n---\nkind: Pod\n", "w.yaml")
+    assert sorted(f.rule_id for f in loaded.findings) == ["YML003", "YML004", "YML004", "YML004"]
+    assert loaded.resources == []
