@@ -86,12 +86,9 @@ class _Refused(Exception):
         self.problem = problem
 
 
-def _span(mark) -> Span:
-    return Span(mark.line + 1, mark.column + 1, mark.index)
-
-
-def _node_span(node) -> Span:
-    return Span(node.start_mark.line + 1, node.start_mark.column + 1, node.start_mark.index, node.end_mark.index)
+def _tag(tag: str) -> str:
+    """How a user writes the tag: tag:yaml.org,2002:python/object -> !!python/object."""
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
 
 
 class _Converter:
@@ -134,7 +131,7 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if node.tag not in _STD_COLLECTIONS:
-            self.problem("YML005", f"YAML tag {node.tag} is not allowed in a Kubernetes manifest; "
+            self.problem("YML005", f"YAML tag {_tag(node.tag)} is not allowed in a Kubernetes manifest; "
                          "the value was read as if it had no tag", node, path)
         reentered = id(node) in self.visited
         if reentered:
@@ -167,7 +164,7 @@ class _Converter:
             if problem:
                 self.problem("YML005", f"{problem}; the value was read as a string", node, path)
             return value
-        self.problem("YML005", f"YAML tag {node.tag} is not allowed in a Kubernetes manifest; "
+        self.problem("YML005", f"YAML tag {_tag(node.tag)} is not allowed in a Kubernetes manifest; "
                      "the value was read as a string", node, path)
         return text
 

@@ -102,7 +102,7 @@ def resolve_tagged(tag: str, text: str):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value), None
         return text, f"{text!r} is not a float"
-    return text, f"unsupported tag {tag}"
+    return text, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}"
 
 
 def key_text(value) -> str:

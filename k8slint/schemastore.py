@@ -1,0 +1,276 @@
+"""The embedded Kubernetes schemas: which kinds each minor serves, and validation-ready JSON Schema bundles.
+
+The data under `schemas/` (built by tools/build_schemas.py, described in schemas/README.md) is stored once per
+distinct definition and loaded lazily: a lookup reads `index.json`, a bundle for one minor reads
+`versions/<minor>.json` and the `defs/<name>.json` files reachable from the requested kind, nothing else.
+
+Stored definitions use a canonical dialect without nullability or strictness. `bundle()` applies both:
+
+* null is accepted by every typed node, as the API server treats an explicit null like an absent field,
+  except where the node is the value of a required property (there null is as good as missing);
+* strict bundles add `additionalProperties: false` to every object node that lists `properties` and is not
+  marked `x-kubernetes-preserve-unknown-fields` -- the structs whose unknown fields
+  `kubectl --validate=strict` rejects. Maps (`additionalProperties: {...}`) and open objects stay open.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from .datadir import schemas_dir
+from .versions import KubeVersion
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_DEFS_PREFIX = "#/$defs/"
+_PRESERVE = "x-kubernetes-preserve-unknown-fields"
+
+
+def _ref_target(ref: str) -> str:
+    return ref[len(_DEFS_PREFIX):] if ref.startswith(_DEFS_PREFIX) else ref.rsplit("/", 1)[-1]
+
+
+class SchemaStore:
+    """Read access to one schemas/ folder; every loaded file and built bundle is cached on the instance."""
+
+    def __init__(self, root: Path | None = None):
+        self._root = Path(root) if root is not None else schemas_dir()
+        self._lock = threading.RLock()
+        self._index: dict | None = None
+        self._versions: tuple | None = None
+        self._version_maps: dict = {}  # "1.30" -> {definition name: content hash}
+        self._def_files: dict = {}  # definition name -> {content hash: canonical definition}
+        self._kinds: dict = {}  # "1.30" -> [(apiVersion, kind)]
+        self._bundles: dict = {}  # (minor, apiVersion, kind, strict) -> bundle
+
+    # ------------------------------------------------------------------------------------ loading
+
+    def _read(self, relative: str):
+        with open(self._root / relative, "rb") as fh:
+            return json.loads(fh.read())
+
+    def _load_index(self) -> dict:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    index = self._read("index.json")
+                    if index.get("format") != 1:
+                        raise ValueError(f"{self._root}/index.json: unsupported format {index.get('format')!r}")
+                    self._versions = tuple(sorted(KubeVersion.parse(v) for v in index["versions"]))
+                    self._index = index
+        return self._index
+
+    def _minor(self, version) -> str:
+        """'1.30', 'v1.30.2' or a KubeVersion -> '1.30', checked against the embedded minors."""
+        v = KubeVersion.parse(version)
+        self._load_index()
+        if v not in self._versions:
+            raise ValueError(f"Kubernetes {v} is not embedded (known: {self._versions[0]} to {self._versions[-1]})")
+        return str(v)
+
+    def _version_map(self, minor: str) -> dict:
+        mapping = self._version_maps.get(minor)
+        if mapping is None:
+            with self._lock:
+                mapping = self._version_maps.get(minor)
+                if mapping is None:
+                    mapping = self._read(f"versions/{minor}.json")
+                    self._version_maps[minor] = mapping
+        return mapping
+
+    def _def(self, minor: str, name: str) -> dict | None:
+        """The shared (do not mutate) canonical definition `name` of `minor`, or None if it has none."""
+        content = self._version_map(minor).get(name)
+        if content is None:
+            return None
+        variants = self._def_files.get(name)
+        if variants is None:
+            with self._lock:
+                variants = self._def_files.get(name)
+                if variants is None:
+                    variants = self._read(f"defs/{name}.json")
+                    self._def_files[name] = variants
+        return variants[content]
+
+    # ------------------------------------------------------------------------------------ lookups
+
+    def versions(self) -> tuple:
+        self._load_index()
+        return self._versions
+
+    def definition_name(self, version, api_version: str, kind: str) -> str | None:
+        minor = self._minor(version)
+        for name, minors in self._load_index()["kinds"].get(api_version, {}).get(kind, ()):
+            if minor in minors:
+                return name
+        return None
+
+    def versions_serving(self, api_version: str, kind: str) -> list:
+        """Every embedded minor whose schema has apiVersion/kind, oldest first."""
+        found = set()
+        for _name, minors in self._load_index()["kinds"].get(api_version, {}).get(kind, ()):
+            found.update(minors)
+        return sorted(KubeVersion.parse(m) for m in found)
+
+    def kinds(self, version) -> list:
+        """(apiVersion, kind) pairs present in that minor, sorted."""
+        minor = self._minor(version)
+        cached = self._kinds.get(minor)
+        if cached is None:
+            cached = sorted(
+                (api_version, kind)
+                for api_version, by_kind in self._load_index()["kinds"].items()
+                for kind, entries in by_kind.items()
+                if any(minor in minors for _name, minors in entries)
+            )
+            self._kinds[minor] = cached
+        return list(cached)
+
+    def definition(self, version, name: str) -> dict:
+        """A copy of the canonical (stored) definition `name` of that minor; KeyError when it has none."""
+        minor = self._minor(version)
+        found = self._def(minor, name)
+        if found is None:
+            raise KeyError(f"Kubernetes {minor} has no definition {name!r}")
+        return copy.deepcopy(found)
+
+    # ------------------------------------------------------------------------------------ bundles
+
+    def bundle(self, version, api_version: str, kind: str, strict: bool) -> dict | None:
+        """A self-contained draft 2020-12 schema for apiVersion/kind in that minor; None if it has no such kind.
+
+        The result is cached and shared: treat it as read-only.
+        """
+        minor = self._minor(version)
+        key = (minor, api_version, kind, bool(strict))
+        cached = self._bundles.get(key)
+        if cached is not None:
+            return cached
+        root = self.definition_name(minor, api_version, kind)
+        if root is None:
+            return None
+        defs: dict = {}
+        todo = [root]
+        while todo:
+            name = todo.pop()
+            if name in defs:
+                continue
+            definition = self._def(minor, name)
+            if definition is None:  # a dangling reference in the data: accept anything there
+                defs[name] = {}
+                continue
+            refs: set = set()
+            defs[name] = _Preparer(self, minor, bool(strict), refs).node(definition, required=False)
+            todo.extend(r for r in refs if r not in defs)
+        bundle = {
+            "$schema": SCHEMA_DIALECT,
+            "$ref": _DEFS_PREFIX + root,
+            "type": "object",
+            "$defs": dict(sorted(defs.items())),
+        }
+        with self._lock:
+            return self._bundles.setdefault(key, bundle)
+
+    # ------------------------------------------------------------------------------------ descriptions
+
+    def _follow(self, minor: str, node: dict) -> dict:
+        seen = set()
+        while isinstance(node, dict) and "$ref" in node:
+            name = _ref_target(node["$ref"])
+            if name in seen:
+                break
+            seen.add(name)
+            target = self._def(minor, name)
+            if target is None:
+                return {}
+            node = target
+        return node
+
+    def field_description(self, version, api_version: str, kind: str, json_path: tuple) -> str | None:
+        """The description of the field at json_path ((), ("spec", "replicas"), ("spec", "containers", 0)).
+
+        A property's own text wins over its type's; an array element or map entry without text of its own
+        gets the text of the array or map field. None when the path is not in the schema.
+        """
+        minor = self._minor(version)
+        root = self.definition_name(minor, api_version, kind)
+        if root is None:
+            return None
+        node = self._def(minor, root)
+        description = node.get("description") if node else None
+        for part in json_path:
+            target = self._follow(minor, node)
+            declared = False
+            child = None
+            if isinstance(part, int):
+                child = target.get("items")
+            else:
+                props = target.get("properties") or {}
+                if part in props:
+                    child, declared = props[part], True
+                elif isinstance(target.get("additionalProperties"), dict):
+                    child = target["additionalProperties"]
+            if not isinstance(child, dict):
+                return None
+            own = child.get("description")
+            if not own and "$ref" in child:
+                own = self._follow(minor, child).get("description")
+            if own:
+                description = own
+            elif declared:
+                description = None  # a declared property without any text
+            node = child
+        return description or None
+
+
+class _Preparer:
+    """Turns one canonical definition into its bundle form (nullability, strictness), noting references."""
+
+    __slots__ = ("store", "minor", "strict", "refs")
+
+    def __init__(self, store: SchemaStore, minor: str, strict: bool, refs: set):
+        self.store = store
+        self.minor = minor
+        self.strict = strict
+        self.refs = refs
+
+    def node(self, node: dict, required: bool) -> dict:
+        out = {}
+        for key, value in node.items():
+            if key == "properties":
+                req = node.get("required") or ()
+                out[key] = {p: self.node(s, p in req) for p, s in value.items()}
+            elif key in ("items", "additionalProperties", "not") and isinstance(value, dict):
+                out[key] = self.node(value, False)
+            elif key in ("anyOf", "oneOf", "allOf"):
+                out[key] = [self.node(v, True) for v in value]  # null is handled once, below
+            else:
+                out[key] = value
+        ref = node.get("$ref")
+        if ref is not None:
+            target_name = _ref_target(ref)
+            self.refs.add(target_name)
+            if required:  # the target accepts null; a required property must not be null
+                target = self.store._def(self.minor, target_name)
+                if target and "type" in target:
+                    out["type"] = target["type"]
+        elif not required:
+            if "type" in out:
+                types = out["type"]
+                out["type"] = [types, "null"] if isinstance(types, str) else [*types, "null"]
+                if "enum" in out:
+                    out["enum"] = [*out["enum"], None]
+            elif "anyOf" in out or "oneOf" in out:
+                out = {"anyOf": [{"type": "null"}, out]}
+        if (self.strict and "properties" in node and "additionalProperties" not in node
+                and node.get(_PRESERVE) is not True):
+            out["additionalProperties"] = False
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_store() -> SchemaStore:
+    """The process-wide store over the installed schemas/."""
+    return SchemaStore()
