@@ -83,6 +83,77 @@ def _write_output(text: str, output: Optional[Path]):
 
 
 FORMAT_HELP = "Output format: text or json."
+CONFIG_HELP = "Configuration file to use instead of searching for .k8slint.yaml or pyproject.toml [tool.k8slint]."
+
+
+def _load_config(cli_values: dict, config_file: Optional[Path], no_config: bool = False):
+    from .config import ConfigError, build_config
+    if config_file is not None and not config_file.is_file():
+        raise Usage(f"--config: no such file: {config_file}")
+    try:
+        return build_config(cli_values, config_file, search=not no_config)
+    except ConfigError as exc:
+        raise Usage(str(exc)) from None
+
+
+def _lint_options(config):
+    """The engine's options from the merged configuration; every bad value is a usage error."""
+    from .config import PathMatcher
+    from .discover import UsageError, discover
+    from .engine import LintOptions
+    from .model import Severity
+
+    target = _kube_version(config["target-version"], "--kubernetes-version")
+    current = _kube_version(config["current-version"], "--current-version") if config["current-version"] else None
+    if current is not None and current > target:
+        raise Usage(f"--current-version {current} is newer than the target version {target}")
+    select, ignore = tuple(config["select"]), tuple(config["ignore"])
+    _check_rule_patterns(select, "--select")
+    _check_rule_patterns(ignore, "--ignore")
+    severities = {}
+    for rule, text in config["severity"].items():
+        _check_rule_patterns([rule], "severity")
+        try:
+            severities[rule.upper()] = Severity.parse(text)
+        except ValueError as exc:
+            raise Usage(f"severity of {rule}: {exc}") from None
+    per_path = config["per-path-ignores"]
+    for patterns in per_path.values():
+        _check_rule_patterns(patterns, "per-path-ignores")
+    if config["max-file-size"] <= 0:
+        raise Usage("--max-file-size must be positive")
+    base = config.base_dir
+    path_matcher = PathMatcher(list(per_path), base) if per_path else None
+
+    def path_ignores(file: str) -> tuple:
+        return tuple(p for glob in path_matcher.matching(file) for p in per_path[glob])
+
+    try:
+        crd_files = tuple(discover([str(p) for p in config["crd"]]))
+    except UsageError as exc:
+        raise Usage(f"crd: {exc}") from None
+    return LintOptions(target=target, current=current, strict=config["strict"], select=select, ignore=ignore,
+                       ignore_missing_schemas=config["ignore-missing-schemas"], severity_overrides=severities,
+                       crd_files=crd_files, max_file_size=config["max-file-size"],
+                       path_ignores=path_ignores if per_path else None)
+
+
+def _fail_level(config):
+    from .model import Severity
+    try:
+        return Severity.parse(config["fail-on"])
+    except ValueError as exc:
+        raise Usage(f"--fail-on: {exc}") from None
+
+
+def _discover(paths, config):
+    from .config import PathMatcher
+    from .discover import UsageError, discover
+    exclude = PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
+    try:
+        return discover(paths, exclude)
+    except UsageError as exc:
+        raise Usage(str(exc)) from None
 
 
 @app.command()
@@ -96,57 +167,55 @@ def lint(
     current_version: Optional[str] = typer.Option(
         None, "--current-version", help="Version the cluster runs now: findings say which already break "
                                         "there and which only appear on the way to the target."),
-    strict: bool = typer.Option(False, "--strict", help="Report fields the schema does not know (typos), "
-                                                        "like kubectl --validate=strict."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
+                                          help="Report fields the schema does not know (typos), like kubectl "
+                                               "--validate=strict."),
     fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
-    fail_on: str = typer.Option("error", "--fail-on", help="Lowest severity that makes the exit code 1: "
-                                                           "error, warning or info."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: "
+                                                                  "error (default), warning or info."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
                                                                       "(comma-separated, repeatable)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
                                                                       "(comma-separated, repeatable)."),
-    ignore_missing_schemas: bool = typer.Option(
-        False, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
+    ignore_missing_schemas: Optional[bool] = typer.Option(
+        None, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
     crd: Optional[List[Path]] = typer.Option(None, "--crd", help="CRD file or directory whose schemas "
                                                                   "validate custom resources (repeatable)."),
-    max_file_size: int = typer.Option(64 * 1024 * 1024, "--max-file-size",
-                                      help="Refuse files larger than this many bytes."),
+    max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
+                                                help="Refuse files larger than this many bytes (default 64 MiB)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     colour: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text output "
                                                                            "(default: only on a terminal)."),
 ):
     """Validate manifests against the target version's schema and report deprecated or removed APIs."""
-    from .discover import UsageError, discover
-    from .engine import LintOptions, lint as run_lint
-    from .model import Severity
+    from .engine import lint as run_lint
     from .report import FORMATS, render
 
     if fmt not in FORMATS:
         raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    try:
-        fail_level = Severity.parse(fail_on)
-    except ValueError as exc:
-        raise Usage(f"--fail-on: {exc}") from None
-    target = _kube_version(kubernetes_version, "--kubernetes-version")
-    current = _kube_version(current_version, "--current-version") if current_version else None
-    selected, ignored = _split(select), _split(ignore)
-    _check_rule_patterns(selected, "--select")
-    _check_rule_patterns(ignored, "--ignore")
-    if max_file_size <= 0:
-        raise Usage("--max-file-size must be positive")
-    try:
-        files = discover(paths)
-        crd_files = tuple(discover([str(p) for p in crd or ()]))
-    except UsageError as exc:
-        raise Usage(str(exc)) from None
-    options = LintOptions(target=target, current=current, strict=strict, select=selected, ignore=ignored,
-                          ignore_missing_schemas=ignore_missing_schemas, crd_files=crd_files,
-                          max_file_size=max_file_size)
+    config = _load_config({
+        "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
+        "fail-on": fail_on, "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
+        "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
+        "max-file-size": max_file_size}, config_file)
+    fail_level = _fail_level(config)
+    options = _lint_options(config)
+    files = _discover(paths, config)
     result = run_lint(files, options)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     _write_output(render(fmt, result, colour=use_colour), output)
     failing = any(f.severity >= fail_level for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command("config")
+def show_config(config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP)):
+    """Print the effective configuration and where each value came from."""
+    from .config import describe
+    config = _load_config({}, config_file)
+    _lint_options(config)  # the same checks lint would make
+    typer.echo(describe(config), nl=False)
 
 
 @app.command()

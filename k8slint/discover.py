@@ -57,7 +57,7 @@ def _walk(root: Path, seen: set, exclude) -> list:
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
                 continue
-            full = os.path.join(dirpath, name)
+            full = os.path.normpath(os.path.join(dirpath, name))
             if (exclude is not None and exclude(Path(full))) or full in seen:
                 continue
             seen.add(full)

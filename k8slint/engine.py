@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from .discover import STDIN
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, read_input, load_text
 from .model import Finding, Severity
+from . import suppress
 from .rules import all_rules, is_enabled
-from .rules.api_versions import _last_applied
+from .rules.api_versions import last_applied
 from .rules.context import RuleContext
 from .validation import API_NOT_IN_VERSION, CrdRegistry, Validator
 from .versions import KubeVersion
@@ -27,6 +28,8 @@ class LintOptions:
     severity_overrides: dict = field(default_factory=dict)  # rule id or prefix -> Severity
     crd_files: tuple = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    # file path -> rule ids/prefixes ignored there (the configuration's per-path-ignores)
+    path_ignores: object = None
 
 
 @dataclass
@@ -34,6 +37,7 @@ class LintResult:
     findings: list
     files: int
     resources: int
+    objects: list = field(default_factory=list)  # (file, ObjectRef) of every resource, in input order
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -68,7 +72,7 @@ class Linter:
     def check_resource(self, resource) -> list:
         found = []
         candidates = list(self.rules_by_api.get(resource.api_version, ()))
-        applied = _last_applied(resource)
+        applied = last_applied(resource)
         if applied and applied[0] != resource.api_version:
             candidates += self.rules_by_api.get(applied[0], ())
         for rule in candidates + self.other_rules:
@@ -82,21 +86,28 @@ class Linter:
         return found
 
     def check_file(self, loaded: LoadedFile) -> list:
-        findings = list(loaded.findings)
+        findings = [f for f in loaded.findings if self.enabled(f.rule_id)]
         for resource in loaded.resources:
-            findings.extend(self.check_resource(resource))
-        return self.finish(findings)
-
-    def finish(self, findings: list) -> list:
+            findings.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+        if loaded.text is not None:
+            suppressions = suppress.from_comments(loaded.text) + suppress.from_annotations(loaded.resources)
+            findings = [f for f in suppress.apply(findings, suppressions, loaded.file, self.reportable)
+                        if self.enabled(f.rule_id)]
+        ignored_here = self.options.path_ignores(loaded.file) if self.options.path_ignores else ()
         out = []
         for f in findings:
-            if not self.enabled(f.rule_id):
+            if ignored_here and any(f.rule_id.startswith(p.upper()) for p in ignored_here):
                 continue
             override = _override(f.rule_id, self.options.severity_overrides)
             if override is not None:
                 f.severity = override
             out.append(f)
         return out
+
+    def reportable(self, pattern: str) -> bool:
+        """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run
+        proves nothing.)"""
+        return any(r.id.startswith(pattern) and self.enabled(r.id) for r in all_rules())
 
 
 def _override(rule_id: str, overrides: dict):
@@ -129,10 +140,10 @@ def lint(paths: list, options: LintOptions) -> LintResult:
             loaded = load_text(text, label) if text is not None else LoadedFile(label, None, findings=[problem])
             preloaded[path] = loaded
             linter.register_crds(loaded)
-    resources = 0
+    objects = []
     for path in paths:
         loaded = preloaded.pop(path, None) or load_path(path, options.max_file_size)
-        resources += len(loaded.resources)
+        objects.extend((loaded.file, r.ref) for r in loaded.resources)
         findings.extend(linter.check_file(loaded))
     findings.sort(key=Finding.sort_key)
-    return LintResult(findings, len(paths), resources)
+    return LintResult(findings, len(paths), len(objects), objects)

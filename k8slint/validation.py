@@ -165,7 +165,7 @@ class Validator:
         if validator == "enum":
             return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
                                f"{self._where(path)}: {_short(err.instance)} is not one of "
-                               f"{', '.join(map(str, err.validator_value))}", path)]
+                               f"{', '.join(str(v) for v in err.validator_value if v is not None)}", path)]
         return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
                            f"{self._where(path)}: {err.message}", path)]
 

@@ -33,8 +33,9 @@ def all_rules() -> tuple:
     from .api_versions import api_version_rules
     from .fields import field_rules
     from .logic import LOGIC_RULES
+    from .suppression_rule import SUPPRESSION_RULES
 
-    rules = [Rule(meta) for meta in BUILTIN_RULES]
+    rules = [Rule(meta) for meta in BUILTIN_RULES + SUPPRESSION_RULES]
     rules += api_version_rules()
     rules += field_rules()
     rules += LOGIC_RULES
@@ -46,7 +47,7 @@ def all_rules() -> tuple:
 
 
 def _family_order(rule_id: str) -> int:
-    order = ["YML", "SCH", "API", "FLD"]
+    order = ["YML", "SCH", "API", "FLD", "SUP"]
     family = rule_id.rstrip("0123456789")
     return order.index(family) if family in order else len(order)
 

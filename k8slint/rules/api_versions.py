@@ -96,7 +96,8 @@ def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_versi
     return finding_at(resource, meta.id, severity, message, path, suggestion=suggestion, extra=extra)
 
 
-def _last_applied(resource):
+def last_applied(resource):
+    """(apiVersion, kind) of the manifest kubectl last applied, from its annotation, or None."""
     text = resource.metadata.get("annotations", {}).get(LAST_APPLIED) \
         if isinstance(resource.metadata.get("annotations"), dict) else None
     if not isinstance(text, str):
@@ -123,7 +124,7 @@ def _make_check(record: dict, meta: RuleMeta):
             if f:
                 yield f
             return
-        applied = _last_applied(resource)
+        applied = last_applied(resource)
         if applied and applied[0] == api and applied[1] in kinds:
             f = _finding(record, meta, resource, ctx, api, applied[1],
                          ("metadata", "annotations", LAST_APPLIED), True)

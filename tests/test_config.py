@@ -1,0 +1,84 @@
+"""Configuration files, their discovery, precedence and `k8slint config`."""
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+OLD_INGRESS = ("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
+               "spec:\n  backend: {serviceName: s, servicePort: 80}\n  bogus: 1\n")
+
+
+def _ids(result) -> list:
+    return [f["rule_id"] for f in json.loads(result.out)["findings"]]
+
+
+def test_pyproject_table_found_by_walking_up(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.k8slint]\ntarget-version = "1.20"\nstrict = true\n'
+                                             'ignore = ["API"]\n')
+    sub = tmp_path / "deploy" / "prod"
+    sub.mkdir(parents=True)
+    (sub / "ing.yaml").write_text(OLD_INGRESS)
+    result = run_cli(["lint", "-f", "json", "ing.yaml"], cwd=sub)
+    assert _ids(result) == ["SCH002"]  # strict from the file, API ignored, 1.20 still serves the Ingress
+    # the command line overrides the file
+    assert _ids(run_cli(["lint", "-f", "json", "--no-strict", "ing.yaml"], cwd=sub)) == []
+    assert run_cli(["lint", "-f", "json", "-k", "1.25", "--ignore", "SCH", "ing.yaml"], cwd=sub).code == 1
+
+
+def test_k8slint_yaml_with_severity_exclude_and_per_path_ignores(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text(
+        'target-version: "1.20"\nseverity: {API: info}\nexclude: [vendor/, "*.generated.yaml"]\n'
+        'per-path-ignores: {"legacy/**": [SCH]}\nfail-on: error\n')
+    for name in ("vendor/x.yaml", "a.generated.yaml", "app/ing.yaml", "legacy/old/ing.yaml"):
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(OLD_INGRESS)
+    result = run_cli(["lint", "-f", "json", "--strict", "."], cwd=tmp_path)
+    findings = json.loads(result.out)["findings"]
+    assert sorted({f["file"] for f in findings}) == ["app/ing.yaml", "legacy/old/ing.yaml"]
+    assert {f["severity"] for f in findings if f["rule_id"].startswith("API")} == {"info"}
+    assert [f["rule_id"] for f in findings if f["file"].startswith("legacy")] == [
+        f["rule_id"] for f in findings if f["file"].startswith("legacy") and f["rule_id"].startswith("API")]
+    assert result.code == 1  # SCH002 in app/ is still an error
+
+
+def test_config_command_says_where_each_value_came_from(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text('target-version: "1.29"\nselect: [SCH, API]\n')
+    result = run_cli(["config"], cwd=tmp_path)
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == f"# configuration file: {tmp_path / '.k8slint.yaml'}"
+    assert f"target-version = 1.29    # {tmp_path / '.k8slint.yaml'}" in lines
+    assert "strict = false    # default" in lines
+    named = tmp_path / "other.toml"
+    named.write_text('[tool.k8slint]\ncurrent-version = "1.27"\n')
+    out = run_cli(["config", "--config", str(named)], cwd=tmp_path).out
+    assert f"current-version = 1.27    # {named}" in out and "target-version = (unset)    # default" in out
+
+
+def test_bad_configuration_is_a_usage_error(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text("target-version: 1.10\n")
+    result = run_cli(["config"], cwd=tmp_path)
+    assert result.code == 2 and "must be quoted" in result.err and len(result.err.splitlines()) == 1
+    (tmp_path / ".k8slint.yaml").write_text("strikt: true\n")
+    result = run_cli(["lint", "x.yaml"], cwd=tmp_path)
+    assert result.code == 2 and "unknown option 'strikt'" in result.err
+    (tmp_path / ".k8slint.yaml").write_text("select: [NOPE]\n")
+    assert run_cli(["config"], cwd=tmp_path).code == 2
+    assert run_cli(["config", "--config", str(tmp_path / "missing.toml")], cwd=tmp_path).code == 2
+
+
+def test_crd_paths_in_config_are_relative_to_the_file(tmp_path):
+    (tmp_path / "crds").mkdir()
+    (tmp_path / "crds" / "w.yaml").write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ws.a.io}\n"
+        "spec:\n  group: a.io\n  scope: Namespaced\n  names: {kind: W, plural: ws}\n  versions:\n"
+        "    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+        "          type: object\n          properties:\n            spec: {type: object, properties: "
+        "{n: {type: integer}}}\n")
+    (tmp_path / ".k8slint.yaml").write_text("crd: [crds]\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "w.yaml").write_text("apiVersion: a.io/v1\nkind: W\nmetadata: {name: w}\nspec: {n: x}\n")
+    result = run_cli(["lint", "-f", "json", "w.yaml"], cwd=tmp_path / "app")
+    assert _ids(result) == ["SCH001"]
