@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import yaml
@@ -69,16 +70,122 @@ class Problem:
     path: tuple = ()
 
 
+class SpanIndex(Mapping):
+    """JsonPath -> Span, found on demand by walking the composed nodes of a document.
+
+    Spans are only needed for the few nodes a finding or a fix points at, so none are computed while
+    reading; a lookup follows the path through the node tree (the last of duplicate keys wins, as in the
+    JSON view; content that came through a `<<` merge key is located at that `<<` key)."""
+
+    def __init__(self, root, line_offset: int, index_offset: int, keys: bool):
+        self.root = root
+        self.line_offset = line_offset
+        self.index_offset = index_offset
+        self.keys = keys
+
+    def span_of(self, node) -> Span:
+        s, e = node.start_mark, node.end_mark
+        return Span(s.line + 1 + self.line_offset, s.column + 1, s.index + self.index_offset,
+                    e.index + self.index_offset)
+
+    def _find(self, path: tuple):
+        """(key node or None, value node) at `path`, or None when the source has no such node."""
+        key_node, node = None, self.root
+        for part in path:
+            if node is None:
+                return None
+            if isinstance(node, yaml.SequenceNode):
+                if not isinstance(part, int) or not 0 <= part < len(node.value):
+                    return None
+                key_node, node = None, node.value[part]
+            elif isinstance(node, yaml.MappingNode):
+                found = _lookup_key(node, part)
+                if found is None:
+                    return None
+                key_node, node = found
+                if node is None:  # merged content: stop at the `<<` key
+                    return (key_node, key_node) if part == path[-1] else None
+            else:
+                return None
+        return key_node, node
+
+    def __getitem__(self, path):
+        found = self._find(tuple(path))
+        if found is None:
+            raise KeyError(path)
+        key_node, node = found
+        target = key_node if self.keys else node
+        if target is None:
+            raise KeyError(path)
+        return self.span_of(target)
+
+    def __iter__(self):  # every path of the document (rarely needed; lookups do not use it)
+        def walk(node, path):
+            yield path
+            if isinstance(node, yaml.SequenceNode):
+                for i, item in enumerate(node.value):
+                    yield from walk(item, path + (i,))
+            elif isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and not (k.value == "<<" and k.tag == _PLAIN):
+                        yield from walk(v, path + (node_key(k),))
+        if self.root is not None:
+            seen = set()
+            for path in walk(self.root, ()):
+                if path not in seen and (not self.keys or path):
+                    seen.add(path)
+                    yield path
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
+def node_key(key_node) -> str:
+    """The JSON key a mapping key node becomes."""
+    if not isinstance(key_node, yaml.ScalarNode):
+        return complex_key_text(key_node)
+    if key_node.tag == _PLAIN:
+        value = resolve_plain(key_node.value)
+        return "<<" if value is MERGE else key_text(value)
+    if key_node.tag.startswith(_STD) and key_node.tag != _STD + "str":
+        return key_text(resolve_tagged(key_node.tag, key_node.value)[0])
+    return key_node.value
+
+
+def complex_key_text(key_node) -> str:
+    return f"<complex key at line {key_node.start_mark.line + 1}>"
+
+
+def _lookup_key(node, key):
+    """(key node, value node) for `key` in a mapping node; (merge key node, None) when the key only comes
+    from a `<<` merge; None when absent."""
+    found = None
+    merge_key = None
+    for k, v in node.value:
+        name = node_key(k)
+        if name == key:
+            found = (k, v)
+        elif name == "<<" and isinstance(k, yaml.ScalarNode) and k.tag == _PLAIN and merge_key is None:
+            sources = v.value if isinstance(v, yaml.SequenceNode) else [v]
+            if any(isinstance(src, yaml.MappingNode) and _lookup_key(src, key) for src in sources):
+                merge_key = k
+    if found is not None:
+        return found
+    return (merge_key, None) if merge_key is not None else None
+
+
 @dataclass
 class ParsedDocument:
     index: int
     value: object
-    value_spans: dict
-    key_spans: dict
+    value_spans: Mapping
+    key_spans: Mapping
     span: Span
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # (kind, path, text): e.g. ("yaml11-bool", path, "yes")
-    start_line: int = 1  # first line of the document's text (for comment-based features)
+
+
+_NO_SPANS: dict = {}
 
 
 class _Refused(Exception):
@@ -95,8 +202,6 @@ class _Converter:
     """Turns one composed document into JSON values, recording spans, notes and problems."""
 
     def __init__(self, line_offset: int, index_offset: int):
-        self.value_spans: dict = {}
-        self.key_spans: dict = {}
         self.problems: list = []
         self.notes: list = []
         self.alias_nodes = 0  # nodes produced while re-expanding an alias
@@ -126,8 +231,6 @@ class _Converter:
             sp = self.span(node)
             raise _Refused(Problem("YML006", f"document nested deeper than {MAX_DEPTH} levels; refused",
                                    sp.line, sp.column, path))
-        if path not in self.value_spans:
-            self.value_spans[path] = self.span(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if node.tag not in _STD_COLLECTIONS:
@@ -177,26 +280,22 @@ class _Converter:
             else:
                 self.problem("YML005", "a mapping key must be a scalar; this complex key was turned into text",
                              key_node, path)
-                key = f"<complex key at line {key_node.start_mark.line + 1}>"
+                key = complex_key_text(key_node)
             if key == "<<" and key_node.tag == _PLAIN:
-                merge_span = self.span(key_node)
                 for source in self.merge_sources(value_node, path, depth):
                     for k, v in source.items():
-                        if k not in merged:
-                            merged[k] = (v, merge_span)
+                        merged.setdefault(k, v)
                 continue
             key = key_text(key)
             child = path + (key,)
             if key in out:
-                self.problem("YML002", f"duplicate key {key!r} (first at line {self.key_spans[child].line}); "
+                first = next(k for k, _ in node.value if node_key(k) == key)
+                self.problem("YML002", f"duplicate key {key!r} (first at line {self.span(first).line}); "
                              "Kubernetes silently keeps the last value", key_node, child)
-            self.key_spans[child] = self.span(key_node)
-            self.value_spans.pop(child, None)
             out[key] = self.convert(value_node, child, depth + 1)
-        for k, (v, merge_span) in merged.items():
+        for k, v in merged.items():
             if k not in out:  # explicit keys win over merged ones
                 out[k] = v
-                self.key_spans[path + (k,)] = merge_span  # findings inside point at the `<<:` line
         return out
 
     def merge_sources(self, node, path: tuple, depth: int) -> list:
@@ -204,8 +303,7 @@ class _Converter:
         sources = []
         for n in nodes:
             if isinstance(n, yaml.MappingNode):
-                # converted under a private path so its spans never shadow the explicit keys' ones
-                sources.append(self.mapping(n, ("\0merge",) + path, depth + 1))
+                sources.append(self.mapping(n, path, depth + 1))
             else:
                 self.problem("YML005", "a merge key (<<) needs a mapping or a list of mappings", n, path)
         return sources
@@ -254,7 +352,9 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
             except _Refused as refused:
                 conv.problems.append(refused.problem)
                 value = None
-            docs.append(ParsedDocument(first_index + len(docs), value, conv.value_spans, conv.key_spans,
+            docs.append(ParsedDocument(first_index + len(docs), value,
+                                       SpanIndex(node, line_offset, index_offset, keys=False),
+                                       SpanIndex(node, line_offset, index_offset, keys=True),
                                        start, conv.problems, conv.notes))
     except yaml.YAMLError as exc:
         return docs, _error_problem(exc, line_offset)
@@ -268,7 +368,7 @@ def parse_documents(text: str) -> list:
     None and whose problems say what is wrong; the other documents are still returned."""
     deep_line = _too_deep(text)
     if deep_line is not None:
-        return [ParsedDocument(0, None, {}, {}, Span(deep_line, 1), [Problem(
+        return [ParsedDocument(0, None, _NO_SPANS, _NO_SPANS, Span(deep_line, 1), [Problem(
             "YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", deep_line, 1)])]
     docs, problem = _parse_chunk(text, 0, 0, 0)
     if problem is None:
@@ -285,6 +385,7 @@ def parse_documents(text: str) -> list:
         chunk_docs, chunk_problem = _parse_chunk(chunk, line_offset, start, len(docs))
         docs.extend(chunk_docs)
         if chunk_problem is not None:
-            docs.append(ParsedDocument(len(docs), None, {}, {}, Span(chunk_problem.line, chunk_problem.column),
+            docs.append(ParsedDocument(len(docs), None, _NO_SPANS, _NO_SPANS,
+                                       Span(chunk_problem.line, chunk_problem.column),
                                        [chunk_problem]))
     return docs
