@@ -82,7 +82,7 @@ def _write_output(text: str, output: Optional[Path]):
         raise Usage(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-FORMAT_HELP = "Output format: text or json."
+FORMAT_HELP = "Output format: text, json, sarif, junit, github (workflow commands) or gitlab (Code Quality)."
 CONFIG_HELP = "Configuration file to use instead of searching for .k8slint.yaml or pyproject.toml [tool.k8slint]."
 
 
@@ -204,7 +204,7 @@ def lint(
     files = _discover(paths, config)
     result = run_lint(files, options)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-    _write_output(render(fmt, result, colour=use_colour), output)
+    _write_output(render(fmt, result, colour=use_colour, fail_on=fail_level), output)
     failing = any(f.severity >= fail_level for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 

@@ -1,9 +1,16 @@
-"""Output formats: one small module per format, each `render(result, **options) -> str`."""
+"""Output formats: one small module per format, each `render(result, **options) -> str`.
+
+text and json are for people and scripts; sarif (code scanning), junit (test report widgets), github
+(Actions workflow commands) and gitlab (Code Quality) are for CI systems.
+"""
 from __future__ import annotations
 
 import importlib
+import os
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+
+STDIN_LABEL = "<stdin>"
 
 
 def render(fmt: str, result, **options) -> str:
@@ -11,3 +18,23 @@ def render(fmt: str, result, **options) -> str:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     module = importlib.import_module(f".{fmt}_format", __name__)
     return module.render(result, **options)
+
+
+def relative_path(file: str, cwd: str | None = None) -> tuple:
+    """(path, is_relative) for CI formats, which want paths relative to the checkout (the working directory).
+
+    A relative path is normalised ("./a//b.yaml" -> "a/b.yaml") with forward slashes; an absolute path inside
+    `cwd` becomes relative to it. A path outside `cwd` (absolute, or relative with "..") stays absolute, as
+    there is nothing sensible for it to be relative to. Standard input is returned unchanged, not relative.
+    """
+    if file == STDIN_LABEL:
+        return file, False
+    cwd = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    absolute = os.path.abspath(os.path.join(cwd, file))
+    try:
+        inside = os.path.commonpath([cwd, absolute]) == cwd
+    except ValueError:  # another drive on Windows
+        inside = False
+    if inside and absolute != cwd:
+        return os.path.relpath(absolute, cwd).replace(os.sep, "/"), True
+    return absolute.replace(os.sep, "/"), False

@@ -1,0 +1,45 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the file and line it is about.
+
+`::error file=PATH,line=L,col=C,title=RULE::message` (warning: `::warning`, info: `::notice`), one line per
+finding, then the summary as a plain line. The message is escaped the way the runner unescapes it (% as
+%25, CR as %0D, LF as %0A) and property values also escape : and , (%3A, %2C), so neither a message nor a
+file name can end the command early or start another one. The path is relative to the working directory
+(the checkout), as GitHub expects; standard input gets an annotation without a file.
+"""
+from __future__ import annotations
+
+from ..model import Severity
+from . import STDIN_LABEL, relative_path
+from .summary import summary_line
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding, show_suggestions: bool = True) -> str:
+    props = []
+    if finding.file != STDIN_LABEL:
+        props.append(("file", relative_path(finding.file)[0]))
+        if finding.line >= 1:
+            props.append(("line", str(finding.line)))
+            if finding.column >= 1:
+                props.append(("col", str(finding.column)))
+    props.append(("title", finding.rule_id))
+    message = finding.message
+    if show_suggestions and finding.suggestion:
+        message += "\n\nhint: " + " ".join(finding.suggestion.split())
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(message)}"
+
+
+def render(result, show_suggestions: bool = True, **_) -> str:
+    lines = [annotation(f, show_suggestions) for f in result.findings]
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"

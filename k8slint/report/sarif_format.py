@@ -1,0 +1,135 @@
+"""SARIF 2.1.0 (OASIS), the format GitHub code scanning and other code-scanning tools import.
+
+One run; `tool.driver.rules` lists every rule k8slint knows (so a result's `ruleIndex` is stable whatever
+--select says) with its documentation. Each result points at the finding's file by a relative URI against
+`%SRCROOT%` (the working directory, normally the checkout) and carries the object and JSON path as logical
+locations, plus a partial fingerprint that does not depend on the line, so code scanning can follow an alert
+when lines above it move.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+from urllib.parse import quote
+
+from .. import __version__
+from ..model import Severity
+from . import STDIN_LABEL, relative_path
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "k8slintFinding/v1"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def artifact_location(file: str) -> dict:
+    """The artifactLocation of a finding's file: a percent-encoded relative reference against %SRCROOT% when
+    the file is inside the working directory, an absolute file: URI otherwise, "stdin" for standard input."""
+    if file == STDIN_LABEL:
+        return {"uri": "stdin"}
+    path, relative = relative_path(file)
+    if relative:
+        return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
+    return {"uri": pathlib.Path(path).as_uri()}
+
+
+def _object_key(obj) -> str:
+    if obj is None:
+        return ""
+    return "\x1f".join(part or "" for part in (obj.api_version, obj.kind, obj.namespace, obj.name))
+
+
+def _fingerprint(finding, uri: str) -> str:
+    parts = [finding.rule_id, uri, finding.json_path, _object_key(finding.obj)]
+    if finding.obj is None and not finding.json_path:
+        # about the text itself (a syntax error ...): nothing but the document and the message tells it apart
+        parts += [str(finding.doc_index), finding.message]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _rule_descriptor(rule) -> dict:
+    from ..rules.docs import render_rule_markdown, render_rule_text
+
+    meta = rule.meta
+    out = {
+        "id": meta.id,
+        "name": meta.name,
+        "shortDescription": {"text": meta.title},
+        "fullDescription": {"text": meta.docs.what},
+        "help": {"text": render_rule_text(meta), "markdown": render_rule_markdown(meta)},
+        "defaultConfiguration": {"level": LEVELS[meta.severity]},
+        "properties": {"tags": [meta.family]},
+    }
+    if meta.versions:
+        out["properties"]["kubernetesVersions"] = meta.versions
+    return out
+
+
+def _logical_locations(finding) -> list:
+    out = []
+    if finding.obj is not None:
+        obj = finding.obj
+        out.append({"kind": "resource", "name": obj.name or "<unnamed>", "fullyQualifiedName": obj.label(),
+                    "properties": {k: v for k, v in obj.as_dict().items() if v is not None}})
+    if finding.json_path:
+        out.append({"kind": "property", "name": finding.json_path, "fullyQualifiedName": finding.json_path})
+    return out
+
+
+def _result(finding, rule_index: dict, seen: dict) -> dict:
+    location = artifact_location(finding.file)
+    physical: dict = {"artifactLocation": location}
+    if finding.line >= 1:
+        region = {"startLine": finding.line}
+        if finding.column >= 1:
+            region["startColumn"] = finding.column
+        physical["region"] = region
+    loc: dict = {"physicalLocation": physical}
+    logical = _logical_locations(finding)
+    if logical:
+        loc["logicalLocations"] = logical
+    fingerprint = _fingerprint(finding, location["uri"])
+    seen[fingerprint] = seen.get(fingerprint, 0) + 1
+    if seen[fingerprint] > 1:  # the same problem twice in one place: keep both alerts apart, stably
+        fingerprint += f":{seen[fingerprint]}"
+    out: dict = {"ruleId": finding.rule_id}
+    if finding.rule_id in rule_index:
+        out["ruleIndex"] = rule_index[finding.rule_id]
+    out.update({
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [loc],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    })
+    properties = {}
+    if finding.suggestion:
+        properties["suggestion"] = " ".join(finding.suggestion.split())
+    if finding.json_path:
+        properties["jsonPath"] = finding.json_path
+    properties.update({k: v for k, v in finding.extra.items() if k not in properties})
+    if properties:
+        out["properties"] = properties
+    return out
+
+
+def sarif_log(result) -> dict:
+    from ..rules import all_rules
+
+    rules = all_rules()
+    rule_index = {rule.id: i for i, rule in enumerate(rules)}
+    seen: dict = {}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "k8slint", "version": __version__,
+                                "rules": [_rule_descriptor(rule) for rule in rules]}},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(f, rule_index, seen) for f in result.findings],
+        }],
+    }
+
+
+def render(result, **_) -> str:
+    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
