@@ -1,0 +1,172 @@
+"""Every FLD rule through the real engine: its documented example fires from its deprecation on (an error
+once removed) and not before; and the field-level items the rules issue names, with their replacements."""
+from __future__ import annotations
+
+import pytest
+
+from k8slint.loader import load_text
+from k8slint.model import Severity
+from k8slint.rules import all_rules
+from k8slint.rules.context import RuleContext
+from k8slint.versions import KubeVersion
+
+FLD_RULES = [r for r in all_rules() if r.id.startswith("FLD")]
+
+
+def _fires(rule, text: str, target: str) -> list:
+    resources = load_text(text, "x.yaml").resources
+    assert resources, "example is not a Kubernetes object"
+    ctx = RuleContext(KubeVersion.parse(target))
+    return [f for r in resources for f in rule.check(r, ctx)]
+
+
+def _minus_one(version: str) -> str:
+    v = KubeVersion.parse(version)
+    return f"{v.major}.{v.minor - 1}"
+
+
+@pytest.mark.parametrize("rule", FLD_RULES, ids=lambda r: r.id)
+def test_field_rule_lifecycle(rule):
+    record, example = rule.record, rule.meta.docs.example
+    deprecated, removed = record.get("deprecated"), record.get("removed")
+    start = deprecated or removed
+    if start:
+        assert _fires(rule, example, _minus_one(start)) == [], "fires before its deprecation"
+    at_start = _fires(rule, example, start or "1.30")
+    assert at_start, "the documented example does not trigger the rule"
+    if removed:
+        after = _fires(rule, example, removed)
+        assert after and all(f.severity == Severity.parse(record.get("removed_severity", "error")) for f in after)
+        assert all(f.extra["removed_in"] == removed for f in after)
+    if deprecated and deprecated != removed:
+        assert all(f.severity == Severity.parse(record.get("severity", "warning")) for f in at_start)
+
+
+def _rule(name: str):
+    return next(r for r in FLD_RULES if r.meta.name == name)
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations: {annotations}
+spec:
+{spec}  containers: [{{name: c, image: busybox}}]
+"""
+
+
+def _pod(spec: str = "", annotations: str = "{}") -> str:
+    return POD.format(spec=spec, annotations=annotations)
+
+
+@pytest.mark.parametrize("name,bad,good", [
+    ("recycle-reclaim-policy",
+     "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec: {persistentVolumeReclaimPolicy: Recycle}\n",
+     "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec: {persistentVolumeReclaimPolicy: Delete}\n"),
+    ("beta-storage-class-annotation",
+     "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\n  annotations:\n"
+     "    volume.beta.kubernetes.io/storage-class: fast\n",
+     "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {storageClassName: fast}\n"),
+    ("beta-storage-class-annotation",
+     "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: v\n  annotations:\n"
+     "    volume.beta.kubernetes.io/storage-class: fast\n",
+     "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\nspec: {storageClassName: fast}\n"),
+    ("beta-default-storageclass-annotation",
+     "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: s\n  annotations:\n"
+     "    storageclass.beta.kubernetes.io/is-default-class: 'true'\nprovisioner: x\n",
+     "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: s\n  annotations:\n"
+     "    storageclass.kubernetes.io/is-default-class: 'true'\nprovisioner: x\n"),
+    ("seccomp-annotations",
+     _pod(annotations="{seccomp.security.alpha.kubernetes.io/pod: runtime/default}"),
+     _pod(spec="  securityContext: {seccompProfile: {type: RuntimeDefault}}\n")),
+    ("seccomp-annotations",
+     _pod(annotations="{container.seccomp.security.alpha.kubernetes.io/c: runtime/default}"),
+     _pod(spec="  securityContext: {seccompProfile: {type: RuntimeDefault}}\n")),
+    ("apparmor-annotations",
+     _pod(annotations="{container.apparmor.security.beta.kubernetes.io/c: runtime/default}"),
+     _pod(spec="  securityContext: {appArmorProfile: {type: RuntimeDefault}}\n")),
+    ("ingress-class-annotation",
+     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  annotations:\n"
+     "    kubernetes.io/ingress.class: nginx\nspec: {defaultBackend: {service: {name: s, port: {number: 80}}}}\n",
+     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n"
+     "spec: {ingressClassName: traefik, defaultBackend: {service: {name: s, port: {number: 80}}}}\n"),
+    ("service-topology-keys",
+     "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {topologyKeys: ['kubernetes.io/hostname']}\n",
+     "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {trafficDistribution: PreferSameZone}\n"),
+    ("service-account-alias", _pod(spec="  serviceAccount: robot\n"), _pod(spec="  serviceAccountName: robot\n")),
+    ("beta-os-arch-labels", _pod(spec="  nodeSelector: {beta.kubernetes.io/os: linux}\n"),
+     _pod(spec="  nodeSelector: {kubernetes.io/os: linux}\n")),
+    ("beta-os-arch-labels",
+     _pod(spec="  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+               "        nodeSelectorTerms:\n          - matchExpressions:\n"
+               "              - {key: beta.kubernetes.io/arch, operator: In, values: [amd64]}\n"),
+     _pod(spec="  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+               "        nodeSelectorTerms:\n          - matchExpressions:\n"
+               "              - {key: kubernetes.io/arch, operator: In, values: [amd64]}\n")),
+    ("failure-domain-labels", _pod(spec="  nodeSelector: {failure-domain.beta.kubernetes.io/zone: a}\n"),
+     _pod(spec="  nodeSelector: {topology.kubernetes.io/zone: a}\n")),
+    ("failure-domain-labels",
+     _pod(spec="  topologySpreadConstraints:\n    - {maxSkew: 1, whenUnsatisfiable: DoNotSchedule, "
+               "topologyKey: failure-domain.beta.kubernetes.io/zone, labelSelector: {matchLabels: {a: b}}}\n"),
+     _pod(spec="  topologySpreadConstraints:\n    - {maxSkew: 1, whenUnsatisfiable: DoNotSchedule, "
+               "topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {a: b}}}\n")),
+    ("failure-domain-labels",
+     _pod(spec="  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+               "        - {topologyKey: failure-domain.beta.kubernetes.io/region, labelSelector: {}}\n"),
+     _pod(spec="  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+               "        - {topologyKey: topology.kubernetes.io/region, labelSelector: {}}\n")),
+    ("master-node-role-selector", _pod(spec="  nodeSelector: {node-role.kubernetes.io/master: ''}\n"),
+     _pod(spec="  nodeSelector: {node-role.kubernetes.io/control-plane: ''}\n")),
+    ("master-node-role-toleration",
+     _pod(spec="  tolerations: [{key: node-role.kubernetes.io/master, effect: NoSchedule}]\n"),
+     _pod(spec="  tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]\n")),
+    ("critical-pod-annotation", _pod(annotations="{scheduler.alpha.kubernetes.io/critical-pod: ''}"),
+     _pod(spec="  priorityClassName: system-cluster-critical\n")),
+    ("flexvolume-volume", _pod(spec="  volumes: [{name: v, flexVolume: {driver: x/y}}]\n"),
+     _pod(spec="  volumes: [{name: v, csi: {driver: x.y}}]\n")),
+    ("glusterfs-volume", _pod(spec="  volumes: [{name: v, glusterfs: {endpoints: e, path: p}}]\n"),
+     _pod(spec="  volumes: [{name: v, persistentVolumeClaim: {claimName: c}}]\n")),
+    ("flocker-volume", _pod(spec="  volumes: [{name: v, flocker: {datasetName: d}}]\n"),
+     _pod(spec="  volumes: [{name: v, emptyDir: {}}]\n")),
+    ("quobyte-volume", _pod(spec="  volumes: [{name: v, quobyte: {registry: r, volume: v}}]\n"),
+     _pod(spec="  volumes: [{name: v, emptyDir: {}}]\n")),
+    ("storageos-volume", _pod(spec="  volumes: [{name: v, storageos: {volumeName: v}}]\n"),
+     _pod(spec="  volumes: [{name: v, emptyDir: {}}]\n")),
+    ("scaleio-volume", _pod(spec="  volumes: [{name: v, scaleIO: {gateway: g, system: s, secretRef: {name: n}}}]\n"),
+     _pod(spec="  volumes: [{name: v, emptyDir: {}}]\n")),
+    ("endpoints-kind", "apiVersion: v1\nkind: Endpoints\nmetadata: {name: e}\n",
+     "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: e}\naddressType: IPv4\nendpoints: []\n"),
+    ("replication-controller", "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: r}\n",
+     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: r}\n"),
+])
+def test_named_field_items_fire_and_their_replacements_do_not(name, bad, good):
+    rule = _rule(name)
+    target = "1.37"
+    found = _fires(rule, bad, target)
+    assert found, f"{name} does not fire on the deprecated form"
+    assert _fires(rule, good, target) == [], f"{name} fires on the replacement"
+
+
+def test_hints_are_info_and_removed_volume_plugins_are_errors():
+    rc = _fires(_rule("replication-controller"), "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: r}\n",
+                "1.30")
+    assert [f.severity for f in rc] == [Severity.INFO]
+    gluster = _fires(_rule("glusterfs-volume"), _pod(spec="  volumes: [{name: v, glusterfs: {endpoints: e, path: p}}]\n"),
+                     "1.26")
+    assert [f.severity for f in gluster] == [Severity.ERROR] and "removed in 1.26" in gluster[0].message
+
+
+def test_findings_point_at_the_key_of_annotations_and_labels():
+    text = _pod(spec="  nodeSelector:\n    beta.kubernetes.io/os: linux\n")
+    [f] = _fires(_rule("beta-os-arch-labels"), text, "1.30")
+    assert (f.line, f.column) == (8, 5) and f.json_path == "spec.nodeSelector['beta.kubernetes.io/os']"
+
+
+def test_workload_templates_are_searched():
+    deploy = ("apiVersion: apps/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n"
+              "  jobTemplate:\n    spec:\n      template:\n        metadata:\n          annotations:\n"
+              "            seccomp.security.alpha.kubernetes.io/pod: runtime/default\n"
+              "        spec: {containers: [{name: c, image: b}]}\n")
+    [f] = _fires(_rule("seccomp-annotations"), deploy.replace("apps/v1", "batch/v1"), "1.30")
+    assert f.json_path.startswith("spec.jobTemplate.spec.template.metadata.annotations")
