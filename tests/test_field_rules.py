@@ -6,11 +6,11 @@ import pytest
 
 from k8slint.loader import load_text
 from k8slint.model import Severity
-from k8slint.rules import all_rules
+from k8slint.rules import all_rules, find_rule
 from k8slint.rules.context import RuleContext
 from k8slint.versions import KubeVersion
 
-FLD_RULES = [r for r in all_rules() if r.id.startswith("FLD")]
+FLD_RULES = [r for r in all_rules() if r.id.startswith("FLD") and r.record is not None]
 
 
 def _fires(rule, text: str, target: str) -> list:
@@ -170,3 +170,12 @@ def test_workload_templates_are_searched():
               "        spec: {containers: [{name: c, image: b}]}\n")
     [f] = _fires(_rule("seccomp-annotations"), deploy.replace("apps/v1", "batch/v1"), "1.30")
     assert f.json_path.startswith("spec.jobTemplate.spec.template.metadata.annotations")
+
+
+def test_cronjob_timezone_prefix_logic_rule():
+    rule = find_rule("cronjob-schedule-timezone")
+    example = rule.meta.docs.example
+    [f] = _fires(rule, example, "1.30")
+    assert "spec.timeZone: Europe/Berlin" in f.message and 'schedule: "0 6 * * *"' in f.message
+    assert f.json_path == "spec.schedule" and f.line == 5
+    assert _fires(rule, example.replace("CRON_TZ=Europe/Berlin ", ""), "1.30") == []
