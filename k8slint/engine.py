@@ -13,6 +13,7 @@ from . import suppress
 from .rules import all_rules, is_enabled
 from .rules.api_versions import last_applied
 from .rules.context import RuleContext
+from .rules.fields import FieldRule, FieldRuleSet
 from .validation import API_NOT_IN_VERSION, CrdRegistry, Validator
 from .versions import KubeVersion
 
@@ -55,12 +56,26 @@ class Linter:
         enabled = [r for r in all_rules() if r.check is not None and self.enabled(r.id)]
         self.rules_by_api: dict = {}
         self.other_rules = []
+        self._by_kind: dict = {}
+        field_rules = []
         for rule in enabled:
             api = getattr(rule.check, "api_version", None)
-            if api is None:
-                self.other_rules.append(rule)
-            else:
+            if api is not None:
                 self.rules_by_api.setdefault(api, []).append(rule)
+            elif isinstance(getattr(rule.check, "__self__", None), FieldRule):
+                field_rules.append(rule.check.__self__)
+            else:
+                self.other_rules.append(rule)
+        # every FLD rule in one walk of the resource (same findings as calling each rule's check)
+        self.field_rules = FieldRuleSet(field_rules, self.context)
+
+    def _rules_for_kind(self, kind: str) -> list:
+        """The non-API rules that can fire on this kind (rules declare their kinds as `check.kinds`)."""
+        rules = self._by_kind.get(kind)
+        if rules is None:
+            rules = self._by_kind[kind] = [r for r in self.other_rules
+                                           if getattr(r.check, "kinds", None) is None or kind in r.check.kinds]
+        return rules
 
     def enabled(self, rule_id: str) -> bool:
         return is_enabled(rule_id, self.options.select, self.options.ignore)
@@ -75,8 +90,9 @@ class Linter:
         applied = last_applied(resource)
         if applied and applied[0] != resource.api_version:
             candidates += self.rules_by_api.get(applied[0], ())
-        for rule in candidates + self.other_rules:
+        for rule in candidates + self._rules_for_kind(resource.kind):
             found.extend(rule.check(resource, self.context))
+        found.extend(self.field_rules.check(resource))
         removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
                               and f.json_path == "apiVersion" for f in found)
         for f in self.validator.check(resource):

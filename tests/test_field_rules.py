@@ -179,3 +179,22 @@ def test_cronjob_timezone_prefix_logic_rule():
     assert "spec.timeZone: Europe/Berlin" in f.message and 'schedule: "0 6 * * *"' in f.message
     assert f.json_path == "spec.schedule" and f.line == 5
     assert _fires(rule, example.replace("CRON_TZ=Europe/Berlin ", ""), "1.30") == []
+
+
+def test_the_engine_rule_set_gives_the_same_findings_as_each_rule_alone():
+    from k8slint.rules.fields import FieldRuleSet
+    compiled = [r.check.__self__ for r in FLD_RULES]
+    texts = [r.meta.docs.example for r in FLD_RULES] + [
+        _pod(spec="  nodeSelector: {beta.kubernetes.io/os: linux, failure-domain.beta.kubernetes.io/zone: a}\n"
+                  "  serviceAccount: x\n  volumes: [{name: v, flexVolume: {driver: a/b}}, {name: w, gitRepo: "
+                  "{repository: r}}]\n", annotations="{seccomp.security.alpha.kubernetes.io/pod: x}")]
+    for target in ("1.8", "1.20", "1.25", "1.37"):
+        ctx = RuleContext(KubeVersion.parse(target))
+        rule_set = FieldRuleSet(compiled, ctx)
+        for text in texts:
+            for resource in load_text(text, "x.yaml").resources:
+                one_by_one = sorted((f.rule_id, f.json_path, f.message, f.severity) for c in compiled
+                                    for f in c.check(resource, ctx))
+                together = sorted((f.rule_id, f.json_path, f.message, f.severity)
+                                  for f in rule_set.check(resource))
+                assert together == one_by_one

@@ -112,44 +112,141 @@ def _meta(record: dict) -> RuleMeta:
         versions=lifecycle or "every version", family="FLD")
 
 
-def _make_check(record: dict, meta: RuleMeta):
-    kinds = record.get("kinds")
-    if kinds and "@workloads" in kinds:
-        kinds = (set(kinds) - {"@workloads"}) | WORKLOAD_KINDS
-    kinds = frozenset(kinds) if kinds else None
-    matchers = [(m, parse_path(m["path"])) for m in record["match"]]
-    formatter = string.Formatter()
+class FieldRule:
+    """One record of rules/fields.yaml, compiled: its kinds, matchers, and how it reports a match."""
 
-    def check(resource, ctx: RuleContext):
-        if kinds is not None and resource.kind not in kinds:
+    def __init__(self, record: dict, meta: RuleMeta):
+        self.record = record
+        self.meta = meta
+        kinds = record.get("kinds")
+        if kinds and "@workloads" in kinds:
+            kinds = (set(kinds) - {"@workloads"}) | WORKLOAD_KINDS
+        self.kinds = frozenset(kinds) if kinds else None
+        self.matchers = [(m, parse_path(m["path"])) for m in record["match"]]
+        self._states: dict = {}  # target version -> lifecycle state, computed once per run
+        self._paths: dict = {}  # kind -> [(matcher, concrete segments)]
+
+    def state(self, target) -> str | None:
+        """'removed', 'deprecated' or 'ok'; None when the rule is silent at this target."""
+        if target not in self._states:
+            state = lifecycle_state(target, self.record.get("deprecated"), self.record.get("removed"))
+            lifecycle = self.record.get("deprecated") or self.record.get("removed")
+            self._states[target] = None if state == "ok" and lifecycle else state
+        return self._states[target]
+
+    def applies_to(self, kind) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def paths(self, kind) -> list:
+        """(matcher, concrete segments) with the macros expanded for this kind."""
+        if kind not in self._paths:
+            self._paths[kind] = [(m, concrete) for m, segments in self.matchers for concrete in expand(segments, kind)]
+        return self._paths[kind]
+
+    def finding(self, resource, ctx: RuleContext, state: str, matcher: dict, path: tuple, value):
+        record = self.record
+        fields = _Blank(key=path[-1] if path else "", value=value, kind=resource.kind, target=ctx.target,
+                        deprecated=record.get("deprecated"), removed=record.get("removed"))
+        message = _FORMATTER.vformat(record["message"], (), fields)
+        if state == "removed" and record.get("removed"):
+            message += f" (removed in {record['removed']})"
+            severity = Severity.parse(record.get("removed_severity", "error"))
+        else:
+            severity = Severity.parse(record.get("severity", "warning"))
+        keyed = "key_in" in matcher or "key_prefix" in matcher
+        return finding_at(resource, self.meta.id, severity, message, path, prefer_key=keyed,
+                          suggestion=record.get("replacement"),
+                          extra={"deprecated_in": record.get("deprecated"), "removed_in": record.get("removed"),
+                                 "replacement": record.get("replacement")})
+
+    def check(self, resource, ctx: RuleContext):
+        """This rule alone on one resource (the engine uses FieldRuleSet, which gives the same findings)."""
+        if not self.applies_to(resource.kind):
             return
-        state = lifecycle_state(ctx.target, record.get("deprecated"), record.get("removed"))
-        if state == "ok" and (record.get("deprecated") or record.get("removed")):
+        state = self.state(ctx.target)
+        if state is None:
             return
-        severity = (Severity.parse(record.get("removed_severity", "error")) if state == "removed"
-                    else Severity.parse(record.get("severity", "warning")))
         seen = set()
-        for matcher, segments in matchers:
-            for concrete in expand(segments, resource.kind):
-                for path, value in walk(resource.data, concrete):
-                    if path in seen or not _test(matcher, path, value):
-                        continue
+        for matcher, concrete in self.paths(resource.kind):
+            for path, value in walk(resource.data, concrete):
+                if path not in seen and _test(matcher, path, value):
                     seen.add(path)
-                    fields = _Blank(key=path[-1] if path else "", value=value, kind=resource.kind,
-                                    target=ctx.target, deprecated=record.get("deprecated"),
-                                    removed=record.get("removed"))
-                    message = formatter.vformat(record["message"], (), fields)
-                    if state == "removed" and record.get("removed"):
-                        message += f" (removed in {record['removed']})"
-                    keyed = "key_in" in matcher or "key_prefix" in matcher
-                    yield finding_at(resource, meta.id, severity, message, path, prefer_key=keyed,
-                                     suggestion=record.get("replacement"),
-                                     extra={"deprecated_in": record.get("deprecated"),
-                                            "removed_in": record.get("removed"),
-                                            "replacement": record.get("replacement")})
+                    yield self.finding(resource, ctx, state, matcher, path, value)
 
-    return check
+
+_FORMATTER = string.Formatter()
+_MATCHES = object()  # trie slot holding the (rule, state, matcher) entries that end at a node
+
+
+class FieldRuleSet:
+    """Every enabled FLD rule at once: their paths for a kind merged into one trie, so a resource is walked
+    once instead of once per rule and matcher. Rules silent at the target are left out when compiling."""
+
+    def __init__(self, rules: list, ctx: RuleContext):
+        self.rules = rules
+        self.ctx = ctx
+        self._tries: dict = {}
+
+    def _trie(self, kind) -> dict:
+        trie = self._tries.get(kind)
+        if trie is None:
+            trie = self._tries[kind] = {}
+            for rule in self.rules:
+                state = rule.state(self.ctx.target)
+                if state is None or not rule.applies_to(kind):
+                    continue
+                for matcher, concrete in rule.paths(kind):
+                    node = trie
+                    for segment in concrete:
+                        node = node.setdefault(segment, {})
+                    node.setdefault(_MATCHES, []).append((rule, state, matcher))
+        return trie
+
+    def check(self, resource) -> list:
+        trie = self._trie(resource.kind)
+        if not trie:
+            return []
+        hits: list = []
+        _walk_trie(resource.data, trie, (), hits)
+        out, seen = [], set()
+        for rule, state, matcher, path, value in hits:
+            if (rule.meta.id, path) in seen or not _test(matcher, path, value):
+                continue
+            seen.add((rule.meta.id, path))
+            out.append(rule.finding(resource, self.ctx, state, matcher, path, value))
+        return out
+
+
+def _walk_trie(value, node: dict, path: tuple, hits: list) -> None:
+    for segment, child in node.items():
+        if segment is _MATCHES:
+            continue
+        if segment is ANY_ITEM:
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    _visit(item, child, path + (i,), hits)
+        elif segment is ANY_KEY:
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    _visit(v, child, path + (k,), hits)
+        elif isinstance(segment, int):
+            if isinstance(value, list) and segment < len(value):
+                _visit(value[segment], child, path + (segment,), hits)
+        elif isinstance(value, dict) and segment in value:
+            _visit(value[segment], child, path + (segment,), hits)
+
+
+def _visit(value, node: dict, path: tuple, hits: list) -> None:
+    for rule, state, matcher in node.get(_MATCHES, ()):
+        hits.append((rule, state, matcher, path, value))
+    if len(node) > (_MATCHES in node):
+        _walk_trie(value, node, path, hits)
 
 
 def field_rules() -> list:
-    return [Rule(_meta(r), _make_check(r, _meta(r)), r) for r in load_table("fields")]
+    out = []
+    for record in load_table("fields"):
+        meta = _meta(record)
+        compiled = FieldRule(record, meta)
+        out.append(Rule(meta, compiled.check, record))
+    return out

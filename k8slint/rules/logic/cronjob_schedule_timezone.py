@@ -40,3 +40,6 @@ def check(resource, ctx):
                          f"spec.schedule carries a {m.group(1)}= time zone prefix, which Kubernetes does not "
                          f"support; use spec.timeZone: {m.group(2)} and schedule: \"{rest}\"",
                          ("spec", "schedule"), suggestion=META.docs.fix)
+
+
+check.kinds = frozenset({"CronJob"})
