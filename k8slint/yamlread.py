@@ -34,6 +34,12 @@ except ImportError:  # pragma: no cover - only on exotic platforms
             Composer.__init__(self)
 
 _PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
+_ScalarNode = yaml.ScalarNode
+# Plain scalars repeat a lot across manifests; their reading never depends on where they are.
+_PLAIN_KEYS: dict = {}
+_PLAIN_VALUES: dict = {}
+_CACHE_LIMIT = 100_000
+_MISSING = object()
 _STD = "tag:yaml.org,2002:"
 _STD_COLLECTIONS = {_STD + "map", _STD + "seq", _STD + "omap", _STD + "set"}
 
@@ -243,7 +249,10 @@ class _Converter:
             self.visited.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+                fast = not self.alias_depth
+                return [self.plain(item, path + (i,))
+                        if fast and item.__class__ is _ScalarNode and item.tag == _PLAIN
+                        else self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
             return self.mapping(node, path, depth)
         finally:
             if reentered:
@@ -271,28 +280,57 @@ class _Converter:
                      "the value was read as a string", node, path)
         return text
 
+    def plain(self, node, path: tuple):
+        """A plain scalar value, through a cache: most values repeat (names, images, ports, `true`)."""
+        text = node.value
+        value = _PLAIN_VALUES.get(text, _MISSING)
+        if value is _MISSING:
+            value = self.scalar(node, path)
+            if not (isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS):  # those carry a per-path note
+                if len(_PLAIN_VALUES) > _CACHE_LIMIT:
+                    _PLAIN_VALUES.clear()
+                _PLAIN_VALUES[text] = value
+        return value
+
+    def key(self, key_node, path: tuple):
+        """The JSON key of a mapping key node; MERGE for a plain `<<`."""
+        if key_node.__class__ is _ScalarNode and key_node.tag == _PLAIN:
+            text = key_node.value
+            key = _PLAIN_KEYS.get(text)
+            if key is None:
+                resolved = self.scalar(key_node, path + ("<key>",))
+                if resolved == "<<":
+                    return MERGE
+                key = key_text(resolved)
+                if len(_PLAIN_KEYS) > _CACHE_LIMIT:
+                    _PLAIN_KEYS.clear()
+                _PLAIN_KEYS[text] = key
+            return key
+        if isinstance(key_node, yaml.ScalarNode):
+            return key_text(self.scalar(key_node, path + ("<key>",)))
+        self.problem("YML005", "a mapping key must be a scalar; this complex key was turned into text",
+                     key_node, path)
+        return complex_key_text(key_node)
+
     def mapping(self, node, path: tuple, depth: int) -> dict:
         out: dict = {}
         merged: dict = {}
+        fast = not self.alias_depth  # inside an alias every node is counted, so no shortcuts there
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = self.scalar(key_node, path + ("<key>",))
-            else:
-                self.problem("YML005", "a mapping key must be a scalar; this complex key was turned into text",
-                             key_node, path)
-                key = complex_key_text(key_node)
-            if key == "<<" and key_node.tag == _PLAIN:
+            key = self.key(key_node, path)
+            if key is MERGE:
                 for source in self.merge_sources(value_node, path, depth):
                     for k, v in source.items():
                         merged.setdefault(k, v)
                 continue
-            key = key_text(key)
-            child = path + (key,)
             if key in out:
                 first = next(k for k, _ in node.value if node_key(k) == key)
                 self.problem("YML002", f"duplicate key {key!r} (first at line {self.span(first).line}); "
-                             "Kubernetes silently keeps the last value", key_node, child)
-            out[key] = self.convert(value_node, child, depth + 1)
+                             "Kubernetes silently keeps the last value", key_node, path + (key,))
+            if fast and value_node.__class__ is _ScalarNode and value_node.tag == _PLAIN:
+                out[key] = self.plain(value_node, path + (key,))
+            else:
+                out[key] = self.convert(value_node, path + (key,), depth + 1)
         for k, v in merged.items():
             if k not in out:  # explicit keys win over merged ones
                 out[k] = v
