@@ -132,10 +132,16 @@ def _lint_options(config):
         crd_files = tuple(discover([str(p) for p in config["crd"]]))
     except UsageError as exc:
         raise Usage(f"crd: {exc}") from None
+    from .catalog import check_locations
+    try:
+        schema_locations = tuple(config["schema-location"])
+        check_locations(schema_locations)
+    except ValueError as exc:
+        raise Usage(f"--schema-location: {exc}") from None
     return LintOptions(target=target, current=current, strict=config["strict"], select=select, ignore=ignore,
                        ignore_missing_schemas=config["ignore-missing-schemas"], severity_overrides=severities,
                        crd_files=crd_files, max_file_size=config["max-file-size"],
-                       path_ignores=path_ignores if per_path else None)
+                       path_ignores=path_ignores if per_path else None, schema_locations=schema_locations)
 
 
 def _fail_level(config):
@@ -182,6 +188,10 @@ def lint(
         None, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
     crd: Optional[List[Path]] = typer.Option(None, "--crd", help="CRD file or directory whose schemas "
                                                                   "validate custom resources (repeatable)."),
+    schema_location: Optional[List[str]] = typer.Option(
+        None, "--schema-location", help="Directory or URL template ({{.Group}}/{{.ResourceKind}}_"
+                                        "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
+                                        "CRD is not in the input (repeatable; tried in order)."),
     max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
                                                 help="Refuse files larger than this many bytes (default 64 MiB)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
@@ -198,7 +208,8 @@ def lint(
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
         "fail-on": fail_on, "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
         "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
-        "max-file-size": max_file_size}, config_file)
+        "max-file-size": max_file_size, "schema-location": list(schema_location) if schema_location else None},
+        config_file)
     fail_level = _fail_level(config)
     options = _lint_options(config)
     files = _discover(paths, config)

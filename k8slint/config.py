@@ -170,6 +170,8 @@ def build_config(cli_values: dict, config_path: Path | None = None, search: bool
             value = file_values[name]
             if name in PATH_KEYS:
                 value = [str(config.base_dir / v) for v in value]
+            elif name == "schema-location":  # directories are relative to the file; URL templates are not
+                value = [v if "://" in v else str(config.base_dir / v) for v in value]
             config.settings[name] = Setting(value, str(path))
         else:
             config.settings[name] = Setting(key.default, "default")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .sources import KUSTOMIZATION_FILE_NAMES
+
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 
@@ -15,7 +17,8 @@ class UsageError(Exception):
 def discover(paths: list, exclude=None) -> list:
     """Expand `paths` into the list of files to read ("-" stays as stdin), sorted within each directory.
 
-    Directories are walked recursively for *.yaml, *.yml and *.json; hidden directories (.git ...) are skipped;
+    Directories are walked recursively for *.yaml, *.yml and *.json; hidden directories (.git ...) and
+    kustomize's configuration files (kustomization.yaml, .yml; it is not a Kubernetes object) are skipped;
     symbolic links to directories are followed once (a loop is not followed twice). A path that does not exist
     is a UsageError. `exclude(path) -> bool` drops files and directories a configuration excludes.
     """
@@ -55,7 +58,8 @@ def _walk(root: Path, seen: set, exclude) -> list:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and (exclude is None or not exclude(Path(dirpath, d))))
         for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
+            if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES) \
+                    or name in KUSTOMIZATION_FILE_NAMES:
                 continue
             full = os.path.normpath(os.path.join(dirpath, name))
             if (exclude is not None and exclude(Path(full))) or full in seen:

@@ -31,6 +31,7 @@ class LintOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     # file path -> rule ids/prefixes ignored there (the configuration's per-path-ignores)
     path_ignores: object = None
+    schema_locations: tuple = ()  # --schema-location: directories or URL templates of custom resource schemas
 
 
 @dataclass
@@ -52,7 +53,8 @@ class Linter:
         self.context = RuleContext(options.target, options.current)
         self.crds = CrdRegistry()
         self.validator = Validator(options.target, options.strict, crds=self.crds,
-                                   ignore_missing_schemas=options.ignore_missing_schemas)
+                                   ignore_missing_schemas=options.ignore_missing_schemas,
+                                   schema_locations=options.schema_locations)
         enabled = [r for r in all_rules() if r.check is not None and self.enabled(r.id)]
         self.rules_by_api: dict = {}
         self.other_rules = []
@@ -118,7 +120,7 @@ class Linter:
             if override is not None:
                 f.severity = override
             out.append(f)
-        return out
+        return loaded.relabel(out)  # Helm `# Source:` templates and releases; last, after suppressions
 
     def reportable(self, pattern: str) -> bool:
         """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run

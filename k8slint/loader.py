@@ -2,15 +2,29 @@
 
 A file that cannot be read or parsed, or a document that is not a Kubernetes object, becomes a finding
 (data), never an exception that stops the run: the other files and documents are still checked.
+
+Sources that are not plain manifests (see `sources`):
+- rendered Helm output: every document after a `# Source: CHART/templates/FILE.yaml` comment is mapped to
+  that template; `LoadedFile.relabel` renames findings accordingly (the engine calls it last);
+- an unrendered template (`{{ ... }}` where YAML should be) is one YML008 finding, nothing else;
+- a Helm 3 release record (Secret of type helm.sh/release.v1, or the configmap driver's ConfigMap) is not
+  itself checked: the manifest and hooks of a *deployed* revision are, as files named
+  `helm:NAMESPACE/RELEASE@REVISION:CHART/templates/FILE.yaml`; other revisions are skipped silently;
+- kustomize's configuration (kustomization.yaml, apiVersion kustomize.config.k8s.io/...) and a Helm chart's
+  Chart.yaml are skipped quietly.
 """
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 
 from .discover import STDIN
 from .model import Finding, ObjectRef, Resource, Severity, format_json_path
+from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
+                      helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
+                      release_label_status, release_storage)
 from .yamlread import ParsedDocument, parse_documents
 
 # Severity of the findings the loader itself produces; the rule registry documents them under these ids.
@@ -22,7 +36,13 @@ LOADER_SEVERITY = {
     "YML005": Severity.ERROR,    # YAML tag not allowed (never constructed)
     "YML006": Severity.ERROR,    # refused: alias bomb, nesting too deep, file too large
     "YML007": Severity.ERROR,    # file unreadable: permissions, binary, not UTF-8/UTF-16
+    "YML008": Severity.ERROR,    # an unrendered template ({{ ... }}): render it first
+    "YML009": Severity.ERROR,    # a Helm release record that cannot be decoded
 }
+
+# Decompressed Helm release records one input may expand to, all releases together (each is also bounded
+# by sources.MAX_RELEASE_BYTES).
+MAX_RELEASES_BYTES_PER_INPUT = 256 * 1024 * 1024
 
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024  # bytes; see --max-file-size
 
@@ -36,6 +56,36 @@ class LoadedFile:
     resources: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     documents: list = field(default_factory=list)  # the ParsedDocuments, for comment-aware features
+    # file label of findings -> SourceMap: rendered Helm output, whose findings name the template
+    source_maps: dict = field(default_factory=dict)
+    release_bytes: int = 0  # decompressed Helm release records read so far (bounded per input)
+
+    def relabel(self, findings: list) -> list:
+        """Findings of this input with the file and line of the template that rendered them.
+
+        A finding inside a document that follows a Helm `# Source: PATH` comment gets `file` = PATH (behind
+        the release label for Helm release records), `line` counted from that comment (line 1 is the line
+        after it) and `extra["rendered_at"]` = the original "FILE:LINE". Findings of a Helm release also get
+        `extra["helm_release"]`. Other findings are returned unchanged; relabelling twice changes nothing.
+        Call it last, after anything that matches findings against this input's text (suppressions)."""
+        if not self.source_maps:
+            return list(findings)
+        out = []
+        for f in findings:
+            source_map = self.source_maps.get(f.file)
+            if source_map is None or "rendered_at" in f.extra:
+                out.append(f)
+                continue
+            extra = dict(f.extra)
+            extra.update(source_map.extra)
+            segment = source_map.locate(f.line)
+            if segment is None:
+                out.append(dataclasses.replace(f, extra=extra))
+                continue
+            extra["rendered_at"] = f"{f.file}:{f.line}"
+            out.append(dataclasses.replace(f, file=source_map.prefix + segment.source,
+                                           line=f.line - segment.first_line + 1, extra=extra))
+        return out
 
 
 def _finding(rule_id: str, message: str, file: str, line: int = 1, column: int = 1, path: tuple = (),
@@ -95,19 +145,60 @@ def load_path(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> LoadedFi
 def load_text(text: str, file: str) -> LoadedFile:
     """Every Kubernetes object in a YAML or JSON text, plus the findings about the text itself."""
     result = LoadedFile(file, text)
+    template = find_unrendered_template(text, None if file == "<stdin>" else file)
+    if template is not None:
+        result.findings.append(_template_finding(template, file))
+        return result
+    _load_documents(text, file, result, top_level=True)
+    return result
+
+
+def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
+                    source_map: SourceMap | None = None) -> None:
+    """Parse `text` and collect its objects into `result` under the file label `file`. Only the input
+    itself (top_level) may hold Helm release records: a release's manifest is never unpacked further."""
+    found_map = helm_source_map(text)
+    if found_map is not None or source_map is not None:
+        merged = source_map or SourceMap()
+        if found_map is not None:
+            merged.segments = found_map.segments
+        result.source_maps[file] = merged
+    quiet = top_level and (is_kustomization_file(file) or is_chart_metadata_file(file))
     for doc in parse_documents(text):
-        result.documents.append(doc)
+        if top_level:
+            result.documents.append(doc)
         for p in doc.problems:
             result.findings.append(_finding(p.rule_id, p.message, file, p.line, p.column, p.path,
                                             doc_index=doc.index))
         if doc.value is None:  # empty (skipped silently) or broken (its problems are reported above)
             continue
-        _collect(doc, doc.value, (), file, result)
-    return result
+        _collect(doc, doc.value, (), file, result, top_level, quiet)
 
 
-def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: LoadedFile) -> None:
+def _template_finding(template, file: str) -> Finding:
+    """The one finding an unrendered template gets (its YAML errors would only be noise)."""
+    if template.reason == "chart":
+        why = f"this file is a template of the Helm chart at `{template.chart_dir}`"
+        render = f"helm template {template.chart_dir} | k8slint lint -"
+    elif template.reason == "helm-object":
+        why = f"{template.action} uses Helm's template values"
+        render = "helm template CHART | k8slint lint -"
+    else:
+        why = f"{template.action} is template syntax where YAML is expected"
+        render = "helm template CHART | k8slint lint -"
+    finding = _finding("YML008", f"unrendered template, not checked: {why}; render it first "
+                       f"(`{render}`)", file, template.line, template.column)
+    finding.suggestion = ("Lint what the template renders to, not the template. If the braces are meant "
+                          "literally (an alerting or notification template kept in a value), quote the value "
+                          "or use a block scalar (|).")
+    return finding
+
+
+def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: LoadedFile,
+             top_level: bool = True, quiet: bool = False) -> None:
     span = doc.value_spans.get(item_path, doc.span)
+    if isinstance(value, dict) and (is_kustomize_config(value) or (quiet and value.get("kind") is None)):
+        return  # kustomize's or Helm's own configuration: not a Kubernetes object, nothing to say about it
     if not isinstance(value, dict):
         shape = "a list" if isinstance(value, list) else f"the scalar {value!r}"
         result.findings.append(_finding("YML003", f"document is {shape}, not a Kubernetes object; skipped",
@@ -122,7 +213,10 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
     items = value.get("items")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):  # List, PodList ...
         for i, item in enumerate(items):
-            _collect(doc, item, item_path + ("items", i), file, result)
+            _collect(doc, item, item_path + ("items", i), file, result, top_level, quiet)
+        return
+    if top_level and release_storage(value) is not None:
+        _load_release(doc, value, item_path, file, result)
         return
     ref = ObjectRef(api_version if isinstance(api_version, str) else None, kind if isinstance(kind, str) else None,
                     None, None)
@@ -141,3 +235,38 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
     n = len(item_path)
     resource.notes = [(k, p[n:], t) for (k, p, t) in doc.notes if p[:n] == item_path]
     result.resources.append(resource)
+
+
+def _load_release(doc: ParsedDocument, value: dict, item_path: tuple, file: str, result: LoadedFile) -> None:
+    """A Helm 3 release record: lint what the deployed revision installed, not the record itself."""
+    label_status = release_label_status(value)
+    if label_status is not None and label_status != "deployed":
+        return  # superseded, failed, uninstalled ... history: skipped silently
+    meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+    ref = ObjectRef("v1", value.get("kind"), meta.get("namespace") if isinstance(meta.get("namespace"), str)
+                    else None, meta.get("name") if isinstance(meta.get("name"), str) else None)
+    where = doc.value_spans.get(item_path + ("data", "release")) or doc.value_spans.get(item_path, doc.span)
+    budget = MAX_RELEASES_BYTES_PER_INPUT - result.release_bytes
+    try:
+        if budget <= 0:
+            raise ReleaseError(f"this input already unpacked {MAX_RELEASES_BYTES_PER_INPUT:,} bytes of Helm "
+                               "release records; refused")
+        release = decode_release(value, min(MAX_RELEASE_BYTES, budget))
+    except ReleaseError as exc:
+        result.findings.append(_finding("YML009", f"Helm release record {ref.name or '?'} cannot be read: {exc}; "
+                                        "its manifest was not checked", file, where.line, where.column,
+                                        ("data", "release"), ref, doc.index))
+        return
+    result.release_bytes += release.size
+    if label_status is None and release.status != "deployed":
+        return
+    extra = {"helm_release": release.describe()}
+    label = release.label
+    _load_documents(release.manifest, label, result, top_level=False,
+                    source_map=SourceMap(prefix=label + ":", extra=extra))
+    for hook in release.hooks:  # a hook's manifest is one document without a `# Source:` comment
+        hook_label = f"{label}:{hook.path}"
+        if hook_label not in result.source_maps:
+            result.source_maps[hook_label] = SourceMap(prefix=label + ":", extra=extra)
+        _load_documents(hook.manifest, hook_label, result, top_level=False,
+                        source_map=result.source_maps[hook_label])

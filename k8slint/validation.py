@@ -1,5 +1,6 @@
 """Schema validation of resources: one compiled validator per (version, apiVersion, kind, strict), CRD
-schemas from the input, and schema errors turned into findings at the right line, column and path."""
+schemas from the input, catalog schemas (--schema-location) for custom resources whose CRD is not in the
+input, and schema errors turned into findings at the right line, column and path."""
 from __future__ import annotations
 
 import difflib
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 
 from jsonschema import Draft202012Validator
 
+from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions, to_json_schema
 from .model import Resource, Severity, finding_at, format_json_path
 from .schemastore import SchemaStore, default_store
@@ -26,6 +28,7 @@ RULE_SEVERITY = {
     API_NOT_IN_VERSION: Severity.ERROR,
     UNKNOWN_KIND: Severity.ERROR,
     NO_SCHEMA_FOR_CUSTOM_RESOURCE: Severity.INFO,
+    **CATALOG_SEVERITY,  # SCH006: a schema location that cannot be used
 }
 
 # Kinds every API group registers for its own plumbing; never something a manifest means.
@@ -78,12 +81,16 @@ class Validator:
     """Validates resources against the embedded schema of one Kubernetes version (plus CRD schemas)."""
 
     def __init__(self, version: KubeVersion, strict: bool = False, store: SchemaStore | None = None,
-                 crds: CrdRegistry | None = None, ignore_missing_schemas: bool = False):
+                 crds: CrdRegistry | None = None, ignore_missing_schemas: bool = False,
+                 schema_locations: tuple = (), catalog: SchemaCatalog | None = None):
         self.version = version
         self.strict = strict
         self.store = store or default_store()
         self.crds = crds or CrdRegistry()
         self.ignore_missing_schemas = ignore_missing_schemas
+        # where schemas of custom resources without a CRD in the input are looked up, in order
+        self.catalog = catalog if catalog is not None else (
+            SchemaCatalog(tuple(schema_locations), version, strict) if schema_locations else None)
         self._compiled: dict = {}
 
     def _validator_for(self, api_version: str, kind: str):
@@ -123,18 +130,52 @@ class Validator:
                                f"{api_version} {kind} does not exist in Kubernetes {self.version}; the schemas "
                                f"have it in {describe_versions(serving)}", ("apiVersion",),
                                extra={"versions": [str(v) for v in serving]})]
+        builtin = _group(api_version) in self._builtin_groups()
+        notes: list = []
+        if not builtin and self.catalog:
+            found, notes = self._from_catalog(resource)
+            if found is not None:
+                return found
         if self.ignore_missing_schemas:
-            return []
-        if _group(api_version) in self._builtin_groups():
+            return notes
+        if builtin:
             known = sorted(k for av, k in self.store.kinds(self.version)
                            if av == api_version and not k.endswith("List") and k not in _META_KINDS)
             hint = f" (known kinds of {api_version}: {', '.join(known)})" if known else ""
-            return [finding_at(resource, UNKNOWN_KIND, RULE_SEVERITY[UNKNOWN_KIND],
-                               f"{api_version} {kind} is not a kind Kubernetes {self.version} knows{hint}",
-                               ("kind",))]
+            return notes + [finding_at(resource, UNKNOWN_KIND, RULE_SEVERITY[UNKNOWN_KIND],
+                                       f"{api_version} {kind} is not a kind Kubernetes {self.version} knows{hint}",
+                                       ("kind",))]
+        if self.catalog:
+            return notes + [finding_at(
+                resource, NO_SCHEMA_FOR_CUSTOM_RESOURCE, RULE_SEVERITY[NO_SCHEMA_FOR_CUSTOM_RESOURCE],
+                f"no schema for custom resource {api_version} {kind}: its CRD is not in the input and no schema "
+                "location has a usable one (add the CRD, or pass --crd FILE); not validated", ("kind",))]
         return [finding_at(resource, NO_SCHEMA_FOR_CUSTOM_RESOURCE, RULE_SEVERITY[NO_SCHEMA_FOR_CUSTOM_RESOURCE],
                            f"no schema for custom resource {api_version} {kind}: its CRD is not in the input "
                            "(add it, or pass --crd FILE); not validated", ("kind",))]
+
+    def _from_catalog(self, resource: Resource) -> tuple:
+        """(findings or None when no location has a usable schema, SCH006 findings about the locations)."""
+        found, problems = self.catalog.lookup(resource.api_version, resource.kind)
+        notes = [self._location_finding(resource, p.location, p.message) for p in problems]
+        if found is None:
+            return None, notes
+        try:
+            errors = found.errors(resource.data)
+        except SchemaUnusable as exc:  # reported once; the kind counts as having no schema from now on
+            notes += [self._location_finding(resource, p.location, p.message)
+                      for p in self.catalog.unusable(found, str(exc))]
+            return None, notes
+        out = list(notes)
+        for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+            out.extend(self._convert(resource, err))
+        return out, []
+
+    @staticmethod
+    def _location_finding(resource: Resource, location: str, message: str):
+        return finding_at(resource, SCHEMA_LOCATION_PROBLEM, RULE_SEVERITY[SCHEMA_LOCATION_PROBLEM],
+                          f"schema location {location}: {message}", ("kind",),
+                          extra={"schema_location": location})
 
     def _builtin_groups(self) -> set:
         if not hasattr(self, "_groups"):

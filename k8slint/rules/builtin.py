@@ -65,6 +65,34 @@ BUILTIN_RULES = [
         why="kubectl only reads UTF-8 manifests; a binary file in a manifest folder is usually a mistake.",
         example="(a file saved as Latin-1 containing `caf\\xe9`)",
         fix="Save the file as UTF-8, fix its permissions, or move it out of the manifest folder.")),
+    _yml("YML008", "unrendered-template", "A template that has not been rendered", RuleDoc(
+        what="Reports, once per file, a Helm (Go) template or any other `{{ ... }}` template that was given "
+             "instead of what it renders to: a file below `templates/` of a chart (next to its `Chart.yaml`), "
+             "an action such as `{{- if .Values.enabled }}` or `{{ include ... }}` where YAML structure should "
+             "be, or Helm's values (`.Values`, `.Release`, `.Chart`) inside a string. The rest of the file is "
+             "not checked.",
+        why="A template is not a manifest: its YAML errors and missing values say nothing about what "
+            "the chart deploys, and a file that happens to parse would pass with `{{ .Values.x }}` as a value. "
+            "Templates kept inside values on purpose (Prometheus and Alertmanager messages such as "
+            "`description: \"{{ $labels.instance }} is down\"`, block scalars, comments) are not reported.",
+        example="apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"web.fullname\" . }}\n"
+                "spec:\n  type: {{ .Values.service.type }}\n",
+        fix="Render the chart and lint the output: `helm template CHART | k8slint lint -` (findings then name "
+            "the template files from Helm's `# Source:` comments). If the braces are meant literally, quote "
+            "the value or use a block scalar (`|`).")),
+    _yml("YML009", "unreadable-helm-release", "A Helm release record cannot be decoded", RuleDoc(
+        what="Reports a Helm 3 release record (a Secret of type `helm.sh/release.v1`, or the ConfigMap of "
+             "Helm's configmap storage) whose `data.release` is not base64, gzip and JSON as Helm writes it, "
+             "or that decompresses to more than 50 MB. Release records of the deployed revision are otherwise "
+             "unpacked and their manifest and hooks checked, named `helm:NAMESPACE/RELEASE@REVISION:"
+             "CHART/templates/FILE.yaml`; older revisions are skipped silently.",
+        why="The record is the only copy of what the release installed in the cluster; when it cannot be "
+            "read, the release was not checked and you should know it.",
+        example="apiVersion: v1\nkind: Secret\ntype: helm.sh/release.v1\nmetadata:\n"
+                "  name: sh.helm.release.v1.web.v3\n  labels: {owner: helm, status: deployed}\n"
+                "data:\n  release: bm90IGEgcmVsZWFzZQ==\n",
+        fix="Dump the records again (`kubectl get secrets -A -l owner=helm -o yaml`) without editing them, "
+            "or lint the release's manifest directly: `helm get manifest RELEASE -n NAMESPACE | k8slint lint -`.")),
     _sch("SCH001", "schema-violation", "The object does not match the schema of the target version", RuleDoc(
         what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
              "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "
@@ -104,4 +132,17 @@ BUILTIN_RULES = [
         example="apiVersion: cert-manager.io/v1\nkind: Certificate\n",
         fix="Add the CRD to the input or pass `--crd path/to/crds`, or silence it with "
             "`--ignore-missing-schemas`.")),
+    _sch("SCH006", "schema-location-unavailable", "A schema location cannot be used", RuleDoc(
+        what="Reports, once per run, a `--schema-location` that cannot be reached (network error, HTTP error "
+             "other than 404), and once per file a schema there that is not JSON, not a valid JSON schema or "
+             "cannot be applied. The custom resources it would have described are reported by SCH005 instead.",
+        why="A location that silently fails would leave custom resources unvalidated while the run looks "
+            "clean. A location that simply has no schema for a kind (HTTP 404, no such file) is not a problem "
+            "and is not reported.",
+        example="# k8slint lint --schema-location 'https://schemas.example/{{.Group}}/"
+                "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' -\n# while schemas.example cannot be reached:\n"
+                "apiVersion: cert-manager.io/v1\nkind: Certificate\n",
+        fix="Check the URL or path and the network; schemas downloaded before are reused from "
+            "`~/.cache/k8slint/schemas` (or `$XDG_CACHE_HOME/k8slint/schemas`) when the location cannot be "
+            "reached. Replace a broken schema file.")),
 ]
