@@ -33,10 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import SchemaError
-from jsonschema.validators import validator_for
-
 from .atomic import write_bytes_atomic
 from .model import Severity
 
@@ -376,6 +372,10 @@ class SchemaCatalog:
         return document
 
     def _compile(self, document: dict, ref: str):
+        from jsonschema import Draft7Validator  # imported only when a catalog schema is used
+        from jsonschema.exceptions import SchemaError
+        from jsonschema.validators import validator_for
+
         schema = prepare_schema(document, self.strict)
         cls = validator_for(schema, default=Draft7Validator)
         try:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 
-from jsonschema import Draft202012Validator
+try:  # compiled (Rust) validation for the common case of a valid object; optional, see _Compiled
+    import jsonschema_rs as _fast_engine
+except ImportError:  # pragma: no cover - no wheel for this platform: pure-Python jsonschema only
+    _fast_engine = None
 
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions, to_json_schema
@@ -77,6 +81,38 @@ class CrdRegistry:
         return key in self.schemas
 
 
+class _Compiled:
+    """One schema, compiled for two engines. jsonschema-rs answers "is it valid?" (most objects are) in
+    microseconds; python-jsonschema, the reference, is only asked for the errors of an invalid object, so
+    every message comes from one engine. tests/test_engines.py checks that both agree on every verdict."""
+
+    __slots__ = ("schema", "fast", "_reference")
+    # K8SLINT_PURE_PYTHON=1 turns the compiled engine off (bench/run compares both on the corpus)
+    use_fast_engine = _fast_engine is not None and not os.environ.get("K8SLINT_PURE_PYTHON")
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self._reference = None
+        self.fast = None
+        if self.use_fast_engine:
+            try:
+                self.fast = _fast_engine.validator_for(schema, validate_formats=False)
+            except Exception:  # a schema the fast engine cannot compile: the reference engine does it all
+                self.fast = None
+
+    @property
+    def reference(self):
+        if self._reference is None:
+            from jsonschema import Draft202012Validator  # imported only when an object has errors
+            self._reference = Draft202012Validator(self.schema)
+        return self._reference
+
+    def iter_errors(self, instance):
+        if self.fast is not None and self.fast.is_valid(instance):
+            return iter(())
+        return self.reference.iter_errors(instance)
+
+
 class Validator:
     """Validates resources against the embedded schema of one Kubernetes version (plus CRD schemas)."""
 
@@ -101,7 +137,7 @@ class Validator:
                 schema = to_json_schema(openapi, self.strict) if isinstance(openapi, dict) else None
             else:
                 schema = self.store.bundle(self.version, api_version, kind, self.strict)
-            self._compiled[key] = Draft202012Validator(schema) if schema is not None else None
+            self._compiled[key] = _Compiled(schema) if schema is not None else None
         return self._compiled[key]
 
     def is_known_builtin(self, api_version: str, kind: str) -> bool:
