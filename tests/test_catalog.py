@@ -7,6 +7,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.request
 
 import pytest
 
@@ -381,7 +382,7 @@ def test_http_get_maps_errors(monkeypatch, error, expected):
     def fail(request, timeout):
         assert timeout == 10.0 and request.full_url == "https://schemas.example/x.json"
         raise error
-    monkeypatch.setattr(catalog_module.urllib.request, "urlopen", fail)
+    monkeypatch.setattr(urllib.request, "urlopen", fail)
     with pytest.raises(expected):
         http_get("https://schemas.example/x.json", 10.0)
 
@@ -394,6 +395,6 @@ def test_http_get_refuses_huge_bodies(monkeypatch):
         def __exit__(self, *exc):
             return False
     monkeypatch.setattr(catalog_module, "MAX_SCHEMA_BYTES", 10)
-    monkeypatch.setattr(catalog_module.urllib.request, "urlopen", lambda request, timeout: Response(b"x" * 100))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout: Response(b"x" * 100))
     with pytest.raises(LocationError, match="larger than"):
         http_get("https://schemas.example/x.json", 10.0)

@@ -1,19 +1,53 @@
-"""Reading the rule tables in the top-level `rules/` folder (data, never code)."""
+"""Reading the rule tables in the top-level `rules/` folder (data, never code).
+
+Parsing the two tables as YAML costs ~20 ms, an eighth of what a pre-commit call may take; the parsed
+records are therefore kept in a marshal file in the user's cache directory, keyed by the table's path, size
+and modification time and by the Python version, the way Python keeps .pyc files. Any problem with the cache (no home,
+read-only disk, a stale or corrupt file) just means the YAML is parsed again.
+"""
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import sys
 from functools import lru_cache
+from pathlib import Path
 
-import yaml
-
+from ..atomic import write_bytes_atomic
 from ..datadir import rules_dir
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "k8slint" / "rules"
 
 
 @lru_cache(maxsize=None)
 def load_table(name: str) -> tuple:
     """The records of `rules/<name>.yaml`, in file order. Missing file -> no records."""
     path = rules_dir() / f"{name}.yaml"
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return ()
-    with open(path, encoding="utf-8") as fh:
-        records = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+    identity = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{sys.version_info[:2]}"
+    key = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    cached = None
+    try:
+        cached = _cache_dir() / f"{name}-{key}.marshal"
+        return tuple(marshal.loads(cached.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError, RuntimeError):
+        pass
+    import yaml
+
+    data = path.read_bytes()
+    records = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(cached, marshal.dumps(records))
+        except (OSError, ValueError):
+            pass  # no cache this time
     return tuple(records)
