@@ -144,6 +144,16 @@ def _lint_options(config):
                        path_ignores=path_ignores if per_path else None, schema_locations=schema_locations)
 
 
+def _jobs(config) -> int:
+    from .engine import default_jobs
+    jobs = config["jobs"]
+    if jobs is None:
+        return default_jobs()
+    if jobs < 1:
+        raise Usage("--jobs must be at least 1")
+    return jobs
+
+
 def _fail_level(config):
     from .model import Severity
     try:
@@ -194,6 +204,8 @@ def lint(
                                         "CRD is not in the input (repeatable; tried in order)."),
     max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
                                                 help="Refuse files larger than this many bytes (default 64 MiB)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over "
+                                                                  "(default: the number of cores)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     colour: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text output "
                                                                            "(default: only on a terminal)."),
@@ -208,12 +220,12 @@ def lint(
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
         "fail-on": fail_on, "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
         "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
-        "max-file-size": max_file_size, "schema-location": list(schema_location) if schema_location else None},
-        config_file)
+        "max-file-size": max_file_size, "schema-location": list(schema_location) if schema_location else None,
+        "jobs": jobs}, config_file)
     fail_level = _fail_level(config)
     options = _lint_options(config)
     files = _discover(paths, config)
-    result = run_lint(files, options)
+    result = run_lint(files, options, jobs=_jobs(config))
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     _write_output(render(fmt, result, colour=use_colour, fail_on=fail_level), output)
     failing = any(f.severity >= fail_level for f in result.findings)
@@ -289,3 +301,4 @@ def main(argv: Optional[list] = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+from . import cli_fix  # noqa: E402,F401  (registers the fix command)

@@ -39,6 +39,7 @@ KEYS = {k.name: k for k in (
     Key("schema-location", "list", [], "directories or URL templates of extra (CRD) JSON schemas"),
     Key("ignore-missing-schemas", "bool", False, "do not report kinds without a schema"),
     Key("max-file-size", "int", 64 * 1024 * 1024, "refuse files larger than this many bytes"),
+    Key("jobs", "int", None, "processes to spread files over (default: the number of cores)"),
 )}
 PATH_KEYS = ("crd",)
 
