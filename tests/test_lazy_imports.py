@@ -1,0 +1,42 @@
+"""Start-up cost: `k8slint --version` and a one-file lint import only what they use (a pre-commit hook
+pays this on every call)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO
+
+PROBE = """
+import io, json, sys, contextlib
+from k8slint.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(ARGS)
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _modules_after(args) -> tuple:
+    out = subprocess.run([sys.executable, "-c", PROBE.replace("ARGS", repr(args))], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    return data["code"], set(data["modules"])
+
+
+def test_version_imports_no_engine():
+    code, modules = _modules_after(["--version"])
+    assert code == 0
+    heavy = {"yaml", "jsonschema", "jsonschema_rs", "k8slint.engine", "k8slint.schemastore", "ruamel.yaml",
+             "urllib.request"}
+    assert not heavy & modules, sorted(heavy & modules)
+
+
+def test_one_valid_file_does_not_import_python_jsonschema(tmp_path):
+    path = tmp_path / "cm.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    code, modules = _modules_after(["lint", "--strict", "-k", "1.30", str(path)])
+    assert code == 0
+    assert "jsonschema_rs" in modules  # the compiled engine answered
+    unused = {"jsonschema", "urllib.request", "ruamel.yaml", "multiprocessing.pool", "k8slint.fixer"}
+    assert not unused & modules, sorted(unused & modules)
