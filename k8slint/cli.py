@@ -203,7 +203,7 @@ def lint(
                                         "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
                                         "CRD is not in the input (repeatable; tried in order)."),
     max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
-                                                help="Refuse files larger than this many bytes (default 64 MiB)."),
+                                                help="Refuse files larger than this many bytes (default 16 MiB; memory use is about 50x the largest file)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over "
                                                                   "(default: the number of cores)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),

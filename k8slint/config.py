@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from .loader import DEFAULT_MAX_FILE_SIZE
+
 CONFIG_FILES = (".k8slint.yaml", ".k8slint.yml", "pyproject.toml")
 
 
@@ -38,7 +40,7 @@ KEYS = {k.name: k for k in (
     Key("crd", "list", [], "CRD files or directories that give custom resources their schema"),
     Key("schema-location", "list", [], "directories or URL templates of extra (CRD) JSON schemas"),
     Key("ignore-missing-schemas", "bool", False, "do not report kinds without a schema"),
-    Key("max-file-size", "int", 64 * 1024 * 1024, "refuse files larger than this many bytes"),
+    Key("max-file-size", "int", DEFAULT_MAX_FILE_SIZE, "refuse files larger than this many bytes"),
     Key("jobs", "int", None, "processes to spread files over (default: the number of cores)"),
 )}
 PATH_KEYS = ("crd",)
