@@ -276,6 +276,8 @@ def explain(rule: str = typer.Argument(..., help="Rule id (API012) or name (dupl
 def main(argv: Optional[list] = None) -> int:
     """Console entry point: runs the app, turns usage errors into one line on stderr and exit code 2."""
     command = typer.main.get_command(app)
+    # Documents are refused beyond 128 levels; validators recurse a few frames per level, so give them room.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
     try:
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="k8slint",
                               standalone_mode=False)

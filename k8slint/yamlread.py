@@ -46,6 +46,10 @@ _STD_COLLECTIONS = {_STD + "map", _STD + "seq", _STD + "omap", _STD + "set"}
 # Limits that keep hostile input from exhausting the machine. libyaml composes recursively in C, so a
 # document nested deeper than this is refused before parsing (a 100,000-deep flow list crashes it).
 MAX_DEPTH = 1000
+# Deepest document we convert and check. Real manifests stay under ~60 levels (CRD schemas nest deepest);
+# every later stage (validators included) recurses over the JSON view, so it must stay well inside Python's
+# recursion limit. A recursive alias (`&a [*a]`) is caught here too.
+MAX_VALUE_DEPTH = 128
 # Aliases may repeat a subtree; refuse a document once alias expansion alone has produced this many nodes
 # (a "billion laughs" bomb reaches it in milliseconds; real manifests use a handful of small anchors).
 MAX_ALIAS_NODES = 100_000
@@ -233,9 +237,9 @@ class _Converter:
                 raise _Refused(Problem(
                     "YML006", f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} nodes "
                     "(an alias bomb?); refused", sp.line, sp.column, path))
-        if depth > MAX_DEPTH:
+        if depth > MAX_VALUE_DEPTH:
             sp = self.span(node)
-            raise _Refused(Problem("YML006", f"document nested deeper than {MAX_DEPTH} levels; refused",
+            raise _Refused(Problem("YML006", f"document nested deeper than {MAX_VALUE_DEPTH} levels; refused",
                                    sp.line, sp.column, path))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)

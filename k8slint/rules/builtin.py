@@ -53,7 +53,8 @@ BUILTIN_RULES = [
         fix="Remove the tag; quote the value if it must be a string.")),
     _yml("YML006", "input-refused", "Input refused to keep the run bounded", RuleDoc(
         what="Reports a file larger than `--max-file-size`, a document whose YAML aliases expand it "
-             "enormously (an alias bomb), or one nested deeper than 1,000 levels.",
+             "enormously (an alias bomb) or refers to itself, or one nested deeper than 128 levels "
+             "(1,000 in its text, checked before parsing).",
         why="Such input is either hostile or broken; expanding it would exhaust memory or time. The rest "
             "of the run goes on.",
         example="a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
