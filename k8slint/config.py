@@ -12,8 +12,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .loader import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_FILES = (".k8slint.yaml", ".k8slint.yml", "pyproject.toml")
@@ -101,30 +99,62 @@ def _pyproject_has_table(path: Path) -> bool:
         return False
 
 
+def _load_yaml_config(path: Path) -> tuple:
+    """(mapping, key -> "line:column") of a .k8slint.yaml, read with ruamel.yaml's round-trip loader so that
+    every complaint about the file can name the line and column of the option (YAML 1.2: `yes` is text)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+    positions = {}
+    if isinstance(raw, dict) and hasattr(raw, "lc"):
+        for key in raw:
+            line, column = raw.lc.key(key)
+            positions[key] = f"{line + 1}:{column + 1}"
+    return (_plain(raw) if raw is not None else {}), positions
+
+
+def _plain(value):
+    """ruamel.yaml's commented containers -> plain dicts, lists and scalars."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value) if isinstance(value, str) else value
+
+
 def read_config_file(path: Path) -> dict:
     """The raw table of a configuration file, keys normalised to kebab-case and checked."""
+    positions: dict = {}
     if path.name == "pyproject.toml" or path.suffix == ".toml":
         raw = _load_toml(path).get("tool", {}).get("k8slint", {})
     else:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+        raw, positions = _load_yaml_config(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping of option names to values")
     out = {}
     for key, value in raw.items():
+        where = f"{path}:{positions[key]}" if key in positions else str(path)
         name = str(key).replace("_", "-")
         if name == "kubernetes-version":
             name = "target-version"
         if name not in KEYS:
-            raise ConfigError(f"{path}: unknown option {key!r} (known: {', '.join(sorted(KEYS))})")
-        out[name] = _coerce(KEYS[name], value, path)
+            raise ConfigError(f"{where}: unknown option {key!r} (known: {', '.join(sorted(KEYS))})")
+        out[name] = _coerce(KEYS[name], value, where)
     return out
 
 
-def _coerce(key: Key, value, path: Path):
-    where = f"{path}: option {key.name!r}"
+def _coerce(key: Key, value, location: str):
+    where = f"{location}: option {key.name!r}"
     if key.kind == "str":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ConfigError(f"{where} must be quoted text (YAML and TOML read 1.10 as the number 1.1)")

@@ -82,3 +82,15 @@ def test_crd_paths_in_config_are_relative_to_the_file(tmp_path):
     (tmp_path / "app" / "w.yaml").write_text("apiVersion: a.io/v1\nkind: W\nmetadata: {name: w}\nspec: {n: x}\n")
     result = run_cli(["lint", "-f", "json", "w.yaml"], cwd=tmp_path / "app")
     assert _ids(result) == ["SCH001"]
+
+
+def test_yaml_configuration_errors_name_line_and_column(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text("# settings\nstrict: true\nfail-on: error\n  \nselect: 3\n")
+    result = run_cli(["config"], cwd=tmp_path)
+    assert result.code == 2
+    assert f"{tmp_path / '.k8slint.yaml'}:5:1: option 'select' must be a list of strings" in result.err
+    (tmp_path / ".k8slint.yaml").write_text("strict: yes\n")  # YAML 1.2 in our own files: yes is text
+    assert "must be true or false" in run_cli(["config"], cwd=tmp_path).err
+    (tmp_path / ".k8slint.yaml").write_text("strict: [true\n")
+    result = run_cli(["config"], cwd=tmp_path)
+    assert result.code == 2 and "line 2" in result.err
