@@ -80,6 +80,12 @@ class Problem:
     path: tuple = ()
 
 
+def node_span(node, line_offset: int = 0, index_offset: int = 0) -> Span:
+    """A node's position in the whole text (offsets apply when a chunk of the text was parsed alone)."""
+    s, e = node.start_mark, node.end_mark
+    return Span(s.line + 1 + line_offset, s.column + 1, s.index + index_offset, e.index + index_offset)
+
+
 class SpanIndex(Mapping):
     """JsonPath -> Span, found on demand by walking the composed nodes of a document.
 
@@ -94,9 +100,7 @@ class SpanIndex(Mapping):
         self.keys = keys
 
     def span_of(self, node) -> Span:
-        s, e = node.start_mark, node.end_mark
-        return Span(s.line + 1 + self.line_offset, s.column + 1, s.index + self.index_offset,
-                    e.index + self.index_offset)
+        return node_span(node, self.line_offset, self.index_offset)
 
     def _find(self, path: tuple):
         """(key node or None, value node) at `path`, or None when the source has no such node."""
@@ -221,9 +225,7 @@ class _Converter:
         self.index_offset = index_offset
 
     def span(self, node) -> Span:
-        s, e = node.start_mark, node.end_mark
-        return Span(s.line + 1 + self.line_offset, s.column + 1, s.index + self.index_offset,
-                    e.index + self.index_offset)
+        return node_span(node, self.line_offset, self.index_offset)
 
     def problem(self, rule_id: str, message: str, node, path: tuple):
         sp = self.span(node)
