@@ -140,9 +140,12 @@ class SpanIndex(Mapping):
                 for i, item in enumerate(node.value):
                     yield from walk(item, path + (i,))
             elif isinstance(node, yaml.MappingNode):
+                last = {}  # the last of duplicate keys wins, as in the JSON view
                 for k, v in node.value:
                     if isinstance(k, yaml.ScalarNode) and not (k.value == "<<" and k.tag == _PLAIN):
-                        yield from walk(v, path + (node_key(k),))
+                        last[node_key(k)] = v
+                for key, v in last.items():
+                    yield from walk(v, path + (key,))
         if self.root is not None:
             seen = set()
             for path in walk(self.root, ()):
