@@ -1,0 +1,136 @@
+"""`k8slint fix PATH...`: the fix command, registered on cli.app (cli.py imports this module last).
+
+It takes lint's options (read and checked by the same helpers) plus --write, --diff and --unsafe-fixes.
+Without --write it changes nothing and shows the unified diff; the findings that remain (or would remain)
+are printed as lint prints them, and the exit code is lint's, computed on those remaining findings.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .cli import (CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, _discover, _fail_level, _lint_options,
+                  _load_config, _split, app)
+
+FIX_FORMATS = ("text", "json")
+
+
+def _text_report(run, result_text: str, show_diff: bool, write: bool) -> str:
+    from .fixer import unified_diff
+    out = []
+    if show_diff:
+        for outcome in run.files:
+            if outcome.changed:
+                out.append(unified_diff(outcome.file, outcome.before, outcome.after))
+    verb = "fixed" if write else "would fix"
+    for outcome in run.files:
+        if outcome.write_error:
+            continue
+        for a in outcome.applied:
+            label = a.obj.label() if a.obj else ""
+            safety = " (unsafe)" if a.safety.value == "unsafe" else ""
+            out.append(f"{a.file}:{a.line}:{a.column}: {verb} {a.rule_id} {label}: {a.title}{safety}\n")
+            out.extend(f"    - {note}\n" for note in a.notes)
+    out.append(result_text)
+    out.append(_summary(run, write) + "\n")
+    return "".join(out)
+
+
+def _summary(run, write: bool) -> str:
+    applied = [a for f in run.files if not f.write_error for a in f.applied]
+    files = sum(1 for f in run.files if f.changed and not f.write_error)
+    if write and applied:
+        text = f"Fixed {len(applied)} problem{'s' * (len(applied) != 1)} in {files} file{'s' * (files != 1)}."
+    elif applied:
+        text = (f"Would fix {len(applied)} problem{'s' * (len(applied) != 1)} in {files} file{'s' * (files != 1)}; "
+                "run with --write to apply.")
+    else:
+        text = "Nothing to fix."
+    if run.unsafe_available:
+        text += f" {run.unsafe_available} more fix{'es' * (run.unsafe_available != 1)} available with --unsafe-fixes."
+    return text
+
+
+def _json_report(run, result_json: str, show_diff: bool, write: bool) -> str:
+    from .fixer import unified_diff
+    doc = json.loads(result_json)
+    doc["fixes"] = [dict(a.as_dict(), applied=write and not f.write_error and f.written)
+                    for f in run.files for a in f.applied]
+    doc["files_changed"] = [f.file for f in run.files if f.changed and not f.write_error]
+    doc["unsafe_fixes_available"] = run.unsafe_available
+    if show_diff:
+        doc["diff"] = "".join(unified_diff(f.file, f.before, f.after) for f in run.files if f.changed)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def fix(
+    paths: List[str] = typer.Argument(..., help="Files or directories (searched for *.yaml, *.yml, *.json); - for "
+                                                "standard input (preview only).", show_default=False),
+    kubernetes_version: Optional[str] = typer.Option(
+        None, "--kubernetes-version", "-k", "--target-version",
+        help="Kubernetes version to migrate to (1.29, v1.29 or 1.29.3). Default: the newest embedded."),
+    current_version: Optional[str] = typer.Option(
+        None, "--current-version", help="Version the cluster runs now (for the remaining findings' messages)."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
+                                          help="Report unknown fields among the remaining findings. Fixed "
+                                               "objects are always checked strictly."),
+    write: bool = typer.Option(False, "--write", help="Rewrite the files (atomically). Without it nothing changes."),
+    diff: Optional[bool] = typer.Option(None, "--diff/--no-diff",
+                                        help="Show the unified diff (default: on without --write)."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes",
+                                      help="Also apply fixes that change behaviour or need a decision."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format of the report: text or json."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity of a remaining finding that "
+                                                                  "makes the exit code 1: error (default), "
+                                                                  "warning or info."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
+                                                                      "(comma-separated, repeatable)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
+                                                                      "(comma-separated, repeatable)."),
+    ignore_missing_schemas: Optional[bool] = typer.Option(
+        None, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
+    crd: Optional[List[Path]] = typer.Option(None, "--crd", help="CRD file or directory whose schemas validate "
+                                                                  "custom resources (repeatable)."),
+    schema_location: Optional[List[str]] = typer.Option(
+        None, "--schema-location", help="Directory or URL template of JSON schemas for custom resources whose CRD "
+                                        "is not in the input (repeatable; as for lint)."),
+    max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
+                                                help="Refuse files larger than this many bytes (as for lint)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+):
+    """Rewrite manifests for the target version: migrate removed APIs, fields and annotations in place,
+    keeping comments and layout. Shows a diff unless --write is given."""
+    from .fixer import FixOptions, run_fix
+    from .report import render
+
+    if fmt not in FIX_FORMATS:
+        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FIX_FORMATS)})")
+    if write and "-" in paths:
+        raise Usage("--write cannot rewrite standard input; give the file instead (or leave out --write)")
+    config = _load_config({
+        "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
+        "fail-on": fail_on, "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
+        "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
+        "max-file-size": max_file_size, "schema-location": list(schema_location) if schema_location else None},
+        config_file)
+    fail_level = _fail_level(config)
+    options = _lint_options(config)
+    files = _discover(paths, config)
+    run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
+    show_diff = diff if diff is not None else not write
+    if fmt == "json":
+        sys.stdout.write(_json_report(run, render("json", run.result), show_diff, write))
+    else:
+        sys.stdout.write(_text_report(run, render("text", run.result, colour=False), show_diff, write))
+    failed_writes = [f for f in run.files if f.write_error]
+    for f in failed_writes:
+        sys.stderr.write(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left unchanged\n")
+    if failed_writes:
+        raise typer.Exit(EXIT_USAGE)
+    failing = any(f.severity >= fail_level for f in run.result.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -1,0 +1,462 @@
+"""Apply the planned fixes of every input, check the result, write it atomically, lint what remains.
+
+For each file: plan the fixes of each object, let each object's Editor turn them into text edits, apply
+the edits of all objects (an object whose edits overlap another's is left out), then parse the new text
+again and check, document by document, that it holds exactly the intended objects, that they validate
+for the target version (strict), and that the text has no new YAML problem. A document that fails the
+check keeps its old text and a finding says why. Files that do not parse (YML001, YML006-YML009) are never
+rewritten. Writes are atomic and keep the file's mode and encoding (byte-order mark included).
+"""
+from __future__ import annotations
+
+import ast
+import codecs
+import copy
+import difflib
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..atomic import write_bytes_atomic
+from ..discover import STDIN
+from ..engine import Linter, LintOptions, LintResult
+from ..loader import LoadedFile, decode, load_path, load_text
+from ..model import Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
+from ..schemastore import default_store
+from ..validation import CrdRegistry, Validator
+from ..yamlread import parse_documents
+from .migrations import NoFix
+from .plan import context_for, plan_finding, plan_resource
+from .source import Document, SourceError, compose_documents
+from .yamledit import Editor, FixRefused, apply_edits, check_overlaps
+
+# Findings about the text itself that forbid rewriting the file.
+UNPARSED = ("YML001", "YML006", "YML007", "YML008", "YML009")
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+
+
+@dataclass
+class FixOptions:
+    lint: LintOptions
+    unsafe: bool = False  # also apply unsafe fixes
+    write: bool = False  # write the files (otherwise only compute what would change)
+
+
+@dataclass
+class AppliedFix:
+    file: str
+    line: int
+    column: int
+    rule_id: str
+    obj: ObjectRef | None
+    title: str
+    safety: FixSafety
+    notes: list
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "rule_id": self.rule_id,
+                "object": self.obj.as_dict() if self.obj else None, "description": self.title,
+                "safety": self.safety.value, "notes": list(self.notes)}
+
+
+@dataclass
+class FileOutcome:
+    path: str  # as given ("-" for standard input)
+    file: str  # label in findings
+    before: str | None
+    after: str | None = None  # the fixed text (None: unchanged)
+    applied: list = field(default_factory=list)
+    write_error: str | None = None
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.after is not None and self.after != self.before
+
+
+@dataclass
+class FixRun:
+    files: list
+    result: LintResult  # the findings that remain (after writing, or that would remain)
+    unsafe_available: int = 0  # fixes not applied because they are unsafe
+
+    @property
+    def applied(self) -> list:
+        return [a for f in self.files for a in f.applied]
+
+
+@dataclass
+class _Input:
+    path: str
+    raw: bytes | None
+    loaded: LoadedFile
+
+
+def _read(path: str, max_size: int) -> _Input:
+    import sys
+    label = "<stdin>" if path == STDIN else path
+    try:
+        if path == STDIN:
+            raw = sys.stdin.buffer.read(max_size + 1)
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read(max_size + 1)
+    except OSError:
+        return _Input(path, None, load_path(path, max_size))
+    if len(raw) > max_size:
+        return _Input(path, None, load_path(path, max_size) if path != STDIN else LoadedFile(label, None))
+    text, problem = decode(raw, label)
+    if text is None:
+        return _Input(path, raw, LoadedFile(label, None, findings=[problem]))
+    return _Input(path, raw, load_text(text, label))
+
+
+def encode_like(text: str, raw: bytes) -> bytes:
+    """`text` encoded the way the original bytes were (UTF-8, or UTF-16/32 with the same byte-order mark)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return bom + text.encode(encoding)
+    return text.encode("utf-8")
+
+
+def unified_diff(label: str, before: str, after: str) -> str:
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    out = []
+    name = label.lstrip("/")
+    for line in difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}"):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+class _Verifier:
+    """Strict validation for the target version, and the errors an object already had before its fix."""
+
+    def __init__(self, options: LintOptions, crds: CrdRegistry):
+        self.store = default_store()
+        self.target = options.target
+        self.crds = crds
+        self.schema_locations = tuple(getattr(options, "schema_locations", ()) or ())
+        self._validators: dict = {}
+
+    def validator(self, version) -> Validator:
+        if version not in self._validators:
+            extra = {"schema_locations": self.schema_locations} if self.schema_locations else {}
+            self._validators[version] = Validator(version, strict=True, store=self.store, crds=self.crds, **extra)
+        return self._validators[version]
+
+    def errors(self, data: dict, version=None) -> dict:
+        res = Resource(file="", doc_index=0, data=data, value_spans={}, key_spans={}, doc_span=Span(1, 1))
+        if not res.api_version or not res.kind:
+            return {}
+        return {(f.rule_id, f.json_path): f.message for f in self.validator(version or self.target).check(res)
+                if f.severity == Severity.ERROR}
+
+    def before(self, data: dict) -> dict:
+        """Errors of the unfixed object, judged at the target or, if its API is gone there, at the last
+        version that served it."""
+        api, kind = data.get("apiVersion"), data.get("kind")
+        versions = self.store.versions_serving(api, kind) if isinstance(api, str) and isinstance(kind, str) else []
+        if not versions or self.target in versions:
+            return self.errors(data)
+        older = [v for v in versions if v <= self.target] or versions
+        return self.errors(data, older[-1])
+
+
+@dataclass
+class _Work:
+    """One object's fixes in one file."""
+
+    resource: Resource
+    editor: Editor
+    applied: list  # (Planned, notes)
+    edits: list = field(default_factory=list)
+
+
+def origin(finding: Finding) -> str:
+    """The input a finding was found in, before Helm relabelling named the template that rendered it."""
+    rendered_at = finding.extra.get("rendered_at")
+    return rendered_at.rsplit(":", 1)[0] if isinstance(rendered_at, str) else finding.file
+
+
+def _key(resource: Resource, rule_id: str) -> tuple:
+    """Which remaining finding a refusal explains (the apiVersion may have changed since)."""
+    return (resource.file, rule_id, resource.namespace, resource.name)
+
+
+def _refusal(finding: Finding | None, resource: Resource, rule_id: str, reason: str, manual: str = "") -> tuple:
+    return (_key(resource, rule_id), (reason, manual))
+
+
+def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _Verifier,
+             refusals: dict) -> FileOutcome:
+    loaded = inp.loaded
+    outcome = FileOutcome(inp.path, loaded.file, loaded.text)
+    if loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings):
+        return outcome
+    text = loaded.text
+    try:
+        roots = compose_documents(text)
+    except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
+        return outcome
+    if len(roots) != len(loaded.documents):
+        return outcome
+    findings = linter.check_file(loaded)
+    resources = [r for r in loaded.resources if r.file == loaded.file]
+    by_key: dict = {}
+    for r in resources:
+        by_key.setdefault((r.doc_index, r.ref), []).append(r)
+    per_resource: dict = {id(r): [] for r in resources}
+    for f in findings:
+        if origin(f) != loaded.file:
+            continue  # inside a Helm release record: not text of this file
+        candidates = by_key.get((f.doc_index, f.obj), [])
+        if f.obj is not None and len(candidates) == 1:
+            per_resource[id(candidates[0])].append(f)
+    documents: dict = {}
+    work = []
+    for r in resources:
+        planned = plan_resource(r, per_resource[id(r)], ctx)
+        runnable = [p for p in planned if p.proposal is not None
+                    and (p.proposal.safety == FixSafety.SAFE or options.unsafe)]
+        if not runnable:
+            continue
+        if r.doc_index not in documents:
+            documents[r.doc_index] = Document(text, roots[r.doc_index])
+        try:
+            editor = Editor(documents[r.doc_index], r.item_path, r.data)
+        except SourceError as exc:
+            for p in runnable:
+                key, why = _refusal(p.finding, r, p.proposal.rule_id, str(exc))
+                refusals[key] = why
+            continue
+        w = _Work(r, editor, [])
+        for p in runnable:
+            try:
+                with editor.fix(p.proposal.rule_id + ":" + ".".join(map(str, p.proposal.path))):
+                    notes = p.proposal.run(editor)
+            except (FixRefused, NoFix, SourceError) as exc:
+                if isinstance(exc, NoFix):
+                    key, why = _refusal(p.finding, r, p.proposal.rule_id, exc.reason, exc.manual)
+                else:
+                    key, why = _refusal(p.finding, r, p.proposal.rule_id, str(exc))
+                refusals[key] = why
+                continue
+            if notes:  # a fix with nothing left to do (another fix did it) is not listed
+                w.applied.append((p, notes))
+        if not w.applied:
+            continue
+        try:
+            w.edits = editor.edits()
+        except (FixRefused, SourceError) as exc:
+            for p, _ in w.applied:
+                refusals[_refusal(p.finding, r, p.proposal.rule_id, "")[0]] = (str(exc), "")
+            continue
+        if w.edits:
+            work.append(w)
+    active = list(work)
+    new_text = text
+    while active:
+        kept, edits = [], []
+        for w in active:
+            try:
+                check_overlaps(edits + w.edits)
+            except FixRefused:
+                _refuse_all(w, "its edits overlap the fix of another object in the same text", refusals)
+                continue
+            kept.append(w)
+            edits.extend(w.edits)
+        active = kept
+        new_text = apply_edits(text, edits)
+        failed = _verify(loaded, new_text, active, verifier)
+        if not failed:
+            break
+        for w in active:
+            if w.resource.doc_index in failed:
+                _refuse_all(w, failed[w.resource.doc_index], refusals)
+        active = [w for w in active if w.resource.doc_index not in failed]
+    if not active:
+        return outcome
+    outcome.after = apply_edits(text, [e for w in active for e in w.edits])
+    for w in active:
+        for p, notes in w.applied:
+            f = p.finding
+            span = w.resource.span(("apiVersion",)) if f is None else None
+            outcome.applied.append(AppliedFix(
+                loaded.file, f.line if f else span.line, f.column if f else span.column, p.proposal.rule_id,
+                w.resource.ref, p.proposal.title, p.proposal.safety, notes))
+    return outcome
+
+
+def _refuse_all(w: _Work, reason: str, refusals: dict) -> None:
+    for p, _ in w.applied:
+        refusals[_key(w.resource, p.proposal.rule_id)] = (reason, "")
+
+
+def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier) -> dict:
+    """{document index: why} for the documents whose fixed text is not exactly what was intended."""
+    docs = parse_documents(new_text)
+    old_docs = loaded.documents
+    touched = sorted({w.resource.doc_index for w in active})
+    if len(docs) != len(old_docs):
+        return {d: "the fixed text has a different number of YAML documents" for d in touched}
+    failed = {}
+    for d in touched:
+        old, new = old_docs[d], docs[d]
+        if Counter(p.rule_id for p in new.problems) - Counter(p.rule_id for p in old.problems):
+            failed[d] = "the fixed text has a YAML problem the original did not have"
+            continue
+        expected = copy.deepcopy(old.value)
+        mine = [w for w in active if w.resource.doc_index == d]
+        for w in mine:
+            expected = _put(expected, w.resource.item_path, w.editor.data)
+        if new.value != expected:
+            failed[d] = "reading the fixed text back did not give the intended object (an anchor, alias or " \
+                        "unusual layout?)"
+            continue
+        for w in mine:
+            if w.editor.data.get("kind") == "CustomResourceDefinition":
+                verifier.crds.add_resource(Resource(w.resource.file, d, w.editor.data, {}, {}, Span(1, 1)))
+        for w in mine:
+            before = verifier.before(w.resource.data)
+            after = verifier.errors(w.editor.data)
+            new_errors = [m for k, m in after.items()
+                          if k not in before and not _untouched(k[1], m, w.resource.data, w.editor.data)]
+            if new_errors:
+                failed[d] = f"the fixed object would not validate for Kubernetes {verifier.target}: {new_errors[0]}"
+                break
+    return failed
+
+
+_PATH_TOKEN = re.compile(r"\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|\[(\d+)\]|\.?([^.\[]+)")
+_ABSENT = object()
+
+
+def _parse_json_path(text: str) -> tuple:
+    """The inverse of model.format_json_path: "spec.containers[0]['a.b']" -> ("spec", "containers", 0, "a.b")."""
+    out = []
+    for m in _PATH_TOKEN.finditer(text):
+        quoted, index, name = m.groups()
+        out.append(ast.literal_eval(quoted) if quoted else int(index) if index else name)
+    return tuple(out)
+
+
+def _at(data, path: tuple):
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return _ABSENT
+    return data
+
+
+def _untouched(json_path: str, message: str, before: dict, after: dict) -> bool:
+    """Is a schema error about a node the fix left exactly as it was (a problem of the object, not of the
+    fix: a field the target version no longer has, a typo)? A missing required field never counts as one."""
+    if message.startswith("missing required field"):
+        return False
+    path = _parse_json_path(json_path)
+    old = _at(before, path)
+    return old is not _ABSENT and old == _at(after, path)
+
+
+def _put(doc_value, item_path: tuple, data):
+    if not item_path:
+        return copy.deepcopy(data)
+    node = doc_value
+    for part in item_path[:-1]:
+        node = node[part]
+    node[item_path[-1]] = copy.deepcopy(data)
+    return doc_value
+
+
+def _write(inp: _Input, outcome: FileOutcome) -> None:
+    try:
+        with open(inp.path, "rb") as fh:
+            if fh.read() != inp.raw:
+                outcome.write_error = "the file changed while k8slint was fixing it"
+                return
+        # through a symbolic link: replace the file it points to, not the link
+        write_bytes_atomic(os.path.realpath(inp.path), encode_like(outcome.after, inp.raw))
+        outcome.written = True
+    except OSError as exc:
+        outcome.write_error = exc.strerror or str(exc)
+
+
+def run_fix(paths: list, options: FixOptions) -> FixRun:
+    """Fix every input (files already discovered; "-" is standard input, never written)."""
+    lint_options = options.lint
+    linter = Linter(lint_options)
+    crd_inputs = [load_path(p, lint_options.max_file_size) for p in lint_options.crd_files]
+    for loaded in crd_inputs:
+        linter.register_crds(loaded)
+    inputs = [_read(p, lint_options.max_file_size) for p in paths]
+    for inp in inputs:
+        linter.register_crds(inp.loaded)
+    store = default_store()
+    ctx = context_for(lint_options.target, store,
+                      [r for inp in inputs for r in inp.loaded.resources if r.file == inp.loaded.file])
+    verifier = _Verifier(lint_options, CrdRegistry(dict(linter.crds.schemas), dict(linter.crds.sources)))
+    refusals: dict = {}
+    outcomes = []
+    for inp in inputs:
+        outcome = fix_file(inp, linter, ctx, options, verifier, refusals)
+        if outcome.changed and options.write and inp.path != STDIN:
+            _write(inp, outcome)
+        outcomes.append(outcome)
+    return FixRun(outcomes, *_remaining(inputs, outcomes, options, refusals, crd_inputs))
+
+
+def _remaining(inputs: list, outcomes: list, options: FixOptions, refusals: dict, crd_inputs: list) -> tuple:
+    """Lint the texts as they are now (written) or would be (preview); say which findings have fixes."""
+    lint_options = options.lint
+    linter = Linter(lint_options)
+    for loaded in crd_inputs:
+        linter.register_crds(loaded)
+    final = []
+    for inp, outcome in zip(inputs, outcomes):
+        text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
+        final.append(load_text(text, inp.loaded.file) if text is not None else inp.loaded)
+    for loaded in final:
+        linter.register_crds(loaded)
+    ctx = context_for(lint_options.target, default_store(),
+                      [r for loaded in final for r in loaded.resources if r.file == loaded.file])
+    findings, objects, unsafe_available = [], [], 0
+    for loaded in final:
+        found = linter.check_file(loaded)
+        resources = {(r.doc_index, r.ref): r for r in loaded.resources if r.file == loaded.file}
+        for f in found:
+            resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None
+            if resource is not None and f.rule_id[:3] in ("API", "FLD"):
+                unsafe_available += _annotate(f, resource, ctx, options, refusals)
+        objects.extend((loaded.file, r.ref) for r in loaded.resources)
+        findings.extend(found)
+    findings.sort(key=Finding.sort_key)
+    return LintResult(findings, len(inputs), len(objects), objects), unsafe_available
+
+
+def _annotate(f: Finding, resource: Resource, ctx, options: FixOptions, refusals: dict) -> int:
+    """Say in a remaining finding what `fix` can or cannot do about it. Returns 1 for an unsafe fix left."""
+    planned = plan_finding(resource, f, ctx)
+    refused = refusals.get(_key(resource, f.rule_id))
+    p = planned.proposal
+    if p is not None and p.safety == FixSafety.UNSAFE and not options.unsafe:
+        f.message += f" [unsafe fix not applied: {p.unsafe_because}; --unsafe-fixes would {p.title}]"
+        f.suggestion = p.manual or f.suggestion
+        f.fix = Fix(p.title, [], FixSafety.UNSAFE)
+        return 1
+    if refused:
+        reason, manual = refused
+        f.message += f" [automatic fix not applied: {reason}]"
+        if manual or (p is not None and p.manual):
+            f.suggestion = manual or p.manual
+    elif p is None and planned.reason and planned.reason != "k8slint has no automatic fix for this":
+        f.message += f" [no automatic fix: {planned.reason}]"
+        if planned.manual:
+            f.suggestion = planned.manual
+    return 0
