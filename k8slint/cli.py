@@ -304,3 +304,4 @@ def main(argv: Optional[list] = None) -> int:
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 from . import cli_fix  # noqa: E402,F401  (registers the fix command)
+from . import cli_report  # noqa: E402,F401  (registers the report command)

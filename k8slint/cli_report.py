@@ -1,0 +1,70 @@
+"""`k8slint report --from C --to T PATH...`: the upgrade report, registered on cli.app (cli.py imports this
+module last).
+
+It reads lint's options with the same helpers. --from and --to are the current and target versions (the
+configuration's current-version and target-version when not given). Exit codes: 1 when some object blocks
+the upgrade to T (or some input cannot be read), 0 otherwise, 2 for a usage error.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .cli import (CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, Usage, _discover, _jobs, _kube_version, _lint_options,
+                  _load_config, _split, _write_output, app)
+
+REPORT_FORMATS = ("text", "markdown", "html", "json")
+
+
+@app.command()
+def report(
+    paths: List[str] = typer.Argument(..., help="Files, directories (searched for *.yaml, *.yml, *.json) or - "
+                                                "for standard input.", show_default=False),
+    from_version: Optional[str] = typer.Option(
+        None, "--from", help="The version the cluster runs now (1.24, v1.24 or 1.24.3). Default: the "
+                             "configuration's current-version."),
+    to_version: Optional[str] = typer.Option(
+        None, "--to", help="The version to upgrade to. Default: the configuration's target-version, else the "
+                           "newest embedded."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
+                                          help="Also count unknown fields the starting version did not know "
+                                               "either (typos). Fields the target no longer knows always count."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown (a pull-request "
+                                                           "comment), html (one self-contained page) or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
+                                                                      "(comma-separated, repeatable)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
+                                                                      "(comma-separated, repeatable)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over "
+                                                                  "(default: the number of cores)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    colour: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text output "
+                                                                           "(default: only on a terminal)."),
+):
+    """Upgrade report: for every hop from --from to --to, what stops working, what becomes deprecated, and
+    what `k8slint fix` can do about it; per object, its API's lifecycle and its schema validity in --to."""
+    from .upgrade import render
+    from .upgrade.analyse import build_report
+
+    if fmt not in REPORT_FORMATS:
+        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(REPORT_FORMATS)})")
+    config = _load_config({
+        "target-version": to_version, "current-version": from_version, "strict": strict,
+        "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None, "jobs": jobs}, config_file)
+    if not config["current-version"]:
+        raise Usage("--from is required: the Kubernetes version the cluster runs now (or current-version in "
+                    "the configuration)")
+    start = _kube_version(config["current-version"], "--from")
+    end = _kube_version(config["target-version"], "--to")
+    if start > end:
+        raise Usage(f"--from {start} is newer than --to {end}")
+    options = _lint_options(config)
+    files = _discover(paths, config)
+    result = build_report(files, options, jobs=_jobs(config))
+    use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
+    _write_output(render(fmt, result, colour=use_colour), output)
+    raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)

@@ -1,0 +1,466 @@
+"""Every object of the input, judged along an upgrade path, in one lint pass at the target version.
+
+For each file: lint it once at the target (strict, with the start as the current version), give each finding
+to its object, then for each object:
+
+- API and FLD findings become issues; their records say when each one was deprecated and removed, so where
+  they fall on the path needs no further lint run. `k8slint fix`'s planner says whether it fixes each one
+  (safe, unsafe) or a person has to;
+- schema validity at the target: an object whose apiVersion the target no longer serves is migrated in memory
+  by the fixer's own migrations (nothing is written) and the result is validated, as `k8slint fix` would
+  verify it; other objects are judged as written. A schema error the object already had at the start is
+  "already there"; a new one is dated by validating at the versions in between (rare: only objects with
+  errors at the target get any extra validation). Unknown fields count without --strict too when the
+  start version knew them: a field the target no longer knows is not a typo.
+
+Files are spread over processes like lint spreads them; the result does not depend on their number.
+"""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+
+from ..discover import STDIN
+from ..engine import Linter, LintOptions
+from ..fixer.apply import UNPARSED
+from ..fixer.migrations import NoFix
+from ..fixer.plan import context_for, plan_finding, plan_resource
+from ..fixer.source import Document, SourceError, compose_documents
+from ..fixer.yamledit import Editor, FixRefused
+from ..loader import load_path
+from ..model import Resource, Severity, finding_at
+from ..rules import rules_by_id
+from ..rules.api_versions import last_applied, replacement_text
+from ..rules.context import lifecycle_state
+from ..schemastore import default_store
+from ..validation import API_NOT_IN_VERSION, UNKNOWN_FIELD, Validator
+from ..versions import KubeVersion
+from .lifecycle import UpgradePath
+from .model import API, FIELD, INVALID, REMOVED, SCHEMA, Issue, ObjectReport, Problem, Validity, assemble
+
+SCHEMA_ERRORS = ("SCH001", "SCH002", "SCH003", "SCH004")
+NO_SCHEMA = "SCH005"
+# What the planner says when no migration is registered at all: not worth repeating in every row.
+_NO_MIGRATION = "k8slint has no automatic fix for this"
+
+
+class Analyser:
+    """Judges files along the path from options.current to options.target."""
+
+    def __init__(self, options: LintOptions):
+        self.options = options
+        self.user_strict = options.strict
+        self.start, self.end = options.current, options.target
+        # strict always: an unknown field is kept when the start version knew it (see _schema_issues)
+        self.linter = Linter(dataclasses.replace(options, strict=True))
+        self.store = default_store()
+        self.path = UpgradePath(self.start, self.end, self.store, self.linter.crds)
+        self.fix_context = context_for(self.end, self.store, [])
+        self._validators: dict = {}
+        self.schema_checked = any(self.linter.enabled(r) for r in SCHEMA_ERRORS)
+
+    # ------------------------------------------------------------------------------------------- inputs
+
+    def register(self, loaded) -> None:
+        """Make what a file defines known to every other file: CRDs, IngressClasses, ThirdPartyResources."""
+        self.linter.register_crds(loaded)
+        extra = context_for(self.end, self.store, [r for r in loaded.resources if r.file == loaded.file])
+        self.fix_context.ingress_classes |= extra.ingress_classes
+        self.fix_context.tprs.update(extra.tprs)
+
+    def validator(self, version: KubeVersion) -> Validator:
+        found = self._validators.get(version)
+        if found is None:
+            found = self._validators[version] = Validator(version, strict=True, store=self.store,
+                                                          crds=self.linter.crds)
+        return found
+
+    # ------------------------------------------------------------------------------------------- files
+
+    def analyse_file(self, loaded) -> tuple:
+        """(ObjectReports, Problems) of one loaded input."""
+        findings = self.linter.check_file(loaded)
+        resources = loaded.resources
+        if loaded.source_maps:  # Helm output: objects are placed in their templates, like their findings
+            anchors = loaded.relabel([finding_at(r, "", Severity.INFO, "") for r in resources])
+        else:
+            anchors = [_Anchor(r.file, *_line_column(r.span(()))) for r in resources]
+        index: dict = {}
+        for i, (r, a) in enumerate(zip(resources, anchors)):
+            index.setdefault((a.file, r.doc_index, r.ref), []).append(i)
+        per_object: list = [[] for _ in resources]
+        problems = []
+        for f in findings:
+            candidates = index.get((f.file, f.doc_index, f.obj)) if f.obj is not None else None
+            if not candidates:
+                if f.rule_id.startswith("YML"):
+                    problems.append(Problem(f.rule_id, str(f.severity), f.message, f.file, f.line, f.column))
+                continue
+            i = candidates[0]
+            if len(candidates) > 1:  # the same object twice in one document (List items): the nearest above
+                above = [c for c in candidates if anchors[c].line <= f.line]
+                i = max(above, key=lambda c: anchors[c].line) if above else i
+            per_object[i].append(f)
+        state = _FileState(loaded)
+        out = []
+        for r, anchor, found in zip(resources, anchors, per_object):
+            out.append(self.analyse_object(r, anchor, found, state))
+        return out, problems
+
+    # ------------------------------------------------------------------------------------------- objects
+
+    def analyse_object(self, resource: Resource, anchor, findings: list, state: "_FileState") -> ObjectReport:
+        lifecycle, schema, no_schema = [], [], False
+        for f in findings:
+            family = f.rule_id[:3]
+            rule = rules_by_id().get(f.rule_id)
+            if family in ("API", "FLD") and rule is not None and rule.record is not None:
+                lifecycle.append(f)
+            elif f.rule_id in SCHEMA_ERRORS and f.severity == Severity.ERROR:
+                schema.append(f)
+            elif f.rule_id == NO_SCHEMA:
+                no_schema = True
+        issues = [self._lifecycle_issue(resource, f, state) for f in lifecycle]
+        removal = next((f for f, i in zip(lifecycle, issues)
+                        if i.type == API and i.state == REMOVED and f.json_path == "apiVersion"), None)
+        if not self.schema_checked:
+            validity = Validity("unchecked", note="the schema rules are not selected")
+        elif removal is not None:
+            validity, schema_issues = self._after_migration(resource, lifecycle, issues, removal, state)
+            issues.extend(schema_issues)
+        elif no_schema:
+            validity = Validity("unchecked", note="no schema for this kind (add its CRD with --crd or the config)")
+        else:
+            schema_issues = self._schema_issues(resource, resource.data, schema, None)
+            issues.extend(schema_issues)
+            validity = Validity(INVALID if schema_issues else "valid", "as-written", resource.api_version)
+        states = self.path.api_states(resource.api_version, resource.kind)
+        return ObjectReport(anchor.file, anchor.line, anchor.column, resource.api_version, resource.kind,
+                            resource.namespace, resource.name, states, validity, issues)
+
+    def _lifecycle_issue(self, resource: Resource, f, state: "_FileState") -> Issue:
+        record = rules_by_id()[f.rule_id].record
+        deprecated, removed = record.get("deprecated"), record.get("removed")
+        at_end = lifecycle_state(self.end, deprecated, removed)
+        if at_end == "removed":
+            since = self.path.clamp(removed)
+        else:  # deprecated, or a record without a lifecycle, which lint reports at every version
+            at_end = "deprecated"
+            since = self.path.clamp(deprecated)
+        if f.rule_id.startswith("API"):
+            kind, via = resource.kind, ""
+            if f.json_path != "apiVersion":
+                applied = last_applied(resource)
+                kind, via = (applied[1] if applied else kind), " (last applied)"
+            issue_type, subject = API, f"{record['api_version']} {kind}{via}"
+            replacement = replacement_text(record, kind)
+        else:
+            issue_type, subject = FIELD, f.json_path or resource.kind or ""
+            replacement = record.get("replacement")
+        issue = Issue(f.rule_id, issue_type, subject, f.message, str(f.severity), f.severity == Severity.ERROR,
+                      at_end, since, f.file, f.line, f.column, f.json_path, deprecated, removed, replacement)
+        self._plan(resource, f, issue, state)
+        return issue
+
+    def _plan(self, resource: Resource, f, issue: Issue, state: "_FileState") -> None:
+        """What `k8slint fix` does about this finding, and what a person does otherwise."""
+        issue.details = _words(f.suggestion)
+        refusal = state.refusal(resource)
+        if refusal:
+            issue.fix_note = refusal
+            issue.action = _manual_action(issue)
+            return
+        try:
+            planned = plan_finding(resource, f, self.fix_context)
+        except Exception as exc:  # noqa: BLE001 - a failing migration must not take the report down
+            issue.fix_note = f"k8slint fix could not plan a fix ({type(exc).__name__}: {exc})"
+            issue.action = _manual_action(issue)
+            return
+        proposal = planned.proposal
+        if proposal is not None:
+            issue.fix = proposal.safety.value
+            issue.action = proposal.title
+            issue.fix_note = _words(proposal.unsafe_because) or None
+            issue.details = _words(proposal.manual) or issue.details
+        else:
+            issue.action = _manual_action(issue)
+            issue.fix_note = planned.reason if planned.reason and planned.reason != _NO_MIGRATION else None
+            issue.details = _words(planned.manual) or issue.details
+
+    # ------------------------------------------------------------------------------------------- validity
+
+    def _after_migration(self, resource: Resource, lifecycle: list, issues: list, removal, state) -> tuple:
+        """(Validity, schema issues) of an object whose apiVersion the target no longer serves."""
+        migrated, refused = self._migrate(resource, lifecycle, state)
+        by_finding = {id(f): i for f, i in zip(lifecycle, issues)}
+        for f, reason in refused.items():
+            issue = by_finding.get(f)
+            if issue is not None and issue.fix is not None:
+                issue.fix, issue.fix_note = None, f"k8slint fix cannot do it here: {reason}"
+        if migrated is None:
+            api_issue = by_finding[id(removal)]
+            note = api_issue.fix_note or "no automatic migration"
+            return Validity("unchecked", note=f"needs its migration first: {note}"), []
+        errors = self._errors(resource, migrated, self.end, state)
+        before_version = self._last_serving(resource)
+        before = self._keys(self._errors(resource, resource.data, before_version)) if errors and before_version \
+            else set()
+        new = [e for e in errors if (e.rule_id, e.json_path) not in before]
+        if new:  # k8slint fix checks the migrated object the same way and refuses the whole migration
+            reason = (f"the migrated object would not validate for Kubernetes {self.end}: {new[0].message}; "
+                      "correct that first")
+            for issue in issues:
+                if issue.fix is not None:
+                    issue.fix, issue.fix_note = None, f"k8slint fix refuses it: {reason}"
+        schema_issues = self._schema_issues(resource, migrated, errors, before)
+        result = INVALID if schema_issues else "valid"
+        return Validity(result, "after-migration", migrated.get("apiVersion"),
+                        f"migrated in memory to {migrated.get('apiVersion')} {migrated.get('kind')}"), schema_issues
+
+    def _migrate(self, resource: Resource, lifecycle: list, state: "_FileState") -> tuple:
+        """(the object after every fix k8slint knows for it, safe or not, or None; {id(finding): why a fix
+        could not run}), computed in memory the way `k8slint fix` computes it."""
+        refused: dict = {}
+        document, why = state.document(resource)
+        if document is None:
+            return None, {id(f): why for f in lifecycle}
+        try:
+            planned = plan_resource(resource, lifecycle, self.fix_context)
+            editor = Editor(document, resource.item_path, resource.data)
+        except (SourceError, FixRefused, NoFix) as exc:
+            return None, {id(f): getattr(exc, "reason", str(exc)) for f in lifecycle}
+        migrated_api = False
+        for p in planned:
+            if p.proposal is None:
+                continue
+            try:
+                with editor.fix(p.proposal.rule_id + ":" + ".".join(map(str, p.proposal.path))):
+                    p.proposal.run(editor)
+            except (FixRefused, NoFix, SourceError) as exc:
+                if p.finding is not None:
+                    refused[id(p.finding)] = exc.reason if isinstance(exc, NoFix) else str(exc)
+                continue
+            if p.finding is not None and p.finding.rule_id.startswith("API") and p.finding.json_path == "apiVersion":
+                migrated_api = True
+        try:
+            editor.edits()
+        except (FixRefused, SourceError) as exc:
+            return None, {id(f): str(exc) for f in lifecycle}
+        if not migrated_api:
+            return None, refused
+        return editor.data, refused
+
+    def _schema_issues(self, resource: Resource, data: dict, errors: list, before: set | None) -> list:
+        """Schema errors at the target -> issues, dated along the path. `before`: the error keys the object
+        already had (None: compute them at the first version of the path that serves it)."""
+        if not errors:
+            return []
+        baseline = self._first_serving(resource)
+        if before is None:
+            before = self._keys(self._errors(resource, resource.data, baseline)) if baseline else set()
+        out = []
+        for e in errors:
+            key = (e.rule_id, e.json_path)
+            old = key in before
+            if old and e.rule_id == UNKNOWN_FIELD and not self.user_strict:
+                continue  # unknown at the start as well: a typo, reported with --strict only
+            since = str(self.start) if old else self._first_failing(resource, data, key, baseline)
+            out.append(Issue(e.rule_id, SCHEMA, e.json_path or "the object", e.message, str(e.severity),
+                             e.severity == Severity.ERROR, INVALID, since, e.file, e.line, e.column, e.json_path,
+                             action=_schema_action(e, since, old), details=_words(e.suggestion)))
+        return out
+
+    def _first_failing(self, resource: Resource, data: dict, key: tuple, after) -> str:
+        """The first version of the path (after `after`) at which the object, as it would be written for that
+        version (migrated once its own apiVersion is gone), has the error `key`."""
+        for v in self.path.versions:
+            if after is not None and v <= after:
+                continue
+            form = resource.data if self.path.serves(resource.api_version, resource.kind, v) else data
+            if key in self._keys(self._errors(resource, form, v)):
+                return str(v)
+        return str(self.end)
+
+    def _errors(self, resource: Resource, data: dict, version: KubeVersion, state: "_FileState | None" = None) -> list:
+        """Schema error findings of `data` (the object or its migration) at `version`, filtered like lint's;
+        with the file's state, at the positions lint would give (Helm templates)."""
+        probe = resource if data is resource.data else dataclasses.replace(resource, data=data)
+        if not isinstance(probe.api_version, str) or not isinstance(probe.kind, str):
+            return []
+        out = []
+        ignored = self.options.path_ignores(resource.file) if self.options.path_ignores else ()
+        for f in self.validator(version).check(probe):
+            if f.rule_id not in SCHEMA_ERRORS or not self.linter.enabled(f.rule_id):
+                continue
+            if any(f.rule_id.startswith(p.upper()) for p in ignored):
+                continue
+            override = _override(f.rule_id, self.options.severity_overrides)
+            if override is not None:
+                f.severity = override
+            if f.severity == Severity.ERROR:
+                out.append(f)
+        return state.loaded.relabel(out) if state is not None else out
+
+    @staticmethod
+    def _keys(findings: list) -> set:
+        return {(f.rule_id, f.json_path) for f in findings}
+
+    def _first_serving(self, resource: Resource):
+        for v in self.path.versions:
+            if self.path.serves(resource.api_version, resource.kind, v):
+                return v
+        return None
+
+    def _last_serving(self, resource: Resource):
+        """The newest version up to the target that serves the object as written (what fix compares with)."""
+        if self.path.serves(resource.api_version, resource.kind, self.end):
+            return self.end
+        serving = [v for v in self.path.serving(resource.api_version, resource.kind) if v <= self.end]
+        return max(serving) if serving else None
+
+
+@dataclasses.dataclass
+class _Anchor:
+    file: str
+    line: int
+    column: int
+
+
+def _line_column(span) -> tuple:
+    return span.line, span.column
+
+
+class _FileState:
+    """What the objects of one file share: its composed documents (for in-memory migrations), and whether
+    `k8slint fix` may touch it at all."""
+
+    def __init__(self, loaded):
+        self.loaded = loaded
+        self._roots = None
+        self._documents: dict = {}
+        self.unparsed = loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings)
+
+    def refusal(self, resource: Resource) -> str | None:
+        """Why `k8slint fix` never edits this object, or None."""
+        if self.unparsed:
+            return "k8slint fix does not rewrite a file with a YAML problem"
+        if resource.file != self.loaded.file:
+            return "the object is inside a Helm release record: change the chart and deploy it again"
+        return None
+
+    def document(self, resource: Resource) -> tuple:
+        """(composed Document of the resource's YAML document, None) or (None, why not)."""
+        why = self.refusal(resource)
+        if why:
+            return None, why
+        if self._roots is None:
+            try:
+                self._roots = compose_documents(self.loaded.text)
+            except Exception:  # noqa: BLE001 - text the reader took but the composer does not: fix skips it too
+                self._roots = []
+        if len(self._roots) != len(self.loaded.documents):
+            return None, "k8slint fix cannot edit this file (its documents do not compose the same way)"
+        found = self._documents.get(resource.doc_index)
+        if found is None:
+            try:
+                found = self._documents[resource.doc_index] = Document(self.loaded.text,
+                                                                       self._roots[resource.doc_index])
+            except SourceError as exc:
+                return None, str(exc)
+        return found, None
+
+
+def _override(rule_id: str, overrides: dict):
+    """The configured severity of a rule (the longest matching id or prefix wins), or None."""
+    best = None
+    for key, severity in overrides.items():
+        if rule_id.startswith(key.upper()) and (best is None or len(key) > len(best[0])):
+            best = (key, severity)
+    return best[1] if best else None
+
+
+def _words(text: str | None) -> str:
+    return " ".join(text.split()) if text else ""
+
+
+def _manual_action(issue: Issue) -> str:
+    if issue.type == API:
+        if issue.replacement:
+            return f"rewrite it as {issue.replacement} by hand"
+        return "replace it by hand: the API has no successor"
+    if issue.replacement:
+        return f"change it by hand: use {issue.replacement}"
+    return "remove it by hand"
+
+
+def _schema_action(f, since: str, old: bool) -> str:
+    where = f.json_path or "the object"
+    if f.rule_id == UNKNOWN_FIELD:
+        return f"remove {where} (Kubernetes {since} does not know it)" if not old else f"correct or remove {where}"
+    if f.rule_id == API_NOT_IN_VERSION:
+        return "rewrite it for an apiVersion the target serves"
+    return f"correct {where}"
+
+
+# ----------------------------------------------------------------------------------------------- driver
+
+_WORKER: Analyser | None = None
+BATCH = 16  # files per task, as lint batches them
+
+
+def _analyse_batch(batch: list) -> list:
+    out = []
+    for path in batch:
+        loaded = load_path(path, _WORKER.options.max_file_size)
+        out.append(_WORKER.analyse_file(loaded))
+    return out
+
+
+def _worth_preloading(path: str, max_size: int) -> bool:
+    """Could this file define something other files depend on (a CRD, an IngressClass, a TPR)?"""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_size + 1)
+    except OSError:
+        return False
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        data = data.decode("utf-16", errors="ignore").encode()
+    return any(word in data for word in (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResource"))
+
+
+def build_report(paths: list, options: LintOptions, jobs: int = 1):
+    """The upgrade report for already-discovered files ("-" is stdin) from options.current to options.target."""
+    global _WORKER
+    if options.current is None or options.current > options.target:
+        raise ValueError("an upgrade report needs options.current (the start) no newer than options.target")
+    analyser = Analyser(options)
+    problems: list = []
+    for crd_path in options.crd_files:
+        loaded = load_path(crd_path, options.max_file_size)
+        analyser.register(loaded)
+    preloaded: dict = {}
+    for path in paths:
+        if path == STDIN or _worth_preloading(path, options.max_file_size):
+            loaded = load_path(path, options.max_file_size)
+            preloaded[path] = loaded
+            analyser.register(loaded)
+    results: dict = {path: analyser.analyse_file(loaded) for path, loaded in preloaded.items()}
+    rest = [p for p in paths if p not in preloaded]
+    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+    if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _WORKER = analyser
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
+                for batch, batch_results in zip(batches, pool.imap(_analyse_batch, batches)):
+                    results.update(zip(batch, batch_results))
+        finally:
+            _WORKER = None
+    else:
+        for path in rest:
+            results[path] = analyser.analyse_file(load_path(path, options.max_file_size))
+    objects = []
+    for path in paths:
+        file_objects, file_problems = results[path]
+        objects.extend(file_objects)
+        problems.extend(file_problems)
+    return assemble(analyser.path, len(paths), objects, problems, analyser.user_strict)

@@ -1,0 +1,118 @@
+"""The report as GitHub-flavoured Markdown, sized for a pull-request comment: the summary and a table of the
+hops on top, then each hop with changes folded in a <details> block, then the objects that need action.
+
+Long tables stop after MAX_ROWS rows (a comment holds 65,536 characters); the JSON and HTML formats keep
+everything.
+"""
+from __future__ import annotations
+
+from .model import BLOCKING, MANUAL, SAFE, UNSAFE
+from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text, plural,
+                    status_text, summary_rows, validity_text, verdict)
+
+MAX_ROWS = 100
+
+_FIX = {SAFE: "safe", UNSAFE: "unsafe (`--unsafe-fixes`)", MANUAL: "**manual**", None: "**manual**"}
+
+
+def cell(text) -> str:
+    """Text safe inside a table cell: no pipes, no line breaks, no HTML."""
+    text = " ".join(str(text).split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def code(text) -> str:
+    text = " ".join(str(text).split()).replace("|", "\\|")
+    return f"`{text}`" if "`" not in text else cell(text)
+
+
+def render(report, **_) -> str:
+    out = [f"## Kubernetes upgrade report: {report.start} → {report.end}", ""]
+    out.append(f"**{cell(verdict(report))}**")
+    out.append("")
+    out += ["| | |", "| --- | --- |"]
+    out += [f"| {cell(label)} | {cell(value)} |" for label, value in summary_rows(report)]
+    out.append("")
+    out += _hop_table(report)
+    out += _hop_details(report)
+    out += _objects(report)
+    out += _problems(report)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _hop_table(report) -> list:
+    out = ["### Hops", "",
+           "| Hop | Objects that stop working | Removed | Schema errors | Deprecated | Safe / unsafe / manual fixes |",
+           "| --- | ---: | ---: | ---: | ---: | --- |"]
+    hops = ([report.already] if report.already.changes else []) + report.hops
+    for hop in hops:
+        counts = hop.fix_counts()
+        fixes = f"{counts['safe']} / {counts['unsafe']} / {counts['manual']}" if hop.changes else "–"
+        breaks = f"**{len(hop.breaks)}**" if hop.breaks else "0"
+        out.append(f"| {cell(hop_label(hop))} | {breaks} | {len(hop.removed)} | {len(hop.invalid)} | "
+                   f"{len(hop.deprecated)} | {fixes} |")
+    out.append("")
+    return out
+
+
+def _hop_details(report) -> list:
+    out = []
+    hops = ([report.already] if report.already.changes else []) + report.hops
+    for hop in hops:
+        if not hop.changes:
+            continue
+        out += ["<details>", f"<summary><strong>{cell(hop_label(hop))}</strong>: {cell(hop_headline(hop))}</summary>",
+                "", "| Change | Object | What | Where | `k8slint fix` |", "| --- | --- | --- | --- | --- |"]
+        changes = hop_changes(hop)
+        for kind, c in changes[:MAX_ROWS]:
+            change = CHANGE_LABELS[kind] + (" (breaks)" if c.blocking else "")
+            change = f"**{change}**" if c.blocking else change
+            out.append(f"| {change} | {cell(c.object.label)} | {code(c.issue.subject)} | "
+                       f"{code(f'{c.issue.file}:{c.issue.line}')} | {_FIX[c.issue.fix]} |")
+        out += _more(len(changes))
+        out += ["", "</details>", ""]
+    return out
+
+
+def _objects(report) -> list:
+    acting = report.needing_action
+    if not acting:
+        return [f"All {plural(len(report.objects), 'object')} work in {report.end} as written.", ""]
+    blocking = sum(1 for o in acting if o.status == BLOCKING)
+    out = ["### Objects needing action", "", "<details>",
+           f"<summary>{plural(len(acting), 'object')} ({blocking} blocking) of {len(report.objects)}</summary>", "",
+           f"| Object | Where | apiVersion | Lifecycle {cell(report.start)} → {cell(report.end)} | Status | "
+           f"Actions | `k8slint fix` | Schema in {cell(report.end)} |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for obj in acting[:MAX_ROWS]:
+        status = status_text(obj, report)
+        status = f"**{status}**" if obj.status == BLOCKING else status
+        actions = "<br>".join(f"{cell(i.rule_id)} {code(i.subject)} ({cell(issue_when(i))}): {cell(i.action)} "
+                              f"[{_FIX[i.fix]}]" for i in obj.issues)
+        out.append(f"| {cell(obj.label)} | {code(obj.where)} | {code(obj.api_version or '?')} | "
+                   f"{cell(lifecycle_text(obj, report, ', '))} | {status} | {actions} | {_FIX[obj.fix]} | "
+                   f"{cell(validity_text(obj, report))} |")
+    out += _more(len(acting))
+    out += ["", "</details>", ""]
+    fine = len(report.objects) - len(acting)
+    if fine:
+        out += [f"{plural(fine, 'other object needs', 'other objects need')} no change.", ""]
+    return out
+
+
+def _more(n: int) -> list:
+    if n <= MAX_ROWS:
+        return []
+    return ["", f"… and {n - MAX_ROWS} more (the `--format html` and `--format json` reports list every one)."]
+
+
+def _problems(report) -> list:
+    if not report.problems:
+        return []
+    out = ["### Inputs not read", "", "| Where | Rule | Problem |", "| --- | --- | --- |"]
+    for p in report.problems[:MAX_ROWS]:
+        out.append(f"| {code(f'{p.file}:{p.line}:{p.column}')} | {cell(p.rule_id)} ({cell(p.severity)}) | "
+                   f"{cell(p.message)} |")
+    out += _more(len(report.problems))
+    out.append("")
+    return out

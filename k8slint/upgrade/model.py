@@ -1,0 +1,344 @@
+"""The upgrade report as data: objects and their issues (from `analyse`), then hops, API lifecycles and the
+summary derived from them. Every output format renders this one structure; `Report.as_dict()` is the JSON
+format, documented key by key in README.md ("Upgrade report").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .lifecycle import REMOVED, UpgradePath, api_records
+
+# Issue types and states
+API, FIELD, SCHEMA = "api", "field", "schema"
+INVALID = "invalid"
+# Object status
+BLOCKING, ACTION, OK = "blocking", "action", "ok"
+# What `k8slint fix` does
+SAFE, UNSAFE, MANUAL = "safe", "unsafe", "manual"
+
+
+@dataclass
+class Issue:
+    """One thing about one object that changes, or is wrong, on the way to the target version."""
+
+    rule_id: str
+    type: str  # API, FIELD or SCHEMA
+    subject: str  # "extensions/v1beta1 Deployment", "spec.rollbackTo", "metadata.clusterName"
+    message: str  # the lint message at the target version
+    severity: str  # at the target: error, warning or info
+    blocking: bool  # an error at the target: the object cannot be applied (or stops working) there
+    state: str  # at the target: "removed", "deprecated" or "invalid"
+    since: str  # version of the path from which the issue is in that state (the start: already there)
+    file: str
+    line: int
+    column: int
+    json_path: str = ""
+    deprecated_in: str | None = None
+    removed_in: str | None = None
+    replacement: str | None = None
+    action: str = ""  # what to do, in a few words
+    details: str | None = None  # how to do it by hand
+    fix: str | None = None  # SAFE or UNSAFE when `k8slint fix` does it (UNSAFE: with --unsafe-fixes)
+    fix_note: str | None = None  # why the fix is unsafe, or why there is none
+
+    def as_dict(self) -> dict:
+        return {
+            "rule_id": self.rule_id, "type": self.type, "subject": self.subject, "message": self.message,
+            "severity": self.severity, "blocking": self.blocking, "state": self.state, "since": self.since,
+            "file": self.file, "line": self.line, "column": self.column, "json_path": self.json_path,
+            "deprecated_in": self.deprecated_in, "removed_in": self.removed_in, "replacement": self.replacement,
+            "action": self.action, "details": self.details, "fix": self.fix, "fix_note": self.fix_note,
+        }
+
+
+@dataclass
+class Validity:
+    """Schema validity of the object in the target version, after its migration where it needs one."""
+
+    result: str  # "valid", "invalid" or "unchecked"
+    checked: str | None = None  # "as-written" or "after-migration" (None when unchecked)
+    api_version: str | None = None  # the apiVersion that was validated
+    note: str | None = None  # why it was not checked, or what the migration was
+
+    def as_dict(self) -> dict:
+        return {"result": self.result, "checked": self.checked, "api_version": self.api_version, "note": self.note}
+
+
+@dataclass
+class ObjectReport:
+    file: str
+    line: int
+    column: int
+    api_version: str | None
+    kind: str | None
+    namespace: str | None
+    name: str | None
+    states: tuple  # state of its apiVersion/kind at each version of the path
+    validity: Validity
+    issues: list = field(default_factory=list)
+    id: int = -1  # position in the report, set when the report is assembled
+
+    @property
+    def label(self) -> str:
+        kind, name = self.kind or "?", self.name or "<unnamed>"
+        return f"{kind}/{self.namespace}/{name}" if self.namespace else f"{kind}/{name}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def blocking(self) -> bool:
+        return any(i.blocking for i in self.issues)
+
+    @property
+    def status(self) -> str:
+        return BLOCKING if self.blocking else (ACTION if self.issues else OK)
+
+    @property
+    def breaks_at(self) -> str | None:
+        """The first version of the path at which the object no longer works (the start: already broken)."""
+        found = [i.since for i in self.issues if i.blocking]
+        return min(found, key=_version_key) if found else None
+
+    @property
+    def fix(self) -> str | None:
+        """What `k8slint fix` does for all of the object's issues: SAFE, UNSAFE (some need --unsafe-fixes),
+        MANUAL (some need a person) or None (nothing to do)."""
+        if not self.issues:
+            return None
+        if any(i.fix is None for i in self.issues):
+            return MANUAL
+        return UNSAFE if any(i.fix == UNSAFE for i in self.issues) else SAFE
+
+    def as_dict(self, labels: list) -> dict:
+        return {
+            "id": self.id, "file": self.file, "line": self.line, "column": self.column,
+            "api_version": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name,
+            "states": dict(zip(labels, self.states)), "status": self.status, "breaks_at": self.breaks_at,
+            "fix": self.fix, "validity": self.validity.as_dict(), "issues": [i.as_dict() for i in self.issues],
+        }
+
+
+@dataclass
+class Change:
+    """One line of a hop: this issue of this object changes state there."""
+
+    object: ObjectReport
+    issue: Issue
+    blocking: bool  # the change makes the object stop working
+
+    def as_dict(self) -> dict:
+        return {"object": self.object.id, "rule_id": self.issue.rule_id, "subject": self.issue.subject,
+                "blocking": self.blocking, "fix": self.issue.fix}
+
+
+@dataclass
+class Hop:
+    """What happens at one version: arriving at `to` (from `start`, when `start` is None: already true there)."""
+
+    start: str | None
+    to: str
+    removed: list = field(default_factory=list)  # Changes: removed APIs, fields and values no longer honoured
+    deprecated: list = field(default_factory=list)
+    invalid: list = field(default_factory=list)  # schema errors that first appear here
+    breaks: list = field(default_factory=list)  # ObjectReports that stop working here
+
+    @property
+    def changes(self) -> list:
+        return self.removed + self.deprecated + self.invalid
+
+    def fix_counts(self) -> dict:
+        counts = {SAFE: 0, UNSAFE: 0, MANUAL: 0}
+        for change in self.changes:
+            counts[change.issue.fix or MANUAL] += 1
+        return counts
+
+    def as_dict(self) -> dict:
+        out = {"from": self.start, "to": self.to} if self.start is not None else {"version": self.to}
+        out.update({
+            "breaks": len(self.breaks),
+            "removed": [c.as_dict() for c in self.removed],
+            "deprecated": [c.as_dict() for c in self.deprecated],
+            "invalid": [c.as_dict() for c in self.invalid],
+            "fixes": self.fix_counts(),
+        })
+        return out
+
+
+@dataclass
+class ApiLifecycle:
+    """One apiVersion/kind the input uses, across the path."""
+
+    api_version: str | None
+    kind: str | None
+    states: tuple
+    objects: int
+    rule_id: str | None = None
+    deprecated_in: str | None = None
+    removed_in: str | None = None
+    replacement: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.api_version or '?'} {self.kind or '?'}"
+
+    def as_dict(self, labels: list) -> dict:
+        return {"api_version": self.api_version, "kind": self.kind, "objects": self.objects,
+                "states": dict(zip(labels, self.states)), "rule_id": self.rule_id,
+                "deprecated_in": self.deprecated_in, "removed_in": self.removed_in, "replacement": self.replacement}
+
+
+@dataclass
+class Problem:
+    """An input the report could not look into (unreadable file, YAML error, a document that is no object)."""
+
+    rule_id: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+
+    def as_dict(self) -> dict:
+        return {"rule_id": self.rule_id, "severity": self.severity, "message": self.message, "file": self.file,
+                "line": self.line, "column": self.column}
+
+
+@dataclass
+class Report:
+    start: str
+    end: str
+    versions: list  # labels of every version of the path
+    files: int
+    objects: list  # ObjectReports, input order
+    problems: list  # Problems
+    already: Hop  # what is already removed, deprecated or invalid at `start`
+    hops: list  # Hops, one per version after `start`
+    apis: list  # ApiLifecycles of the apiVersions used, most urgent first
+    strict: bool = False
+
+    @property
+    def blocking(self) -> list:
+        return [o for o in self.objects if o.blocking]
+
+    @property
+    def needing_action(self) -> list:
+        return [o for o in self.objects if o.issues]
+
+    @property
+    def first_breaking_hop(self) -> Hop | None:
+        return next((h for h in self.hops if h.breaks), None)
+
+    @property
+    def failed(self) -> bool:
+        """Exit code 1: some object blocks the upgrade, or some input could not be read."""
+        return bool(self.blocking) or any(p.severity == "error" for p in self.problems)
+
+    def summary(self) -> dict:
+        acting = self.needing_action
+        by_fix = {SAFE: 0, UNSAFE: 0, MANUAL: 0}
+        for o in acting:
+            by_fix[o.fix] += 1
+        actions = [i for o in acting for i in o.issues]
+        first = self.first_breaking_hop
+        automatic = by_fix[SAFE] + by_fix[UNSAFE]
+        return {
+            "files": self.files,
+            "objects": len(self.objects),
+            "blocking": len(self.blocking),
+            "already_broken": len(self.already.breaks),
+            "first_breaking_hop": {"from": first.start, "to": first.to} if first else None,
+            "needing_action": len(acting),
+            "fixable_safe": by_fix[SAFE],
+            "fixable_unsafe": by_fix[UNSAFE],
+            "manual": by_fix[MANUAL],
+            "fixable_share": round(automatic / len(acting), 3) if acting else None,
+            "actions": len(actions),
+            "actions_safe": sum(1 for i in actions if i.fix == SAFE),
+            "actions_unsafe": sum(1 for i in actions if i.fix == UNSAFE),
+            "manual_actions": sum(1 for i in actions if i.fix is None),
+            "problems": len(self.problems),
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "from": self.start,
+            "to": self.end,
+            "versions": list(self.versions),
+            "strict": self.strict,
+            "summary": self.summary(),
+            "already": self.already.as_dict(),
+            "hops": [h.as_dict() for h in self.hops],
+            "apis": [a.as_dict(self.versions) for a in self.apis],
+            "objects": [o.as_dict(self.versions) for o in self.objects],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def _version_key(label: str) -> tuple:
+    major, minor = label.split(".")[:2]
+    return int(major), int(minor)
+
+
+def assemble(path: UpgradePath, files: int, objects: list, problems: list, strict: bool) -> Report:
+    """The report of analysed objects: numbered, sorted into hops, their APIs' lifecycles gathered."""
+    labels = path.labels
+    start = labels[0]
+    already = Hop(None, start)
+    hops = {to: Hop(frm, to) for frm, to in path.hops}
+    for n, obj in enumerate(objects):
+        obj.id = n
+    for obj in objects:
+        for issue in obj.issues:
+            _place(obj, issue, path, already, hops)
+        breaks = obj.breaks_at
+        if breaks is not None:
+            (already if breaks == start else hops[breaks]).breaks.append(obj)
+    for hop in [already, *hops.values()]:
+        for group in (hop.removed, hop.deprecated, hop.invalid):
+            group.sort(key=lambda c: (c.object.id, c.issue.rule_id, c.issue.json_path))
+    return Report(start, labels[-1], labels, files, objects, problems, already, list(hops.values()),
+                  _apis(objects, labels), strict)
+
+
+def _place(obj: ObjectReport, issue: Issue, path: UpgradePath, already: Hop, hops: dict) -> None:
+    start = path.labels[0]
+
+    def hop_at(version: str) -> Hop:
+        return already if version == start else hops[version]
+
+    if issue.type == SCHEMA:
+        hop_at(issue.since).invalid.append(Change(obj, issue, issue.blocking))
+        return
+    removal_here = issue.state == REMOVED
+    if issue.deprecated_in is not None or issue.removed_in is None:
+        # the deprecation is a change of its own unless it is the removal itself
+        when = path.clamp(issue.deprecated_in)
+        if not (removal_here and when == issue.since):
+            hop_at(when).deprecated.append(Change(obj, issue, False))
+    if removal_here:
+        hop_at(issue.since).removed.append(Change(obj, issue, issue.blocking))
+
+
+def _apis(objects: list, labels: list) -> list:
+    used: dict = {}
+    for obj in objects:
+        key = (obj.api_version, obj.kind)
+        if key in used:
+            used[key].objects += 1
+            continue
+        rule_id, record = api_records().get(key, (None, None))
+        replacement = None
+        if record and record.get("replacement"):
+            rep = record["replacement"]
+            replacement = f"{rep['api_version']} {rep.get('kind') or obj.kind}"
+        used[key] = ApiLifecycle(obj.api_version, obj.kind, obj.states, 1, rule_id,
+                                 record.get("deprecated") if record else None,
+                                 record.get("removed") if record else None, replacement)
+
+    def urgency(api: ApiLifecycle) -> tuple:
+        first_removed = next((i for i, s in enumerate(api.states) if s == REMOVED), len(labels))
+        first_deprecated = next((i for i, s in enumerate(api.states) if s == "deprecated"), len(labels))
+        return (min(first_removed, len(labels)), first_deprecated, api.label)
+    return sorted(used.values(), key=urgency)

@@ -1,0 +1,144 @@
+"""The sentences every format shares, so that the terminal, the pull-request comment and the page say the
+same thing the same way."""
+from __future__ import annotations
+
+from .lifecycle import describe_states
+from .model import BLOCKING, MANUAL, OK, SAFE, UNSAFE
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+def hop_label(hop) -> str:
+    return f"already at {hop.to}" if hop.start is None else f"{hop.start} → {hop.to}"
+
+
+FIX_LABELS = {SAFE: "safe", UNSAFE: "unsafe (--unsafe-fixes)", MANUAL: "manual", None: "manual"}
+
+
+def fix_label(fix: str | None) -> str:
+    """What `k8slint fix` does about an issue or an object."""
+    return FIX_LABELS[fix]
+
+
+CHANGE_LABELS = {"removed": "removed", "deprecated": "deprecated", "invalid": "schema error"}
+
+
+def hop_changes(hop) -> list:
+    """(change label, Change) of a hop, removals first."""
+    return ([("removed", c) for c in hop.removed] + [("invalid", c) for c in hop.invalid]
+            + [("deprecated", c) for c in hop.deprecated])
+
+
+def hop_headline(hop) -> str:
+    """"2 objects stop working · 3 removals · 1 deprecation" (or "no change")."""
+    parts = []
+    if hop.breaks:
+        verb = "do not work" if hop.start is None else "stop working"
+        parts.append(f"{plural(len(hop.breaks), 'object')} {verb}" if len(hop.breaks) != 1
+                     else f"1 object {'does not work' if hop.start is None else 'stops working'}")
+    if hop.removed:
+        parts.append(plural(len(hop.removed), "removal"))
+    if hop.invalid:
+        parts.append(plural(len(hop.invalid), "schema error"))
+    if hop.deprecated:
+        parts.append(plural(len(hop.deprecated), "deprecation"))
+    return " · ".join(parts) if parts else "no change"
+
+
+def summary_rows(report) -> list:
+    """(label, value) lines of the summary, in the order every format shows them."""
+    s = report.summary()
+    rows = [("Objects scanned", f"{s['objects']} in {plural(s['files'], 'file')}"),
+            ("Blocking the upgrade", f"{s['blocking']} of {s['objects']}")]
+    first = report.first_breaking_hop
+    rows.append(("First hop that breaks",
+                 f"{hop_label(first)} ({plural(len(first.breaks), 'object')})" if first else "none"))
+    if s["already_broken"]:
+        rows.append((f"Already broken at {report.start}", plural(s["already_broken"], "object")))
+    if s["needing_action"]:
+        automatic = s["fixable_safe"] + s["fixable_unsafe"]
+        rows.append(("Fixable automatically",
+                     f"{automatic} of {plural(s['needing_action'], 'object')} needing action "
+                     f"({percent(automatic, s['needing_action'])}): {s['fixable_safe']} safe, "
+                     f"{s['fixable_unsafe']} with --unsafe-fixes"))
+    else:
+        rows.append(("Fixable automatically", "nothing to fix"))
+    rows.append(("Manual actions left", str(s["manual_actions"])))
+    if s["problems"]:
+        rows.append(("Inputs not read", plural(s["problems"], "problem")))
+    return rows
+
+
+def summary_cards(report) -> list:
+    """(label, headline, detail, tone) of the summary for the page: the same facts as summary_rows, with the
+    number that matters set apart. tone: "bad", "good" or ""."""
+    s = report.summary()
+    first = report.first_breaking_hop
+    cards = [("Objects scanned", str(s["objects"]), f"in {plural(s['files'], 'file')}", ""),
+             ("Blocking the upgrade", str(s["blocking"]), f"of {plural(s['objects'], 'object')}",
+              "bad" if s["blocking"] else "good"),
+             ("First hop that breaks", hop_label(first) if first else "none",
+              f"{plural(len(first.breaks), 'object')} stop{'s' if len(first.breaks) == 1 else ''} working"
+              if first else "no object stops working on the way", "bad" if first else "good")]
+    if s["already_broken"]:
+        cards.append((f"Already broken at {report.start}", str(s["already_broken"]),
+                      "objects that do not work now either", "bad"))
+    if s["needing_action"]:
+        automatic = s["fixable_safe"] + s["fixable_unsafe"]
+        cards.append(("Fixable automatically", percent(automatic, s["needing_action"]),
+                      f"{automatic} of {plural(s['needing_action'], 'object')} needing action: "
+                      f"{s['fixable_safe']} safe, {s['fixable_unsafe']} with --unsafe-fixes", ""))
+    else:
+        cards.append(("Fixable automatically", "–", "nothing to fix", "good"))
+    cards.append(("Manual actions left", str(s["manual_actions"]),
+                  "changes k8slint fix cannot make" if s["manual_actions"] else "none",
+                  "" if s["manual_actions"] else "good"))
+    if s["problems"]:
+        cards.append(("Inputs not read", str(s["problems"]), "see the end of the page", "bad"))
+    return cards
+
+
+def verdict(report) -> str:
+    """One sentence: can the manifests go to the target as they are?"""
+    n = len(report.blocking)
+    if n:
+        return f"{plural(n, 'object')} {'blocks' if n == 1 else 'block'} the upgrade to {report.end}."
+    if any(p.severity == "error" for p in report.problems):
+        return f"Some inputs could not be read; the upgrade to {report.end} is not cleared."
+    return f"Nothing blocks the upgrade to {report.end}."
+
+
+def status_text(obj, report) -> str:
+    if obj.status == BLOCKING:
+        at = obj.breaks_at
+        return f"already broken at {at}" if at == report.start else f"breaks at {at}"
+    if obj.status == OK:
+        return "no change needed"
+    return f"works in {report.end}, change advised"
+
+
+def lifecycle_text(obj, report, sep: str = " · ") -> str:
+    return describe_states(obj.states, report.versions, sep)
+
+
+def validity_text(obj, report) -> str:
+    v = obj.validity
+    if v.result == "unchecked":
+        return f"not checked: {v.note}" if v.note else "not checked"
+    where = " after migration to " + v.api_version if v.checked == "after-migration" else " as written"
+    return ("valid" if v.result == "valid" else "invalid") + f" in {report.end}{where}"
+
+
+def issue_when(issue) -> str:
+    """"removed in 1.16", "deprecated since 1.21", "schema error from 1.25"."""
+    if issue.type == "schema":
+        return f"schema error from {issue.since}"
+    if issue.state == "removed":
+        return f"removed in {issue.removed_in}"
+    return f"deprecated since {issue.deprecated_in}" if issue.deprecated_in else "deprecated"
