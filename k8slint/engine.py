@@ -138,31 +138,28 @@ def _override(rule_id: str, overrides: dict):
     return best[1] if best else None
 
 
-def _might_hold_crds(path: str, max_file_size: int) -> bool:
-    """A cheap look at the raw bytes: could this file define CRDs? (UTF-16 files are decoded to look.)"""
+CRD_WORDS = (b"CustomResourceDefinition",)
+
+
+def _mentions(path: str, max_file_size: int, words: tuple) -> bool:
+    """A cheap look at the raw bytes: does this file mention any of `words`? (UTF-16 is decoded to look.)"""
     try:
         with open(path, "rb") as fh:
             data = fh.read(max_file_size + 1)
     except OSError:
         return False
-    if b"CustomResourceDefinition" in data:
-        return True
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "CustomResourceDefinition" in data.decode("utf-16", errors="ignore")
-    return False
+        data = data.decode("utf-16", errors="ignore").encode()
+    return any(word in data for word in words)
 
 
-# A worker process gets the linter by fork, with the CRDs of the input already registered.
-_WORKER_LINTER: Linter | None = None
+# What a forked worker runs: (process(loaded) -> result, max file size), inherited from the parent.
+_WORKER_TASK: tuple | None = None
 
 
-def _check_batch(batch: list) -> list:
-    """In a worker: (findings, objects) for each path of the batch."""
-    out = []
-    for path in batch:
-        loaded = load_path(path, _WORKER_LINTER.options.max_file_size)
-        out.append((_WORKER_LINTER.check_file(loaded), [(loaded.file, r.ref) for r in loaded.resources]))
-    return out
+def _process_batch(batch: list) -> list:
+    process, max_file_size = _WORKER_TASK
+    return [process(load_path(path, max_file_size)) for path in batch]
 
 
 def default_jobs() -> int:
@@ -175,41 +172,52 @@ def default_jobs() -> int:
 BATCH = 16  # files per task: large enough to amortise the pickling, small enough to balance the load
 
 
+def map_files(paths: list, max_file_size: int, process, register=None, jobs: int = 1,
+              preload_words: tuple = CRD_WORDS) -> dict:
+    """path -> process(loaded file) for every path ("-" is stdin), spread over `jobs` forked processes.
+
+    Files that mention one of `preload_words` (and stdin) are loaded first, in this process, and handed to
+    `register` before anything else is processed, so what they define (CRDs, IngressClasses ...) serves every
+    other file; the workers inherit that state by fork. Where fork is unavailable everything runs here."""
+    global _WORKER_TASK
+    preloaded: dict = {}
+    for path in paths:
+        if path == STDIN or _mentions(path, max_file_size, preload_words):
+            preloaded[path] = load_path(path, max_file_size)
+            if register is not None:
+                register(preloaded[path])
+    results = {path: process(loaded) for path, loaded in preloaded.items()}
+    rest = [p for p in paths if p not in preloaded]
+    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+    if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _WORKER_TASK = (process, max_file_size)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
+                for batch, batch_results in zip(batches, pool.imap(_process_batch, batches)):
+                    results.update(zip(batch, batch_results))
+        finally:
+            _WORKER_TASK = None
+    else:
+        for path in rest:
+            results[path] = process(load_path(path, max_file_size))
+    return results
+
+
 def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
     """Lint already-discovered files ("-" is stdin), spreading them over `jobs` processes. CRDs anywhere
     in the input (or in --crd files) are registered before any custom resource is validated. The result is
     the same, in the same order, whatever `jobs` is."""
-    global _WORKER_LINTER
     linter = Linter(options)
     findings: list = []
-    preloaded: dict = {}
     for crd_path in options.crd_files:
         loaded = load_path(crd_path, options.max_file_size)
         findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
         linter.register_crds(loaded)
-    # Files that mention CustomResourceDefinition are read first, so their CRDs serve every other file.
-    for path in paths:
-        if path == STDIN or _might_hold_crds(path, options.max_file_size):
-            loaded = load_path(path, options.max_file_size)
-            preloaded[path] = loaded
-            linter.register_crds(loaded)
-    results: dict = {}
-    for path, loaded in preloaded.items():
-        results[path] = (linter.check_file(loaded), [(loaded.file, r.ref) for r in loaded.resources])
-    rest = [p for p in paths if p not in preloaded]
-    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
-    if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _WORKER_LINTER = linter
-        try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
-                for batch, batch_results in zip(batches, pool.imap(_check_batch, batches)):
-                    results.update(zip(batch, batch_results))
-        finally:
-            _WORKER_LINTER = None
-    else:
-        for path in rest:
-            loaded = load_path(path, options.max_file_size)
-            results[path] = (linter.check_file(loaded), [(loaded.file, r.ref) for r in loaded.resources])
+
+    def process(loaded: LoadedFile):
+        return linter.check_file(loaded), [(loaded.file, r.ref) for r in loaded.resources]
+
+    results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs)
     objects = []
     for path in paths:
         file_findings, file_objects = results[path]

@@ -18,10 +18,8 @@ Files are spread over processes like lint spreads them; the result does not depe
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 
-from ..discover import STDIN
-from ..engine import Linter, LintOptions
+from ..engine import Linter, LintOptions, map_files
 from ..fixer.apply import UNPARSED
 from ..fixer.migrations import NoFix
 from ..fixer.plan import context_for, plan_finding, plan_resource
@@ -404,33 +402,12 @@ def _schema_action(f, since: str, old: bool) -> str:
 
 # ----------------------------------------------------------------------------------------------- driver
 
-_WORKER: Analyser | None = None
-BATCH = 16  # files per task, as lint batches them
-
-
-def _analyse_batch(batch: list) -> list:
-    out = []
-    for path in batch:
-        loaded = load_path(path, _WORKER.options.max_file_size)
-        out.append(_WORKER.analyse_file(loaded))
-    return out
-
-
-def _worth_preloading(path: str, max_size: int) -> bool:
-    """Could this file define something other files depend on (a CRD, an IngressClass, a TPR)?"""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_size + 1)
-    except OSError:
-        return False
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        data = data.decode("utf-16", errors="ignore").encode()
-    return any(word in data for word in (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResource"))
+# Files defining what other files' migrations need (CRDs, IngressClasses, ThirdPartyResources) are read first.
+PRELOAD_WORDS = (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResource")
 
 
 def build_report(paths: list, options: LintOptions, jobs: int = 1):
     """The upgrade report for already-discovered files ("-" is stdin) from options.current to options.target."""
-    global _WORKER
     if options.current is None or options.current > options.target:
         raise ValueError("an upgrade report needs options.current (the start) no newer than options.target")
     analyser = Analyser(options)
@@ -438,26 +415,8 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
     for crd_path in options.crd_files:
         loaded = load_path(crd_path, options.max_file_size)
         analyser.register(loaded)
-    preloaded: dict = {}
-    for path in paths:
-        if path == STDIN or _worth_preloading(path, options.max_file_size):
-            loaded = load_path(path, options.max_file_size)
-            preloaded[path] = loaded
-            analyser.register(loaded)
-    results: dict = {path: analyser.analyse_file(loaded) for path, loaded in preloaded.items()}
-    rest = [p for p in paths if p not in preloaded]
-    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
-    if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _WORKER = analyser
-        try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
-                for batch, batch_results in zip(batches, pool.imap(_analyse_batch, batches)):
-                    results.update(zip(batch, batch_results))
-        finally:
-            _WORKER = None
-    else:
-        for path in rest:
-            results[path] = analyser.analyse_file(load_path(path, options.max_file_size))
+    results = map_files(paths, options.max_file_size, analyser.analyse_file, analyser.register, jobs,
+                        PRELOAD_WORDS)
     objects = []
     for path in paths:
         file_objects, file_problems = results[path]
