@@ -172,10 +172,39 @@ def _discover(paths, config):
         raise Usage(str(exc)) from None
 
 
+# Options shared by lint, fix and report: declared once so that their names and help stay the same.
+PATHS = typer.Argument(..., help="Files, directories (searched for *.yaml, *.yml, *.json) or - for standard "
+                                 "input.", show_default=False)
+SELECT = typer.Option(None, "--select", help="Only these rule ids or prefixes (comma-separated, repeatable).")
+IGNORE = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes (comma-separated, repeatable).")
+IGNORE_MISSING_SCHEMAS = typer.Option(None, "--ignore-missing-schemas",
+                                      help="Do not report kinds and custom resources without a schema.")
+CRD = typer.Option(None, "--crd", help="CRD file or directory whose schemas validate custom resources "
+                                       "(repeatable).")
+SCHEMA_LOCATION = typer.Option(
+    None, "--schema-location", help="Directory or URL template ({{.Group}}/{{.ResourceKind}}_"
+                                    "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
+                                    "CRD is not in the input (repeatable; tried in order).")
+MAX_FILE_SIZE = typer.Option(None, "--max-file-size", help="Refuse files larger than this many bytes (default "
+                                                           "16 MiB; memory use is about 50x the largest file).")
+JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over (default: the number of "
+                                               "cores).")
+CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)
+COLOUR = typer.Option(None, "--color/--no-color", help="Colour the text output (default: only on a terminal).")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write the report to this file.")
+
+
+def input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size) -> dict:
+    """The configuration keys of the shared input options, None where the user gave none."""
+    return {"select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
+            "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
+            "schema-location": list(schema_location) if schema_location else None,
+            "max-file-size": max_file_size}
+
+
 @app.command()
 def lint(
-    paths: List[str] = typer.Argument(..., help="Files, directories (searched for *.yaml, *.yml, *.json) or - "
-                                                "for standard input.", show_default=False),
+    paths: List[str] = PATHS,
     kubernetes_version: Optional[str] = typer.Option(
         None, "--kubernetes-version", "-k", "--target-version",
         help="Kubernetes version to validate for and judge deprecations from (1.29, v1.29 or 1.29.3). "
@@ -187,28 +216,18 @@ def lint(
                                           help="Report fields the schema does not know (typos), like kubectl "
                                                "--validate=strict."),
     fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    output: Optional[Path] = OUTPUT,
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: "
                                                                   "error (default), warning or info."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
-                                                                      "(comma-separated, repeatable)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
-                                                                      "(comma-separated, repeatable)."),
-    ignore_missing_schemas: Optional[bool] = typer.Option(
-        None, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
-    crd: Optional[List[Path]] = typer.Option(None, "--crd", help="CRD file or directory whose schemas "
-                                                                  "validate custom resources (repeatable)."),
-    schema_location: Optional[List[str]] = typer.Option(
-        None, "--schema-location", help="Directory or URL template ({{.Group}}/{{.ResourceKind}}_"
-                                        "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
-                                        "CRD is not in the input (repeatable; tried in order)."),
-    max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
-                                                help="Refuse files larger than this many bytes (default 16 MiB; memory use is about 50x the largest file)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over "
-                                                                  "(default: the number of cores)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-    colour: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text output "
-                                                                           "(default: only on a terminal)."),
+    select: Optional[List[str]] = SELECT,
+    ignore: Optional[List[str]] = IGNORE,
+    ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
+    crd: Optional[List[Path]] = CRD,
+    schema_location: Optional[List[str]] = SCHEMA_LOCATION,
+    max_file_size: Optional[int] = MAX_FILE_SIZE,
+    jobs: Optional[int] = JOBS,
+    config_file: Optional[Path] = CONFIG,
+    colour: Optional[bool] = COLOUR,
 ):
     """Validate manifests against the target version's schema and report deprecated or removed APIs."""
     from .engine import lint as run_lint
@@ -218,10 +237,8 @@ def lint(
         raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     config = _load_config({
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
-        "fail-on": fail_on, "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
-        "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
-        "max-file-size": max_file_size, "schema-location": list(schema_location) if schema_location else None,
-        "jobs": jobs}, config_file)
+        "fail-on": fail_on, "jobs": jobs,
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
     fail_level = _fail_level(config)
     options = _lint_options(config)
     files = _discover(paths, config)
@@ -233,7 +250,7 @@ def lint(
 
 
 @app.command("config")
-def show_config(config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP)):
+def show_config(config_file: Optional[Path] = CONFIG):
     """Print the effective configuration and where each value came from."""
     from .config import describe
     config = _load_config({}, config_file)

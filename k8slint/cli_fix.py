@@ -13,8 +13,9 @@ from typing import List, Optional
 
 import typer
 
-from .cli import (CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, _discover, _fail_level, _lint_options,
-                  _load_config, _split, app)
+from .cli import (CONFIG, CRD, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE,
+                  SCHEMA_LOCATION, SELECT, Usage, _discover, _fail_level, _lint_options, _load_config, app,
+                  input_settings)
 
 FIX_FORMATS = ("text", "json")
 
@@ -88,20 +89,13 @@ def fix(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity of a remaining finding that "
                                                                   "makes the exit code 1: error (default), "
                                                                   "warning or info."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
-                                                                      "(comma-separated, repeatable)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
-                                                                      "(comma-separated, repeatable)."),
-    ignore_missing_schemas: Optional[bool] = typer.Option(
-        None, "--ignore-missing-schemas", help="Do not report kinds and custom resources without a schema."),
-    crd: Optional[List[Path]] = typer.Option(None, "--crd", help="CRD file or directory whose schemas validate "
-                                                                  "custom resources (repeatable)."),
-    schema_location: Optional[List[str]] = typer.Option(
-        None, "--schema-location", help="Directory or URL template of JSON schemas for custom resources whose CRD "
-                                        "is not in the input (repeatable; as for lint)."),
-    max_file_size: Optional[int] = typer.Option(None, "--max-file-size",
-                                                help="Refuse files larger than this many bytes (as for lint)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    select: Optional[List[str]] = SELECT,
+    ignore: Optional[List[str]] = IGNORE,
+    ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
+    crd: Optional[List[Path]] = CRD,
+    schema_location: Optional[List[str]] = SCHEMA_LOCATION,
+    max_file_size: Optional[int] = MAX_FILE_SIZE,
+    config_file: Optional[Path] = CONFIG,
 ):
     """Rewrite manifests for the target version: migrate removed APIs, fields and annotations in place,
     keeping comments and layout. Shows a diff unless --write is given."""
@@ -114,10 +108,8 @@ def fix(
         raise Usage("--write cannot rewrite standard input; give the file instead (or leave out --write)")
     config = _load_config({
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
-        "fail-on": fail_on, "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None,
-        "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
-        "max-file-size": max_file_size, "schema-location": list(schema_location) if schema_location else None},
-        config_file)
+        "fail-on": fail_on,
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
     fail_level = _fail_level(config)
     options = _lint_options(config)
     files = _discover(paths, config)

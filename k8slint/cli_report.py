@@ -13,16 +13,16 @@ from typing import List, Optional
 
 import typer
 
-from .cli import (CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, Usage, _discover, _jobs, _kube_version, _lint_options,
-                  _load_config, _split, _write_output, app)
+from .cli import (COLOUR, CONFIG, CRD, EXIT_FINDINGS, EXIT_OK, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE,
+                  OUTPUT, PATHS, SCHEMA_LOCATION, SELECT, Usage, _discover, _jobs, _kube_version, _lint_options,
+                  _load_config, _write_output, app, input_settings)
 
 REPORT_FORMATS = ("text", "markdown", "html", "json")
 
 
 @app.command()
 def report(
-    paths: List[str] = typer.Argument(..., help="Files, directories (searched for *.yaml, *.yml, *.json) or - "
-                                                "for standard input.", show_default=False),
+    paths: List[str] = PATHS,
     from_version: Optional[str] = typer.Option(
         None, "--from", help="The version the cluster runs now (1.24, v1.24 or 1.24.3). Default: the "
                              "configuration's current-version."),
@@ -34,16 +34,16 @@ def report(
                                                "either (typos). Fields the target no longer knows always count."),
     fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown (a pull-request "
                                                            "comment), html (one self-contained page) or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids or prefixes "
-                                                                      "(comma-separated, repeatable)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes "
-                                                                      "(comma-separated, repeatable)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over "
-                                                                  "(default: the number of cores)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-    colour: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text output "
-                                                                           "(default: only on a terminal)."),
+    output: Optional[Path] = OUTPUT,
+    select: Optional[List[str]] = SELECT,
+    ignore: Optional[List[str]] = IGNORE,
+    ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
+    crd: Optional[List[Path]] = CRD,
+    schema_location: Optional[List[str]] = SCHEMA_LOCATION,
+    max_file_size: Optional[int] = MAX_FILE_SIZE,
+    jobs: Optional[int] = JOBS,
+    config_file: Optional[Path] = CONFIG,
+    colour: Optional[bool] = COLOUR,
 ):
     """Upgrade report: for every hop from --from to --to, what stops working, what becomes deprecated, and
     what `k8slint fix` can do about it; per object, its API's lifecycle and its schema validity in --to."""
@@ -53,8 +53,8 @@ def report(
     if fmt not in REPORT_FORMATS:
         raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(REPORT_FORMATS)})")
     config = _load_config({
-        "target-version": to_version, "current-version": from_version, "strict": strict,
-        "select": list(_split(select)) or None, "ignore": list(_split(ignore)) or None, "jobs": jobs}, config_file)
+        "target-version": to_version, "current-version": from_version, "strict": strict, "jobs": jobs,
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
     if not config["current-version"]:
         raise Usage("--from is required: the Kubernetes version the cluster runs now (or current-version in "
                     "the configuration)")
