@@ -304,7 +304,11 @@ def main(argv: Optional[list] = None) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `k8slint` alone: show the help
             sys.stdout.write(exc.format_message() + "\n")
             return EXIT_OK
-        message = " ".join(exc.format_message().split())
+        if isinstance(exc, _cx.NoSuchOption):  # our own words: click's wording changes between releases
+            close = sorted(getattr(exc, "possibilities", None) or ())
+            message = f"no such option {exc.option_name}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+        else:
+            message = " ".join(exc.format_message().split())
         sys.stderr.write(f"k8slint: error: {message}\n")
         return EXIT_USAGE
     except _cx.ClickException as exc:
