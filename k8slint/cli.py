@@ -290,11 +290,25 @@ def explain(rule: str = typer.Argument(..., help="Rule id (API012) or name (dupl
     typer.echo(render_rule_text(found.meta))
 
 
+def _unwind_on_sigterm() -> None:
+    """Make SIGTERM unwind like Ctrl-C, so an interrupted `fix --write` removes its temporary file and
+    leaves every file whole (as it was, or fully fixed), instead of dying mid-way."""
+    import signal
+    import threading
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: Optional[list] = None) -> int:
     """Console entry point: runs the app, turns usage errors into one line on stderr and exit code 2."""
     command = typer.main.get_command(app)
     # Documents are refused beyond 128 levels; validators recurse a few frames per level, so give them room.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
+    _unwind_on_sigterm()
     try:
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="k8slint",
                               standalone_mode=False)

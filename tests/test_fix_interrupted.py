@@ -1,0 +1,89 @@
+"""`fix --write` interrupted at any moment (SIGINT or SIGTERM) leaves every file either as it was or fully
+fixed, with no temporary file behind; and files that cannot be written are reported, not half-written
+(simulated, because root may write anywhere)."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, run_cli
+
+OLD = ("# the shop front\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web{i}\nspec:\n"
+       "  replicas: 2  # two is enough\n  template:\n    metadata:\n      labels: {{app: web{i}}}\n    spec:\n"
+       "      containers:\n        - name: web\n          image: nginx\n")
+
+
+def _make(root, count=600):
+    root.mkdir()
+    for i in range(count):
+        (root / f"app{i:03}.yaml").write_text(OLD.format(i=i))
+
+
+@pytest.fixture(scope="module")
+def fixed_versions(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reference") / "files"
+    _make(root)
+    assert run_cli(["fix", "-k", "1.30", "--write", str(root)]).code in (0, 1)
+    return {p.name: p.read_text() for p in root.iterdir()}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("delay", [0.4, 0.8, 1.3])
+def test_interrupted_fix_leaves_every_file_whole(tmp_path, fixed_versions, sig, delay):
+    root = tmp_path / "files"
+    _make(root)
+    proc = subprocess.Popen([sys.executable, "-m", "k8slint.cli", "fix", "-k", "1.30", "--write", str(root)],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay + random.random() * 0.2)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err
+    names = sorted(p.name for p in root.iterdir())
+    assert names == sorted(fixed_versions), "a temporary file was left behind"
+    for name in names:
+        text = (root / name).read_text()
+        i = int(name[3:6])
+        assert text in (OLD.format(i=i), fixed_versions[name]), f"{name} is half-written"
+
+
+def test_unwritable_directory_is_reported_and_the_file_kept(tmp_path, monkeypatch):
+    from k8slint import atomic
+    path = tmp_path / "app.yaml"
+    path.write_text(OLD.format(i=1))
+    path.chmod(0o640)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
+    result = run_cli(["fix", "-k", "1.30", "--write", str(path)])
+    assert result.code == 2 and "cannot write" in result.err and "Permission denied" in result.err
+    assert path.read_text() == OLD.format(i=1) and oct(path.stat().st_mode & 0o777) == "0o640"
+
+
+def test_failed_rename_removes_the_temporary_file(tmp_path, monkeypatch):
+    from k8slint import atomic
+    path = tmp_path / "app.yaml"
+    path.write_text(OLD.format(i=2))
+
+    def refuse(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+    monkeypatch.setattr(atomic.os, "replace", refuse)
+    result = run_cli(["fix", "-k", "1.30", "--write", str(path)])
+    assert result.code == 2 and path.read_text() == OLD.format(i=2)
+    assert [p.name for p in tmp_path.iterdir()] == ["app.yaml"]
+
+
+def test_mode_is_kept(tmp_path):
+    path = tmp_path / "app.yaml"
+    path.write_text(OLD.format(i=3))
+    path.chmod(0o604)
+    assert run_cli(["fix", "-k", "1.30", "--write", str(path)]).code in (0, 1)
+    assert oct(path.stat().st_mode & 0o777) == "0o604" and "apps/v1" in path.read_text()
+    assert shutil.which  # the test ran to the end
