@@ -65,6 +65,11 @@ def test_fix_is_idempotent_and_leaves_no_fixable_removal(fixture, unsafe, target
                    for f in first.result.findings if f.file == str(work))
     if unparsed:
         assert after_first == original, "a file that does not parse was rewritten"
+    kept = after_first.decode("utf-8", errors="replace")
+    for line in original.decode("utf-8", errors="replace").splitlines():
+        comment = line.strip()
+        if comment.startswith("#"):  # every comment line survives
+            assert comment in kept, f"comment lost: {comment!r}"
     second = _fix(work, target, unsafe)
     assert work.read_bytes() == after_first, "fixing a second time changed the file"
     assert not second.applied

@@ -52,3 +52,16 @@ def test_a_broken_or_unwritable_cache_is_ignored(tables, tmp_path):
     data.load_table.cache_clear()
     assert data.load_table("t") == ({"id": "A1", "v": "1.10"},)
     assert data.load_table("missing") == ()
+
+
+def test_caches_nobody_wrote_for_a_month_are_removed(tables, tmp_path):
+    cache = tmp_path / "cache" / "k8slint" / "rules"
+    cache.mkdir(parents=True)
+    old, recent, other = cache / "t-aaaa.marshal", cache / "t-bbbb.marshal", cache / "u-cccc.marshal"
+    for f in (old, recent, other):
+        f.write_bytes(b"x")
+    month_ago = os.stat(old).st_mtime - data.STALE_AFTER - 10
+    os.utime(old, (month_ago, month_ago))
+    os.utime(other, (month_ago, month_ago))
+    data.load_table("t")
+    assert not old.exists() and recent.exists() and other.exists()  # only this table's stale caches go

@@ -167,3 +167,20 @@ def test_wrong_header_types_are_reported_not_crashed():
     loaded = load_text("apiVersion: 1\nkind: [Pod]\n---\n42\n---\nkind: Pod\n", "w.yaml")
     assert sorted(f.rule_id for f in loaded.findings) == ["YML003", "YML004", "YML004", "YML004"]
     assert loaded.resources == []
+
+
+def test_unreadable_file_is_a_finding_not_a_crash(tmp_path, monkeypatch):
+    import builtins
+
+    from k8slint.loader import load_path
+    path = tmp_path / "secret.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\n")
+    real_open = builtins.open
+
+    def denied(file, *args, **kwargs):  # root may read anything; simulate what other users see
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", denied)
+    loaded = load_path(str(path))
+    assert [(f.rule_id, f.message) for f in loaded.findings] == [("YML007", "cannot read file: Permission denied")]

@@ -24,6 +24,20 @@ def _cache_dir() -> Path:
     return root / "k8slint" / "rules"
 
 
+STALE_AFTER = 30 * 24 * 3600  # seconds; other installations' caches younger than this are kept
+
+
+def _forget_stale(current: Path) -> None:
+    """Remove this table's caches that no run has written for a month (old installs, edited tables)."""
+    name = current.name.rsplit("-", 1)[0]
+    for other in current.parent.glob(f"{name}-*.marshal"):
+        try:
+            if other != current and other.stat().st_mtime < current.stat().st_mtime - STALE_AFTER:
+                other.unlink()
+        except OSError:
+            pass
+
+
 @lru_cache(maxsize=None)
 def load_table(name: str) -> tuple:
     """The records of `rules/<name>.yaml`, in file order. Missing file -> no records."""
@@ -48,6 +62,7 @@ def load_table(name: str) -> tuple:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(cached, marshal.dumps(records))
+            _forget_stale(cached)
         except (OSError, ValueError):
             pass  # no cache this time
     return tuple(records)
