@@ -290,6 +290,16 @@ def explain(rule: str = typer.Argument(..., help="Rule id (API012) or name (dupl
     typer.echo(render_rule_text(found.meta))
 
 
+def _tune_garbage_collector() -> None:
+    """A run allocates millions of small, acyclic objects (nodes, marks, JSON values) that reference counting
+    frees; the cyclic collector's default thresholds would scan them over and over. Measured on the
+    10,000-resource corpus: lint -j1 2.28 -> 1.83 s, fix 9.7 -> 5.9 s. Cycles are still collected, less often."""
+    import gc
+
+    gc.freeze()  # what is loaded so far (modules, rule tables) is never garbage
+    gc.set_threshold(100_000, 50, 100)
+
+
 def _unwind_on_sigterm() -> None:
     """Make SIGTERM unwind like Ctrl-C, so an interrupted `fix --write` removes its temporary file and
     leaves every file whole (as it was, or fully fixed), instead of dying mid-way."""
@@ -309,6 +319,7 @@ def main(argv: Optional[list] = None) -> int:
     # Documents are refused beyond 128 levels; validators recurse a few frames per level, so give them room.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
     _unwind_on_sigterm()
+    _tune_garbage_collector()
     try:
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="k8slint",
                               standalone_mode=False)

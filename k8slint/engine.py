@@ -141,7 +141,7 @@ def _override(rule_id: str, overrides: dict):
 CRD_WORDS = (b"CustomResourceDefinition",)
 
 
-def _mentions(path: str, max_file_size: int, words: tuple) -> bool:
+def mentions(path: str, max_file_size: int, words: tuple) -> bool:
     """A cheap look at the raw bytes: does this file mention any of `words`? (UTF-16 is decoded to look.)"""
     try:
         with open(path, "rb") as fh:
@@ -155,6 +155,12 @@ def _mentions(path: str, max_file_size: int, words: tuple) -> bool:
 
 # What a forked worker runs: (process(loaded) -> result, max file size), inherited from the parent.
 _WORKER_TASK: tuple | None = None
+
+
+def _worker_signals() -> None:
+    """Workers die quietly when the pool ends them (the parent turns SIGTERM into an orderly unwind)."""
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _process_batch(batch: list) -> list:
@@ -182,7 +188,7 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
     global _WORKER_TASK
     preloaded: dict = {}
     for path in paths:
-        if path == STDIN or _mentions(path, max_file_size, preload_words):
+        if path == STDIN or mentions(path, max_file_size, preload_words):
             preloaded[path] = load_path(path, max_file_size)
             if register is not None:
                 register(preloaded[path])
@@ -192,7 +198,7 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
     if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
         _WORKER_TASK = (process, max_file_size)
         try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _worker_signals) as pool:
                 for batch, batch_results in zip(batches, pool.imap(_process_batch, batches)):
                     results.update(zip(batch, batch_results))
         finally:

@@ -55,3 +55,14 @@ def test_output_is_identical_whatever_the_number_of_jobs(tmp_path):
 def test_jobs_must_be_positive(tmp_path):
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     assert run_cli(["lint", "--jobs", "0", str(tmp_path)]).code == 2
+
+
+def test_workers_end_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    _corpus(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "k8slint.cli", "lint", "-k", "1.30", "--jobs", "2", str(tmp_path)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and proc.stderr == ""

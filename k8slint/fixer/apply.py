@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..atomic import write_bytes_atomic
 from ..discover import STDIN
-from ..engine import Linter, LintOptions, LintResult
+from ..engine import Linter, LintOptions, LintResult, mentions
 from ..loader import LoadedFile, decode, load_path, load_text
 from ..model import Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
 from ..schemastore import default_store
@@ -388,57 +388,91 @@ def _write(inp: _Input, outcome: FileOutcome) -> None:
         outcome.write_error = exc.strerror or str(exc)
 
 
+# Files whose objects other files' fixes depend on: CRDs (validation), IngressClasses (ingress class moves),
+# ThirdPartyResources (their custom resources), RBAC grants of PodSecurityPolicies (the suggested labels).
+PRELOAD_WORDS = (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResource", b"podsecuritypolicies",
+                 b"RoleBinding")
+
+
 def run_fix(paths: list, options: FixOptions) -> FixRun:
-    """Fix every input (files already discovered; "-" is standard input, never written)."""
+    """Fix every input (files already discovered; "-" is standard input, never written).
+
+    Files are handled one at a time and let go, so memory does not grow with the input: only the files that
+    others depend on (see PRELOAD_WORDS) are read first, to build the context and the CRD schemas."""
     lint_options = options.lint
     linter = Linter(lint_options)
     crd_inputs = [load_path(p, lint_options.max_file_size) for p in lint_options.crd_files]
     for loaded in crd_inputs:
         linter.register_crds(loaded)
-    inputs = [_read(p, lint_options.max_file_size) for p in paths]
-    for inp in inputs:
+    preloaded = {p: _read(p, lint_options.max_file_size) for p in paths
+                 if p == STDIN or mentions(p, lint_options.max_file_size, PRELOAD_WORDS)}
+    for inp in preloaded.values():
         linter.register_crds(inp.loaded)
     store = default_store()
-    ctx = context_for(lint_options.target, store,
-                      [r for inp in inputs for r in inp.loaded.resources if r.file == inp.loaded.file])
+    ctx = context_for(lint_options.target, store, [r for inp in preloaded.values() for r in inp.loaded.resources
+                                                   if r.file == inp.loaded.file])
     verifier = _Verifier(lint_options, CrdRegistry(dict(linter.crds.schemas), dict(linter.crds.sources)))
     refusals: dict = {}
-    outcomes = []
-    for inp in inputs:
+    final = _FinalLint(options, crd_inputs, refusals)
+
+    def fix_one(inp):
         outcome = fix_file(inp, linter, ctx, options, verifier, refusals)
         if outcome.changed and options.write and inp.path != STDIN:
             _write(inp, outcome)
-        outcomes.append(outcome)
-    return FixRun(outcomes, *_remaining(inputs, outcomes, options, refusals, crd_inputs))
-
-
-def _remaining(inputs: list, outcomes: list, options: FixOptions, refusals: dict, crd_inputs: list) -> tuple:
-    """Lint the texts as they are now (written) or would be (preview); say which findings have fixes."""
-    lint_options = options.lint
-    linter = Linter(lint_options)
-    for loaded in crd_inputs:
-        linter.register_crds(loaded)
-    final = []
-    for inp, outcome in zip(inputs, outcomes):
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
-        final.append(load_text(text, inp.loaded.file) if text is not None else inp.loaded)
-    for loaded in final:
-        linter.register_crds(loaded)
-    ctx = context_for(lint_options.target, default_store(),
-                      [r for loaded in final for r in loaded.resources if r.file == loaded.file])
-    findings, objects, unsafe_available = [], [], 0
-    for loaded in final:
-        found = linter.check_file(loaded)
+        return outcome, (load_text(text, inp.loaded.file) if text is not None else inp.loaded)
+
+    done: dict = {}
+    for path, inp in preloaded.items():  # first, so that their CRDs (as fixed) serve the final lint of all
+        done[path] = fix_one(inp)
+        final.register(done[path][1])
+    final.prepare([loaded for _, loaded in done.values()])
+    results: dict = {path: (outcome, final.check(loaded)) for path, (outcome, loaded) in done.items()}
+    for path in paths:
+        if path not in results:
+            outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
+            results[path] = (outcome, final.check(loaded))
+    outcomes = [results[p][0] for p in paths]
+    return FixRun(outcomes, *final.result([results[p][1] for p in paths]))
+
+
+class _FinalLint:
+    """Lints the texts as they are now (written) or would be (preview) and says which findings have fixes."""
+
+    def __init__(self, options: FixOptions, crd_inputs: list, refusals: dict):
+        self.options = options
+        self.refusals = refusals
+        self.linter = Linter(options.lint)
+        for loaded in crd_inputs:
+            self.linter.register_crds(loaded)
+        self.ctx = None
+
+    def register(self, loaded: LoadedFile) -> None:
+        self.linter.register_crds(loaded)
+
+    def prepare(self, preloaded: list) -> None:
+        self.ctx = context_for(self.options.lint.target, default_store(),
+                               [r for loaded in preloaded for r in loaded.resources if r.file == loaded.file])
+
+    def check(self, loaded: LoadedFile) -> tuple:
+        found = self.linter.check_file(loaded)
         resources = {(r.doc_index, r.ref): r for r in loaded.resources if r.file == loaded.file}
+        unsafe_available = 0
         for f in found:
             resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None
             if resource is not None and f.rule_id[:3] in ("API", "FLD"):
-                unsafe_available += _annotate(f, resource, ctx, options, refusals)
-        objects.extend((loaded.file, r.ref) for r in loaded.resources)
-        findings.extend(found)
-    findings.sort(key=Finding.sort_key)
-    return LintResult(findings, len(inputs), len(objects), objects), unsafe_available
+                unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
+        return found, [(loaded.file, r.ref) for r in loaded.resources], unsafe_available
 
+    @staticmethod
+    def result(per_file: list) -> tuple:
+        findings, objects, unsafe_available = [], [], 0
+        for found, file_objects, unsafe in per_file:
+            findings.extend(found)
+            objects.extend(file_objects)
+            unsafe_available += unsafe
+        findings.sort(key=Finding.sort_key)
+        return LintResult(findings, len(per_file), len(objects), objects), unsafe_available
 
 def _annotate(f: Finding, resource: Resource, ctx, options: FixOptions, refusals: dict) -> int:
     """Say in a remaining finding what `fix` can or cannot do about it. Returns 1 for an unsafe fix left."""
