@@ -176,3 +176,38 @@ def test_generated_layouts_are_fixed_in_place(layout, tmp_path_factory):
     assert fixed.endswith("\n") == layout["final_newline"]
     again = _fix(work, "1.37", unsafe=False)
     assert not again.applied and work.read_bytes().decode() == fixed
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Random mutations of the fix fixtures: the fixer never crashes, never rewrites what it cannot parse back,
+# keeps every comment line, and a second run changes nothing.
+
+FIX_INPUTS = [p for p in FIXTURES if p.is_relative_to(TESTS / "fixes") and "/before/" in p.as_posix()]
+MUTATIONS = [":", "- ", "  ", "\t", "[", "]", "{", "}", "\"", "'", "#", "\n", "---\n", "&a ", "*a", "<<: *a\n",
+             "!!str ", "yes", "null", "0777", "\u00e9", "\r\n", "selector: {}\n", "apiVersion: v1\n"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(st.sampled_from(FIX_INPUTS), st.lists(st.tuples(st.floats(0, 1), st.sampled_from(MUTATIONS)), max_size=4),
+       st.booleans())
+def test_mutated_fixtures_never_crash_the_fixer(tmp_path_factory, fixture, edits, unsafe):
+    text = fixture.read_text(encoding="utf-8")
+    for where, insert in edits:
+        at = int(where * len(text))
+        text = text[:at] + insert + text[at:]
+    work = tmp_path_factory.mktemp("mutated") / fixture.name
+    work.write_bytes(text.encode("utf-8"))  # bytes: no newline translation either way
+    first = _fix(work, "1.37", unsafe)
+    fixed = work.read_bytes().decode("utf-8")
+    if fixed != text:
+        before = {f.rule_id for f in load_text(text, "x.yaml").findings}
+        assert not before & {"YML001", "YML006", "YML007"}, "a file that does not parse was rewritten"
+        after = {f.rule_id for f in load_text(fixed, "x.yaml").findings}
+        assert not after & {"YML001", "YML006"}, "the fix broke the YAML"
+        for line in text.splitlines():
+            if line.strip().startswith("#"):
+                assert line.strip() in fixed, f"comment lost: {line.strip()!r}"
+    second = _fix(work, "1.37", unsafe)
+    assert not second.applied and work.read_bytes().decode("utf-8") == fixed
+    assert first is not None
