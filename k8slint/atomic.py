@@ -17,8 +17,8 @@ def write_bytes_atomic(path, data: bytes) -> None:
     try:
         st = os.stat(path)
         mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
-    except FileNotFoundError:
-        mode, owner = None, None
+    except FileNotFoundError:  # a new file gets what open() would give it, not mkstemp's private 0600
+        mode, owner = 0o666 & ~_umask(), None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".k8slint-tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -39,6 +39,12 @@ def write_bytes_atomic(path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def write_text_atomic(path, text: str, encoding: str = "utf-8") -> None:

@@ -87,3 +87,14 @@ def test_mode_is_kept(tmp_path):
     assert run_cli(["fix", "-k", "1.30", "--write", str(path)]).code in (0, 1)
     assert oct(path.stat().st_mode & 0o777) == "0o604" and "apps/v1" in path.read_text()
     assert shutil.which  # the test ran to the end
+
+
+def test_new_output_files_get_the_usual_permissions(tmp_path):
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    old = os.umask(0o022)
+    try:
+        result = run_cli(["lint", "-f", "json", "-o", str(tmp_path / "out.json"), str(tmp_path / "cm.yaml")])
+    finally:
+        os.umask(old)
+    assert result.code == 0
+    assert oct((tmp_path / "out.json").stat().st_mode & 0o777) == "0o644"  # not mkstemp's private 0600
