@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - only on exotic platforms
             Parser.__init__(self)
             Composer.__init__(self)
 
-_PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
+PLAIN_TAG = _PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
 _ScalarNode = yaml.ScalarNode
 # Plain scalars repeat a lot across manifests; their reading never depends on where they are.
 _PLAIN_KEYS: dict = {}
@@ -370,6 +370,19 @@ def _too_deep(text: str) -> int | None:
             return text.count("\n", 0, m.start()) + 1
         depth = max(depth, 0)
     return None
+
+
+def compose_documents(text: str) -> list:
+    """The root node of every document of `text` (the fixer edits at these nodes' positions).
+    Raises yaml.YAMLError when the text does not parse."""
+    roots = []
+    parser = _Parser(text)
+    try:
+        while parser.check_node():
+            roots.append(parser.get_node())
+    finally:
+        parser.dispose()
+    return roots
 
 
 def _error_problem(exc: yaml.YAMLError, line_offset: int) -> Problem:

@@ -10,38 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import yaml
-from yaml.resolver import BaseResolver
 
-from ..yamlscalars import MERGE, key_text, resolve_plain, resolve_tagged
+from ..yamlread import PLAIN_TAG, compose_documents, node_key
+from ..yamlscalars import resolve_plain
 
-try:  # the same libyaml parser the reader uses
-    from yaml._yaml import CParser as _ParserBase
-except ImportError:  # pragma: no cover - only on exotic platforms
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _ParserBase(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-
-_PLAIN = "?"
-_STD = "tag:yaml.org,2002:"
-
-
-class _Composer(_ParserBase, BaseResolver):
-    def __init__(self, text: str):
-        _ParserBase.__init__(self, text)
-        BaseResolver.__init__(self)
-
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and implicit[0]:
-            return _PLAIN
-        return BaseResolver.resolve(self, kind, value, implicit)
+__all__ = ["compose_documents", "key_of", "SourceError"]
 
 
 class SourceError(Exception):
@@ -52,24 +25,8 @@ def key_of(node) -> str | None:
     """The JSON key a mapping key node stands for (as the loader computes it); None for `<<` and complex keys."""
     if not isinstance(node, yaml.ScalarNode):
         return None
-    if node.tag == _PLAIN:
-        value = resolve_plain(node.value)
-        return None if value is MERGE else key_text(value)
-    if node.tag.startswith(_STD) and node.tag != _STD + "str":
-        return key_text(resolve_tagged(node.tag, node.value)[0])
-    return node.value
-
-
-def compose_documents(text: str) -> list:
-    """The root node of every document of `text`, in the loader's document order."""
-    roots = []
-    parser = _Composer(text)
-    try:
-        while parser.check_node():
-            roots.append(parser.get_node())
-    finally:
-        parser.dispose()
-    return roots
+    key = node_key(node)
+    return None if key == "<<" and node.tag == PLAIN_TAG else key
 
 
 @dataclass
@@ -168,7 +125,7 @@ class Document:
         return bool(getattr(node, "flow_style", False))
 
     def is_null(self, node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.tag == _PLAIN and resolve_plain(node.value) is None
+        return isinstance(node, yaml.ScalarNode) and node.tag == PLAIN_TAG and resolve_plain(node.value) is None
 
     def start(self, node) -> int:
         return node.start_mark.index
