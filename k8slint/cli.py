@@ -283,11 +283,12 @@ def list_rules(
 def explain(rule: str = typer.Argument(..., help="Rule id (API012) or name (duplicate-key).")):
     """Print the documentation of a rule."""
     from .rules import find_rule
+    from .docgen import documented
     from .rules.docs import render_rule_text
     found = find_rule(rule)
     if found is None:
         raise Usage(f"no rule {rule!r} (see `k8slint rules`)")
-    typer.echo(render_rule_text(found.meta))
+    typer.echo(render_rule_text(documented(found).meta))
 
 
 def _tune_garbage_collector() -> None:

@@ -139,6 +139,7 @@ def test_sarif_validates_against_the_schema(project, sarif_validator):
 
 def test_sarif_lists_every_rule_with_its_docs(project):
     import k8slint
+    from k8slint.docgen import documented
     from k8slint.rules.docs import render_rule_markdown
 
     driver = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]
@@ -149,7 +150,7 @@ def test_sarif_lists_every_rule_with_its_docs(project):
     assert [r["id"] for r in driver["rules"]] == [r.id for r in rules]
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     for descriptor, rule in zip(driver["rules"], rules):
-        meta = rule.meta
+        meta = documented(rule).meta
         assert descriptor["name"] == meta.name
         assert descriptor["shortDescription"]["text"] == meta.title
         assert descriptor["fullDescription"]["text"] == meta.docs.what

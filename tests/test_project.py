@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CASES, REPO
 from k8slint.rules import all_rules
-from k8slint.rules.docs import generated_files
+from k8slint.docgen import generated_files
 
 README = (REPO / "README.md").read_text()
 
@@ -31,18 +31,18 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_test_one():
 
 def test_generated_rule_docs_are_fresh():
     docs = REPO / "docs" / "rules"
-    expected = generated_files(all_rules())
+    expected = generated_files()
     stale = [name for name, text in expected.items()
              if not (docs / name).exists() or (docs / name).read_text() != text]
     extra = sorted(p.name for p in docs.glob("*.md") if p.name not in expected)
     assert not stale and not extra, (f"docs/rules is stale ({len(stale)} files differ, extra: {extra}); "
-                                     "run `python -m k8slint.rules.docs`")
+                                     "run `python -m k8slint.docgen`")
 
 
 # Each module may import only the modules listed before it (data flows down this list).
 LAYERS = ["model", "datadir", "versions", "yamlscalars", "yamlread", "sources", "discover", "loader", "atomic",
           "schemastore", "crds", "catalog", "validation", "rules", "config", "suppress", "engine", "fixer", "upgrade",
-          "report", "cli"]
+          "docgen", "report", "cli"]
 
 
 def _layer(module: str) -> str:
@@ -107,3 +107,13 @@ def test_every_builtin_rule_has_a_golden_case():
     outputs = "".join(p.read_text() for p in CASES.glob("*/expected.out"))
     missing = [r.id for r in all_rules() if r.id[:3] in ("YML", "SCH") and r.id not in outputs]
     assert not missing, f"no golden case shows {missing}"
+
+
+def test_api_rule_docs_say_what_fix_does():
+    from k8slint.docgen import documented
+    from k8slint.rules import find_rule
+    ingress = documented(find_rule("API040")).meta.docs.fix_safety
+    assert ingress.startswith("safe — `k8slint fix` migrates it by default (Ingress to networking.k8s.io/v1")
+    psp = documented(find_rule("API065")).meta.docs.fix_safety
+    assert psp.startswith("no automatic fix")
+    assert documented(find_rule("FLD001")).meta.docs.fix_safety.startswith("Unsafe")  # FLD rules keep their own

@@ -49,9 +49,10 @@ def _fingerprint(finding, uri: str) -> str:
 
 
 def _rule_descriptor(rule) -> dict:
+    from ..docgen import documented
     from ..rules.docs import render_rule_markdown, render_rule_text
 
-    meta = rule.meta
+    meta = documented(rule).meta  # the docs users read, with what `k8slint fix` does
     out = {
         "id": meta.id,
         "name": meta.name,

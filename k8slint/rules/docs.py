@@ -1,8 +1,6 @@
 """Rule documentation rendered from the rules themselves: the terminal page (`k8slint explain`) and the
-Markdown reference in docs/rules/ (a test fails when the committed files are stale)."""
+Markdown reference in docs/rules/ (written by k8slint.docgen, which adds what `fix` does)."""
 from __future__ import annotations
-
-from pathlib import Path
 
 from ..model import RuleMeta
 
@@ -40,7 +38,7 @@ def render_rule_markdown(meta: RuleMeta) -> str:
 
 def render_index(rules) -> str:
     out = ["# Rule reference", "",
-           "Generated from the rules by `python -m k8slint.rules.docs`; do not edit by hand.", "",
+           "Generated from the rules by `python -m k8slint.docgen`; do not edit by hand.", "",
            "| id | name | severity | versions | title |", "| --- | --- | --- | --- | --- |"]
     for rule in rules:
         m = rule.meta
@@ -55,18 +53,3 @@ def generated_files(rules) -> dict:
     for rule in rules:
         files[f"{rule.id}.md"] = render_rule_markdown(rule.meta)
     return files
-
-
-def write_docs(target: Path) -> None:
-    from . import all_rules
-    target.mkdir(parents=True, exist_ok=True)
-    files = generated_files(all_rules())
-    for old in target.glob("*.md"):
-        if old.name not in files:
-            old.unlink()
-    for name, content in files.items():
-        (target / name).write_text(content, encoding="utf-8")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    write_docs(Path(__file__).resolve().parents[2] / "docs" / "rules")

@@ -223,7 +223,7 @@ def _transform_for(api_version: str, kind: str):
 
 
 def bump(resource, finding, ctx):
-    """A plain apiVersion change (and the listed mechanical renames) to the record's replacement."""
+    """The apiVersion changes to the replacement, with the mechanical renames between the two versions."""
     record = rules_by_id()[finding.rule_id].record
     replacement = record.get("replacement") or {}
     if not replacement.get("api_version"):
