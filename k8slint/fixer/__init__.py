@@ -5,7 +5,8 @@
 - `layout`: those changes -> text edits at the parser's positions, in the style of the surrounding text;
 - `migrations`: one module per family (workloads, ingress, crd, tpr, hpa, webhooks, policy, simple bumps,
   field-level fixes), registered by the rule they fix;
-- `plan`: which migration applies to which finding, with its safety; `apply`: apply, verify, write.
+- `plan`: which migration applies to which finding, with its safety; `apply`: apply, verify, write;
+- `inmemory`: the same migrations computed without writing (FileMigrator), for the upgrade report.
 
 `fixability(finding)` is the answer the upgrade report uses: "safe", "unsafe" or None (manual only);
 `describe_fix(finding)` adds what the fix does, why it is unsafe or absent, and the manual steps. Both take
@@ -15,7 +16,8 @@ object; without them they answer for the rule.
 from __future__ import annotations
 
 from .apply import AppliedFix, FileOutcome, FixOptions, FixRun, run_fix, unified_diff
-from .plan import FixInfo, context_for, describe_fix, fixability
+from .inmemory import FileMigrator
+from .plan import FixInfo, context_for, describe_fix, fixability, plan_finding
 
-__all__ = ["AppliedFix", "FileOutcome", "FixInfo", "FixOptions", "FixRun", "context_for", "describe_fix",
-           "fixability", "run_fix", "unified_diff"]
+__all__ = ["AppliedFix", "FileMigrator", "FileOutcome", "FixInfo", "FixOptions", "FixRun", "context_for",
+           "describe_fix", "fixability", "plan_finding", "run_fix", "unified_diff"]

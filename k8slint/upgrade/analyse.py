@@ -20,11 +20,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..engine import Linter, LintOptions, map_files
-from ..fixer.apply import UNPARSED
-from ..fixer.migrations import NoFix
-from ..fixer.plan import context_for, plan_finding, plan_resource
-from ..fixer.source import Document, SourceError, compose_documents
-from ..fixer.yamledit import Editor, FixRefused
+from ..fixer import FileMigrator, context_for, plan_finding
 from ..loader import load_path
 from ..model import Resource, Severity, finding_at
 from ..rules import rules_by_id
@@ -99,7 +95,7 @@ class Analyser:
                 above = [c for c in candidates if anchors[c].line <= f.line]
                 i = max(above, key=lambda c: anchors[c].line) if above else i
             per_object[i].append(f)
-        state = _FileState(loaded)
+        state = FileMigrator(loaded, self.fix_context)
         out = []
         for r, anchor, found in zip(resources, anchors, per_object):
             out.append(self.analyse_object(r, anchor, found, state))
@@ -107,7 +103,7 @@ class Analyser:
 
     # ------------------------------------------------------------------------------------------- objects
 
-    def analyse_object(self, resource: Resource, anchor, findings: list, state: "_FileState") -> ObjectReport:
+    def analyse_object(self, resource: Resource, anchor, findings: list, state: "FileMigrator") -> ObjectReport:
         lifecycle, schema, no_schema = [], [], False
         for f in findings:
             family = f.rule_id[:3]
@@ -136,7 +132,7 @@ class Analyser:
         return ObjectReport(anchor.file, anchor.line, anchor.column, resource.api_version, resource.kind,
                             resource.namespace, resource.name, states, validity, issues)
 
-    def _lifecycle_issue(self, resource: Resource, f, state: "_FileState") -> Issue:
+    def _lifecycle_issue(self, resource: Resource, f, state: "FileMigrator") -> Issue:
         record = rules_by_id()[f.rule_id].record
         deprecated, removed = record.get("deprecated"), record.get("removed")
         at_end = lifecycle_state(self.end, deprecated, removed)
@@ -160,7 +156,7 @@ class Analyser:
         self._plan(resource, f, issue, state)
         return issue
 
-    def _plan(self, resource: Resource, f, issue: Issue, state: "_FileState") -> None:
+    def _plan(self, resource: Resource, f, issue: Issue, state: "FileMigrator") -> None:
         """What `k8slint fix` does about this finding, and what a person does otherwise."""
         issue.details = _words(f.suggestion)
         refusal = state.refusal(resource)
@@ -189,7 +185,7 @@ class Analyser:
 
     def _after_migration(self, resource: Resource, lifecycle: list, issues: list, removal, state) -> tuple:
         """(Validity, schema issues) of an object whose apiVersion the target no longer serves."""
-        migrated, refused = self._migrate(resource, lifecycle, state)
+        migrated, refused = state.migrate(resource, lifecycle)
         by_finding = {id(f): i for f, i in zip(lifecycle, issues)}
         for f, reason in refused.items():
             issue = by_finding.get(f)
@@ -214,39 +210,6 @@ class Analyser:
         result = INVALID if schema_issues else "valid"
         return Validity(result, "after-migration", migrated.get("apiVersion"),
                         f"migrated in memory to {migrated.get('apiVersion')} {migrated.get('kind')}"), schema_issues
-
-    def _migrate(self, resource: Resource, lifecycle: list, state: "_FileState") -> tuple:
-        """(the object after every fix k8slint knows for it, safe or not, or None; {id(finding): why a fix
-        could not run}), computed in memory the way `k8slint fix` computes it."""
-        refused: dict = {}
-        document, why = state.document(resource)
-        if document is None:
-            return None, {id(f): why for f in lifecycle}
-        try:
-            planned = plan_resource(resource, lifecycle, self.fix_context)
-            editor = Editor(document, resource.item_path, resource.data)
-        except (SourceError, FixRefused, NoFix) as exc:
-            return None, {id(f): getattr(exc, "reason", str(exc)) for f in lifecycle}
-        migrated_api = False
-        for p in planned:
-            if p.proposal is None:
-                continue
-            try:
-                with editor.fix(p.proposal.rule_id + ":" + ".".join(map(str, p.proposal.path))):
-                    p.proposal.run(editor)
-            except (FixRefused, NoFix, SourceError) as exc:
-                if p.finding is not None:
-                    refused[id(p.finding)] = exc.reason if isinstance(exc, NoFix) else str(exc)
-                continue
-            if p.finding is not None and p.finding.rule_id.startswith("API") and p.finding.json_path == "apiVersion":
-                migrated_api = True
-        try:
-            editor.edits()
-        except (FixRefused, SourceError) as exc:
-            return None, {id(f): str(exc) for f in lifecycle}
-        if not migrated_api:
-            return None, refused
-        return editor.data, refused
 
     def _schema_issues(self, resource: Resource, data: dict, errors: list, before: set | None) -> list:
         """Schema errors at the target -> issues, dated along the path. `before`: the error keys the object
@@ -279,7 +242,7 @@ class Analyser:
                 return str(v)
         return str(self.end)
 
-    def _errors(self, resource: Resource, data: dict, version: KubeVersion, state: "_FileState | None" = None) -> list:
+    def _errors(self, resource: Resource, data: dict, version: KubeVersion, state: "FileMigrator | None" = None) -> list:
         """Schema error findings of `data` (the object or its migration) at `version`, filtered like lint's;
         with the file's state, at the positions lint would give (Helm templates)."""
         probe = resource if data is resource.data else dataclasses.replace(resource, data=data)
@@ -326,46 +289,6 @@ class _Anchor:
 
 def _line_column(span) -> tuple:
     return span.line, span.column
-
-
-class _FileState:
-    """What the objects of one file share: its composed documents (for in-memory migrations), and whether
-    `k8slint fix` may touch it at all."""
-
-    def __init__(self, loaded):
-        self.loaded = loaded
-        self._roots = None
-        self._documents: dict = {}
-        self.unparsed = loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings)
-
-    def refusal(self, resource: Resource) -> str | None:
-        """Why `k8slint fix` never edits this object, or None."""
-        if self.unparsed:
-            return "k8slint fix does not rewrite a file with a YAML problem"
-        if resource.file != self.loaded.file:
-            return "the object is inside a Helm release record: change the chart and deploy it again"
-        return None
-
-    def document(self, resource: Resource) -> tuple:
-        """(composed Document of the resource's YAML document, None) or (None, why not)."""
-        why = self.refusal(resource)
-        if why:
-            return None, why
-        if self._roots is None:
-            try:
-                self._roots = compose_documents(self.loaded.text)
-            except Exception:  # noqa: BLE001 - text the reader took but the composer does not: fix skips it too
-                self._roots = []
-        if len(self._roots) != len(self.loaded.documents):
-            return None, "k8slint fix cannot edit this file (its documents do not compose the same way)"
-        found = self._documents.get(resource.doc_index)
-        if found is None:
-            try:
-                found = self._documents[resource.doc_index] = Document(self.loaded.text,
-                                                                       self._roots[resource.doc_index])
-            except SourceError as exc:
-                return None, str(exc)
-        return found, None
 
 
 def _override(rule_id: str, overrides: dict):

@@ -1,0 +1,84 @@
+"""Migrations computed in memory, the way `k8slint fix` computes them, without writing anything: what the
+upgrade report needs to judge an object's validity in the target version after its migration."""
+from __future__ import annotations
+
+from ..model import Resource
+from .apply import UNPARSED
+from .migrations import NoFix
+from .plan import FixContext, plan_resource
+from .source import Document, SourceError, compose_documents
+from .yamledit import Editor, FixRefused
+
+
+class FileMigrator:
+    """The objects of one loaded file, migrated in memory. Composes the file's documents once, on demand,
+    and refuses exactly where `k8slint fix` would (a file with a YAML problem, objects from Helm releases)."""
+
+    def __init__(self, loaded, ctx: FixContext):
+        self.loaded = loaded
+        self.ctx = ctx
+        self._roots = None
+        self._documents: dict = {}
+        self.unparsed = loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings)
+
+    def refusal(self, resource: Resource) -> str | None:
+        """Why `k8slint fix` never edits this object, or None."""
+        if self.unparsed:
+            return "k8slint fix does not rewrite a file with a YAML problem"
+        if resource.file != self.loaded.file:
+            return "the object is inside a Helm release record: change the chart and deploy it again"
+        return None
+
+    def document(self, resource: Resource) -> tuple:
+        """(composed Document of the resource's YAML document, None) or (None, why not)."""
+        why = self.refusal(resource)
+        if why:
+            return None, why
+        if self._roots is None:
+            try:
+                self._roots = compose_documents(self.loaded.text)
+            except Exception:  # noqa: BLE001 - text the reader took but the composer does not: fix skips it too
+                self._roots = []
+        if len(self._roots) != len(self.loaded.documents):
+            return None, "k8slint fix cannot edit this file (its documents do not compose the same way)"
+        found = self._documents.get(resource.doc_index)
+        if found is None:
+            try:
+                found = self._documents[resource.doc_index] = Document(self.loaded.text,
+                                                                       self._roots[resource.doc_index])
+            except SourceError as exc:
+                return None, str(exc)
+        return found, None
+
+    def migrate(self, resource: Resource, findings: list) -> tuple:
+        """(the object after every fix k8slint knows for it, safe or not, or None when its apiVersion could
+        not be migrated; {id(finding): why a fix could not run})."""
+        refused: dict = {}
+        document, why = self.document(resource)
+        if document is None:
+            return None, {id(f): why for f in findings}
+        try:
+            planned = plan_resource(resource, findings, self.ctx)
+            editor = Editor(document, resource.item_path, resource.data)
+        except (SourceError, FixRefused, NoFix) as exc:
+            return None, {id(f): getattr(exc, "reason", str(exc)) for f in findings}
+        migrated_api = False
+        for p in planned:
+            if p.proposal is None:
+                continue
+            try:
+                with editor.fix(p.proposal.rule_id + ":" + ".".join(map(str, p.proposal.path))):
+                    p.proposal.run(editor)
+            except (FixRefused, NoFix, SourceError) as exc:
+                if p.finding is not None:
+                    refused[id(p.finding)] = exc.reason if isinstance(exc, NoFix) else str(exc)
+                continue
+            if p.finding is not None and p.finding.rule_id.startswith("API") and p.finding.json_path == "apiVersion":
+                migrated_api = True
+        try:
+            editor.edits()
+        except (FixRefused, SourceError) as exc:
+            return None, {id(f): str(exc) for f in findings}
+        if not migrated_api:
+            return None, refused
+        return editor.data, refused
