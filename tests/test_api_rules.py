@@ -152,3 +152,25 @@ def test_rules_and_explain_commands():
     assert "CustomResourceDefinition" in page.out
     assert run_cli(["explain", "yaml-syntax-error"]).out.startswith("YML001")
     assert run_cli(["explain", "XYZ999"]).code == 2
+
+
+def test_json_finding_keys_are_the_documented_ones(write):
+    import re
+    from conftest import REPO
+    path = write("mix.yaml", "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i, namespace: n}\n"
+                             "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: x}]}\n"
+                             "---\nkey: [broken\n")
+    doc = json.loads(run_cli(["lint", "-k", "1.30", "--current-version", "1.20", "-f", "json", path]).out)
+    assert set(doc) == {"findings", "summary"}
+    assert set(doc["summary"]) == {"files", "resources", "errors", "warnings", "infos"}
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("### JSON output")[1].split("\n## ")[0]
+    documented = set(re.findall(r"`([a-z_]+)`", section))
+    common = {"rule_id", "severity", "message", "file", "line", "column", "json_path", "object", "suggestion"}
+    for f in doc["findings"]:
+        assert common <= set(f), f
+        assert set(f) <= documented | {"fix"}, set(f) - documented
+        if f["object"] is not None:
+            assert set(f["object"]) == {"apiVersion", "kind", "namespace", "name"}
+    api = next(f for f in doc["findings"] if f["rule_id"].startswith("API"))
+    assert {"deprecated_in", "removed_in", "replacement", "current_version_state"} <= set(api)
