@@ -186,7 +186,7 @@ SCHEMA_LOCATION = typer.Option(
                                     "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
                                     "CRD is not in the input (repeatable; tried in order).")
 MAX_FILE_SIZE = typer.Option(None, "--max-file-size", help="Refuse files larger than this many bytes (default "
-                                                           "16 MiB; memory use is about 50x the largest file).")
+                                                           "16 MiB; see README for the memory it takes).")
 JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over (default: the number of "
                                                "cores).")
 CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)

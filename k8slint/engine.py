@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 
 from .discover import STDIN
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, load_pieces
 from .model import Finding, Severity
 from . import suppress
 from .rules import all_rules, is_enabled
@@ -106,14 +106,25 @@ class Linter:
         return found
 
     def check_file(self, loaded: LoadedFile) -> list:
-        findings = [f for f in loaded.findings if self.enabled(f.rule_id)]
-        for resource in loaded.resources:
-            findings.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
-        if loaded.text is not None:
-            suppressions = suppress.from_comments(loaded.text) + suppress.from_annotations(loaded.resources)
-            findings = [f for f in suppress.apply(findings, suppressions, loaded.file, self.reportable)
+        return self.check_pieces([loaded])[0]
+
+    def check_pieces(self, pieces) -> tuple:
+        """(findings, objects) of one input given as pieces (see loader.load_pieces): every piece is
+        checked and let go before the next is read; suppressions, path ignores and relabelling are then
+        applied once for the whole input."""
+        findings, annotations, objects, first = [], [], [], None
+        for loaded in pieces:
+            first = first or loaded
+            findings.extend(f for f in loaded.findings if self.enabled(f.rule_id))
+            for resource in loaded.resources:
+                findings.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+            annotations.extend(suppress.from_annotations(loaded.resources))
+            objects.extend((loaded.file, r.ref) for r in loaded.resources)
+        if first.text is not None:
+            suppressions = suppress.from_comments(first.text) + annotations
+            findings = [f for f in suppress.apply(findings, suppressions, first.file, self.reportable)
                         if self.enabled(f.rule_id)]
-        ignored_here = self.options.path_ignores(loaded.file) if self.options.path_ignores else ()
+        ignored_here = self.options.path_ignores(first.file) if self.options.path_ignores else ()
         out = []
         for f in findings:
             if ignored_here and any(f.rule_id.startswith(p.upper()) for p in ignored_here):
@@ -122,7 +133,7 @@ class Linter:
             if override is not None:
                 f.severity = override
             out.append(f)
-        return loaded.relabel(out)  # Helm `# Source:` templates and releases; last, after suppressions
+        return first.relabel(out), objects  # Helm `# Source:` templates and releases; last, after suppressions
 
     def reportable(self, pattern: str) -> bool:
         """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run
@@ -164,8 +175,8 @@ def _worker_signals() -> None:
 
 
 def _process_batch(batch: list) -> list:
-    process, max_file_size = _WORKER_TASK
-    return [process(load_path(path, max_file_size)) for path in batch]
+    process, max_file_size, load = _WORKER_TASK
+    return [process(load(path, max_file_size)) for path in batch]
 
 
 def default_jobs() -> int:
@@ -179,12 +190,13 @@ BATCH = 16  # files per task: large enough to amortise the pickling, small enoug
 
 
 def map_files(paths: list, max_file_size: int, process, register=None, jobs: int = 1,
-              preload_words: tuple = CRD_WORDS) -> dict:
+              preload_words: tuple = CRD_WORDS, load=load_path) -> dict:
     """path -> process(loaded file) for every path ("-" is stdin), spread over `jobs` forked processes.
 
     Files that mention one of `preload_words` (and stdin) are loaded first, in this process, and handed to
     `register` before anything else is processed, so what they define (CRDs, IngressClasses ...) serves every
-    other file; the workers inherit that state by fork. Where fork is unavailable everything runs here."""
+    other file; the workers inherit that state by fork. Where fork is unavailable everything runs here.
+    The other files are read with `load(path, max_file_size)` (load_path unless the caller streams)."""
     global _WORKER_TASK
     preloaded: dict = {}
     for path in paths:
@@ -196,7 +208,7 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
     rest = [p for p in paths if p not in preloaded]
     batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
     if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _WORKER_TASK = (process, max_file_size)
+        _WORKER_TASK = (process, max_file_size, load)
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _worker_signals) as pool:
                 for batch, batch_results in zip(batches, pool.imap(_process_batch, batches)):
@@ -205,7 +217,7 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
             _WORKER_TASK = None
     else:
         for path in rest:
-            results[path] = process(load_path(path, max_file_size))
+            results[path] = process(load(path, max_file_size))
     return results
 
 
@@ -220,10 +232,10 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
         findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
         linter.register_crds(loaded)
 
-    def process(loaded: LoadedFile):
-        return linter.check_file(loaded), [(loaded.file, r.ref) for r in loaded.resources]
+    def process(input_):  # preloaded files come whole; the others as pieces, each let go once checked
+        return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
 
-    results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs)
+    results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces)
     objects = []
     for path in paths:
         file_findings, file_objects = results[path]

@@ -25,7 +25,7 @@ from .model import Finding, ObjectRef, Resource, Severity, format_json_path
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
-from .yamlread import ParsedDocument, parse_documents
+from .yamlread import ParsedDocument, document_chunks, parse_documents
 
 # Severity of the findings the loader itself produces; the rule registry documents them under these ids.
 LOADER_SEVERITY = {
@@ -44,9 +44,10 @@ LOADER_SEVERITY = {
 # by sources.MAX_RELEASE_BYTES).
 MAX_RELEASES_BYTES_PER_INPUT = 256 * 1024 * 1024
 
-# Bytes; see --max-file-size. Reading keeps every node of a file with its position until the file is checked,
-# about 50 times the file's size in memory (an 8 MB file peaks near 400 MB), so larger files are refused
-# with a finding unless the user raises the limit.
+# Bytes; see --max-file-size. lint reads large multi-document files a piece at a time (load_pieces), so
+# they cost about 3 times their size in memory (an 80 MB file peaks near 280 MB); but one huge document
+# (a `kind: List` dump) is parsed whole, at about 50 times its size. Larger files are therefore refused with
+# a finding unless the user raises the limit.
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 
 
@@ -156,18 +157,53 @@ def load_text(text: str, file: str) -> LoadedFile:
     return result
 
 
-def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
-                    source_map: SourceMap | None = None) -> None:
-    """Parse `text` and collect its objects into `result` under the file label `file`. Only the input
-    itself (top_level) may hold Helm release records: a release's manifest is never unpacked further."""
+# Inputs larger than this are read and checked a piece at a time (see load_pieces).
+PIECE_CHARS = 1 << 20
+
+
+def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_chars: int = PIECE_CHARS):
+    """The input as a sequence of LoadedFiles, one per piece of about `piece_chars` characters cut at
+    document boundaries, so that a large file's parsed nodes never all exist at once. Positions and document
+    indices are the whole input's; every piece carries the whole text (for comments) and the input's source
+    maps. A small input is one piece, exactly what load_path gives."""
+    label = "<stdin>" if path == STDIN else path
+    text, problem = read_input(path, max_file_size)
+    if text is None:
+        yield LoadedFile(label, None, findings=[problem])
+        return
+    bounds = document_chunks(text, piece_chars)
+    if len(bounds) == 1 or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
+        yield load_text(text, label)
+        return
+    source_maps: dict = {}
     found_map = helm_source_map(text)
-    if found_map is not None or source_map is not None:
-        merged = source_map or SourceMap()
-        if found_map is not None:
-            merged.segments = found_map.segments
-        result.source_maps[file] = merged
+    if found_map is not None:
+        source_maps[label] = found_map
+    first_index, release_bytes = 0, 0
+    for start, end in bounds:
+        result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes)
+        _load_documents(text[start:end], label, result, top_level=True,
+                        piece=(text.count("\n", 0, start), start, first_index))
+        first_index += len(result.documents)
+        release_bytes = result.release_bytes
+        yield result
+
+
+def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
+                    source_map: SourceMap | None = None, piece: tuple | None = None) -> None:
+    """Parse `text` and collect its objects into `result` under the file label `file`. Only the input
+    itself (top_level) may hold Helm release records: a release's manifest is never unpacked further.
+    `piece` = (line offset, character offset, first document index) when `text` is one piece of a larger
+    input whose source map the caller already set."""
+    if piece is None:
+        found_map = helm_source_map(text)
+        if found_map is not None or source_map is not None:
+            merged = source_map or SourceMap()
+            if found_map is not None:
+                merged.segments = found_map.segments
+            result.source_maps[file] = merged
     quiet = top_level and (is_kustomization_file(file) or is_chart_metadata_file(file))
-    for doc in parse_documents(text):
+    for doc in parse_documents(text, *(piece or ())):
         if top_level:
             result.documents.append(doc)
         for p in doc.problems:

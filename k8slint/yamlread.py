@@ -423,14 +423,17 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
     return docs, None
 
 
-def parse_documents(text: str) -> list:
+def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, first_index: int = 0) -> list:
     """Every document of a YAML (or JSON) text. A broken document yields a ParsedDocument whose value is
-    None and whose problems say what is wrong; the other documents are still returned."""
+    None and whose problems say what is wrong; the other documents are still returned. The offsets place
+    `text` inside a larger text (see document_chunks): positions and document indices are then the larger
+    text's."""
     deep_line = _too_deep(text)
     if deep_line is not None:
-        return [ParsedDocument(0, None, _NO_SPANS, _NO_SPANS, Span(deep_line, 1), [Problem(
-            "YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", deep_line, 1)])]
-    docs, problem = _parse_chunk(text, 0, 0, 0)
+        line = deep_line + line_offset
+        return [ParsedDocument(first_index, None, _NO_SPANS, _NO_SPANS, Span(line, 1), [Problem(
+            "YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", line, 1)])]
+    docs, problem = _parse_chunk(text, line_offset, index_offset, first_index)
     if problem is None:
         return docs
     # A syntax error stops libyaml for the rest of the stream: parse each `---` chunk on its own instead.
@@ -441,11 +444,31 @@ def parse_documents(text: str) -> list:
     bounds.append(len(text))
     for start, end in zip(bounds, bounds[1:]):
         chunk = text[start:end]
-        line_offset = text.count("\n", 0, start)
-        chunk_docs, chunk_problem = _parse_chunk(chunk, line_offset, start, len(docs))
+        chunk_line = line_offset + text.count("\n", 0, start)
+        chunk_docs, chunk_problem = _parse_chunk(chunk, chunk_line, index_offset + start, first_index + len(docs))
         docs.extend(chunk_docs)
         if chunk_problem is not None:
-            docs.append(ParsedDocument(len(docs), None, _NO_SPANS, _NO_SPANS,
+            docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
                                        Span(chunk_problem.line, chunk_problem.column),
                                        [chunk_problem]))
     return docs
+
+
+_OTHER_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_DIRECTIVE = re.compile(r"^%", re.M)
+
+
+def document_chunks(text: str, min_chars: int) -> list:
+    """(start, end) pieces of `text`, cut at `---` / `...` lines, each at least `min_chars` long (but the
+    last), so that a large file can be read and checked a piece at a time. YAML forbids document markers
+    inside scalars, so every piece parses exactly as it does within the whole. One piece when the text is
+    small, or uses directives or line breaks other than \n and \r\n (positions are counted in \n)."""
+    if len(text) <= min_chars or _DIRECTIVE.search(text) or _OTHER_LINE_BREAKS.search(text):
+        return [(0, len(text))]
+    pieces, start = [], 0
+    for m in _DOC_START.finditer(text):
+        if m.start() - start >= min_chars:
+            pieces.append((start, m.start()))
+            start = m.start()
+    pieces.append((start, len(text)))
+    return pieces
