@@ -129,7 +129,7 @@ class Linter:
         for f in findings:
             if ignored_here and any(f.rule_id.startswith(p.upper()) for p in ignored_here):
                 continue
-            override = _override(f.rule_id, self.options.severity_overrides)
+            override = severity_override(f.rule_id, self.options.severity_overrides)
             if override is not None:
                 f.severity = override
             out.append(f)
@@ -141,7 +141,8 @@ class Linter:
         return any(r.id.startswith(pattern) and self.enabled(r.id) for r in all_rules())
 
 
-def _override(rule_id: str, overrides: dict):
+def severity_override(rule_id: str, overrides: dict):
+    """The configured severity of a rule (the longest matching id or prefix wins), or None."""
     best = None
     for key, severity in overrides.items():
         if rule_id.startswith(key.upper()) and (best is None or len(key) > len(best[0])):

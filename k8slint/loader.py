@@ -121,8 +121,8 @@ def decode(data: bytes, file: str) -> tuple:
                               "Kubernetes manifests must be UTF-8", file, line, column)
 
 
-def read_input(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
-    """(text, None) or (None, finding) for a file path or "-" (stdin)."""
+def read_bytes(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
+    """(bytes, None) or (None, finding) for a file path or "-" (stdin); files over the limit are refused."""
     label = "<stdin>" if path == STDIN else path
     try:
         if path == STDIN:
@@ -135,7 +135,15 @@ def read_input(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
     if len(data) > max_file_size:
         return None, _finding("YML006", f"file is larger than the limit of {max_file_size:,} bytes; refused "
                               "(raise it with --max-file-size)", label)
-    return decode(data, label)
+    return data, None
+
+
+def read_input(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
+    """(text, None) or (None, finding) for a file path or "-" (stdin)."""
+    data, problem = read_bytes(path, max_file_size)
+    if data is None:
+        return None, problem
+    return decode(data, "<stdin>" if path == STDIN else path)
 
 
 def load_path(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> LoadedFile:

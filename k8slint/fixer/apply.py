@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..atomic import write_bytes_atomic
 from ..discover import STDIN
 from ..engine import Linter, LintOptions, LintResult, mentions
-from ..loader import LoadedFile, decode, load_path, load_text
+from ..loader import LoadedFile, decode, load_path, load_text, read_bytes
 from ..model import Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
 from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
@@ -95,18 +95,10 @@ class _Input:
 
 
 def _read(path: str, max_size: int) -> _Input:
-    import sys
     label = "<stdin>" if path == STDIN else path
-    try:
-        if path == STDIN:
-            raw = sys.stdin.buffer.read(max_size + 1)
-        else:
-            with open(path, "rb") as fh:
-                raw = fh.read(max_size + 1)
-    except OSError:
-        return _Input(path, None, load_path(path, max_size))
-    if len(raw) > max_size:
-        return _Input(path, None, load_path(path, max_size) if path != STDIN else LoadedFile(label, None))
+    raw, problem = read_bytes(path, max_size)
+    if raw is None:  # unreadable or over the limit: reported, never rewritten
+        return _Input(path, None, LoadedFile(label, None, findings=[problem]))
     text, problem = decode(raw, label)
     if text is None:
         return _Input(path, raw, LoadedFile(label, None, findings=[problem]))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..engine import Linter, LintOptions, map_files
+from ..engine import Linter, LintOptions, map_files, severity_override
 from ..fixer import FileMigrator, context_for, plan_finding
 from ..loader import load_path
 from ..model import Resource, Severity, finding_at
@@ -255,7 +255,7 @@ class Analyser:
                 continue
             if any(f.rule_id.startswith(p.upper()) for p in ignored):
                 continue
-            override = _override(f.rule_id, self.options.severity_overrides)
+            override = severity_override(f.rule_id, self.options.severity_overrides)
             if override is not None:
                 f.severity = override
             if f.severity == Severity.ERROR:
@@ -289,15 +289,6 @@ class _Anchor:
 
 def _line_column(span) -> tuple:
     return span.line, span.column
-
-
-def _override(rule_id: str, overrides: dict):
-    """The configured severity of a rule (the longest matching id or prefix wins), or None."""
-    best = None
-    for key, severity in overrides.items():
-        if rule_id.startswith(key.upper()) and (best is None or len(key) > len(best[0])):
-            best = (key, severity)
-    return best[1] if best else None
 
 
 def _words(text: str | None) -> str:
