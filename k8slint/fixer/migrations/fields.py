@@ -86,16 +86,23 @@ def storage_class_annotation(resource, finding, ctx):
                      f"Set {format_json_path(field)}: {value} and delete the annotation.", path)
 
 
-@field_rule("beta-default-storageclass-annotation")
-def default_class_annotation(resource, finding, ctx):
-    """storageclass.beta.kubernetes.io/is-default-class -> storageclass.kubernetes.io/is-default-class."""
-    path = finding_path(resource, finding)
+def _annotation_renamed(old_key: str, new_key: str):
+    """A migration that renames the annotation a finding points at to `new_key` (same value)."""
+    def migration(resource, finding, ctx):
+        path = finding_path(resource, finding)
 
-    def run(ed):
-        return [_rename_map_key(ed, path, "storageclass.kubernetes.io/is-default-class")]
+        def run(ed):
+            return [_rename_map_key(ed, path, new_key)]
 
-    return _proposal(finding, "rename the annotation storageclass.kubernetes.io/is-default-class", run, path=path,
-                     manual="Rename the annotation to storageclass.kubernetes.io/is-default-class.")
+        return _proposal(finding, f"rename the annotation {new_key}", run, path=path,
+                         manual=f"Rename the annotation to {new_key}.")
+    migration.__name__ = "rename_" + old_key.rsplit("/", 1)[-1].replace("-", "_")
+    migration.__doc__ = f"{old_key} -> {new_key}."
+    return migration
+
+
+default_class_annotation = field_rule("beta-default-storageclass-annotation")(_annotation_renamed(
+    "storageclass.beta.kubernetes.io/is-default-class", "storageclass.kubernetes.io/is-default-class"))
 
 
 @field_rule("recycle-reclaim-policy", UNSAFE)
@@ -311,16 +318,8 @@ def rollback_to(resource, finding, ctx):
                      "`kubectl rollout undo deployment/NAME --to-revision=N` when needed.", path=("spec", "rollbackTo"))
 
 
-@field_rule("default-logs-container-annotation")
-def default_logs_container(resource, finding, ctx):
-    """kubectl.kubernetes.io/default-logs-container -> kubectl.kubernetes.io/default-container."""
-    path = finding_path(resource, finding)
-
-    def run(ed):
-        return [_rename_map_key(ed, path, "kubectl.kubernetes.io/default-container")]
-
-    return _proposal(finding, "rename the annotation kubectl.kubernetes.io/default-container", run, path=path,
-                     manual="Rename the annotation to kubectl.kubernetes.io/default-container.")
+default_logs_container = field_rule("default-logs-container-annotation")(_annotation_renamed(
+    "kubectl.kubernetes.io/default-logs-container", "kubectl.kubernetes.io/default-container"))
 
 
 @field_rule("traffic-distribution-prefer-close")
