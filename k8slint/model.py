@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 # A JSON path as a tuple of keys (str) and indices (int): ("spec", "containers", 0, "image").
 JsonPath = tuple
@@ -231,14 +231,3 @@ class RuleMeta:
     def __post_init__(self):
         if not self.family:
             object.__setattr__(self, "family", "".join(c for c in self.id if c.isalpha()))
-
-
-def walk_json(value: Any, path: JsonPath = ()) -> Iterator[tuple]:
-    """Every (path, value) pair of a plain JSON tree, parents before children."""
-    yield path, value
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from walk_json(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk_json(v, path + (i,))

@@ -140,9 +140,6 @@ class Validator:
             self._compiled[key] = _Compiled(schema) if schema is not None else None
         return self._compiled[key]
 
-    def is_known_builtin(self, api_version: str, kind: str) -> bool:
-        return bool(self.store.versions_serving(api_version, kind))
-
     def check(self, resource: Resource) -> list:
         validator = self._validator_for(resource.api_version, resource.kind)
         if validator is None:

@@ -141,11 +141,3 @@ def api_version_rules() -> list:
         meta = _meta(record)
         rules.append(Rule(meta, _make_check(record, meta), record))
     return rules
-
-
-def removal_record(api_version: str, kind: str) -> dict | None:
-    """The API record for an apiVersion/kind, if the table has one."""
-    for record in load_table("api-versions"):
-        if record["api_version"] == api_version and kind in record["kinds"]:
-            return record
-    return None

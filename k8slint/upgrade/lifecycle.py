@@ -63,13 +63,6 @@ class UpgradePath:
         v = KubeVersion.parse(version)
         return str(max(v, self.start))
 
-    def in_hops(self, version: str | None) -> bool:
-        """Does a change at `version` happen on one of the path's hops (after start, up to end)?"""
-        if version is None:
-            return False
-        v = KubeVersion.parse(version)
-        return self.start < v <= self.end
-
     def api_states(self, api_version: str | None, kind: str | None) -> tuple:
         """The state of apiVersion/kind at every version of the path."""
         key = (api_version, kind)
