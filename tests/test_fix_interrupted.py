@@ -39,7 +39,7 @@ def fixed_versions(tmp_path_factory):
 def test_interrupted_fix_leaves_every_file_whole(tmp_path, fixed_versions, sig, delay):
     root = tmp_path / "files"
     _make(root)
-    proc = subprocess.Popen([sys.executable, "-m", "k8slint.cli", "fix", "-k", "1.30", "--write", str(root)],
+    proc = subprocess.Popen([sys.executable, "-m", "k8slint", "fix", "-k", "1.30", "--write", str(root)],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(delay + random.random() * 0.2)
     proc.send_signal(sig)

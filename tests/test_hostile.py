@@ -82,7 +82,7 @@ def _write_corpus(root: Path) -> None:
 def _run(args, timeout=60):
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "k8slint.cli", *args], cwd=REPO, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "k8slint", *args], cwd=REPO, capture_output=True,
                           text=True, timeout=timeout, env=env)
     return proc, time.monotonic() - start
 

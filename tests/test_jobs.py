@@ -63,6 +63,6 @@ def test_workers_end_quietly(tmp_path):
 
     from conftest import REPO
     _corpus(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "k8slint.cli", "lint", "-k", "1.30", "--jobs", "2", str(tmp_path)],
+    proc = subprocess.run([sys.executable, "-m", "k8slint", "lint", "-k", "1.30", "--jobs", "2", str(tmp_path)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and proc.stderr == ""

@@ -42,13 +42,16 @@ def test_generated_rule_docs_are_fresh():
 # Each module may import only the modules listed before it (data flows down this list).
 LAYERS = ["model", "datadir", "versions", "yamlscalars", "yamlread", "sources", "discover", "loader", "atomic",
           "schemastore", "crds", "catalog", "validation", "rules", "config", "suppress", "engine", "fixer", "upgrade",
-          "docgen", "report", "cli"]
+          "docgen", "report", "cli", "__main__"]
+
+# Inside the command line, the same rule one level down: app <- options <- the commands <- main.
+CLI_LAYERS = [{"app"}, {"options"}, {"lint", "fix", "report", "info"}, {"main"}, {"__init__", "__main__"}]
 
 
 def _layer(module: str) -> str:
     parts = module.split(".")
     layer = parts[1] if len(parts) > 1 else ""
-    return "cli" if layer.startswith("cli_") else layer  # commands split out of cli.py share its layer
+    return layer
 
 
 def test_imports_only_point_down_the_layers():
@@ -117,3 +120,32 @@ def test_api_rule_docs_say_what_fix_does():
     psp = documented(find_rule("API065")).meta.docs.fix_safety
     assert psp.startswith("no automatic fix")
     assert documented(find_rule("FLD001")).meta.docs.fix_safety.startswith("Unsafe")  # FLD rules keep their own
+
+
+def test_the_command_line_modules_import_one_way():
+    rank = {name: i for i, names in enumerate(CLI_LAYERS) for name in names}
+    package = REPO / "k8slint" / "cli"
+    seen, problems = set(), []
+    for path in sorted(package.glob("*.py")):
+        own = path.stem
+        seen.add(own)
+        assert own in rank, f"k8slint/cli/{path.name} is not in CLI_LAYERS"
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                for name in names:
+                    target = name.split(".")[0]
+                    if target in rank and rank[target] >= rank[own] and target != own:
+                        problems.append(f"cli.{own} imports cli.{target}")
+    assert {"app", "options", "lint", "fix", "report", "info", "main"} <= seen
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("module", ["k8slint", "k8slint.cli"])
+def test_python_dash_m_runs_the_command_line(module):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", module, "--version"], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("k8slint ")

@@ -1,5 +1,4 @@
-"""`k8slint report --from C --to T PATH...`: the upgrade report, registered on cli.app (cli.py imports this
-module last).
+"""`k8slint report --from C --to T PATH...`: the upgrade report, registered on the app.
 
 It reads lint's options with the same helpers. --from and --to are the current and target versions (the
 configuration's current-version and target-version when not given). Exit codes: 1 when some object blocks
@@ -13,9 +12,10 @@ from typing import List, Optional
 
 import typer
 
-from .cli import (COLOUR, CONFIG, CRD, EXIT_FINDINGS, EXIT_OK, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE,
-                  OUTPUT, PATHS, SCHEMA_LOCATION, SELECT, Usage, _discover, _jobs, _kube_version, _lint_options,
-                  _load_config, _write_output, app, input_settings)
+from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
+from .options import (COLOUR, CONFIG, CRD, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, PATHS,
+                      SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting, kube_version,
+                      lint_options, load_config, write_output)
 
 REPORT_FORMATS = ("text", "markdown", "html", "json")
 
@@ -47,24 +47,24 @@ def report(
 ):
     """Upgrade report: for every hop from --from to --to, what stops working, what becomes deprecated, and
     what `k8slint fix` can do about it; per object, its API's lifecycle and its schema validity in --to."""
-    from .upgrade import render
-    from .upgrade.analyse import build_report
+    from ..upgrade import render
+    from ..upgrade.analyse import build_report
 
     if fmt not in REPORT_FORMATS:
         raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(REPORT_FORMATS)})")
-    config = _load_config({
+    config = load_config({
         "target-version": to_version, "current-version": from_version, "strict": strict, "jobs": jobs,
         **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
     if not config["current-version"]:
         raise Usage("--from is required: the Kubernetes version the cluster runs now (or current-version in "
                     "the configuration)")
-    start = _kube_version(config["current-version"], "--from")
-    end = _kube_version(config["target-version"], "--to")
+    start = kube_version(config["current-version"], "--from")
+    end = kube_version(config["target-version"], "--to")
     if start > end:
         raise Usage(f"--from {start} is newer than --to {end}")
-    options = _lint_options(config)
-    files = _discover(paths, config)
-    result = build_report(files, options, jobs=_jobs(config))
+    options = lint_options(config)
+    files = discover_files(paths, config)
+    result = build_report(files, options, jobs=jobs_setting(config))
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-    _write_output(render(fmt, result, colour=use_colour), output)
+    write_output(render(fmt, result, colour=use_colour), output)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)

@@ -1,4 +1,4 @@
-"""`k8slint fix PATH...`: the fix command, registered on cli.app (cli.py imports this module last).
+"""`k8slint fix PATH...`: the fix command, registered on the app.
 
 It takes lint's options (read and checked by the same helpers) plus --write, --diff and --unsafe-fixes.
 Without --write it changes nothing and shows the unified diff; the findings that remain (or would remain)
@@ -13,15 +13,15 @@ from typing import List, Optional
 
 import typer
 
-from .cli import (CONFIG, CRD, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE,
-                  SCHEMA_LOCATION, SELECT, Usage, _discover, _fail_level, _lint_options, _load_config, app,
-                  input_settings)
+from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
+from .options import (CONFIG, CRD, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, SCHEMA_LOCATION, SELECT,
+                      discover_files, fail_level, input_settings, lint_options, load_config)
 
 FIX_FORMATS = ("text", "json")
 
 
 def _text_report(run, result_text: str, show_diff: bool, write: bool) -> str:
-    from .fixer import unified_diff
+    from ..fixer import unified_diff
     out = []
     if show_diff:
         for outcome in run.files:
@@ -57,7 +57,7 @@ def _summary(run, write: bool) -> str:
 
 
 def _json_report(run, result_json: str, show_diff: bool, write: bool) -> str:
-    from .fixer import unified_diff
+    from ..fixer import unified_diff
     doc = json.loads(result_json)
     doc["fixes"] = [dict(a.as_dict(), applied=write and not f.write_error and f.written)
                     for f in run.files for a in f.applied]
@@ -99,20 +99,20 @@ def fix(
 ):
     """Rewrite manifests for the target version: migrate removed APIs, fields and annotations in place,
     keeping comments and layout. Shows a diff unless --write is given."""
-    from .fixer import FixOptions, run_fix
-    from .report import render
+    from ..fixer import FixOptions, run_fix
+    from ..report import render
 
     if fmt not in FIX_FORMATS:
         raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FIX_FORMATS)})")
     if write and "-" in paths:
         raise Usage("--write cannot rewrite standard input; give the file instead (or leave out --write)")
-    config = _load_config({
+    config = load_config({
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
         "fail-on": fail_on,
         **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
-    fail_level = _fail_level(config)
-    options = _lint_options(config)
-    files = _discover(paths, config)
+    failing_level = fail_level(config)
+    options = lint_options(config)
+    files = discover_files(paths, config)
     run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
     show_diff = diff if diff is not None else not write
     if fmt == "json":
@@ -124,5 +124,5 @@ def fix(
         sys.stderr.write(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left unchanged\n")
     if failed_writes:
         raise typer.Exit(EXIT_USAGE)
-    failing = any(f.severity >= fail_level for f in run.result.findings)
+    failing = any(f.severity >= failing_level for f in run.result.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

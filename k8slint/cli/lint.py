@@ -1,0 +1,60 @@
+"""`k8slint lint PATH...`: validate manifests and report deprecations; the exit code follows --fail-on."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
+from .options import (COLOUR, CONFIG, CRD, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
+                      PATHS, SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, jobs_setting,
+                      lint_options, load_config, write_output)
+
+
+@app.command()
+def lint(
+    paths: List[str] = PATHS,
+    kubernetes_version: Optional[str] = typer.Option(
+        None, "--kubernetes-version", "-k", "--target-version",
+        help="Kubernetes version to validate for and judge deprecations from (1.29, v1.29 or 1.29.3). "
+             "Default: the newest embedded."),
+    current_version: Optional[str] = typer.Option(
+        None, "--current-version", help="Version the cluster runs now: findings say which already break "
+                                        "there and which only appear on the way to the target."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
+                                          help="Report fields the schema does not know (typos), like kubectl "
+                                               "--validate=strict."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    output: Optional[Path] = OUTPUT,
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: "
+                                                                  "error (default), warning or info."),
+    select: Optional[List[str]] = SELECT,
+    ignore: Optional[List[str]] = IGNORE,
+    ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
+    crd: Optional[List[Path]] = CRD,
+    schema_location: Optional[List[str]] = SCHEMA_LOCATION,
+    max_file_size: Optional[int] = MAX_FILE_SIZE,
+    jobs: Optional[int] = JOBS,
+    config_file: Optional[Path] = CONFIG,
+    colour: Optional[bool] = COLOUR,
+):
+    """Validate manifests against the target version's schema and report deprecated or removed APIs."""
+    from ..engine import lint as run_lint
+    from ..report import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    config = load_config({
+        "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
+        "fail-on": fail_on, "jobs": jobs,
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
+    failing_level = fail_level(config)
+    options = lint_options(config)
+    files = discover_files(paths, config)
+    result = run_lint(files, options, jobs=jobs_setting(config))
+    use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
+    write_output(render(fmt, result, colour=use_colour, fail_on=failing_level), output)
+    failing = any(f.severity >= failing_level for f in result.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -1,0 +1,164 @@
+"""What lint, fix and report share: the option declarations (declared once so that their names and help
+stay the same) and the helpers that read and check their values. Every bad value is a usage error."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import Usage
+
+
+def split_values(values) -> tuple:
+    out = []
+    for v in values or ():
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return tuple(out)
+
+
+def kube_version(text: Optional[str], option: str):
+    from ..versions import resolve
+    try:
+        return resolve(text)
+    except (ValueError, FileNotFoundError) as exc:
+        raise Usage(f"{option}: {exc}") from None
+
+
+def check_rule_patterns(patterns, option: str):
+    from ..rules import unknown_patterns
+    bad = unknown_patterns(patterns)
+    if bad:
+        raise Usage(f"{option}: no rule matches {', '.join(bad)} (see `k8slint rules`)")
+
+
+def write_output(text: str, output: Optional[Path]):
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..atomic import write_text_atomic
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise Usage(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+FORMAT_HELP = "Output format: text, json, sarif, junit, github (workflow commands) or gitlab (Code Quality)."
+CONFIG_HELP = "Configuration file to use instead of searching for .k8slint.yaml or pyproject.toml [tool.k8slint]."
+
+
+def load_config(cli_values: dict, config_file: Optional[Path], no_config: bool = False):
+    from ..config import ConfigError, build_config
+    if config_file is not None and not config_file.is_file():
+        raise Usage(f"--config: no such file: {config_file}")
+    try:
+        return build_config(cli_values, config_file, search=not no_config)
+    except ConfigError as exc:
+        raise Usage(str(exc)) from None
+
+
+def lint_options(config):
+    """The engine's options from the merged configuration; every bad value is a usage error."""
+    from ..config import PathMatcher
+    from ..discover import UsageError, discover
+    from ..engine import LintOptions
+    from ..model import Severity
+
+    target = kube_version(config["target-version"], "--kubernetes-version")
+    current = kube_version(config["current-version"], "--current-version") if config["current-version"] else None
+    if current is not None and current > target:
+        raise Usage(f"--current-version {current} is newer than the target version {target}")
+    select, ignore = tuple(config["select"]), tuple(config["ignore"])
+    check_rule_patterns(select, "--select")
+    check_rule_patterns(ignore, "--ignore")
+    severities = {}
+    for rule, text in config["severity"].items():
+        check_rule_patterns([rule], "severity")
+        try:
+            severities[rule.upper()] = Severity.parse(text)
+        except ValueError as exc:
+            raise Usage(f"severity of {rule}: {exc}") from None
+    per_path = config["per-path-ignores"]
+    for patterns in per_path.values():
+        check_rule_patterns(patterns, "per-path-ignores")
+    if config["max-file-size"] <= 0:
+        raise Usage("--max-file-size must be positive")
+    base = config.base_dir
+    path_matcher = PathMatcher(list(per_path), base) if per_path else None
+
+    def path_ignores(file: str) -> tuple:
+        return tuple(p for glob in path_matcher.matching(file) for p in per_path[glob])
+
+    try:
+        crd_files = tuple(discover([str(p) for p in config["crd"]]))
+    except UsageError as exc:
+        raise Usage(f"crd: {exc}") from None
+    from ..catalog import check_locations
+    try:
+        schema_locations = tuple(config["schema-location"])
+        check_locations(schema_locations)
+    except ValueError as exc:
+        raise Usage(f"--schema-location: {exc}") from None
+    return LintOptions(target=target, current=current, strict=config["strict"], select=select, ignore=ignore,
+                       ignore_missing_schemas=config["ignore-missing-schemas"], severity_overrides=severities,
+                       crd_files=crd_files, max_file_size=config["max-file-size"],
+                       path_ignores=path_ignores if per_path else None, schema_locations=schema_locations)
+
+
+def jobs_setting(config) -> int:
+    from ..engine import default_jobs
+    jobs = config["jobs"]
+    if jobs is None:
+        return default_jobs()
+    if jobs < 1:
+        raise Usage("--jobs must be at least 1")
+    return jobs
+
+
+def fail_level(config):
+    from ..model import Severity
+    try:
+        return Severity.parse(config["fail-on"])
+    except ValueError as exc:
+        raise Usage(f"--fail-on: {exc}") from None
+
+
+def discover_files(paths, config):
+    from ..config import PathMatcher
+    from ..discover import UsageError, discover
+    exclude = PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
+    try:
+        return discover(paths, exclude)
+    except UsageError as exc:
+        raise Usage(str(exc)) from None
+
+
+# Options shared by lint, fix and report: declared once so that their names and help stay the same.
+PATHS = typer.Argument(..., help="Files, directories (searched for *.yaml, *.yml, *.json) or - for standard "
+                                 "input.", show_default=False)
+SELECT = typer.Option(None, "--select", help="Only these rule ids or prefixes (comma-separated, repeatable).")
+IGNORE = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes (comma-separated, repeatable).")
+IGNORE_MISSING_SCHEMAS = typer.Option(None, "--ignore-missing-schemas",
+                                      help="Do not report kinds and custom resources without a schema.")
+CRD = typer.Option(None, "--crd", help="CRD file or directory whose schemas validate custom resources "
+                                       "(repeatable).")
+SCHEMA_LOCATION = typer.Option(
+    None, "--schema-location", help="Directory or URL template ({{.Group}}/{{.ResourceKind}}_"
+                                    "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
+                                    "CRD is not in the input (repeatable; tried in order).")
+MAX_FILE_SIZE = typer.Option(None, "--max-file-size", help="Refuse files larger than this many bytes (default "
+                                                           "16 MiB; see README for the memory it takes).")
+JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over (default: the number of "
+                                               "cores).")
+CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)
+COLOUR = typer.Option(None, "--color/--no-color", help="Colour the text output (default: only on a terminal).")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write the report to this file.")
+
+
+def input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size) -> dict:
+    """The configuration keys of the shared input options, None where the user gave none."""
+    return {"select": list(split_values(select)) or None, "ignore": list(split_values(ignore)) or None,
+            "ignore-missing-schemas": ignore_missing_schemas, "crd": [str(p) for p in crd] if crd else None,
+            "schema-location": list(schema_location) if schema_location else None,
+            "max-file-size": max_file_size}
