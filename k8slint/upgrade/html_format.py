@@ -16,7 +16,7 @@ from html import escape
 
 from .lifecycle import CUSTOM, DEPRECATED, REMOVED, SERVED, STATE_LABELS, UNSERVED, describe_states, runs
 from .model import BLOCKING, MANUAL, OK, SAFE, UNSAFE
-from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, plural, status_text,
+from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, plural, shown_hops, status_text,
                     summary_cards, validity_text, verdict)
 
 _FILL = {SERVED: "#3f9a55", DEPRECATED: "url(#pat-deprecated)", REMOVED: "url(#pat-removed)",
@@ -294,7 +294,7 @@ def _fix_badge(fix) -> str:
 
 
 def _hops(report) -> str:
-    hops = ([report.already] if report.already.changes else []) + report.hops
+    hops = shown_hops(report)
     rows = []
     for hop in hops:
         counts = hop.fix_counts()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .model import BLOCKING, MANUAL, SAFE, UNSAFE
 from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text, plural,
-                    status_text, summary_rows, validity_text, verdict)
+                    shown_hops, status_text, summary_rows, validity_text, verdict)
 
 MAX_ROWS = 100
 
@@ -44,7 +44,7 @@ def _hop_table(report) -> list:
     out = ["### Hops", "",
            "| Hop | Objects that stop working | Removed | Schema errors | Deprecated | Safe / unsafe / manual fixes |",
            "| --- | ---: | ---: | ---: | ---: | --- |"]
-    hops = ([report.already] if report.already.changes else []) + report.hops
+    hops = shown_hops(report)
     for hop in hops:
         counts = hop.fix_counts()
         fixes = f"{counts['safe']} / {counts['unsafe']} / {counts['manual']}" if hop.changes else "–"
@@ -57,7 +57,7 @@ def _hop_table(report) -> list:
 
 def _hop_details(report) -> list:
     out = []
-    hops = ([report.already] if report.already.changes else []) + report.hops
+    hops = shown_hops(report)
     for hop in hops:
         if not hop.changes:
             continue

@@ -6,7 +6,7 @@ import textwrap
 
 from .model import BLOCKING, OK, SAFE, UNSAFE
 from .words import (CHANGE_LABELS, fix_label, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text,
-                    plural, status_text, summary_rows, validity_text, verdict)
+                    plural, shown_hops, status_text, summary_rows, validity_text, verdict)
 
 _RED, _YELLOW, _GREEN, _CYAN = "\033[31m", "\033[33m", "\033[32m", "\033[36m"
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -49,7 +49,7 @@ def render(report, colour: bool = False, **_) -> str:
 
 def _hops(report, paint) -> list:
     out = [paint("Hops", _BOLD)]
-    hops = ([report.already] if report.already.changes else []) + report.hops
+    hops = shown_hops(report)
     widths = {"object": 0, "subject": 0, "where": 0}
     for hop in hops:
         for _, c in hop_changes(hop):

@@ -14,6 +14,13 @@ def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
 
+def shown_hops(report) -> list:
+    """The hops every format lists: what is already true at C (when something is, or when --from equals --to
+    and there is no hop at all), then each hop."""
+    already = [report.already] if report.already.changes or not report.hops else []
+    return already + report.hops
+
+
 def hop_label(hop) -> str:
     return f"already at {hop.to}" if hop.start is None else f"{hop.start} → {hop.to}"
 
