@@ -16,6 +16,7 @@ from .rules import all_rules, is_enabled
 from .rules.api_versions import last_applied
 from .rules.context import RuleContext
 from .rules.fields import FieldRule, FieldRuleSet
+from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
 from .validation import API_NOT_IN_VERSION, CrdRegistry, Validator
 from .versions import KubeVersion
 
@@ -150,22 +151,38 @@ def severity_override(rule_id: str, overrides: dict):
     return best[1] if best else None
 
 
-CRD_WORDS = (b"CustomResourceDefinition",)
+def is_crd(resource) -> bool:
+    return resource.kind == CRD_KIND and resource.api_version in CRD_API_VERSIONS
+
+
+def crd_keys(definitions) -> set:
+    """(apiVersion, kind) of every custom resource the CRDs among `definitions` define."""
+    return {(v.api_version, v.kind) for r in definitions if is_crd(r) for v in crd_versions(r.data, "")}
+
+
+def depends_on_crds(keys: set, definitions: list) -> bool:
+    """Can CRDs among `definitions` change the findings of a file whose resources have these keys?
+    Only through the schema of a custom resource: the validator consults nothing else of them."""
+    return not keys.isdisjoint(crd_keys(definitions))
 
 
 def mentions(path: str, max_file_size: int, words: tuple) -> bool:
-    """A cheap look at the raw bytes: does this file mention any of `words`? (UTF-16 is decoded to look.)"""
+    """A cheap look at the raw bytes: may this file mention one of `words`? Files with a byte-order mark
+    are decoded to look, and a backslash counts as a mention (a double-quoted scalar can spell any word
+    with escapes). Used only where work cannot be redone once a file is parsed (fix writes files)."""
+    from .loader import decode
     try:
         with open(path, "rb") as fh:
             data = fh.read(max_file_size + 1)
     except OSError:
         return False
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        data = data.decode("utf-16", errors="ignore").encode()
-    return any(word in data for word in words)
+    if data[:1] in (b"\xff", b"\xfe", b"\x00", b"\xef") or b"\x00" in data[:4]:
+        text, _ = decode(data, path)
+        data = (text or "").encode("utf-8", "replace")
+    return b"\\" in data or any(word in data for word in words)
 
 
-# What a forked worker runs: (process(loaded) -> result, max file size), inherited from the parent.
+# What a forked worker runs: (process, max file size, load, defines), inherited from the parent.
 _WORKER_TASK: tuple | None = None
 
 
@@ -175,9 +192,32 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _observed(pieces, label: list, keys: set, definitions: list, defines):
+    """The pieces of one input, unchanged, noting on the way the keys of its resources and the resources
+    other files depend on (`defines`)."""
+    for piece in pieces:
+        label.append(piece.file)
+        for r in piece.resources:
+            keys.add((r.api_version, r.kind))
+            if defines is not None and defines(r):
+                definitions.append(r)
+        yield piece
+
+
+def _run(path: str, task: tuple) -> tuple:
+    """(result, keys of its resources, its definitions, its label) of one input."""
+    process, max_file_size, load, defines = task
+    loaded = load(path, max_file_size)
+    label, keys, definitions = [], set(), []
+    if isinstance(loaded, LoadedFile):
+        result = process(next(_observed([loaded], label, keys, definitions, defines)))
+    else:
+        result = process(_observed(loaded, label, keys, definitions, defines))
+    return result, keys, definitions, (label or [path])[0]
+
+
 def _process_batch(batch: list) -> list:
-    process, max_file_size, load = _WORKER_TASK
-    return [process(load(path, max_file_size)) for path in batch]
+    return [_run(path, _WORKER_TASK) for path in batch]
 
 
 def default_jobs() -> int:
@@ -190,26 +230,12 @@ def default_jobs() -> int:
 BATCH = 16  # files per task: large enough to amortise the pickling, small enough to balance the load
 
 
-def map_files(paths: list, max_file_size: int, process, register=None, jobs: int = 1,
-              preload_words: tuple = CRD_WORDS, load=load_path) -> dict:
-    """path -> process(loaded file) for every path ("-" is stdin), spread over `jobs` forked processes.
-
-    Files that mention one of `preload_words` (and stdin) are loaded first, in this process, and handed to
-    `register` before anything else is processed, so what they define (CRDs, IngressClasses ...) serves every
-    other file; the workers inherit that state by fork. Where fork is unavailable everything runs here.
-    The other files are read with `load(path, max_file_size)` (load_path unless the caller streams)."""
+def _run_all(paths: list, task: tuple, jobs: int) -> dict:
     global _WORKER_TASK
-    preloaded: dict = {}
-    for path in paths:
-        if path == STDIN or mentions(path, max_file_size, preload_words):
-            preloaded[path] = load_path(path, max_file_size)
-            if register is not None:
-                register(preloaded[path])
-    results = {path: process(loaded) for path, loaded in preloaded.items()}
-    rest = [p for p in paths if p not in preloaded]
-    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+    batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
+    results: dict = {}
     if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _WORKER_TASK = (process, max_file_size, load)
+        _WORKER_TASK = task
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _worker_signals) as pool:
                 for batch, batch_results in zip(batches, pool.imap(_process_batch, batches)):
@@ -217,8 +243,43 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
         finally:
             _WORKER_TASK = None
     else:
-        for path in rest:
-            results[path] = process(load(path, max_file_size))
+        for path in paths:
+            results[path] = _run(path, task)
+    return results
+
+
+def map_files(paths: list, max_file_size: int, process, register=None, jobs: int = 1,
+              defines=is_crd, depends=depends_on_crds, load=load_path) -> dict:
+    """path -> process(loaded input) for every path ("-" is stdin), spread over `jobs` forked processes.
+
+    Every file is read and parsed once. What files define for the others (`defines(resource)`: CRDs,
+    IngressClasses ...) is found in the parsed documents and handed to `register` (a LoadedFile holding
+    just those resources, in input order) once every file has been seen; the few files whose result
+    `depends(keys of their resources, definitions)` on those are then processed again, so the result is as
+    if every definition had been known from the start. Standard input, which can be read only once, is
+    loaded first, registered and kept for the end. Workers inherit the registered state by fork; where fork
+    is unavailable everything runs here. `load(path, max_file_size)` reads a file (load_path unless the
+    caller streams pieces)."""
+    stdin = load_path(STDIN, max_file_size) if STDIN in paths else None
+    if stdin is not None and register is not None:
+        register(stdin)
+    rest = [p for p in paths if p != STDIN]
+    task = (process, max_file_size, load, defines if register is not None else None)
+    first = _run_all(rest, task, jobs)
+    found = [(path, first[path][3], first[path][2]) for path in rest if first[path][2]]
+    results = {path: outcome[0] for path, outcome in first.items()}
+    if found:
+        for path in paths:  # in input order, so that the last definition of a key wins as before
+            if path == STDIN:
+                register(stdin)
+        definitions = []
+        for path, label, defs in found:
+            register(LoadedFile(label, None, resources=defs))
+            definitions.extend(defs)
+        again = [path for path in rest if depends(first[path][1], definitions)]
+        results.update((path, outcome[0]) for path, outcome in _run_all(again, task, jobs).items())
+    if stdin is not None:
+        results[STDIN] = process(stdin)
     return results
 
 

@@ -68,6 +68,7 @@ class CrdRegistry:
 
     schemas: dict = field(default_factory=dict)  # (apiVersion, kind) -> openAPIV3Schema or None
     sources: dict = field(default_factory=dict)
+    generation: int = 0  # counts additions, so that validators drop schemas compiled before one
 
     def add_resource(self, resource: Resource) -> None:
         if resource.kind != CRD_KIND or resource.api_version not in CRD_API_VERSIONS:
@@ -76,6 +77,7 @@ class CrdRegistry:
         for v in crd_versions(resource.data, f"{resource.file}:{span.line}"):
             self.schemas[(v.api_version, v.kind)] = v.schema
             self.sources[(v.api_version, v.kind)] = v.source
+            self.generation += 1
 
     def __contains__(self, key) -> bool:
         return key in self.schemas
@@ -128,9 +130,13 @@ class Validator:
         self.catalog = catalog if catalog is not None else (
             SchemaCatalog(tuple(schema_locations), version, strict) if schema_locations else None)
         self._compiled: dict = {}
+        self._crd_generation = self.crds.generation
 
     def _validator_for(self, api_version: str, kind: str):
         key = (api_version, kind)
+        if self._crd_generation != self.crds.generation:  # CRDs found since: "no schema" may be stale
+            self._compiled.clear()
+            self._crd_generation = self.crds.generation
         if key not in self._compiled:
             if key in self.crds:
                 openapi = self.crds.schemas[key]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..engine import Linter, LintOptions, map_files, severity_override
+from ..engine import Linter, LintOptions, depends_on_crds, is_crd, map_files, severity_override
 from ..fixer import FileMigrator, context_for, plan_finding
 from ..loader import load_path
 from ..model import Resource, Severity, finding_at
@@ -316,8 +316,19 @@ def _schema_action(f, since: str, old: bool) -> str:
 
 # ----------------------------------------------------------------------------------------------- driver
 
-# Files defining what other files' migrations need (CRDs, IngressClasses, ThirdPartyResources) are read first.
-PRELOAD_WORDS = (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResource")
+def defines(resource) -> bool:
+    """What other files' reports need: CRDs (schemas, served versions), IngressClasses (ingress class
+    moves), ThirdPartyResources (their custom resources)."""
+    return is_crd(resource) or resource.kind in ("IngressClass", "ThirdPartyResource")
+
+
+def depends(keys: set, definitions: list) -> bool:
+    """Can these definitions change the report of a file whose resources have these keys?"""
+    if any(r.kind == "ThirdPartyResource" for r in definitions):
+        return True  # rare (removed in 1.8): any file may hold its resources
+    if any(r.kind == "IngressClass" for r in definitions) and any(kind == "Ingress" for _, kind in keys):
+        return True
+    return depends_on_crds(keys, definitions)
 
 
 def build_report(paths: list, options: LintOptions, jobs: int = 1):
@@ -330,7 +341,7 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
         loaded = load_path(crd_path, options.max_file_size)
         analyser.register(loaded)
     results = map_files(paths, options.max_file_size, analyser.analyse_file, analyser.register, jobs,
-                        PRELOAD_WORDS)
+                        defines, depends)
     objects = []
     for path in paths:
         file_objects, file_problems = results[path]
