@@ -3,7 +3,8 @@
 Rules come from three places, listed explicitly here:
 - builtin: the loader's YML rules and the validator's SCH rules (their logic lives in those modules);
 - data: the deprecation and removal tables in the top-level `rules/` folder (API and FLD rules);
-- logic: small Python rules under `k8slint/rules/logic/` for what data cannot express.
+- logic: small Python rules under `k8slint/rules/logic/` for what data cannot express;
+- apiserver: the SRV rules of `k8slint/apiserver/` (the API server's own validation), listed in its registry.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple:
+    from ..apiserver.registry import SRV_RULES
     from .api_versions import api_version_rules
     from .fields import field_rules
     from .logic import LOGIC_RULES
@@ -39,6 +41,7 @@ def all_rules() -> tuple:
     rules += api_version_rules()
     rules += field_rules()
     rules += LOGIC_RULES
+    rules += [Rule(meta, check) for meta, check in SRV_RULES]
     ids = [r.id for r in rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
@@ -47,7 +50,7 @@ def all_rules() -> tuple:
 
 
 def _family_order(rule_id: str) -> int:
-    order = ["YML", "SCH", "API", "FLD", "SUP"]
+    order = ["YML", "SCH", "SRV", "API", "FLD", "SUP"]
     family = rule_id.rstrip("0123456789")
     return order.index(family) if family in order else len(order)
 

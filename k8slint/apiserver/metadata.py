@@ -1,0 +1,225 @@
+"""Object metadata as every API server checks it on create: name or generateName, the name's format for the
+kind, labels, annotations and finalizers.
+
+`check_object_meta` is generic: it serves built-in kinds (with the name format their API group uses) and
+custom resources (whose names the apiextensions server checks as DNS-1123 subdomains), so the CRD checks can
+call it for custom resources as they are.
+"""
+from __future__ import annotations
+
+from . import syntax
+from .base import Report, mapping, rule, text
+
+# The name format each built-in kind's validation passes to ValidateObjectMeta ((group, kind) -> format),
+# and whether the kind is namespaced. Kinds missing here get no name check (their rules are not pinned down).
+_SUB, _LABEL, _1035, _PATH = "subdomain", "label", "dns1035", "path-segment"
+BUILTIN_NAMES = {
+    ("", "Pod"): (_SUB, True), ("", "PodTemplate"): (_SUB, True), ("", "ReplicationController"): (_SUB, True),
+    ("", "Service"): (_1035, True), ("", "Namespace"): (_LABEL, False), ("", "Node"): (_SUB, False),
+    ("", "ConfigMap"): (_SUB, True), ("", "Secret"): (_SUB, True), ("", "ServiceAccount"): (_SUB, True),
+    ("", "Endpoints"): (_SUB, True), ("", "LimitRange"): (_SUB, True), ("", "ResourceQuota"): (_SUB, True),
+    ("", "PersistentVolume"): (_PATH, False), ("", "PersistentVolumeClaim"): (_PATH, True),
+    ("apps", "Deployment"): (_SUB, True), ("apps", "ReplicaSet"): (_SUB, True),
+    ("apps", "DaemonSet"): (_SUB, True), ("apps", "StatefulSet"): (_SUB, True),
+    ("apps", "ControllerRevision"): (_SUB, True),
+    ("batch", "Job"): (_SUB, True), ("batch", "CronJob"): (_SUB, True),
+    ("autoscaling", "HorizontalPodAutoscaler"): (_SUB, True),
+    ("policy", "PodDisruptionBudget"): (_SUB, True),
+    ("networking.k8s.io", "Ingress"): (_SUB, True), ("networking.k8s.io", "IngressClass"): (_SUB, False),
+    ("networking.k8s.io", "NetworkPolicy"): (_SUB, True),
+    ("rbac.authorization.k8s.io", "Role"): (_PATH, True),
+    ("rbac.authorization.k8s.io", "RoleBinding"): (_PATH, True),
+    ("rbac.authorization.k8s.io", "ClusterRole"): (_PATH, False),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): (_PATH, False),
+    ("storage.k8s.io", "StorageClass"): (_SUB, False),
+    ("scheduling.k8s.io", "PriorityClass"): (_SUB, False),
+    ("coordination.k8s.io", "Lease"): (_SUB, True),
+    ("discovery.k8s.io", "EndpointSlice"): (_SUB, True),
+    ("node.k8s.io", "RuntimeClass"): (_SUB, False),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"): (_SUB, False),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"): (_SUB, False),
+}
+# extensions/v1beta1 served the same kinds with the same validation
+for _kind in ("Deployment", "ReplicaSet", "DaemonSet"):
+    BUILTIN_NAMES[("extensions", _kind)] = BUILTIN_NAMES[("apps", _kind)]
+for _kind in ("Ingress", "NetworkPolicy"):
+    BUILTIN_NAMES[("extensions", _kind)] = BUILTIN_NAMES[("networking.k8s.io", _kind)]
+
+# API groups the Kubernetes API server itself serves: their objects are not custom resources.
+BUILTIN_GROUPS = frozenset({
+    "", "apps", "batch", "autoscaling", "policy", "extensions", "networking.k8s.io", "rbac.authorization.k8s.io",
+    "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
+    "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "certificates.k8s.io",
+    "events.k8s.io", "flowcontrol.apiserver.k8s.io", "authentication.k8s.io", "authorization.k8s.io",
+    "resource.k8s.io", "internal.apiserver.k8s.io", "storagemigration.k8s.io", "settings.k8s.io",
+    "metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io",
+})
+
+CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to make each Job's name
+
+NAME_REQUIRED = rule(
+    "SRV001", "object-name-required", "An object has neither metadata.name nor metadata.generateName",
+    what="Finds objects without `metadata.name` and without `metadata.generateName`.",
+    why="The API server refuses to create an object it cannot name: `metadata.name: Required value: name or "
+        "generateName is required`.",
+    example="apiVersion: v1\nkind: ConfigMap\ndata:\n  key: value\n",
+    fix="Give the object a `metadata.name` (`kubectl apply` needs one; `generateName` only works with "
+        "`kubectl create`).")
+INVALID_NAME = rule(
+    "SRV002", "invalid-object-name", "metadata.name does not have the format the kind requires",
+    what="Checks `metadata.name` against the format the API server requires for the kind: a DNS-1123 subdomain "
+         "(at most 253 lower-case alphanumerics, '-' and '.') for most kinds and for custom resources, a DNS-1123 "
+         "label (at most 63, no dots) for Namespaces, a DNS-1035 label (starts with a letter) for Services, no "
+         "'/' or '%' for RBAC objects and volumes; CronJob names at most 52 characters.",
+    why="The API server rejects the object with `metadata.name: Invalid value`.",
+    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: My_Config\n",
+    fix="Rename the object: lower-case letters, digits and '-' (and '.' where the kind allows it), starting and "
+        "ending with a letter or digit.")
+INVALID_GENERATE_NAME = rule(
+    "SRV003", "invalid-generate-name", "metadata.generateName is not a valid name prefix for the kind",
+    what="Checks `metadata.generateName` as the API server does: the kind's name format, a trailing '-' allowed.",
+    why="The API server rejects the object with `metadata.generateName: Invalid value`.",
+    example="apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: Nightly_\n",
+    fix="Use lower-case letters, digits and '-' in the prefix.")
+INVALID_NAMESPACE = rule(
+    "SRV004", "invalid-namespace-name", "metadata.namespace is not a DNS-1123 label",
+    what="Checks `metadata.namespace` of namespaced kinds: a DNS-1123 label (at most 63 lower-case "
+         "alphanumerics and '-').",
+    why="No namespace can have such a name; the API server rejects the object with `metadata.namespace: "
+        "Invalid value`.",
+    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: Team_A\n",
+    fix="Use the namespace's real name, lower-case letters, digits and '-'.")
+INVALID_LABEL = rule(
+    "SRV005", "invalid-label", "A label key or value the API server rejects",
+    what="Checks every label of an object and of its pod templates: the key is an optional DNS subdomain prefix "
+         "and '/' followed by a name of at most 63 alphanumerics, '-', '_' and '.' starting and ending with an "
+         "alphanumeric; the value is empty or such a name.",
+    why="The API server rejects the object with `metadata.labels: Invalid value`.",
+    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels:\n    owner: _\n",
+    fix="Shorten or re-spell the label; put free text in an annotation instead.")
+INVALID_ANNOTATION = rule(
+    "SRV006", "invalid-annotation-key", "An annotation key the API server rejects",
+    what="Checks every annotation key (case does not matter): an optional DNS subdomain prefix and '/' followed "
+         "by a name of at most 63 alphanumerics, '-', '_' and '.'.",
+    why="The API server rejects the object with `metadata.annotations: Invalid value`.",
+    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    'my note': x\n",
+    fix="Use a key such as `example.com/my-note`.")
+ANNOTATIONS_TOO_LARGE = rule(
+    "SRV007", "annotations-too-large", "The annotations of an object exceed 256 KiB",
+    what="Adds up the bytes of every annotation key and value of an object and of its pod templates.",
+    why="The API server rejects more than 262144 bytes with `metadata.annotations: Too long`. The usual cause is "
+        "`kubectl.kubernetes.io/last-applied-configuration` of a large object (client-side apply).",
+    example="(a ConfigMap of 300 KiB applied with client-side `kubectl apply`)",
+    fix="Move large values out of annotations (into a ConfigMap), or use `kubectl apply --server-side`, which "
+        "does not write the last-applied annotation.")
+INVALID_FINALIZER = rule(
+    "SRV008", "invalid-finalizer-name", "A finalizer that is not a qualified name",
+    what="Checks every `metadata.finalizers` entry: an optional DNS subdomain prefix and '/' followed by a name "
+         "of at most 63 alphanumerics, '-', '_' and '.'.",
+    why="The API server rejects the object with `metadata.finalizers: Invalid value`.",
+    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  finalizers: ['example.com/clean up']\n",
+    fix="Use a finalizer such as `example.com/cleanup`.")
+
+RULES = [NAME_REQUIRED, INVALID_NAME, INVALID_GENERATE_NAME, INVALID_NAMESPACE, INVALID_LABEL,
+         INVALID_ANNOTATION, ANNOTATIONS_TOO_LARGE, INVALID_FINALIZER]
+KINDS = None  # every object
+
+
+def group_of(api_version: str | None) -> str:
+    if not api_version:
+        return ""
+    return api_version.rpartition("/")[0] if "/" in api_version else ""
+
+
+def name_format(resource) -> tuple:
+    """(format, namespaced) for the object's kind: its built-in rule, a custom resource's (DNS subdomain,
+    scope unknown), or (None, None) when k8slint does not know the rule."""
+    group = group_of(resource.api_version)
+    known = BUILTIN_NAMES.get((group, resource.kind))
+    if known:
+        return known
+    if group not in BUILTIN_GROUPS and "." in group:  # a CRD's group always holds a dot
+        return _SUB, None
+    return None, None
+
+
+def walk(resource, ctx, report: Report) -> None:
+    fmt, namespaced = name_format(resource)
+    check_object_meta(resource.data.get("metadata"), ("metadata",), report, fmt, namespaced)
+    if resource.kind == "CronJob" and fmt:
+        name = text(resource.metadata.get("name"))
+        if name and len(name) > CRONJOB_NAME_MAX:
+            report.invalid(INVALID_NAME, ("metadata", "name"), name,
+                           f"must be no more than {CRONJOB_NAME_MAX} characters")
+
+
+def check_object_meta(meta, path: tuple, report: Report, fmt: str | None = "subdomain",
+                      namespaced: bool | None = None) -> None:
+    """What ValidateObjectMeta checks on create. `fmt` is a key of syntax.NAME_FORMATS (None: no name format
+    check), `namespaced` whether to check metadata.namespace (None: unknown scope, not checked)."""
+    if not isinstance(meta, dict):
+        if meta is None:
+            report.required(NAME_REQUIRED, path + ("name",), "name or generateName is required")
+        return
+    name, generate = meta.get("name"), meta.get("generateName")
+    if fmt is not None:
+        check_name, what = syntax.NAME_FORMATS[fmt]
+        if isinstance(generate, str) and generate:
+            for msg in check_name(generate, True):
+                report.invalid(INVALID_GENERATE_NAME, path + ("generateName",), generate, msg)
+        if isinstance(name, str) and name:
+            for msg in check_name(name, False):
+                report.invalid(INVALID_NAME, path + ("name",), name, msg,
+                               suggestion=f"Rename it: the name must be {what}. {INVALID_NAME.docs.fix}")
+    if name in (None, "") and generate in (None, ""):
+        report.required(NAME_REQUIRED, path + ("name",), "name or generateName is required")
+    namespace = meta.get("namespace")
+    if namespaced and isinstance(namespace, str) and namespace:
+        for msg in syntax.dns1123_label(namespace):
+            report.invalid(INVALID_NAMESPACE, path + ("namespace",), namespace, msg)
+    check_labels(meta.get("labels"), path + ("labels",), report)
+    check_annotations(meta.get("annotations"), path + ("annotations",), report)
+    finalizers = meta.get("finalizers")
+    if isinstance(finalizers, list):
+        for i, finalizer in enumerate(finalizers):
+            if isinstance(finalizer, str):
+                for msg in syntax.qualified_name(finalizer):
+                    report.invalid(INVALID_FINALIZER, path + ("finalizers", i), finalizer, msg)
+
+
+def check_labels(labels, path: tuple, report: Report) -> None:
+    if not isinstance(labels, dict):
+        return
+    for key, value in labels.items():
+        if not isinstance(key, str):
+            continue
+        for msg in syntax.qualified_name(key):
+            report.invalid(INVALID_LABEL, path + (key,), key, msg, prefer_key=True)
+        if isinstance(value, str):
+            for msg in syntax.label_value(value):
+                report.invalid(INVALID_LABEL, path + (key,), value, msg)
+
+
+def check_annotations(annotations, path: tuple, report: Report) -> None:
+    if not isinstance(annotations, dict):
+        return
+    size = 0
+    for key, value in annotations.items():
+        if not isinstance(key, str):
+            continue
+        for msg in syntax.qualified_name(key.lower()):
+            report.invalid(INVALID_ANNOTATION, path + (key,), key, msg, prefer_key=True)
+        size += len(key.encode("utf-8", "surrogatepass"))
+        if isinstance(value, str):
+            size += len(value.encode("utf-8", "surrogatepass"))
+    if size > syntax.ANNOTATIONS_MAX_BYTES:
+        report.add(ANNOTATIONS_TOO_LARGE, path,
+                   f"{'.'.join(str(p) for p in path)}: Too long: may not be more than "
+                   f"{syntax.ANNOTATIONS_MAX_BYTES} bytes (these hold {size})")
+
+
+def check_template_meta(meta, path: tuple, report: Report) -> None:
+    """The labels and annotations of a pod template (its name and namespace are not checked)."""
+    meta = mapping(meta)
+    check_labels(meta.get("labels"), path + ("labels",), report)
+    check_annotations(meta.get("annotations"), path + ("annotations",), report)

@@ -1,0 +1,108 @@
+"""The API-server checks (SRV rules), driven by the probe tables in tests/apiserver/*.yaml.
+
+Each probe names a rule and holds a manifest the API server rejects with that rule's problem (`reject`) and a
+near miss it accepts (`accept`), optionally for some Kubernetes versions only (`versions`, default the
+newest); `{{filler:N}}` in a manifest stands for N times "x" (for size limits). Adding a probe needs no new test code; a guard fails when a rule has no probe of either kind.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from k8slint.apiserver import syntax
+from k8slint.engine import Linter, LintOptions
+from k8slint.loader import load_text
+from k8slint.model import Severity
+from k8slint.rules import all_rules
+from k8slint.versions import newest_embedded, resolve
+
+PROBES_DIR = Path(__file__).resolve().parent / "apiserver"
+
+
+def _probes() -> list:
+    out = []
+    for path in sorted(PROBES_DIR.glob("*.yaml")):
+        for i, probe in enumerate(yaml.safe_load(path.read_text())):
+            for version in probe.get("versions") or [str(newest_embedded())]:
+                for verdict in ("reject", "accept"):
+                    for j, text in enumerate(probe.get(verdict) or []):
+                        out.append(pytest.param(probe["rule"], version, verdict, text,
+                                                id=f"{path.stem}-{i}-{probe['rule']}-{version}-{verdict}{j}"))
+    return out
+
+
+_LINTERS: dict = {}
+
+
+def lint(text: str, version: str) -> list:
+    text = re.sub(r"\{\{filler:(\d+)\}\}", lambda m: "x" * int(m.group(1)), text)
+    linter = _LINTERS.get(version)
+    if linter is None:
+        linter = _LINTERS[version] = Linter(LintOptions(target=resolve(version), strict=True))
+    return linter.check_file(load_text(text, "probe.yaml"))
+
+
+@pytest.mark.parametrize("rule_id,version,verdict,text", _probes())
+def test_probe(rule_id, version, verdict, text):
+    findings = lint(text, version)
+    if verdict == "reject":
+        fired = [f for f in findings if f.rule_id == rule_id]
+        assert fired, f"{rule_id} did not fire on {version}: {[(f.rule_id, f.message) for f in findings]}"
+        for f in fired:
+            assert f.message.startswith("the API server answers: ") and f.suggestion
+            assert f.line >= 1 and f.column >= 1
+    else:
+        errors = [(f.rule_id, f.message) for f in findings if f.severity == Severity.ERROR]
+        assert not errors, f"a near miss the API server accepts gave errors on {version}: {errors}"
+        assert not [f for f in findings if f.rule_id == rule_id]
+
+
+def test_every_srv_rule_has_a_rejected_and_an_accepted_probe():
+    seen: dict = {}
+    for path in PROBES_DIR.glob("*.yaml"):
+        for probe in yaml.safe_load(path.read_text()):
+            for verdict in ("reject", "accept"):
+                if probe.get(verdict):
+                    seen.setdefault(probe["rule"], set()).add(verdict)
+    missing = [r.id for r in all_rules() if r.id.startswith("SRV") and seen.get(r.id) != {"reject", "accept"}]
+    assert not missing, f"SRV rules without both a rejected and an accepted probe: {missing}"
+
+
+def test_one_walk_serves_every_rule_of_an_object():
+    """The SRV rules share one walk per object: a second object is not answered from the first's cache."""
+    bad = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n"
+    good = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n"
+    assert [f.rule_id for f in lint(bad, "1.30") if f.rule_id.startswith("SRV")] == ["SRV002"]
+    assert not [f for f in lint(good, "1.30") if f.rule_id.startswith("SRV")]
+
+
+@pytest.mark.parametrize("fn,value,ok", [
+    (syntax.dns1123_subdomain, "a" * 253, True), (syntax.dns1123_subdomain, "a" * 254, False),
+    (syntax.dns1123_subdomain, "a.b-c", True), (syntax.dns1123_subdomain, "a..b", False),
+    (syntax.dns1123_label, "a" * 63, True), (syntax.dns1123_label, "a" * 64, False),
+    (syntax.dns1123_label, "a.b", False), (syntax.dns1035_label, "a1", True), (syntax.dns1035_label, "1a", False),
+    (syntax.qualified_name, "example.com/My_Key.1", True), (syntax.qualified_name, "/key", False),
+    (syntax.qualified_name, "a/b/c", False), (syntax.qualified_name, "k" * 64, False),
+    (syntax.qualified_name, "Example.com/key", False), (syntax.label_value, "", True),
+    (syntax.label_value, "-x", False), (syntax.label_value, "x" * 64, False),
+    (syntax.port_name, "http-2", True), (syntax.port_name, "80", False), (syntax.port_name, "a--b", False),
+    (syntax.port_name, "sixteen-letters1", False), (syntax.path_segment_name, "system:admin", True),
+    (syntax.path_segment_name, "..", False), (syntax.path_segment_name, "a/b", False),
+    (syntax.config_map_key, "app.properties", True), (syntax.config_map_key, "..data", False),
+    (syntax.config_map_key, "a b", False),
+])
+def test_syntax(fn, value, ok):
+    assert (fn(value) == []) is ok
+
+
+def test_env_var_names_were_relaxed_in_1_32():
+    assert syntax.env_var_name("1ST", relaxed=False) and not syntax.env_var_name("1ST", relaxed=True)
+    assert syntax.env_var_name("A=B", relaxed=True) and not syntax.env_var_name("my.var-1", relaxed=False)
+
+
+def test_generate_name_may_end_with_a_dash():
+    assert syntax.name_is_subdomain("web-", prefix=True) == []
+    assert syntax.name_is_subdomain("web-", prefix=False)
