@@ -110,12 +110,12 @@ def helm_source_map(text: str) -> SourceMap | None:
 # --------------------------------------------------------------------------------------------------------
 
 _ACTION = re.compile(r"\{\{")
-_ACTION_TEXT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 # Inside a string value, only an action that uses Helm's own objects or functions is evidence: string
 # values legitimately hold Prometheus, Alertmanager or Argo templates (`{{ $labels.instance }}`).
 _HELM_ONLY = re.compile(r"(?<!\w)\.(?:Values|Release|Chart|Capabilities|Files)\b"
                         r"|\b(?:include|toYaml|fromYaml|tpl|nindent)\b")
 MAX_TEMPLATE_SCAN = 8 * 1024 * 1024  # characters scanned token by token; beyond, only the cheap tests
+MAX_ACTION_CHARS = 4096  # longest `{{ ... }}` action we read as one
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,25 @@ def _position(text: str, offset: int) -> tuple:
     return line, column
 
 
+def _action(text: str, offset: int) -> tuple | None:
+    """(whole action, its inside without `-` and blanks) of the `{{ ... }}` at `offset` on one line, or
+    None. Found with str.find inside a bounded window, never a backtracking regex: a line of unclosed `{{`
+    must cost linear time, not a scan of the rest of the line per marker."""
+    limit = min(len(text), offset + MAX_ACTION_CHARS)
+    close = text.find("}}", offset + 2, limit)
+    if close < 0 or "\n" in text[offset:close]:
+        return None
+    whole = text[offset:close + 2]
+    inside = whole[2:-2]
+    inside = inside[1:] if inside.startswith("-") else inside
+    inside = inside[:-1] if inside.endswith("-") else inside
+    return whole, inside.strip()
+
+
 def _action_at(text: str, offset: int) -> str:
-    m = _ACTION_TEXT.match(text, offset)
-    action = m.group(0) if m else text[offset:text.find("\n", offset) if "\n" in text[offset:] else None]
+    m = _action(text, offset)
+    end = text.find("\n", offset, offset + MAX_ACTION_CHARS)
+    action = m[0] if m else text[offset:end if end >= 0 else offset + MAX_ACTION_CHARS]
     return action if len(action) <= 60 else action[:57] + "..."
 
 
@@ -185,12 +201,23 @@ def _scalar_tokens(text: str) -> tuple:
     return scalars, broken
 
 
-def _in_comment(text: str, offset: int, scalars: list, starts: list) -> bool:
+_COMMENT_MARK = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
+
+
+def _in_comment(text: str, offset: int, scalars: list, starts: list, comment_at: dict) -> bool:
+    """Is `offset` inside a comment? `comment_at` caches, per line start, where that line's comment
+    begins (or -1), so that many markers on one long line cost one scan of it, not one each."""
     line_start = text.rfind("\n", 0, offset) + 1
-    for m in re.finditer(r"(?:^|(?<=[ \t]))#", text[line_start:offset]):
-        if _covering(line_start + m.start(), scalars, starts) is None:
-            return True
-    return False
+    begin = comment_at.get(line_start)
+    if begin is None:
+        line_end = text.find("\n", line_start)
+        begin = -1
+        for m in _COMMENT_MARK.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+            if _covering(m.start(), scalars, starts) is None:
+                begin = m.start()
+                break
+        comment_at[line_start] = begin
+    return 0 <= begin < offset
 
 
 def _covering(offset: int, scalars: list, starts: list):
@@ -227,17 +254,20 @@ def find_unrendered_template(text: str, path: str | None = None) -> TemplateEvid
     scalars, broken = _scalar_tokens(text)
     scalars.sort()
     starts = [s[0] for s in scalars]
+    comment_at: dict = {}
+    broken_starts = [b[0] for b in broken]
     for offset in markers:
         scalar = _covering(offset, scalars, starts)
         if scalar is not None:
             style = scalar[2]
             if style in ("|", ">"):
                 continue
-            action = _ACTION_TEXT.match(text, offset)
-            if action and _HELM_ONLY.search(action.group(1)):
+            action = _action(text, offset)
+            if action and _HELM_ONLY.search(action[1]):
                 return _evidence(text, offset, "helm-object")
             continue
-        region = next((b for b in broken if b[0] <= offset < b[1]), None)
+        i = bisect.bisect_right(broken_starts, offset) - 1  # regions come in text order
+        region = broken[i] if i >= 0 and offset < broken[i][1] else None
         if region is not None:
             # libyaml gave up in this region: trust only markers that cannot be inside a string value,
             # those at the start of a line and those on (or just before) the line where it gave up
@@ -245,7 +275,7 @@ def find_unrendered_template(text: str, path: str | None = None) -> TemplateEvid
             if column == 1 or line in (region[2], region[2] - 1):
                 return _evidence(text, offset, "structure")
             continue
-        if _in_comment(text, offset, scalars, starts):
+        if _in_comment(text, offset, scalars, starts, comment_at):
             continue
         return _evidence(text, offset, "structure")
     return None

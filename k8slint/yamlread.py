@@ -224,6 +224,7 @@ class _Converter:
         self.alias_nodes = 0  # nodes produced while re-expanding an alias
         self.alias_depth = 0
         self.visited: set = set()  # ids of collection nodes already converted once
+        self.active: set = set()  # ids of the collection nodes being converted (the current path)
         self.line_offset = line_offset
         self.index_offset = index_offset
 
@@ -248,6 +249,10 @@ class _Converter:
                                    sp.line, sp.column, path))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
+        if id(node) in self.active:  # an alias (or merge) inside the very node it names: endless
+            sp = self.span(node)
+            raise _Refused(Problem("YML006", "a YAML alias refers to a node that contains it (a recursive "
+                                   "alias or merge key); refused", sp.line, sp.column, path))
         if node.tag not in _STD_COLLECTIONS:
             self.problem("YML005", f"YAML tag {_tag(node.tag)} is not allowed in a Kubernetes manifest; "
                          "the value was read as if it had no tag", node, path)
@@ -256,6 +261,7 @@ class _Converter:
             self.alias_depth += 1
         else:
             self.visited.add(id(node))
+        self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
                 fast = not self.alias_depth
@@ -264,6 +270,7 @@ class _Converter:
                         else self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
             return self.mapping(node, path, depth)
         finally:
+            self.active.discard(id(node))
             if reentered:
                 self.alias_depth -= 1
 
@@ -325,6 +332,7 @@ class _Converter:
         out: dict = {}
         merged: dict = {}
         fast = not self.alias_depth  # inside an alias every node is counted, so no shortcuts there
+        firsts = None  # key -> its first key node, once a duplicate shows up
         for key_node, value_node in node.value:
             key = self.key(key_node, path)
             if key is MERGE:
@@ -333,8 +341,11 @@ class _Converter:
                         merged.setdefault(k, v)
                 continue
             if key in out:
-                first = next(k for k, _ in node.value if node_key(k) == key)
-                self.problem("YML002", f"duplicate key {key!r} (first at line {self.span(first).line}); "
+                if firsts is None:  # built once per mapping: a search per duplicate would be quadratic
+                    firsts = {}
+                    for k, _ in node.value:
+                        firsts.setdefault(node_key(k), k)
+                self.problem("YML002", f"duplicate key {key!r} (first at line {self.span(firsts[key]).line}); "
                              "Kubernetes silently keeps the last value", key_node, path + (key,))
             if fast and value_node.__class__ is _ScalarNode and value_node.tag == _PLAIN:
                 out[key] = self.plain(value_node, path + (key,))
@@ -350,26 +361,60 @@ class _Converter:
         sources = []
         for n in nodes:
             if isinstance(n, yaml.MappingNode):
-                sources.append(self.mapping(n, path, depth + 1))
+                # through convert, so that a merged alias is counted like any other alias (a chain of
+                # `<<: [*m, *m]` doubles the work at every step) and a merge of itself is caught
+                sources.append(self.convert(n, path, depth + 1))
             else:
                 self.problem("YML005", "a merge key (<<) needs a mapping or a list of mappings", n, path)
         return sources
 
 
-def _too_deep(text: str) -> int | None:
-    """Line number of nesting too deep for libyaml's recursive composer, or None."""
-    m = _DEEP_INDENT.search(text)
-    if m:
-        return text.count("\n", 0, m.start()) + 1
+def _maybe_deep(text: str) -> bool:
+    """A cheap test that lets through every text nested deeper than MAX_DEPTH (and some that are not:
+    a line of spaces, brackets in a string or a comment); _too_deep then measures."""
+    if _DEEP_INDENT.search(text):
+        return True
     if text.count("[") + text.count("{") < MAX_DEPTH:
-        return None
+        return False
     depth = 0
     for m in _BRACKETS.finditer(text):
         depth += 1 if m.group() in "[{" else -1
         if depth > MAX_DEPTH:
-            return text.count("\n", 0, m.start()) + 1
+            return True
         depth = max(depth, 0)
-    return None
+    return False
+
+
+_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _too_deep(text: str) -> int | None:
+    """Line number where the YAML nesting (collections inside collections, as parsed) goes deeper than
+    MAX_DEPTH, or None. libyaml composes recursively in C, so this is measured on its event stream, which is
+    flat, before anything is composed; only texts the cheap test lets through pay for it."""
+    if not _maybe_deep(text):
+        return None
+    parser = _Parser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return None
+            if isinstance(event, _OPEN_EVENTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, _CLOSE_EVENTS):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        if depth >= MAX_DEPTH - 1 or "nesting" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+            mark = getattr(exc, "problem_mark", None)
+            return mark.line + 1 if mark is not None else 1
+        return None  # a syntax error first: composing stops there too, no deeper than we got
+    finally:
+        parser.dispose()
 
 
 def compose_documents(text: str) -> list:
@@ -393,6 +438,7 @@ def _error_problem(exc: yaml.YAMLError, line_offset: int) -> Problem:
     if context and context_mark is not None and context_mark is not mark:
         context += f" started at line {context_mark.line + 1 + line_offset}, column {context_mark.column + 1}"
     message = f"YAML syntax error: {what}" + (f" ({context})" if context else "")
+    message = " ".join(message.split())  # one finding, one line: PyYAML's texts may hold line breaks
     if mark is None:
         return Problem("YML001", message, 1 + line_offset, 1)
     return Problem("YML001", message, mark.line + 1 + line_offset, mark.column + 1)
@@ -428,23 +474,29 @@ def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, firs
     None and whose problems say what is wrong; the other documents are still returned. The offsets place
     `text` inside a larger text (see document_chunks): positions and document indices are then the larger
     text's."""
-    deep_line = _too_deep(text)
-    if deep_line is not None:
-        line = deep_line + line_offset
-        return [ParsedDocument(first_index, None, _NO_SPANS, _NO_SPANS, Span(line, 1), [Problem(
-            "YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", line, 1)])]
-    docs, problem = _parse_chunk(text, line_offset, index_offset, first_index)
-    if problem is None:
-        return docs
-    # A syntax error stops libyaml for the rest of the stream: parse each `---` chunk on its own instead.
+    deep = _maybe_deep(text)
+    if not deep:
+        docs, problem = _parse_chunk(text, line_offset, index_offset, first_index)
+        if problem is None:
+            return docs
+    # A syntax error stops libyaml for the rest of the stream, and a document nested too deep must not take
+    # the others with it: parse each `---` chunk on its own instead.
     docs = []
     bounds = [m.start() for m in _DOC_START.finditer(text)]
     if not bounds or bounds[0] != 0:
         bounds.insert(0, 0)
     bounds.append(len(text))
+    chunk_line, counted = line_offset, 0
     for start, end in zip(bounds, bounds[1:]):
         chunk = text[start:end]
-        chunk_line = line_offset + text.count("\n", 0, start)
+        chunk_line += text.count("\n", counted, start)  # counted on from the last chunk: linear in the text
+        counted = start
+        deep_line = _too_deep(chunk) if deep else None
+        if deep_line is not None:
+            line = deep_line + chunk_line
+            docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS, Span(line, 1), [
+                Problem("YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", line, 1)]))
+            continue
         chunk_docs, chunk_problem = _parse_chunk(chunk, chunk_line, index_offset + start, first_index + len(docs))
         docs.extend(chunk_docs)
         if chunk_problem is not None:

@@ -53,8 +53,8 @@ def _go_parse_int(text: str):
         base, digits = 8, body[1:]
     else:
         base, digits = 10, body
-    if not digits or any(c not in _DIGITS[base] for c in digits):
-        return None
+    if not digits or len(digits.lstrip("0")) > 64 or any(c not in _DIGITS[base] for c in digits):
+        return None  # more than 64 digits never fits 64 bits (and int() refuses past 4,300 digits)
     value = sign * int(digits, base)
     if _INT64_MIN <= value <= _UINT64_MAX:
         return value
