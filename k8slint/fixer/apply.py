@@ -130,6 +130,7 @@ class _Verifier:
     def __init__(self, options: LintOptions, crds: CrdRegistry):
         self.store = default_store()
         self.target = options.target
+        self.current = options.current  # the running cluster must accept every fixed object too
         self.crds = crds
         self.schema_locations = tuple(getattr(options, "schema_locations", ()) or ())
         self._validators: dict = {}
@@ -146,6 +147,15 @@ class _Verifier:
             return {}
         return {(f.rule_id, f.json_path): f.message for f in self.validator(version or self.target).check(res)
                 if f.severity == Severity.ERROR}
+
+    def checked_at(self, data: dict):
+        """The target, or for one step of an upgrade plan (a version the target no longer serves, written
+        because the running cluster does not serve the final one yet) the last version serving it."""
+        api, kind = data.get("apiVersion"), data.get("kind")
+        if self.current is None or not isinstance(api, str) or not isinstance(kind, str):
+            return self.target
+        versions = [v for v in self.store.versions_serving(api, kind) if self.current <= v <= self.target]
+        return self.target if not versions or self.target in versions else versions[-1]
 
     def before(self, data: dict) -> dict:
         """Errors of the unfixed object, judged at the target or, if its API is gone there, at the last
@@ -314,12 +324,21 @@ def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier
                 verifier.crds.add_resource(Resource(w.resource.file, d, w.editor.data, {}, {}, Span(1, 1)))
         for w in mine:
             before = verifier.before(w.resource.data)
-            after = verifier.errors(w.editor.data)
+            after = verifier.errors(w.editor.data, verifier.checked_at(w.editor.data))
             new_errors = [m for k, m in after.items()
                           if k not in before and not _untouched(k[1], m, w.resource.data, w.editor.data)]
             if new_errors:
                 failed[d] = f"the fixed object would not validate for Kubernetes {verifier.target}: {new_errors[0]}"
                 break
+            if verifier.current is not None and verifier.current != verifier.target:
+                before = verifier.errors(w.resource.data, verifier.current)
+                after = verifier.errors(w.editor.data, verifier.current)
+                new_errors = [m for k, m in after.items()
+                              if k not in before and not _untouched(k[1], m, w.resource.data, w.editor.data)]
+                if new_errors:
+                    failed[d] = (f"the fixed object would not validate for the Kubernetes {verifier.current} your "
+                                 f"cluster runs: {new_errors[0]}")
+                    break
     return failed
 
 
@@ -402,7 +421,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
         linter.register_crds(inp.loaded)
     store = default_store()
     ctx = context_for(lint_options.target, store, [r for inp in preloaded.values() for r in inp.loaded.resources
-                                                   if r.file == inp.loaded.file])
+                                                   if r.file == inp.loaded.file], lint_options.current)
     verifier = _Verifier(lint_options, CrdRegistry(dict(linter.crds.schemas), dict(linter.crds.sources)))
     refusals: dict = {}
     final = _FinalLint(options, crd_inputs, refusals)
@@ -444,7 +463,8 @@ class _FinalLint:
 
     def prepare(self, preloaded: list) -> None:
         self.ctx = context_for(self.options.lint.target, default_store(),
-                               [r for loaded in preloaded for r in loaded.resources if r.file == loaded.file])
+                               [r for loaded in preloaded for r in loaded.resources if r.file == loaded.file],
+                               self.options.lint.current)
 
     def check(self, loaded: LoadedFile) -> tuple:
         found = self.linter.check_file(loaded)
@@ -481,6 +501,9 @@ def _annotate(f: Finding, resource: Resource, ctx, options: FixOptions, refusals
         f.message += f" [automatic fix not applied: {reason}]"
         if manual or (p is not None and p.manual):
             f.suggestion = manual or p.manual
+    elif planned.waits is not None:
+        f.message += f" [fix {planned.reason}]"
+        f.extra["fix_waits_for"] = str(planned.waits.opens)
     elif p is None and planned.reason and planned.reason != "k8slint has no automatic fix for this":
         f.message += f" [no automatic fix: {planned.reason}]"
         if planned.manual:

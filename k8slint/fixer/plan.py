@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import FixSafety
-from ..rules import rules_by_id
-from .migrations import API_MIGRATIONS, FIELD_MIGRATIONS, FixContext, NoFix, Proposal
+from ..rules import rules_by_id, windows
+from ..versions import KubeVersion
+from .migrations import API_MIGRATIONS, FIELD_MIGRATIONS, FixContext, NoFix, Proposal, Waits
 from .migrations.tpr import propose_custom_resource, version_map
 from .source import SourceError
 
@@ -21,6 +22,22 @@ class Planned:
     proposal: Proposal | None = None
     reason: str = ""  # why there is no fix (when proposal is None)
     manual: str = ""
+    waits: Waits | None = None  # the fix exists but waits for a newer running cluster (--current-version)
+
+
+# The first Kubernetes version whose API server (or kubelet, for labels) understands what a field-level fix
+# writes. With --current-version, a fix whose result the running cluster does not know yet waits for it.
+# tests/test_plan_windows.py checks the schema fields against the embedded schemas.
+FIELD_SINCE = {
+    "seccomp-annotations": ("1.19", "securityContext.seccompProfile"),
+    "apparmor-annotations": ("1.30", "securityContext.appArmorProfile"),
+    "ingress-class-annotation": ("1.18", "spec.ingressClassName"),
+    "beta-os-arch-labels": ("1.14", "the kubernetes.io/os and kubernetes.io/arch node labels"),
+    "failure-domain-labels": ("1.17", "the topology.kubernetes.io/zone and region node labels"),
+    "beta-instance-type-label": ("1.17", "the node.kubernetes.io/instance-type node label"),
+    "beta-storage-provisioner-annotation": ("1.23", "the volume.kubernetes.io/storage-provisioner annotation"),
+    "traffic-distribution-prefer-close": ("1.34", "spec.trafficDistribution: PreferSameZone"),
+}
 
 
 def migration_for(finding, kind: str | None = None):
@@ -43,7 +60,10 @@ def plan_finding(resource, finding, ctx: FixContext) -> Planned:
     if migration is None:
         return Planned(finding, reason="k8slint has no automatic fix for this")
     try:
+        _field_window(finding, ctx)
         proposal = migration.propose(resource, finding, ctx)
+    except Waits as exc:
+        return _waiting(resource, finding, exc)
     except NoFix as exc:
         return Planned(finding, reason=exc.reason, manual=exc.manual)
     except SourceError as exc:
@@ -51,6 +71,38 @@ def plan_finding(resource, finding, ctx: FixContext) -> Planned:
     if proposal is None:
         return Planned(finding, reason="nothing to change")
     return Planned(finding, proposal)
+
+
+def _field_window(finding, ctx: FixContext) -> None:
+    """Waits when a field-level fix writes something the running cluster does not know yet."""
+    rule = rules_by_id().get(finding.rule_id)
+    since = FIELD_SINCE.get(rule.meta.name) if rule is not None and finding.rule_id.startswith("FLD") else None
+    if since is not None and ctx.current is not None and KubeVersion.parse(since[0]) > ctx.current:
+        raise Waits(since[1], KubeVersion.parse(since[0]), ctx.current)
+
+
+def closing(resource, finding):
+    """The last version at which the object still works as written (None: to the end of what we know)."""
+    record = rules_by_id()[finding.rule_id].record
+    if finding.rule_id.startswith("API"):
+        return windows.window((resource.api_version, resource.kind), None)[1]
+    removed = record.get("removed")
+    if removed and (record.get("removed_severity") or "error") == "error":
+        v = KubeVersion.parse(removed)
+        return KubeVersion(v.major, v.minor - 1)
+    return None
+
+
+def _waiting(resource, finding, exc: Waits) -> Planned:
+    exc.closes = closing(resource, finding)
+    if exc.closes is None or exc.closes >= exc.opens:
+        until = f"-{exc.closes}" if exc.closes is not None and exc.closes > exc.opens else \
+            ("" if exc.closes is not None else " or later")
+        exc.reason += f"; upgrade the cluster to {exc.opens}{until}, then run k8slint fix again"
+    else:
+        exc.reason += (f"; no version serves both: the object works up to {exc.closes}, its replacement from "
+                       f"{exc.opens}")
+    return Planned(finding, reason=exc.reason, manual=exc.manual, waits=exc)
 
 
 def plan_resource(resource, findings: list, ctx: FixContext) -> list:
@@ -101,10 +153,10 @@ def _psp_grants(resources) -> dict:
     return grants
 
 
-def context_for(target, store, resources) -> FixContext:
+def context_for(target, store, resources, current=None) -> FixContext:
     """The FixContext for a run: the IngressClasses, ThirdPartyResources and PodSecurityPolicy grants of
-    every input."""
-    ctx = FixContext(target, store)
+    every input; `current` the version the cluster runs now (None: assume nothing about it)."""
+    ctx = FixContext(target, store, current)
     ctx.psp_grants = _psp_grants(resources)
     for r in resources:
         if r.kind == "IngressClass" and r.name:

@@ -10,7 +10,7 @@ import json
 
 from ..model import RuleDoc, RuleMeta, Severity, finding_at
 from ..versions import KubeVersion, newest_embedded
-from . import Rule
+from . import Rule, windows
 from .context import RuleContext, lifecycle_state
 from .data import load_table
 
@@ -70,7 +70,7 @@ def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_versi
     if state == "ok":
         return None
     removed, deprecated = record.get("removed"), record.get("deprecated")
-    replacement = replacement_text(record, kind)
+    replacement, later = _replacement_for(record, kind, ctx)
     subject = f"{kind} {api_version}"
     if state == "removed":
         message = f"{subject} was removed in {removed}"
@@ -82,6 +82,8 @@ def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_versi
             message += f" and will be removed in {removed}" + (" (planned)" if planned else "")
         severity = Severity.WARNING
     message += f"; use {replacement}" if replacement else "; it has no replacement API"
+    if later:
+        message += f" ({later})"
     if via_last_applied:
         message = f"last applied with kubectl as {api_version}: " + message
     extra = {"deprecated_in": deprecated, "removed_in": removed, "replacement": replacement}
@@ -94,6 +96,32 @@ def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_versi
             message += f" (still served by {ctx.current}; breaks on the upgrade to {removed})"
     suggestion = record.get("migration", "").strip() or None
     return finding_at(resource, meta.id, severity, message, path, suggestion=suggestion, extra=extra)
+
+
+def _replacement_for(record: dict, kind: str, ctx: RuleContext) -> tuple:
+    """(replacement text, a note on when it is served) for these versions: the successor served at the target
+    and the current version when one is, else the record's replacement with the window it needs."""
+    pair = (record["api_version"], kind)
+    pick = windows.choose(*pair, ctx.target, ctx.current)
+    if pick is not None:
+        return windows.words(pick), ""
+    at_target = windows.choose(*pair, ctx.target)
+    if at_target is None:
+        return replacement_text(record, kind), ""
+    links = windows.chain(*pair, ctx.current, ctx.target) if ctx.current is not None else []
+    opens, closes = windows.window(pair, at_target)
+    if links and links[0].to is not None and links[0].to != at_target:
+        step = links[0]
+        return windows.words(at_target), (f"your cluster {ctx.current} does not serve it; first move to "
+                                          f"{windows.words(step.to)} on a {_range(step.opens, step.closes)} cluster")
+    return windows.words(at_target), (f"served from {opens}, not by your current version {ctx.current}: upgrade "
+                                      f"the cluster to {_range(opens, closes)} and migrate there")
+
+
+def _range(opens, closes) -> str:
+    if closes is None:
+        return f"{opens} or later"
+    return str(opens) if closes <= opens else f"{opens}-{closes}"
 
 
 def last_applied(resource):

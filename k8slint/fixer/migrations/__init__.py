@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ...model import FixSafety
+from ...rules import windows
 
 SAFE, UNSAFE = FixSafety.SAFE, FixSafety.UNSAFE
 
@@ -25,6 +26,19 @@ class NoFix(Exception):
         super().__init__(reason)
         self.reason = reason
         self.manual = manual
+
+
+class Waits(NoFix):
+    """The fix exists, but the cluster running now (`--current-version`) would not accept its result:
+    `needs` (an apiVersion and kind, or a field) is served from `opens` on. The planner completes the reason
+    with the object's own window (see plan.waiting)."""
+
+    def __init__(self, needs: str, opens, current):
+        super().__init__(f"waits for the cluster: {needs} is served from {opens} and your cluster runs {current}")
+        self.needs = needs
+        self.opens = opens
+        self.current = current
+        self.closes = None  # last version serving the object as it is (set by the planner)
 
 
 @dataclass
@@ -82,6 +96,7 @@ class FixContext:
 
     target: object  # KubeVersion
     store: object  # SchemaStore
+    current: object = None  # KubeVersion the cluster runs now (--current-version), None: assume nothing
     ingress_classes: set = field(default_factory=set)  # names of IngressClass objects in the input
     tprs: dict = field(default_factory=dict)  # group -> {old version: new version} of ThirdPartyResources
     # PodSecurityPolicy name ("*": any) -> [(role label, [namespaces or "*"])] from the RBAC in the input
@@ -94,13 +109,38 @@ class FixContext:
         versions = self.store.versions_serving(api_version, kind)
         return versions[0] if versions else None
 
+    def replacement(self, api_version: str, kind: str):
+        """The (apiVersion, kind) this run writes for an object of apiVersion/kind: served at the target and
+        at the running cluster (when known); without such a version, the step of the plan the running
+        cluster can take now (Waits when there is none yet). None: no successor at all."""
+        pick = windows.choose(api_version, kind, self.target, self.current)
+        if pick is not None or self.current is None:
+            return pick
+        links = windows.chain(api_version, kind, self.current, self.target)
+        if not links or links[0].to is None:
+            return None
+        if links[0].contains(self.current):
+            return links[0].to
+        raise Waits(windows.words(links[0].to), links[0].opens, self.current)
+
     def require(self, api_version: str, kind: str) -> None:
-        """NoFix unless the target version serves apiVersion/kind."""
+        """NoFix unless the target version serves apiVersion/kind; Waits unless the current version (when
+        known) serves it too."""
         if not self.serves(api_version, kind):
             first = self.first_serving(api_version, kind)
             when = f" (served from {first})" if first is not None else ""
             raise NoFix(f"{api_version} {kind} is not served by Kubernetes {self.target}{when}; the object "
                         "can only be migrated for a target version that has it")
+        self.require_now(api_version, kind)
+
+    def require_now(self, api_version: str, kind: str) -> None:
+        """Waits when the running cluster (--current-version) does not serve apiVersion/kind yet."""
+        if self.current is None or windows.serves(api_version, kind, self.current):
+            return
+        later = [v for v in windows.served(api_version, kind) if v > self.current]
+        if not later:
+            raise NoFix(f"{api_version} {kind} is not served by your current version {self.current}")
+        raise Waits(f"{api_version} {kind}", later[0], self.current)
 
 
 from . import crd, fields, hpa, ingress, policy, simple, tpr, webhooks, workloads  # noqa: E402,F401 (registration)

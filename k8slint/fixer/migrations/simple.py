@@ -3,7 +3,7 @@ the API record), and this table only says which records are field-for-field comp
 mechanical renames some of them need. Everything listed here is a safe fix."""
 from __future__ import annotations
 
-from ...rules import rules_by_id
+from ...rules import rules_by_id, windows
 from ..render import FlowList
 from . import SAFE, NoFix, Proposal, api
 
@@ -46,6 +46,8 @@ def _priority_shares(zero_means_default: bool):
     def transform(ed):
         notes = []
         old, new = ("spec", "limited", "assuredConcurrencyShares"), ("spec", "limited", "nominalConcurrencyShares")
+        if str(ed.get(("apiVersion",))).endswith("/v1beta2"):
+            return notes  # a step of the plan that stops at v1beta2 (cluster 1.23-1.25): the old name stays
         if ed.has(old):
             value = ed.get(old)
             ed.rename(old, "nominalConcurrencyShares")
@@ -229,8 +231,12 @@ def bump(resource, finding, ctx):
     if not replacement.get("api_version"):
         raise NoFix("the API has no replacement")
     old, kind = resource.api_version, resource.kind
-    new_api, new_kind = replacement["api_version"], replacement.get("kind") or kind
-    if ctx.store.versions_serving(new_api, new_kind) or ctx.store.versions_serving(old, kind):
+    new_api, new_kind = ctx.replacement(old, kind) or (replacement["api_version"], replacement.get("kind") or kind)
+    step = ctx.current is not None and not ctx.serves(new_api, new_kind) and \
+        windows.serves(new_api, new_kind, ctx.current)  # one step of the plan: not the last one
+    if step:
+        ctx.require_now(new_api, new_kind)
+    elif ctx.store.versions_serving(new_api, new_kind) or ctx.store.versions_serving(old, kind):
         ctx.require(new_api, new_kind)
     transform = _transform_for(old, kind)
     if (old, kind) in CHECKS:
@@ -247,7 +253,11 @@ def bump(resource, finding, ctx):
             notes[0] += " (no field changes)"
         return notes
 
-    return Proposal(finding.rule_id, f"migrate {kind} to {new_api}", SAFE, run,
+    title = f"migrate {kind} to {new_api}"
+    if step:
+        title += (f" (a step of the upgrade plan: served {windows.span_text(windows.served(new_api, new_kind))}; "
+                  f"migrate again on the way to {ctx.target})")
+    return Proposal(finding.rule_id, title, SAFE, run,
                     manual=f"Set apiVersion: {new_api}" + (f" and kind: {new_kind}" if new_kind != kind else "")
                     + ". " + (record.get("migration") or "").strip())
 
