@@ -357,3 +357,69 @@ def test_special_definitions():
     assert "enum" not in condition["properties"]["type"] and condition["properties"]["status"]["enum"] == ["True"]
     text = build_schemas.normalise_node({"type": "string", "description": "Policy.\n\n"})
     assert text["description"] == "Policy."
+
+
+# --------------------------------------------------------------------------------- recovered enums
+
+def _pod_swagger(minor: str, with_enums: bool) -> dict:
+    """A tiny core/v1 Pod as a v2 document of `minor`: enums only when with_enums (as 1.23 published)."""
+    def enum(*values):
+        return {"enum": list(values)} if with_enums else {}
+    core = "io.k8s.api.core.v1."
+    defs = meta_defs("#/definitions/")
+    defs.update({
+        core + "Pod": {"type": "object", "properties": {
+            "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+            "metadata": {"$ref": "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+            "spec": {"$ref": f"#/definitions/{core}PodSpec"},
+            "status": {"$ref": f"#/definitions/{core}PodStatus"}},
+            "x-kubernetes-group-version-kind": [{"group": "", "version": "v1", "kind": "Pod"}]},
+        core + "PodSpec": {"type": "object", "properties": {
+            "restartPolicy": {"type": "string", **enum("Always", "Never", "OnFailure")},
+            "os": {"$ref": f"#/definitions/{core}PodOS"},
+            "tolerations": {"type": "array", "items": {"$ref": f"#/definitions/{core}Toleration"}}}},
+        core + "PodOS": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+        core + "Toleration": {"type": "object", "properties": {
+            "operator": {"type": "string", **enum("Equal", "Exists")}}},
+        core + "PodStatus": {"type": "object", "properties": {
+            "phase": {"type": "string", **enum("Pending", "Running")}}},
+    })
+    return {"swagger": "2.0", "info": {"title": "Kubernetes", "version": f"v{minor}.0"}, "paths": {},
+            "definitions": defs}
+
+
+def test_enums_are_carried_forward_from_1_23_by_the_tables(tmp_path):
+    args = []
+    for minor in ("1.22", "1.23", "1.24", "1.35"):
+        path = tmp_path / f"{minor}.json"
+        path.write_text(json.dumps(_pod_swagger(minor, with_enums=minor == "1.23")))
+        args += ["--openapi", f"{minor}={path}"]
+    out = tmp_path / "schemas"
+    build_schemas.main(args + ["--out", str(out)])
+    store = SchemaStore(out)
+
+    def enum(minor, definition, field):
+        return store.definition(minor, "io.k8s.api.core.v1." + definition)["properties"][field].get("enum")
+
+    assert enum("1.22", "PodSpec", "restartPolicy") is None  # no input before 1.23 lists enums
+    for minor in ("1.23", "1.24", "1.35"):  # carried forward; the API server defaults an empty value
+        assert enum(minor, "PodSpec", "restartPolicy") == ["", "Always", "Never", "OnFailure"], minor
+        assert enum(minor, "PodStatus", "phase") is None, minor  # status is never checked
+    assert enum("1.23", "PodOS", "name") is None  # the table adds PodOS from 1.24 on
+    assert enum("1.24", "PodOS", "name") == ["linux", "windows"]
+    assert enum("1.24", "Toleration", "operator") == ["", "Equal", "Exists"]
+    assert enum("1.35", "Toleration", "operator") == ["", "Equal", "Exists", "Gt", "Lt"]  # gated values
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"restartPolicy": "always"}, "status": {"phase": "Evicted"}}
+    assert len(errors(store.bundle("1.35", "v1", "Pod", False), pod)) == 1
+    pod["spec"]["restartPolicy"] = ""
+    assert errors(store.bundle("1.35", "v1", "Pod", False), pod) == []
+    recovery = json.loads((out / "PROVENANCE.json").read_text())["enum_recovery"]
+    assert recovery["donor_minor"] == "1.23" and recovery["fields_with_enum"]["1.35"] == 3
+    assert "io.k8s.api.core.v1.PodStatus/properties/phase" in recovery["status_only_dropped"]
+
+
+def test_enum_tables_match_the_embedded_schemas():
+    """Every table entry matched a field of the real inputs (a typo or a renamed field would not)."""
+    provenance = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "PROVENANCE.json").read_text())
+    assert provenance["enum_recovery"]["unused_table_entries"] == []

@@ -31,6 +31,9 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules below, however we are run
+import recovered_enums  # noqa: E402
+
 FORMAT = 1
 BUILDER = "tools/build_schemas.py"
 
@@ -73,6 +76,7 @@ NORMALISATION_NOTES = [
     "borrows the group-version-kind its definition name carries in another minor's input (the name spells "
     "out group, version and kind, so it is the same everywhere); kinds_inferred_from_other_minors lists "
     "where that happened.",
+    *recovered_enums.NOTES,
     "Strict mode is derived at run time: additionalProperties false on every object node that has "
     "'properties', no 'additionalProperties' and no x-kubernetes-preserve-unknown-fields. The builder checks "
     "that derivation against the inputs' '-local-strict' documents where they exist (strict_check below).",
@@ -532,9 +536,17 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict
     strict_report: dict = {}
     dropped: dict = {}
     inferred: dict = {}
+    donor_enums = None  # the enums of recovered_enums.DONOR_MINOR's input, carried to later minors
+    enum_counts: dict = {}
+    enum_entries_used: set = set()
     for minor in minors:
         source = chosen[minor]
         data = load_minor(minor, source, known_gvks)
+        if minor == recovered_enums.DONOR_MINOR:
+            donor_enums = recovered_enums.enums_of(data.defs)
+        count = recovered_enums.apply(minor, data.defs, donor_enums, enum_entries_used)
+        if count:
+            enum_counts[minor] = count
         source.used_for.append(minor)
         dropped[minor] = data.dropped
         if data.inferred:
@@ -611,6 +623,8 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict
         "normalisations": NORMALISATION_NOTES,
         "strict_check": strict_summary,
         "kinds_inferred_from_other_minors": by_minor(inferred),
+        "enum_recovery": {**recovered_enums.table_summary(), "fields_with_enum": by_minor(enum_counts),
+                          "unused_table_entries": recovered_enums.unused_entries(enum_entries_used)},
         "unreachable_definitions_dropped": by_minor(dropped),
     }
     # key order is fixed by the code above (not sorted), so the file reads top-down; it is still deterministic
@@ -623,6 +637,9 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict
         "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file()),
     }
     print(f"wrote {out}: {stats}", file=sys.stderr)
+    if enum_counts and provenance["enum_recovery"]["unused_table_entries"]:
+        print(f"warning: enum table entries that matched nothing: "
+              f"{provenance['enum_recovery']['unused_table_entries']}", file=sys.stderr)
     for minor, rep in strict_summary.items():
         if rep["only_in_input"] or rep["only_derived"]:
             print(f"strict check {minor}: {rep['agree']} agree; input only: {rep['only_in_input']}; "

@@ -1,0 +1,260 @@
+"""Enumerated values of built-in fields, per Kubernetes minor, for tools/build_schemas.py.
+
+Only the 1.23 input carries `enum` for built-in types (Kubernetes published them in 1.23 and stopped in
+1.24; the later inputs lost even the "Possible enum values" lines of the descriptions). The API server
+kept checking those values, so the builder carries each 1.23 enum forward to every later minor whose
+definition still has the field, then applies the tables below. Each table entry was checked against the
+API server's validation (kubernetes `pkg/apis/*/validation`, apimachinery's label selector validation):
+
+* an enum is kept only where validation answers `Unsupported value` (or `Required`) outside of it;
+* a field that the API server defaults when it is empty accepts `""` (defaulting runs before validation);
+* status fields get no enum at all: dumps of live objects must never fail on what a controller wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DONOR_MINOR = "1.23"  # the last input with `enum` keywords for built-in types
+
+CORE = "io.k8s.api.core.v1."
+APPS = "io.k8s.api.apps.v1."
+BATCH = "io.k8s.api.batch.v1."
+META = "io.k8s.apimachinery.pkg.apis.meta.v1."
+NETWORKING = "io.k8s.api.networking.v1."
+STORAGE = "io.k8s.api.storage.v1."
+
+# A field is (definition name, path of keys from the definition to the string node).
+
+
+def prop(definition: str, *names: str) -> tuple:
+    path: list = []
+    for name in names:
+        path += ["items"] if name == "[]" else ["properties", name]
+    return definition, tuple(path)
+
+
+# Status written by controllers and kubelets; validation does not check these values on create.
+STATUS_ONLY = frozenset({
+    prop(CORE + "NamespaceStatus", "phase"),
+    prop(CORE + "NodeStatus", "phase"),
+    prop(CORE + "NodeAddress", "type"),
+    prop(CORE + "PersistentVolumeClaimStatus", "phase"),
+    prop(CORE + "PersistentVolumeStatus", "phase"),
+    prop(CORE + "PodStatus", "phase"),
+    prop(CORE + "PodStatus", "qosClass"),
+    prop(CORE + "PortStatus", "protocol"),
+})
+
+# 1.23 enums the API server does not enforce: dropped in every minor, 1.23 included.
+NOT_ENFORCED = {
+    # validateLimitRangeTypeName: any qualified name with a prefix ("example.com/Foo") is accepted
+    prop(CORE + "LimitRangeItem", "type"): "custom limit types are accepted",
+}
+
+# 1.23 enums whose value set changed after 1.23 with feature gates: kept for 1.23, not carried forward.
+NOT_CARRIED = {
+    prop(CORE + "ScopedResourceSelectorRequirement", "scopeName"): "new quota scopes behind feature gates",
+}
+
+# Fields the API server defaults when they are empty: "" is accepted (and becomes the default).
+ACCEPTS_EMPTY = frozenset({
+    prop(CORE + "Container", "imagePullPolicy"),
+    prop(CORE + "Container", "terminationMessagePolicy"),
+    prop(CORE + "EphemeralContainer", "imagePullPolicy"),
+    prop(CORE + "EphemeralContainer", "terminationMessagePolicy"),
+    prop(CORE + "ContainerPort", "protocol"),
+    prop(CORE + "ServicePort", "protocol"),
+    prop(CORE + "EndpointPort", "protocol"),
+    prop(CORE + "PodSpec", "dnsPolicy"),
+    prop(CORE + "PodSpec", "restartPolicy"),
+    prop(CORE + "ServiceSpec", "type"),
+    prop(CORE + "ServiceSpec", "sessionAffinity"),
+    prop(CORE + "ServiceSpec", "externalTrafficPolicy"),
+    prop(CORE + "HTTPGetAction", "scheme"),
+    prop(CORE + "PersistentVolumeSpec", "persistentVolumeReclaimPolicy"),
+    prop(CORE + "Toleration", "effect"),  # empty: tolerates every effect
+    prop(CORE + "Toleration", "operator"),  # empty: Equal
+    prop(CORE + "HostPathVolumeSource", "type"),  # empty: no check on the path
+    prop(APPS + "DeploymentStrategy", "type"),
+    prop(APPS + "DaemonSetUpdateStrategy", "type"),
+    prop(APPS + "StatefulSetSpec", "podManagementPolicy"),
+    prop(APPS + "StatefulSetUpdateStrategy", "type"),
+    prop(BATCH + "CronJobSpec", "concurrencyPolicy"),
+})
+
+# Values a later minor accepts on top of the 1.23 set: {field: [(from minor, [values])]}.
+LATER_VALUES = {
+    # TaintTolerationComparisonOperators (alpha in 1.35): a cluster with the gate on accepts them
+    prop(CORE + "Toleration", "operator"): [("1.35", ["Gt", "Lt"])],
+}
+
+
+@dataclass(frozen=True)
+class AddedEnum:
+    """A field 1.23's input has no enum for, whose values the API server checks."""
+
+    field: tuple
+    values: tuple
+    since: str  # first minor it applies to (the field may appear later; it applies where it exists)
+    checked_by: str  # the validation that rejects other values
+
+
+ADDED = (
+    AddedEnum(prop(META + "LabelSelectorRequirement", "operator"), ("DoesNotExist", "Exists", "In", "NotIn"),
+              "1.23", "ValidateLabelSelectorRequirement"),
+    AddedEnum(prop(CORE + "ServiceSpec", "internalTrafficPolicy"), ("Cluster", "Local"), "1.23",
+              "validateServiceInternalTrafficFieldsValue"),
+    AddedEnum(prop(CORE + "ServiceSpec", "ipFamilyPolicy"), ("PreferDualStack", "RequireDualStack", "SingleStack"),
+              "1.23", "validateIPFamilyPolicy"),
+    AddedEnum(prop(CORE + "ServiceSpec", "ipFamilies", "[]"), ("IPv4", "IPv6"), "1.23", "validateIPFamilies"),
+    AddedEnum(prop(CORE + "PersistentVolumeClaimSpec", "accessModes", "[]"),
+              ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"), "1.23",
+              "ValidatePersistentVolumeClaimSpec (ReadWriteOncePod kept: a gate may allow it before 1.29)"),
+    AddedEnum(prop(CORE + "PersistentVolumeSpec", "accessModes", "[]"),
+              ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"), "1.23",
+              "ValidatePersistentVolumeSpec"),
+    AddedEnum(prop(CORE + "PersistentVolumeClaimSpec", "volumeMode"), ("Block", "Filesystem"), "1.23",
+              "ValidatePersistentVolumeClaimSpec"),
+    AddedEnum(prop(CORE + "PersistentVolumeSpec", "volumeMode"), ("Block", "Filesystem"), "1.23",
+              "ValidatePersistentVolumeSpec"),
+    AddedEnum(prop(CORE + "VolumeMount", "mountPropagation"), ("Bidirectional", "HostToContainer", "None"),
+              "1.23", "validateMountPropagation"),
+    AddedEnum(prop(CORE + "HostPathVolumeSource", "type"),
+              ("BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"),
+              "1.23", "validateHostPathType"),
+    AddedEnum(prop(CORE + "PodOS", "name"), ("linux", "windows"), "1.24",
+              "validateOS (the field is dropped while the IdentifyPodOS gate is off, so not 1.23)"),
+    AddedEnum(prop(CORE + "AppArmorProfile", "type"), ("Localhost", "RuntimeDefault", "Unconfined"), "1.23",
+              "validateAppArmorProfileField"),
+    AddedEnum(prop(BATCH + "JobSpec", "completionMode"), ("Indexed", "NonIndexed"), "1.23", "validateJobSpec"),
+    AddedEnum(prop(NETWORKING + "HTTPIngressPath", "pathType"), ("Exact", "ImplementationSpecific", "Prefix"),
+              "1.23", "validateHTTPIngressPath"),
+    AddedEnum(prop(NETWORKING + "NetworkPolicySpec", "policyTypes", "[]"), ("Egress", "Ingress"), "1.23",
+              "ValidateNetworkPolicySpec"),
+    AddedEnum(prop(NETWORKING + "NetworkPolicyPort", "protocol"), ("SCTP", "TCP", "UDP"), "1.23",
+              "ValidateNetworkPolicyPort"),
+    AddedEnum(prop(STORAGE + "StorageClass", "reclaimPolicy"), ("Delete", "Retain"), "1.23",
+              "validateReclaimPolicy (Recycle is refused for a StorageClass)"),
+    AddedEnum(prop(STORAGE + "StorageClass", "volumeBindingMode"), ("Immediate", "WaitForFirstConsumer"), "1.23",
+              "validateVolumeBindingMode"),
+)
+
+NOTES = [
+    "Enumerated values: the 1.23 input's enums are carried forward to every later minor whose definition "
+    "still has the field (the later inputs dropped them; the API server kept checking the values); status "
+    "fields get none, nor does LimitRangeItem.type (custom limit types are accepted); a field the API "
+    "server defaults when empty also accepts \"\"; fields 1.23 had no enum for but whose values validation "
+    "checks get one (enum_recovery lists them). Minors before 1.23 have no enums (their inputs carry none).",
+]
+
+
+def _minor_key(text: str) -> tuple:
+    return tuple(int(p) for p in text.split("."))
+
+
+def node_at(definition: dict, path: tuple):
+    node = definition
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node if isinstance(node, dict) else None
+
+
+def enums_of(defs: dict) -> dict:
+    """{(definition, path): values} of every enum on a string node directly inside a definition."""
+    found: dict = {}
+
+    def walk(name: str, node, path: tuple) -> None:
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("enum"), list) and path:
+            found[(name, path)] = list(node["enum"])
+        for key, child in (node.get("properties") or {}).items():
+            walk(name, child, path + ("properties", key))
+        if isinstance(node.get("items"), dict):
+            walk(name, node["items"], path + ("items",))
+
+    for name, definition in defs.items():
+        walk(name, definition, ())
+    return found
+
+
+def _is_string_node(node) -> bool:
+    return isinstance(node, dict) and node.get("type") == "string" and "$ref" not in node
+
+
+def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
+    """Set the enums of one minor's canonical definitions in place; returns how many nodes carry one.
+
+    donor: enums_of() the donor minor's definitions (None when the donor minor is not among the inputs).
+    used: collects every table entry that matched something, so that the build can report dead entries.
+    """
+    if _minor_key(minor) < _minor_key(DONOR_MINOR):
+        return 0
+    wanted: dict = {}
+    if minor == DONOR_MINOR:
+        wanted.update(enums_of(defs))
+    elif donor:
+        wanted.update({f: v for f, v in donor.items() if f not in NOT_CARRIED})
+    for entry in ADDED:
+        if _minor_key(minor) >= _minor_key(entry.since):
+            wanted[entry.field] = list(entry.values)
+    for f in list(wanted):
+        if f in STATUS_ONLY or f in NOT_ENFORCED:
+            used.add(f)
+            del wanted[f]
+    count = 0
+    for (name, path), values in sorted(wanted.items()):
+        node = node_at(defs.get(name) or {}, path)
+        if not _is_string_node(node):
+            continue
+        values = list(values)
+        for since, more in LATER_VALUES.get((name, path), ()):
+            if _minor_key(minor) >= _minor_key(since):
+                used.add((name, path, since))
+                values += more
+        if (name, path) in ACCEPTS_EMPTY:
+            used.add(("empty", name, path))
+            values.append("")
+        node["enum"] = sorted(set(values))
+        used.add((name, path))
+        count += 1
+    # the donor's own status and unenforced enums
+    for f in STATUS_ONLY | set(NOT_ENFORCED):
+        node = node_at(defs.get(f[0]) or {}, f[1])
+        if node is not None and node.pop("enum", None) is not None:
+            used.add(f)
+    return count
+
+
+def unused_entries(used: set) -> list:
+    """Table entries that matched no field of any minor (a typo, or a field that no longer exists)."""
+    out = []
+    for f in list(STATUS_ONLY) + list(NOT_ENFORCED) + list(NOT_CARRIED) + [e.field for e in ADDED]:
+        if f not in used and f not in NOT_CARRIED:
+            out.append(f"{f[0]}/{'/'.join(f[1])}")
+    for f in ACCEPTS_EMPTY:
+        if ("empty",) + f not in used:
+            out.append(f"empty {f[0]}/{'/'.join(f[1])}")
+    for f, later in LATER_VALUES.items():
+        for since, _values in later:
+            if f + (since,) not in used:
+                out.append(f"{f[0]}/{'/'.join(f[1])} from {since}")
+    return sorted(out)
+
+
+def table_summary() -> dict:
+    """What PROVENANCE.json records about the tables (they are code; this makes the data explain itself)."""
+    def name(f):
+        return f"{f[0]}/{'/'.join(f[1])}"
+    return {
+        "donor_minor": DONOR_MINOR,
+        "status_only_dropped": sorted(name(f) for f in STATUS_ONLY),
+        "not_enforced_dropped": {name(f): why for f, why in sorted(NOT_ENFORCED.items())},
+        "not_carried_forward": {name(f): why for f, why in sorted(NOT_CARRIED.items())},
+        "accepts_empty": sorted(name(f) for f in ACCEPTS_EMPTY),
+        "later_values": {name(f): later for f, later in sorted(LATER_VALUES.items())},
+        "added": {name(e.field): {"values": list(e.values), "since": e.since, "checked_by": e.checked_by}
+                  for e in ADDED},
+    }
