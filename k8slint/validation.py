@@ -245,7 +245,8 @@ class Validator:
         if validator == "enum":
             return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
                                f"{self._where(path)}: {_short(err.instance)} is not one of "
-                               f"{', '.join(str(v) for v in err.validator_value if v is not None)}", path)]
+                               f"{_allowed(err.validator_value)}{_case_hint(err.instance, err.validator_value)}",
+                               path)]
         return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
                            f"{self._where(path)}: {err.message}", path)]
 
@@ -261,6 +262,22 @@ def _group(api_version: str) -> str:
 def _short(value) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed(values) -> str:
+    """The allowed values as the API server's "supported values" list; "" (a field the server defaults
+    when empty) is named last, in words."""
+    shown = [json.dumps(v, ensure_ascii=False) for v in values if v is not None and v != ""]
+    text = ", ".join(shown)
+    return text + " (or empty, for the default)" if "" in values else text
+
+
+def _case_hint(value, values) -> str:
+    """Enumerated values are case-sensitive: `udp` for `UDP` is the usual slip."""
+    if not isinstance(value, str):
+        return ""
+    same = [v for v in values if isinstance(v, str) and v != value and v.lower() == value.lower()]
+    return f"; did you mean {json.dumps(same[0])}? (values are case-sensitive)" if same else ""
 
 
 def _matches_pattern(schema: dict, key: str) -> bool:
