@@ -35,7 +35,9 @@ KEYS = {k.name: k for k in (
     Key("fail-on", "str", "error", "lowest severity that makes the exit code 1"),
     Key("exclude", "list", [], "glob patterns (gitignore-like) of files and directories not to read"),
     Key("per-path-ignores", "dict", {}, "glob pattern -> rule ids or prefixes ignored in matching files"),
-    Key("crd", "list", [], "CRD files or directories that give custom resources their schema"),
+    Key("crd", "list", [], "CRD files, directories or globs that give custom resources their schema"),
+    Key("discover-crds", "bool", False, "also use every CRD found in the repository (see root)"),
+    Key("root", "str", None, "repository root: CI report paths are relative to it (default: git top level)"),
     Key("schema-location", "list", [], "directories or URL templates of extra (CRD) JSON schemas"),
     Key("ignore-missing-schemas", "bool", False, "do not report kinds without a schema"),
     Key("max-file-size", "int", DEFAULT_MAX_FILE_SIZE, "refuse files larger than this many bytes"),
@@ -203,6 +205,8 @@ def build_config(cli_values: dict, config_path: Path | None = None, search: bool
             value = file_values[name]
             if name in PATH_KEYS:
                 value = [str(config.base_dir / v) for v in value]
+            elif name == "root":
+                value = str(config.base_dir / value)
             elif name == "schema-location":  # directories are relative to the file; URL templates are not
                 value = [v if "://" in v else str(config.base_dir / v) for v in value]
             config.settings[name] = Setting(value, str(path))

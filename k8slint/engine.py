@@ -31,6 +31,8 @@ class LintOptions:
     ignore_missing_schemas: bool = False
     severity_overrides: dict = field(default_factory=dict)  # rule id or prefix -> Severity
     crd_files: tuple = ()
+    # CRDs found elsewhere in the repository (repocrds): registered silently, their files are not linted
+    repository_crd_files: tuple = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     # file path -> rule ids/prefixes ignored there (the configuration's per-path-ignores)
     path_ignores: object = None
@@ -293,6 +295,10 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
         loaded = load_path(crd_path, options.max_file_size)
         findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
         linter.register_crds(loaded)
+    given = {os.path.abspath(p) for p in paths if p != STDIN}
+    for crd_path in options.repository_crd_files:
+        if os.path.abspath(crd_path) not in given:  # the input's own CRDs are registered as it is read
+            linter.register_crds(load_path(crd_path, options.max_file_size))
 
     def process(input_):  # preloaded files come whole; the others as pieces, each let go once checked
         return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)

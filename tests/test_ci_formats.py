@@ -137,16 +137,19 @@ def test_sarif_validates_against_the_schema(project, sarif_validator):
     assert len(_schema_errors(sarif_validator, broken)) == 2
 
 
-def test_sarif_lists_every_rule_with_its_docs(project):
+def test_sarif_lists_the_rules_that_have_results_with_their_docs(project):
     import k8slint
     from k8slint.docgen import documented
     from k8slint.rules.docs import render_rule_markdown
 
-    driver = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]
+    log = json.loads(lint(project, "sarif"))
+    driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "k8slint"
     assert driver["version"] == k8slint.__version__
     assert "informationUri" not in driver
-    rules = all_rules()
+    used = {r["ruleId"] for r in log["runs"][0]["results"]}
+    rules = [r for r in all_rules() if r.id in used]
+    assert len(rules) == len(used) < 10  # not all 190+: the file stays small
     assert [r["id"] for r in driver["rules"]] == [r.id for r in rules]
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     for descriptor, rule in zip(driver["rules"], rules):
@@ -402,12 +405,69 @@ def test_gitlab_fingerprints_are_stable_and_unique(project):
 
 def test_relative_path(tmp_path):
     cwd = str(tmp_path)
-    assert relative_path("./a//b/../c.yaml", cwd) == ("a/c.yaml", True)
-    assert relative_path(str(tmp_path / "x" / "y.yaml"), cwd) == ("x/y.yaml", True)
-    assert relative_path("<stdin>", cwd) == ("<stdin>", False)
+    assert relative_path("./a//b/../c.yaml", cwd=cwd) == ("a/c.yaml", True)
+    assert relative_path(str(tmp_path / "x" / "y.yaml"), cwd=cwd) == ("x/y.yaml", True)
+    assert relative_path("<stdin>", cwd=cwd) == ("<stdin>", False)
     outside = str(tmp_path.parent / "other.yaml")
-    assert relative_path(outside, cwd) == (outside, False)
-    assert relative_path("../other.yaml", cwd) == (outside, False)
+    assert relative_path(outside, cwd=cwd) == (outside, False)
+    assert relative_path("../other.yaml", cwd=cwd) == (outside, False)
+    # relative to a root above the working directory (a CI job's working-directory in a monorepo)
+    assert relative_path("c.yaml", str(tmp_path.parent), cwd=cwd) == (f"{tmp_path.name}/c.yaml", True)
+    assert relative_path("../c.yaml", "..", cwd=cwd) == ("c.yaml", True)
+
+
+@pytest.fixture
+def monorepo(tmp_path):
+    """A git checkout whose manifests live in services/shop/deploy/; CI runs k8slint from services/shop."""
+    (tmp_path / ".git").mkdir()
+    shop = tmp_path / "services" / "shop"
+    _write(shop / "deploy" / "web.yaml", BAD_DEPLOYMENT)
+    return tmp_path, shop
+
+
+def _paths_of(fmt: str, out: str) -> list:
+    if fmt == "sarif":
+        run = json.loads(out)["runs"][0]
+        return [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]]
+    if fmt == "gitlab":
+        return [i["location"]["path"] for i in json.loads(out)]
+    return re.findall(r"file=([^,]+),", out)
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab", "github"])
+def test_ci_paths_are_relative_to_the_repository_root(monorepo, fmt, sarif_validator):
+    repo, shop = monorepo
+    out = run_cli(["lint", "-k", "1.30", "-f", fmt, "deploy/"], cwd=shop)
+    assert out.code == 1, out.err
+    assert set(_paths_of(fmt, out.out)) == {"services/shop/deploy/web.yaml"}
+    if fmt == "sarif":
+        log = json.loads(out.out)
+        assert _schema_errors(sarif_validator, log) == []
+        assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    # --root sets the base explicitly, and so does the configuration's `root` (relative to the file)
+    explicit = run_cli(["lint", "-k", "1.30", "-f", fmt, "--root", ".", "deploy/"], cwd=shop)
+    assert set(_paths_of(fmt, explicit.out)) == {"deploy/web.yaml"}
+    (shop / ".k8slint.yaml").write_text("root: deploy\n")
+    configured = run_cli(["lint", "-k", "1.30", "-f", fmt, "deploy/"], cwd=shop)
+    assert set(_paths_of(fmt, configured.out)) == {"web.yaml"}
+
+
+def test_ci_paths_without_git_are_relative_to_the_configuration(tmp_path):
+    shop = tmp_path / "shop"
+    _write(shop / "deploy" / "web.yaml", BAD_DEPLOYMENT)
+    (tmp_path / ".k8slint.yaml").write_text("strict: false\n")
+    out = run_cli(["lint", "-k", "1.30", "-f", "gitlab", "deploy"], cwd=shop)
+    assert _paths_of("gitlab", out.out) == ["shop/deploy/web.yaml"]
+    (tmp_path / ".k8slint.yaml").unlink()
+    out = run_cli(["lint", "-k", "1.30", "-f", "gitlab", "deploy"], cwd=shop)
+    assert _paths_of("gitlab", out.out) == ["deploy/web.yaml"]
+
+
+def test_root_that_is_not_a_directory_is_a_usage_error(tmp_path):
+    _write(tmp_path / "web.yaml", GOOD_CONFIGMAP)
+    out = run_cli(["lint", "-f", "sarif", "--root", "nowhere", "web.yaml"], cwd=tmp_path)
+    assert out.code == 2
+    assert "--root: not a directory: nowhere" in out.err
 
 
 def test_formats_ignore_unknown_options(project):

@@ -14,8 +14,9 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
-from .options import (CONFIG, CRD, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, SCHEMA_LOCATION, SELECT,
-                      discover_files, fail_level, input_settings, lint_options, load_config)
+from .options import (CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
+                      SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, lint_options, load_config,
+                      repository_settings)
 
 FIX_FORMATS = ("text", "json")
 
@@ -92,7 +93,9 @@ def fix(
     select: Optional[List[str]] = SELECT,
     ignore: Optional[List[str]] = IGNORE,
     ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
-    crd: Optional[List[Path]] = CRD,
+    crd: Optional[List[str]] = CRD,
+    discover_crds: Optional[bool] = DISCOVER_CRDS,
+    root: Optional[Path] = ROOT,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     config_file: Optional[Path] = CONFIG,
@@ -109,7 +112,8 @@ def fix(
     config = load_config({
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
         "fail-on": fail_on,
-        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
+        **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
     options = lint_options(config)
     files = discover_files(paths, config)

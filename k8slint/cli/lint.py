@@ -8,9 +8,10 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import (COLOUR, CONFIG, CRD, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
-                      PATHS, SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, jobs_setting,
-                      lint_options, load_config, write_output)
+from .options import (COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
+                      MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
+                      input_settings, jobs_setting, lint_options, load_config, repository_settings, root_setting,
+                      write_output)
 
 
 @app.command()
@@ -33,7 +34,9 @@ def lint(
     select: Optional[List[str]] = SELECT,
     ignore: Optional[List[str]] = IGNORE,
     ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
-    crd: Optional[List[Path]] = CRD,
+    crd: Optional[List[str]] = CRD,
+    discover_crds: Optional[bool] = DISCOVER_CRDS,
+    root: Optional[Path] = ROOT,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     jobs: Optional[int] = JOBS,
@@ -49,12 +52,13 @@ def lint(
     config = load_config({
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
         "fail-on": fail_on, "jobs": jobs,
-        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
+        **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
     options = lint_options(config)
     files = discover_files(paths, config)
     result = run_lint(files, options, jobs=jobs_setting(config))
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-    write_output(render(fmt, result, colour=use_colour, fail_on=failing_level), output)
+    write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config)), output)
     failing = any(f.severity >= failing_level for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -61,7 +61,6 @@ def load_config(cli_values: dict, config_file: Optional[Path], no_config: bool =
 def lint_options(config):
     """The engine's options from the merged configuration; every bad value is a usage error."""
     from ..config import PathMatcher
-    from ..discover import UsageError, discover
     from ..engine import LintOptions
     from ..model import Severity
 
@@ -90,10 +89,12 @@ def lint_options(config):
     def path_ignores(file: str) -> tuple:
         return tuple(p for glob in path_matcher.matching(file) for p in per_path[glob])
 
-    try:
-        crd_files = tuple(discover([str(p) for p in config["crd"]]))
-    except UsageError as exc:
-        raise Usage(f"crd: {exc}") from None
+    crd_files = given_crd_files(config)
+    repository_crds = ()
+    if config["discover-crds"]:
+        from ..repocrds import crd_files as repository_crd_files
+        repository_crds = tuple(p for p in repository_crd_files(root_setting(config), exclude_matcher(config))
+                                if p not in crd_files)
     from ..catalog import check_locations
     try:
         schema_locations = tuple(config["schema-location"])
@@ -102,8 +103,50 @@ def lint_options(config):
         raise Usage(f"--schema-location: {exc}") from None
     return LintOptions(target=target, current=current, strict=config["strict"], select=select, ignore=ignore,
                        ignore_missing_schemas=config["ignore-missing-schemas"], severity_overrides=severities,
-                       crd_files=crd_files, max_file_size=config["max-file-size"],
+                       crd_files=crd_files, repository_crd_files=repository_crds,
+                       max_file_size=config["max-file-size"],
                        path_ignores=path_ignores if per_path else None, schema_locations=schema_locations)
+
+
+def given_crd_files(config) -> tuple:
+    """The files of --crd and the configuration's `crd`: files, directories (walked as lint walks them) and
+    globs (`crds/**/*.yaml`). A path that does not exist, or a glob that matches nothing, is a usage error
+    naming where it was given."""
+    import glob
+    from ..discover import UsageError, discover
+    setting = config.settings["crd"]
+    where = "--crd" if setting.source == "command line" else f"{setting.source}: crd"
+    out = []
+    for entry in config["crd"]:
+        entry = str(entry)
+        if glob.has_magic(entry):
+            matches = sorted(glob.glob(entry, recursive=True))
+            if not matches:
+                raise Usage(f"{where}: no file matches {entry}")
+            out.extend(matches)
+        else:
+            out.append(entry)
+    try:
+        return tuple(discover(out))
+    except UsageError as exc:
+        raise Usage(f"{where}: {exc}") from None
+
+
+def root_setting(config):
+    """The repository root (see projectroot): --root, the configuration's root, the git top level, the
+    configuration's directory, the current directory."""
+    from ..projectroot import project_root
+    root = config["root"]
+    if root is not None and not Path(root).is_dir():
+        setting = config.settings["root"]
+        where = "--root" if setting.source == "command line" else f"{setting.source}: root"
+        raise Usage(f"{where}: not a directory: {root}")
+    return project_root(root, config.file.parent if config.file else None)
+
+
+def exclude_matcher(config):
+    from ..config import PathMatcher
+    return PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
 
 
 def jobs_setting(config) -> int:
@@ -125,11 +168,9 @@ def fail_level(config):
 
 
 def discover_files(paths, config):
-    from ..config import PathMatcher
     from ..discover import UsageError, discover
-    exclude = PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
     try:
-        return discover(paths, exclude)
+        return discover(paths, exclude_matcher(config))
     except UsageError as exc:
         raise Usage(str(exc)) from None
 
@@ -141,8 +182,14 @@ SELECT = typer.Option(None, "--select", help="Only these rule ids or prefixes (c
 IGNORE = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes (comma-separated, repeatable).")
 IGNORE_MISSING_SCHEMAS = typer.Option(None, "--ignore-missing-schemas",
                                       help="Do not report kinds and custom resources without a schema.")
-CRD = typer.Option(None, "--crd", help="CRD file or directory whose schemas validate custom resources "
+CRD = typer.Option(None, "--crd", help="CRD file, directory or glob whose schemas validate custom resources "
                                        "(repeatable).")
+DISCOVER_CRDS = typer.Option(None, "--discover-crds/--no-discover-crds",
+                             help="Also validate custom resources against every CRD in the repository (see "
+                                  "--root), as a run on the whole repository would; the pre-commit hook does.")
+ROOT = typer.Option(None, "--root", help="Repository root: sarif, github and gitlab paths are relative to it and "
+                                         "--discover-crds searches it (default: the git top level, else the "
+                                         "configuration's directory, else the current directory).")
 SCHEMA_LOCATION = typer.Option(
     None, "--schema-location", help="Directory or URL template ({{.Group}}/{{.ResourceKind}}_"
                                     "{{.ResourceAPIVersion}}.json) of JSON schemas for custom resources whose "
@@ -154,6 +201,11 @@ JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files ov
 CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)
 COLOUR = typer.Option(None, "--color/--no-color", help="Colour the text output (default: only on a terminal).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write the report to this file.")
+
+
+def repository_settings(root, discover_crds) -> dict:
+    """The configuration keys of --root and --discover-crds, None where the user gave none."""
+    return {"root": str(root) if root is not None else None, "discover-crds": discover_crds}
 
 
 def input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size) -> dict:

@@ -13,9 +13,9 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import (COLOUR, CONFIG, CRD, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, PATHS,
-                      SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting, kube_version,
-                      lint_options, load_config, write_output)
+from .options import (COLOUR, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
+                      PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting,
+                      kube_version, lint_options, load_config, repository_settings, write_output)
 
 REPORT_FORMATS = ("text", "markdown", "html", "json")
 
@@ -38,7 +38,9 @@ def report(
     select: Optional[List[str]] = SELECT,
     ignore: Optional[List[str]] = IGNORE,
     ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
-    crd: Optional[List[Path]] = CRD,
+    crd: Optional[List[str]] = CRD,
+    discover_crds: Optional[bool] = DISCOVER_CRDS,
+    root: Optional[Path] = ROOT,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     jobs: Optional[int] = JOBS,
@@ -54,7 +56,8 @@ def report(
         raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(REPORT_FORMATS)})")
     config = load_config({
         "target-version": to_version, "current-version": from_version, "strict": strict, "jobs": jobs,
-        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size)}, config_file)
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
+        **repository_settings(root, discover_crds)}, config_file)
     if not config["current-version"]:
         raise Usage("--from is required: the Kubernetes version the cluster runs now (or current-version in "
                     "the configuration)")

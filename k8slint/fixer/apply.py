@@ -412,7 +412,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     others depend on (see PRELOAD_WORDS) are read first, to build the context and the CRD schemas."""
     lint_options = options.lint
     linter = Linter(lint_options)
-    crd_inputs = [load_path(p, lint_options.max_file_size) for p in lint_options.crd_files]
+    crd_inputs = [load_path(p, lint_options.max_file_size)
+                  for p in lint_options.crd_files + lint_options.repository_crd_files]
     for loaded in crd_inputs:
         linter.register_crds(loaded)
     preloaded = {p: _read(p, lint_options.max_file_size) for p in paths

@@ -20,21 +20,23 @@ def render(fmt: str, result, **options) -> str:
     return module.render(result, **options)
 
 
-def relative_path(file: str, cwd: str | None = None) -> tuple:
-    """(path, is_relative) for CI formats, which want paths relative to the checkout (the working directory).
+def relative_path(file: str, root: str | None = None, cwd: str | None = None) -> tuple:
+    """(path, is_relative) for CI formats, which want paths relative to the repository root.
 
-    A relative path is normalised ("./a//b.yaml" -> "a/b.yaml") with forward slashes; an absolute path inside
-    `cwd` becomes relative to it. A path outside `cwd` (absolute, or relative with "..") stays absolute, as
-    there is nothing sensible for it to be relative to. Standard input is returned unchanged, not relative.
+    `file` is as the user named it (relative to `cwd`, the working directory by default); the result is
+    relative to `root` (default: `cwd`), normalised ("./a//b.yaml" -> "a/b.yaml") with forward slashes. A
+    path outside the root stays absolute, as there is nothing sensible for it to be relative to. Standard
+    input is returned unchanged, not relative.
     """
     if file == STDIN_LABEL:
         return file, False
     cwd = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    root = os.path.abspath(os.path.join(cwd, root)) if root is not None else cwd
     absolute = os.path.abspath(os.path.join(cwd, file))
     try:
-        inside = os.path.commonpath([cwd, absolute]) == cwd
+        inside = os.path.commonpath([root, absolute]) == root
     except ValueError:  # another drive on Windows
         inside = False
-    if inside and absolute != cwd:
-        return os.path.relpath(absolute, cwd).replace(os.sep, "/"), True
+    if inside and absolute != root:
+        return os.path.relpath(absolute, root).replace(os.sep, "/"), True
     return absolute.replace(os.sep, "/"), False

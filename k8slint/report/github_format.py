@@ -3,8 +3,8 @@
 `::error file=PATH,line=L,col=C,title=RULE::message` (warning: `::warning`, info: `::notice`), one line per
 finding, then the summary as a plain line. The message is escaped the way the runner unescapes it (% as
 %25, CR as %0D, LF as %0A) and property values also escape : and , (%3A, %2C), so neither a message nor a
-file name can end the command early or start another one. The path is relative to the working directory
-(the checkout), as GitHub expects; standard input gets an annotation without a file.
+file name can end the command early or start another one. The path is relative to the repository root
+(the checkout, see projectroot), as GitHub expects; standard input gets an annotation without a file.
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding, show_suggestions: bool = True) -> str:
+def annotation(finding, show_suggestions: bool = True, root=None) -> str:
     props = []
     if finding.file != STDIN_LABEL:
-        props.append(("file", relative_path(finding.file)[0]))
+        props.append(("file", relative_path(finding.file, root)[0]))
         if finding.line >= 1:
             props.append(("line", str(finding.line)))
             if finding.column >= 1:
@@ -39,7 +39,7 @@ def annotation(finding, show_suggestions: bool = True) -> str:
     return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(message)}"
 
 
-def render(result, show_suggestions: bool = True, **_) -> str:
-    lines = [annotation(f, show_suggestions) for f in result.findings]
+def render(result, show_suggestions: bool = True, root=None, **_) -> str:
+    lines = [annotation(f, show_suggestions, root) for f in result.findings]
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"

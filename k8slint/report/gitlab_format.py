@@ -2,7 +2,7 @@
 
 A list of issues, each with `description`, `check_name` (the rule id), `fingerprint`, `severity` (error:
 major, warning: minor, info: info on GitLab's info/minor/major/critical/blocker scale) and `location` with
-the path relative to the working directory (the checkout) and the line. The fingerprint is a SHA-256 of the
+the path relative to the repository root (see projectroot) and the line. The fingerprint is a SHA-256 of the
 rule, path, JSON path, object and message, not of the line, so an issue keeps its identity when lines above
 it move; a repeat of the same issue gets a distinct fingerprint by its occurrence number.
 """
@@ -27,11 +27,11 @@ def fingerprint(finding, path: str, occurrence: int = 1) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issues(result) -> list:
+def issues(result, root=None) -> list:
     out = []
     seen: dict = {}
     for f in result.findings:
-        path = relative_path(f.file)[0]
+        path = relative_path(f.file, root)[0]
         base = fingerprint(f, path)
         seen[base] = seen.get(base, 0) + 1
         out.append({
@@ -44,5 +44,5 @@ def issues(result) -> list:
     return out
 
 
-def render(result, **_) -> str:
-    return json.dumps(issues(result), indent=2, ensure_ascii=False) + "\n"
+def render(result, root=None, **_) -> str:
+    return json.dumps(issues(result, root), indent=2, ensure_ascii=False) + "\n"

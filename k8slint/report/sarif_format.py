@@ -1,8 +1,9 @@
 """SARIF 2.1.0 (OASIS), the format GitHub code scanning and other code-scanning tools import.
 
-One run; `tool.driver.rules` lists every rule k8slint knows (so a result's `ruleIndex` is stable whatever
---select says) with its documentation. Each result points at the finding's file by a relative URI against
-`%SRCROOT%` (the working directory, normally the checkout) and carries the object and JSON path as logical
+One run; `tool.driver.rules` lists the rules that have results, in the order `k8slint rules` lists them, each
+with its documentation (all 190+ would be most of the file). Each result points at the finding's file by a
+URI relative to `%SRCROOT%`, the repository root (see projectroot), which `originalUriBaseIds` gives as an
+absolute file: URI, and carries the object and JSON path as logical
 locations, plus a partial fingerprint that does not depend on the line, so code scanning can follow an alert
 when lines above it move.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pathlib
 from urllib.parse import quote
 
@@ -23,12 +25,12 @@ FINGERPRINT_KEY = "k8slintFinding/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def artifact_location(file: str) -> dict:
+def artifact_location(file: str, root=None) -> dict:
     """The artifactLocation of a finding's file: a percent-encoded relative reference against %SRCROOT% when
-    the file is inside the working directory, an absolute file: URI otherwise, "stdin" for standard input."""
+    the file is inside the root, an absolute file: URI otherwise, "stdin" for standard input."""
     if file == STDIN_LABEL:
         return {"uri": "stdin"}
-    path, relative = relative_path(file)
+    path, relative = relative_path(file, root)
     if relative:
         return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
     return {"uri": pathlib.Path(path).as_uri()}
@@ -78,8 +80,8 @@ def _logical_locations(finding) -> list:
     return out
 
 
-def _result(finding, rule_index: dict, seen: dict) -> dict:
-    location = artifact_location(finding.file)
+def _result(finding, rule_index: dict, seen: dict, root) -> dict:
+    location = artifact_location(finding.file, root)
     physical: dict = {"artifactLocation": location}
     if finding.line >= 1:
         region = {"startLine": finding.line}
@@ -114,10 +116,17 @@ def _result(finding, rule_index: dict, seen: dict) -> dict:
     return out
 
 
-def sarif_log(result) -> dict:
+def root_uri(root=None) -> str:
+    """The absolute file: URI of the root directory, ending in a slash as SARIF requires of a base URI."""
+    uri = pathlib.Path(os.path.abspath(root if root is not None else os.getcwd())).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def sarif_log(result, root=None) -> dict:
     from ..rules import all_rules
 
-    rules = all_rules()
+    used = {f.rule_id for f in result.findings}
+    rules = [rule for rule in all_rules() if rule.id in used]
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
     seen: dict = {}
     return {
@@ -126,11 +135,13 @@ def sarif_log(result) -> dict:
         "runs": [{
             "tool": {"driver": {"name": "k8slint", "version": __version__,
                                 "rules": [_rule_descriptor(rule) for rule in rules]}},
+            "originalUriBaseIds": {SRCROOT: {"uri": root_uri(root),
+                                             "description": {"text": "The repository root."}}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(f, rule_index, seen) for f in result.findings],
+            "results": [_result(f, rule_index, seen, root) for f in result.findings],
         }],
     }
 
 
-def render(result, **_) -> str:
-    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
+def render(result, root=None, **_) -> str:
+    return json.dumps(sarif_log(result, root), indent=2, ensure_ascii=False) + "\n"

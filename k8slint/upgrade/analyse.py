@@ -337,7 +337,7 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
         raise ValueError("an upgrade report needs options.current (the start) no newer than options.target")
     analyser = Analyser(options)
     problems: list = []
-    for crd_path in options.crd_files:
+    for crd_path in options.crd_files + options.repository_crd_files:
         loaded = load_path(crd_path, options.max_file_size)
         analyser.register(loaded)
     results = map_files(paths, options.max_file_size, analyser.analyse_file, analyser.register, jobs,
