@@ -21,8 +21,10 @@ class CrdVersion:
     group: str
     version: str
     kind: str
-    schema: dict | None  # the openAPIV3Schema, None when the CRD gives none
+    schema: object  # the openAPIV3Schema as written (None when the CRD gives none; may be malformed)
     source: str  # file:line of the CRD, for messages
+    served: bool = True
+    schema_path: tuple = ()  # where the schema is inside the CRD object
 
     @property
     def api_version(self) -> str:
@@ -31,25 +33,72 @@ class CrdVersion:
 
 def crd_versions(data: dict, source: str) -> list:
     """Every (group, version, kind, schema) a CRD object defines. Tolerates missing or odd fields."""
-    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+    return read_crd(data, source)[0]
+
+
+def read_crd(data: dict, source: str) -> tuple:
+    """([CrdVersion], [(json path, message)]): what a CRD object defines, and the problems of its shape
+    that the API server refuses (a `versions` that is not a list, a schema that is not a mapping ...)."""
+    problems: list = []
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return [], [(("spec",), "spec must be a mapping")]
     group = spec.get("group")
     names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
     kind = names.get("kind")
-    if not isinstance(group, str) or not isinstance(kind, str):
-        return []
-    shared = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) \
-        else None  # v1beta1: one schema for every version
+    if not isinstance(group, str) or not group:
+        problems.append((("spec", "group"), "spec.group must be a non-empty string"))
+    if not isinstance(kind, str) or not kind:
+        problems.append((("spec", "names", "kind"), "spec.names.kind must be a non-empty string"))
+    if problems:
+        return [], problems
+    shared, shared_path = None, ()
+    validation = spec.get("validation")
+    if validation is not None:  # v1beta1: one schema for every version
+        if not isinstance(validation, dict):
+            problems.append((("spec", "validation"), "spec.validation must be a mapping"))
+        else:
+            shared, shared_path = validation.get("openAPIV3Schema"), ("spec", "validation", "openAPIV3Schema")
     out = []
     versions = spec.get("versions")
-    if isinstance(versions, list) and versions:
-        for v in versions:
-            if not isinstance(v, dict) or not isinstance(v.get("name"), str):
-                continue
-            schema = (v.get("schema") or {}).get("openAPIV3Schema") if isinstance(v.get("schema"), dict) else None
-            out.append(CrdVersion(group, v["name"], kind, schema or shared, source))
-    elif isinstance(spec.get("version"), str):  # v1beta1 single-version form
-        out.append(CrdVersion(group, spec["version"], kind, shared, source))
-    return out
+    if versions is not None and not isinstance(versions, list):
+        problems.append((("spec", "versions"), "spec.versions must be a list of versions"))
+        versions = None
+    for i, v in enumerate(versions or ()):
+        if not isinstance(v, dict):
+            problems.append((("spec", "versions", i), "a version must be a mapping"))
+            continue
+        if not isinstance(v.get("name"), str) or not v["name"]:
+            problems.append((("spec", "versions", i, "name"), "a version needs a name"))
+            continue
+        schema, path = shared, shared_path
+        if v.get("schema") is not None:
+            if not isinstance(v["schema"], dict):
+                problems.append((("spec", "versions", i, "schema"), "schema must be a mapping"))
+                schema, path = _UNUSABLE, ("spec", "versions", i, "schema")
+            elif "openAPIV3Schema" in v["schema"]:
+                schema, path = v["schema"]["openAPIV3Schema"], ("spec", "versions", i, "schema", "openAPIV3Schema")
+        out.append(CrdVersion(group, v["name"], kind, schema, source, v.get("served") is not False, path))
+    if not versions and isinstance(spec.get("version"), str):  # v1beta1 single-version form
+        out.append(CrdVersion(group, spec["version"], kind, shared, source, True, shared_path))
+    for v in out:
+        if v.schema is not None and v.schema is not _UNUSABLE and not isinstance(v.schema, dict):
+            problems.append((v.schema_path, "openAPIV3Schema must be a mapping"))
+    return [v if isinstance(v.schema, dict) or v.schema is None else _unusable(v) for v in out], problems
+
+
+class _Unusable:
+    """The schema of a CRD version the API server would refuse: its resources have no usable schema."""
+
+    def __repr__(self) -> str:
+        return "UNUSABLE"
+
+
+_UNUSABLE = UNUSABLE = _Unusable()
+
+
+def _unusable(v: CrdVersion) -> CrdVersion:
+    return CrdVersion(v.group, v.version, v.kind, UNUSABLE, v.source, v.served, v.schema_path)
 
 
 def to_json_schema(openapi: dict, strict: bool) -> dict:
@@ -82,6 +131,14 @@ def _convert(node, strict: bool):
             continue  # handled below
         elif key.startswith("x-kubernetes-") or key in ("default", "example", "externalDocs"):
             continue  # server-side behaviour, not validation
+        elif key in ("$ref", "$schema", "$id", "id", "definitions", "dependencies"):
+            continue  # refused in CRDs (see crd.schema_check); never resolved, never fetched
+        elif key in ("exclusiveMaximum", "exclusiveMinimum"):
+            bound = node.get("maximum" if key == "exclusiveMaximum" else "minimum")
+            if value is True and isinstance(bound, (int, float)):  # OpenAPI 3.0 flag -> draft 2020-12 bound
+                out[key] = bound
+        elif key in ("maximum", "minimum") and node.get("exclusive" + key.capitalize()) is True:
+            continue  # carried by exclusiveMaximum / exclusiveMinimum
         else:
             out[key] = value
     types = node.get("type")

@@ -16,6 +16,7 @@ from .rules import all_rules, is_enabled
 from .rules.api_versions import last_applied
 from .rules.context import RuleContext
 from .rules.fields import FieldRule, FieldRuleSet
+from .crd.registry import defines_a_kind_twice
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
 from .validation import API_NOT_IN_VERSION, CrdRegistry, Validator
 from .versions import KubeVersion
@@ -164,7 +165,11 @@ def crd_keys(definitions) -> set:
 
 def depends_on_crds(keys: set, definitions: list) -> bool:
     """Can CRDs among `definitions` change the findings of a file whose resources have these keys?
-    Only through the schema of a custom resource: the validator consults nothing else of them."""
+    Through the schema of a custom resource, and for a CRD when another CRD defines one of its kinds too
+    (CRD002 compares them)."""
+    if any(kind == CRD_KIND and api_version in CRD_API_VERSIONS for api_version, kind in keys) \
+            and defines_a_kind_twice(definitions):
+        return True
     return not keys.isdisjoint(crd_keys(definitions))
 
 
@@ -291,10 +296,12 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
     the same, in the same order, whatever `jobs` is."""
     linter = Linter(options)
     findings: list = []
+    crd_inputs = []
     for crd_path in options.crd_files:
         loaded = load_path(crd_path, options.max_file_size)
         findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
         linter.register_crds(loaded)
+        crd_inputs.append(loaded)
     given = {os.path.abspath(p) for p in paths if p != STDIN}
     for crd_path in options.repository_crd_files:
         if os.path.abspath(crd_path) not in given:  # the input's own CRDs are registered as it is read
@@ -304,6 +311,10 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
         return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
 
     results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces)
+    for loaded in crd_inputs:  # a CRD's verdict is the same from --crd as from the input
+        if loaded.file not in paths:
+            findings.extend(f for r in loaded.resources for f in linter.crds.findings_for(r)
+                            if linter.enabled(f.rule_id))
     objects = []
     for path in paths:
         file_findings, file_objects = results[path]

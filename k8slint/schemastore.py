@@ -114,6 +114,10 @@ class SchemaStore:
             found.update(minors)
         return sorted(KubeVersion.parse(m) for m in found)
 
+    def api_groups(self) -> frozenset:
+        """Every API group some embedded version serves ("" is the core group): groups no CRD can define."""
+        return frozenset(av.rsplit("/", 1)[0] if "/" in av else "" for av in self._load_index()["kinds"])
+
     def kinds(self, version) -> list:
         """(apiVersion, kind) pairs present in that minor, sorted."""
         minor = self._minor(version)

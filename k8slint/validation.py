@@ -6,8 +6,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
-from dataclasses import dataclass, field
 
 try:  # compiled (Rust) validation for the common case of a valid object; optional, see _Compiled
     import jsonschema_rs as _fast_engine
@@ -15,7 +13,10 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
     _fast_engine = None
 
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
-from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions, to_json_schema
+from .crd import meta as crd_meta
+from .crd.regex import search as re2_search
+from .crd.registry import CrdRegistry
+from .crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, to_json_schema
 from .model import Resource, Severity, finding_at, format_json_path
 from .schemastore import SchemaStore, default_store
 from .versions import KubeVersion
@@ -33,6 +34,7 @@ RULE_SEVERITY = {
     UNKNOWN_KIND: Severity.ERROR,
     NO_SCHEMA_FOR_CUSTOM_RESOURCE: Severity.INFO,
     **CATALOG_SEVERITY,  # SCH006: a schema location that cannot be used
+    **crd_meta.SEVERITY,  # CRD rules: findings on CRDs and on resources of refused CRDs
 }
 
 # Kinds every API group registers for its own plumbing; never something a manifest means.
@@ -62,27 +64,6 @@ def describe_versions(versions: list) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
-@dataclass
-class CrdRegistry:
-    """Custom resource schemas, keyed by (apiVersion, kind)."""
-
-    schemas: dict = field(default_factory=dict)  # (apiVersion, kind) -> openAPIV3Schema or None
-    sources: dict = field(default_factory=dict)
-    generation: int = 0  # counts additions, so that validators drop schemas compiled before one
-
-    def add_resource(self, resource: Resource) -> None:
-        if resource.kind != CRD_KIND or resource.api_version not in CRD_API_VERSIONS:
-            return
-        span = resource.span(())
-        for v in crd_versions(resource.data, f"{resource.file}:{span.line}"):
-            self.schemas[(v.api_version, v.kind)] = v.schema
-            self.sources[(v.api_version, v.kind)] = v.source
-            self.generation += 1
-
-    def __contains__(self, key) -> bool:
-        return key in self.schemas
-
-
 class _Compiled:
     """One schema, compiled for two engines. jsonschema-rs answers "is it valid?" (most objects are) in
     microseconds; python-jsonschema, the reference, is only asked for the errors of an invalid object, so
@@ -97,22 +78,62 @@ class _Compiled:
         self._reference = None
         self.fast = None
         if self.use_fast_engine:
-            try:
-                self.fast = _fast_engine.validator_for(schema, validate_formats=False)
+            try:  # patterns in linear time (Rust's regex, RE2 syntax); nothing outside the schema is fetched
+                self.fast = _fast_engine.validator_for(schema, validate_formats=False, offline=True,
+                                                       pattern_options=_fast_engine.RegexOptions())
             except Exception:  # a schema the fast engine cannot compile: the reference engine does it all
                 self.fast = None
 
     @property
     def reference(self):
         if self._reference is None:
-            from jsonschema import Draft202012Validator  # imported only when an object has errors
-            self._reference = Draft202012Validator(self.schema)
+            self._reference = _reference_validator_class()(self.schema, registry=_no_retrieval_registry())
         return self._reference
 
     def iter_errors(self, instance):
         if self.fast is not None and self.fast.is_valid(instance):
             return iter(())
         return self.reference.iter_errors(instance)
+
+
+def _re2_pattern(validator, pattern, instance, schema):
+    """`pattern` as the API server (Go's RE2) matches it: linear time, RE2 syntax."""
+    if validator.is_type(instance, "string") and not re2_search(pattern, instance):
+        from jsonschema import ValidationError
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _re2_pattern_properties(validator, patterns, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if re2_search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+_REFERENCE_CLASS = None
+
+
+def _reference_validator_class():
+    """Draft 2020-12 (imported only when an object has errors) with RE2 patterns."""
+    global _REFERENCE_CLASS
+    if _REFERENCE_CLASS is None:
+        from jsonschema import Draft202012Validator, validators
+        _REFERENCE_CLASS = validators.extend(Draft202012Validator, {
+            "pattern": _re2_pattern, "patternProperties": _re2_pattern_properties})
+    return _REFERENCE_CLASS
+
+
+def _no_retrieval_registry():
+    """A registry that resolves $refs inside the schema only: it can fetch nothing (no URL, no file)."""
+    from referencing import Registry
+
+    def refuse(uri: str):
+        from referencing.exceptions import NoSuchResource
+        raise NoSuchResource(ref=uri)
+
+    return Registry(retrieve=refuse)
 
 
 class Validator:
@@ -140,6 +161,9 @@ class Validator:
         if key not in self._compiled:
             if key in self.crds:
                 openapi = self.crds.schemas[key]
+                if openapi is UNUSABLE:
+                    self._compiled[key] = UNUSABLE
+                    return UNUSABLE
                 schema = to_json_schema(openapi, self.strict) if isinstance(openapi, dict) else None
             else:
                 schema = self.store.bundle(self.version, api_version, kind, self.strict)
@@ -148,9 +172,34 @@ class Validator:
 
     def check(self, resource: Resource) -> list:
         validator = self._validator_for(resource.api_version, resource.kind)
+        if validator is UNUSABLE:
+            return [self._refused_crd(resource)]
         if validator is None:
-            return self._missing(resource)
-        return self._findings(resource, validator)
+            found = self._missing(resource)
+        else:
+            try:
+                found = self._findings(resource, validator)
+            except Exception as exc:  # noqa: BLE001 - a CRD schema no check foresaw must not stop the run
+                if (resource.api_version, resource.kind) not in self.crds:
+                    raise
+                self._compiled[(resource.api_version, resource.kind)] = UNUSABLE
+                return [self._refused_crd(resource, f"{type(exc).__name__}: {exc}")]
+        if resource.kind == CRD_KIND and resource.api_version in CRD_API_VERSIONS:
+            found = self._with_crd_findings(resource, found)
+        return found
+
+    def _with_crd_findings(self, resource: Resource, found: list) -> list:
+        """The CRD rules' findings on a CRD; a schema finding at the same place says the same, less precisely."""
+        crd_findings = self.crds.findings_for(resource)
+        paths = {f.json_path for f in crd_findings}
+        return [f for f in found if not (f.rule_id == SCHEMA_INVALID and f.json_path in paths)] + crd_findings
+
+    def _refused_crd(self, resource: Resource, why: str = "") -> object:
+        key = (resource.api_version, resource.kind)
+        reason = f" ({why})" if why else " (see the CRD's CRD003/CRD004 findings)"
+        return finding_at(resource, crd_meta.UNUSABLE_CRD, RULE_SEVERITY[crd_meta.UNUSABLE_CRD],
+                          f"no usable schema for {key[0]} {key[1]}: the API server would refuse its CRD at "
+                          f"{self.crds.source(key)}{reason}; not validated", ("kind",))
 
     def _findings(self, resource: Resource, validator) -> list:
         out = []
@@ -281,7 +330,7 @@ def _case_hint(value, values) -> str:
 
 
 def _matches_pattern(schema: dict, key: str) -> bool:
-    return any(re.search(p, key) for p in schema.get("patternProperties", {}))
+    return any(re2_search(p, key) for p in schema.get("patternProperties", {}))
 
 
 def _did_you_mean(key: str, known: set) -> str:

@@ -423,7 +423,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     store = default_store()
     ctx = context_for(lint_options.target, store, [r for inp in preloaded.values() for r in inp.loaded.resources
                                                    if r.file == inp.loaded.file], lint_options.current)
-    verifier = _Verifier(lint_options, CrdRegistry(dict(linter.crds.schemas), dict(linter.crds.sources)))
+    verifier = _Verifier(lint_options, linter.crds.copy())
     refusals: dict = {}
     final = _FinalLint(options, crd_inputs, refusals)
 

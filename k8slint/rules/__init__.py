@@ -37,7 +37,9 @@ def all_rules() -> tuple:
     from .logic import LOGIC_RULES
     from .suppression_rule import SUPPRESSION_RULES
 
-    rules = [Rule(meta) for meta in BUILTIN_RULES + SUPPRESSION_RULES]
+    from ..crd.meta import CRD_RULES
+
+    rules = [Rule(meta) for meta in BUILTIN_RULES + CRD_RULES + SUPPRESSION_RULES]
     rules += api_version_rules()
     rules += field_rules()
     rules += LOGIC_RULES
@@ -50,7 +52,7 @@ def all_rules() -> tuple:
 
 
 def _family_order(rule_id: str) -> int:
-    order = ["YML", "SCH", "SRV", "API", "FLD", "SUP"]
+    order = ["YML", "SCH", "SRV", "CRD", "API", "FLD", "SUP"]
     family = rule_id.rstrip("0123456789")
     return order.index(family) if family in order else len(order)
 

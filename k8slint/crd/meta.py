@@ -1,0 +1,73 @@
+"""Ids, severities and documentation of the CRD rules (findings on CRDs and on their custom resources)."""
+from __future__ import annotations
+
+from ..model import RuleDoc, RuleMeta, Severity
+
+SHADOWS_BUILTIN = "CRD001"
+CONFLICTING_CRDS = "CRD002"
+INVALID_SCHEMA = "CRD003"
+INVALID_CRD = "CRD004"
+UNUSABLE_CRD = "CRD005"
+
+SEVERITY = {
+    SHADOWS_BUILTIN: Severity.ERROR,
+    CONFLICTING_CRDS: Severity.WARNING,
+    INVALID_SCHEMA: Severity.ERROR,
+    INVALID_CRD: Severity.ERROR,
+    UNUSABLE_CRD: Severity.WARNING,
+}
+
+
+def _crd(rule_id: str, name: str, title: str, doc: RuleDoc) -> RuleMeta:
+    return RuleMeta(rule_id, name, title, SEVERITY[rule_id], doc, versions="every version")
+
+
+CRD_RULES = [
+    _crd(SHADOWS_BUILTIN, "crd-shadows-builtin-kind", "A CRD names a built-in API group", RuleDoc(
+        what="Reports a CustomResourceDefinition whose `spec.group` is an API group built into Kubernetes "
+             "(the core group, `apps`, `batch`, `networking.k8s.io`, ... in any embedded version). Its schema is "
+             "not used: objects of that group keep the built-in schema.",
+        why="The API server serves built-in groups itself; a CRD cannot replace `apps/v1 Deployment`. Letting "
+            "such a CRD (a mistake or a hostile file in a pull request) replace the built-in schema would silence "
+            "real errors on every Deployment of the input.",
+        example="apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+                "  name: deployments.apps\nspec:\n  group: apps\n  names: {kind: Deployment, plural: deployments}\n",
+        fix="Give the CRD its own group (a domain you own, such as `example.com`).")),
+    _crd(CONFLICTING_CRDS, "conflicting-crds", "Two CRDs define the same kind differently", RuleDoc(
+        what="Reports a CRD that defines a group, version and kind that another CRD of the input also defines, "
+             "differently; the message names the CRD whose schema is used.",
+        why="A cluster holds one definition per kind. Without a rule the verdict on the custom resources would "
+            "depend on the order of the files. k8slint chooses the same CRD whatever the order: one that serves "
+            "the version, then the newer `apiextensions.k8s.io` version (v1 over v1beta1), then the first by "
+            "file name and position.",
+        example="# crds/widget.yaml and old/widget-v1beta1.yaml both define acme.io/v1 Widget",
+        fix="Keep one copy of the CRD in the input (delete the stale one, or leave it out with `--exclude`).")),
+    _crd(INVALID_SCHEMA, "invalid-crd-schema", "A CRD schema the API server refuses", RuleDoc(
+        what="Reports, at the offending node, a part of a CRD's `openAPIV3Schema` that the API server rejects: "
+             "a keyword of the wrong type (`minLength: \"3\"`, `type: 5`, `properties` as a list), a `type` "
+             "that is not one of object, array, string, integer, number, boolean, a `pattern` that is not an "
+             "RE2 regular expression, `multipleOf` that is not positive, `$ref`, `definitions`, `patternProperties`, "
+             "`uniqueItems: true`, `additionalProperties` beside `properties`, or a malformed list or map type.",
+        why="`kubectl apply` of such a CRD fails, so its custom resources cannot exist. k8slint reports the CRD "
+            "and does not use the schema (its resources are reported by CRD005); it never fetches what a `$ref` "
+            "names.",
+        example="openAPIV3Schema:\n  type: object\n  properties:\n    spec:\n      type: string\n"
+                "      pattern: \"([\"\n",
+        fix="Correct the schema node named in the message; the API server's own message for it is the same.")),
+    _crd(INVALID_CRD, "invalid-crd", "A CRD the API server refuses", RuleDoc(
+        what="Reports a CRD whose own fields the API server rejects: `spec.versions` that is not a list, "
+             "`spec.validation` or `openAPIV3Schema` that is not a mapping, a version without a name, a missing "
+             "`spec.group` or `spec.names.kind`.",
+        why="Such a CRD is refused on apply; k8slint reports it instead of guessing what it meant.",
+        example="spec:\n  group: acme.io\n  versions: \"v1\"\n",
+        fix="Write the field as the apiextensions API defines it (`versions` is a list of mappings, each with "
+            "`name`, `served`, `storage` and `schema.openAPIV3Schema`).")),
+    _crd(UNUSABLE_CRD, "custom-resource-of-refused-crd", "A custom resource whose CRD has no usable schema",
+         RuleDoc(
+             what="Reports a custom resource whose CRD is in the input but cannot be used: the API server would "
+                  "refuse the CRD (CRD003, CRD004), so there is no schema to validate the object against.",
+             why="The object is not validated; the CRD's own finding says why. Without this message the object "
+                 "would look valid.",
+             example="apiVersion: acme.io/v1\nkind: Widget\n# its CRD has pattern: \"([\"\n",
+             fix="Correct the CRD.")),
+]

@@ -1,0 +1,39 @@
+"""Regular expressions of CRD schemas (`pattern`), matched as the API server matches them: RE2 syntax and
+linear-time matching (Go's regexp is RE2), so a hostile pattern can neither hang the run nor mean something
+else than it means to the cluster."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import re2
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # RE2 would print every syntax error on stderr
+
+
+class RegexError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def compile_re2(pattern: str):
+    try:
+        return re2.compile(pattern, options=_OPTIONS)
+    except Exception as exc:  # re2.error: syntax RE2 (and so the API server) does not accept
+        detail = exc.args[0] if exc.args else exc
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise RegexError(str(detail)) from None
+
+
+def re2_error(pattern: str) -> str | None:
+    """Why RE2 refuses `pattern`, or None when it compiles."""
+    try:
+        compile_re2(pattern)
+    except RegexError as exc:
+        return str(exc)
+    return None
+
+
+def search(pattern: str, text: str) -> bool:
+    return compile_re2(pattern).search(text) is not None

@@ -1,0 +1,141 @@
+"""Which CRD defines a kind: a CRD never replaces a built-in group's schema, and several CRDs for one kind
+give the same verdict whatever the order of the files, with the conflict reported."""
+from __future__ import annotations
+
+from k8slint.engine import LintOptions, lint
+from k8slint.versions import KubeVersion
+
+
+def _crd(group: str, kind: str, schema: str, api: str = "apiextensions.k8s.io/v1", served: str = "true") -> str:
+    plural = kind.lower() + "s"
+    if api.endswith("v1beta1"):
+        return f"""apiVersion: {api}
+kind: CustomResourceDefinition
+metadata: {{name: {plural}.{group}}}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: {plural}}}
+  versions: [{{name: v1, served: {served}, storage: true}}]
+  validation:
+    openAPIV3Schema: {schema}
+"""
+    return f"""apiVersion: {api}
+kind: CustomResourceDefinition
+metadata: {{name: {plural}.{group}}}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: {plural}}}
+  versions:
+    - name: v1
+      served: {served}
+      storage: true
+      schema:
+        openAPIV3Schema: {schema}
+"""
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: three
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx}]}
+"""
+
+OPEN = "{type: object, x-kubernetes-preserve-unknown-fields: true}"
+SIZE_INT = "{type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}"
+SIZE_STR = "{type: object, properties: {spec: {type: object, properties: {size: {type: string}}}}}"
+WIDGET = "apiVersion: acme.io/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n"
+
+
+def _lint(paths, version="1.30", crd_files=()):
+    return lint([str(p) for p in paths], LintOptions(KubeVersion.parse(version), crd_files=tuple(map(str, crd_files))))
+
+
+def _ids(result, file_suffix=None):
+    return sorted((f.rule_id, f.line) for f in result.findings if file_suffix is None or f.file.endswith(file_suffix))
+
+
+def test_crd_in_a_builtin_group_keeps_the_builtin_schema(tmp_path):
+    path = tmp_path / "all.yaml"
+    path.write_text(_crd("apps", "Deployment", OPEN) + "---\n" + DEPLOYMENT)
+    result = _lint([path])
+    ids = [f.rule_id for f in result.findings]
+    assert "CRD001" in ids
+    replicas = [f for f in result.findings if f.rule_id == "SCH001" and f.json_path == "spec.replicas"]
+    assert replicas, result.findings  # the hostile CRD does not silence the real Deployment's error
+
+
+def test_crd_for_customresourcedefinition_does_not_replace_the_crd_schema(tmp_path):
+    """A CRD that claims apiextensions.k8s.io/v1 CustomResourceDefinition would make every other CRD's fields
+    'unknown'; the built-in schema stays, so a valid CRD beside it is clean."""
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(_crd("apiextensions.k8s.io", "CustomResourceDefinition",
+                            "{type: object, properties: {spec: {type: object}}}"))
+    good = tmp_path / "good.yaml"
+    good.write_text(_crd("acme.io", "Widget", SIZE_INT))
+    result = lint([str(hostile), str(good)], LintOptions(KubeVersion.parse("1.30"), strict=True))
+    assert [f.rule_id for f in result.findings if f.file.endswith("good.yaml")] == []
+    assert [f.rule_id for f in result.findings if f.file.endswith("hostile.yaml")] == ["CRD001"]
+
+
+def test_crd_group_that_only_looks_builtin_is_a_custom_group(tmp_path):
+    path = tmp_path / "gw.yaml"
+    path.write_text(_crd("gateway.networking.k8s.io", "Gateway", SIZE_INT)
+                    + "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\n"
+                      "spec: {size: big}\n")
+    result = _lint([path])
+    assert [f.rule_id for f in result.findings] == ["SCH001"]
+
+
+def test_several_crds_for_one_kind_give_the_same_verdict_in_any_order(tmp_path):
+    a, b, cr = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "widget.yaml"
+    a.write_text(_crd("acme.io", "Widget", SIZE_INT))
+    b.write_text(_crd("acme.io", "Widget", SIZE_STR))
+    cr.write_text(WIDGET)
+    first = _lint([a, b, cr])
+    second = _lint([cr, b, a])
+    assert _ids(first) == _ids(second)
+    assert [f.rule_id for f in first.findings if f.file.endswith("widget.yaml")] == ["SCH001"]  # a.yaml wins
+    conflict = [f for f in first.findings if f.rule_id == "CRD002"]
+    assert len(conflict) == 1 and conflict[0].file.endswith("b.yaml") and "a.yaml" in conflict[0].message
+
+
+def test_v1_crd_wins_over_a_stale_v1beta1_copy_whatever_the_order(tmp_path):
+    old, new, cr = tmp_path / "0-old.yaml", tmp_path / "1-new.yaml", tmp_path / "widget.yaml"
+    old.write_text(_crd("acme.io", "Widget", SIZE_STR, api="apiextensions.k8s.io/v1beta1"))
+    new.write_text(_crd("acme.io", "Widget", SIZE_INT))
+    cr.write_text(WIDGET)
+    for order in ([old, new, cr], [new, old, cr]):
+        result = _lint(order, version="1.21")  # a version that still serves apiextensions v1beta1
+        assert [f.rule_id for f in result.findings if f.file.endswith("widget.yaml")] == ["SCH001"]
+        assert [f.file.rsplit("/", 1)[-1] for f in result.findings if f.rule_id == "CRD002"] == ["0-old.yaml"]
+
+
+def test_serving_crd_wins_over_one_that_does_not_serve_the_version(tmp_path):
+    unserved, served, cr = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "widget.yaml"
+    unserved.write_text(_crd("acme.io", "Widget", SIZE_STR, served="false"))
+    served.write_text(_crd("acme.io", "Widget", SIZE_INT))
+    cr.write_text(WIDGET)
+    result = _lint([unserved, served, cr])
+    assert [f.rule_id for f in result.findings if f.file.endswith("widget.yaml")] == ["SCH001"]
+
+
+def test_identical_copies_are_no_conflict(tmp_path):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(_crd("acme.io", "Widget", SIZE_INT))
+    b.write_text(_crd("acme.io", "Widget", SIZE_INT))
+    assert _lint([a, b]).findings == []
+
+
+def test_crd_given_with_crd_option_gets_the_same_verdict(tmp_path):
+    crd, cr = tmp_path / "crd.yaml", tmp_path / "deploy.yaml"
+    crd.write_text(_crd("apps", "Deployment", OPEN))
+    cr.write_text(DEPLOYMENT)
+    result = _lint([cr], crd_files=[crd])
+    assert sorted(f.rule_id for f in result.findings) == ["CRD001", "SCH001"]
