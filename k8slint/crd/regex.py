@@ -5,18 +5,26 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import re2
-
-_OPTIONS = re2.Options()
-_OPTIONS.log_errors = False  # RE2 would print every syntax error on stderr
+_OPTIONS = None
 
 
 class RegexError(ValueError):
     pass
 
 
+def _re2():
+    global _OPTIONS
+    import re2  # imported on the first pattern: most runs match none
+    if _OPTIONS is None:
+        options = re2.Options()
+        options.log_errors = False  # RE2 would print every syntax error on stderr
+        _OPTIONS = options
+    return re2
+
+
 @lru_cache(maxsize=4096)
 def compile_re2(pattern: str):
+    re2 = _re2()
     try:
         return re2.compile(pattern, options=_OPTIONS)
     except Exception as exc:  # re2.error: syntax RE2 (and so the API server) does not accept
