@@ -7,6 +7,10 @@ those of its first such finding and whose text lists them all as `file:line:col:
 Findings below the level go to `<system-out>`. Findings about a file's text rather than an object form a
 testcase named "<file> (file)". Objects without findings pass; they are known only when the result has an
 `objects` attribute (a list of (file, ObjectRef)), otherwise testcases come from the findings alone.
+
+The layout is the one the Jenkins xunit plugin's strict junit-10.xsd accepts (tests/test_ci_formats.py checks
+it) and GitLab reads: the file is the testcase's classname and the testsuite's `file`, never an attribute of
+the testcase, and `<testsuites>` carries tests, failures and errors but no skipped count.
 """
 from __future__ import annotations
 
@@ -57,10 +61,10 @@ def render(result, fail_on=Severity.ERROR, **_) -> str:
     root = _element("testsuites", name="k8slint")
     totals = {"tests": 0, "failures": 0}
     for file, cases in files.items():
-        suite = _element("testsuite", root, name=file)
+        suite = _element("testsuite", root, name=file, file=file)
         failures = 0
         for obj, findings in cases.items():
-            case = _element("testcase", suite, name=testcase_name(file, obj), classname=file, file=file)
+            case = _element("testcase", suite, name=testcase_name(file, obj), classname=file)
             failing = [f for f in findings if f.severity >= level]
             other = [f for f in findings if f.severity < level]
             if failing:
@@ -77,6 +81,5 @@ def render(result, fail_on=Severity.ERROR, **_) -> str:
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
     root.set("errors", "0")
-    root.set("skipped", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
