@@ -145,6 +145,25 @@ class Linter:
         return any(r.id.startswith(pattern) and self.enabled(r.id) for r in all_rules())
 
 
+def nothing_to_lint(given: list, files: list, resources: int, allow_empty: bool = False) -> Finding | None:
+    """YML010 when the whole input (the paths as given, the files they expanded to) holds no Kubernetes
+    object; an error unless the run allows an empty input, then information."""
+    if resources:
+        return None
+    where = given[0] if len(given) == 1 else (files[0] if files else given[0])
+    if not files:
+        message = (f"nothing to lint: no *.yaml, *.yml or *.json file in {', '.join(given)}"
+                   " (hidden files and directories are not read)")
+    elif files == [STDIN]:
+        where = "<stdin>"
+        message = "nothing to lint: standard input holds no Kubernetes object (did the command before the pipe fail?)"
+    else:
+        message = (f"nothing to lint: no Kubernetes object in {len(files)} file{'s' * (len(files) != 1)}")
+    severity = Severity.INFO if allow_empty else Severity.ERROR
+    return Finding("YML010", severity, message, where, 1, 1,
+                   suggestion=None if allow_empty else "Pass --allow-empty if an empty input is expected.")
+
+
 def severity_override(rule_id: str, overrides: dict):
     """The configured severity of a rule (the longest matching id or prefix wins), or None."""
     best = None

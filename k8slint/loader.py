@@ -38,6 +38,7 @@ LOADER_SEVERITY = {
     "YML007": Severity.ERROR,    # file unreadable: permissions, binary, not UTF-8/UTF-16
     "YML008": Severity.ERROR,    # an unrendered template ({{ ... }}): render it first
     "YML009": Severity.ERROR,    # a Helm release record that cannot be decoded
+    "YML010": Severity.ERROR,    # nothing to lint: the whole input holds no Kubernetes object
 }
 
 # Decompressed Helm release records one input may expand to, all releases together (each is also bounded

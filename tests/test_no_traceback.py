@@ -44,14 +44,12 @@ def _check(result, fmt: str, kind: str):
     assert result.out.strip(), result.err
     if kind == "broken":
         assert result.code == 1
+    if kind.startswith("empty"):  # nothing to lint is a failure (YML010) unless --allow-empty
+        assert result.code == 1 and "YML010" in result.out + result.err, result.out
     if fmt in ("json", "sarif", "gitlab"):
         json.loads(result.out)
     if fmt in ("junit", "html"):
         assert result.out.lstrip().startswith("<"), result.out[:200]
-
-
-def _allow_empty(kind: str) -> list:
-    return []
 
 
 @pytest.mark.parametrize("versions", VERSIONS)
@@ -60,7 +58,7 @@ def _allow_empty(kind: str) -> list:
 def test_lint(fmt, kind, versions, tmp_path):
     current, target = VERSIONS[versions]
     path, stdin = _input(kind, tmp_path)
-    result = run_cli(["lint", "-f", fmt, "-k", target, "--current-version", current, *_allow_empty(kind), path],
+    result = run_cli(["lint", "-f", fmt, "-k", target, "--current-version", current, path],
                      stdin=stdin)
     _check(result, fmt, kind)
 
@@ -71,7 +69,7 @@ def test_lint(fmt, kind, versions, tmp_path):
 def test_fix(fmt, kind, versions, tmp_path):
     current, target = VERSIONS[versions]
     path, stdin = _input(kind, tmp_path)
-    result = run_cli(["fix", "-f", fmt, "-k", target, "--current-version", current, *_allow_empty(kind), path],
+    result = run_cli(["fix", "-f", fmt, "-k", target, "--current-version", current, path],
                      stdin=stdin)
     _check(result, fmt, kind)
 
@@ -82,7 +80,7 @@ def test_fix(fmt, kind, versions, tmp_path):
 def test_report(fmt, kind, versions, tmp_path):
     start, end = VERSIONS[versions]
     path, stdin = _input(kind, tmp_path)
-    result = run_cli(["report", "-f", fmt, "--from", start, "--to", end, *_allow_empty(kind), path], stdin=stdin)
+    result = run_cli(["report", "-f", fmt, "--from", start, "--to", end, path], stdin=stdin)
     _check(result, fmt, kind)
 
 

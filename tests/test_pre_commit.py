@@ -39,8 +39,8 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT
 def test_hook_definitions():
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"k8slint", "k8slint-fix"}
-    assert hooks["k8slint"]["entry"] == "k8slint lint --discover-crds"
-    assert hooks["k8slint-fix"]["entry"] == "k8slint fix --write --discover-crds"
+    assert hooks["k8slint"]["entry"] == "k8slint lint --discover-crds --allow-empty"
+    assert hooks["k8slint-fix"]["entry"] == "k8slint fix --write --discover-crds --allow-empty"
     assert all(h["types_or"] == ["yaml", "json"] and h["language"] == "python" for h in hooks.values())
     # one process sees every file a commit touches (pre-commit would otherwise split them over several)
     assert all(h["require_serial"] is True for h in hooks.values())

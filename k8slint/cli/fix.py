@@ -14,9 +14,9 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
-from .options import (CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
+from .options import (ALLOW_EMPTY, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
                       SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, lint_options, load_config,
-                      repository_settings)
+                      nothing_to_lint, repository_settings)
 
 FIX_FORMATS = ("text", "json")
 
@@ -96,6 +96,7 @@ def fix(
     crd: Optional[List[str]] = CRD,
     discover_crds: Optional[bool] = DISCOVER_CRDS,
     root: Optional[Path] = ROOT,
+    allow_empty: bool = ALLOW_EMPTY,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     config_file: Optional[Path] = CONFIG,
@@ -118,6 +119,9 @@ def fix(
     options = lint_options(config)
     files = discover_files(paths, config)
     run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
+    empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config)
+    if empty is not None:
+        run.result.findings.append(empty)
     show_diff = diff if diff is not None else not write
     if fmt == "json":
         sys.stdout.write(_json_report(run, render("json", run.result), show_diff, write))

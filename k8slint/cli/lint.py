@@ -8,9 +8,10 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import (COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
+from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
                       MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
-                      input_settings, jobs_setting, lint_options, load_config, repository_settings, root_setting,
+                      input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
+                      root_setting,
                       write_output)
 
 
@@ -37,6 +38,7 @@ def lint(
     crd: Optional[List[str]] = CRD,
     discover_crds: Optional[bool] = DISCOVER_CRDS,
     root: Optional[Path] = ROOT,
+    allow_empty: bool = ALLOW_EMPTY,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     jobs: Optional[int] = JOBS,
@@ -58,6 +60,9 @@ def lint(
     options = lint_options(config)
     files = discover_files(paths, config)
     result = run_lint(files, options, jobs=jobs_setting(config))
+    empty = nothing_to_lint(paths, files, result.resources, allow_empty, config)
+    if empty is not None:
+        result.findings.append(empty)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config)), output)
     failing = any(f.severity >= failing_level for f in result.findings)

@@ -144,6 +144,15 @@ def root_setting(config):
     return project_root(root, config.file.parent if config.file else None)
 
 
+def nothing_to_lint(paths, files, resources: int, allow_empty: bool, config):
+    """YML010 (see engine.nothing_to_lint) for an input without any Kubernetes object, unless deselected."""
+    from ..engine import nothing_to_lint as finding
+    from ..rules import is_enabled
+    if not is_enabled("YML010", tuple(config["select"]), tuple(config["ignore"])):
+        return None
+    return finding(list(paths), list(files), resources, allow_empty)
+
+
 def exclude_matcher(config):
     from ..config import PathMatcher
     return PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
@@ -187,6 +196,9 @@ CRD = typer.Option(None, "--crd", help="CRD file, directory or glob whose schema
 DISCOVER_CRDS = typer.Option(None, "--discover-crds/--no-discover-crds",
                              help="Also validate custom resources against every CRD in the repository (see "
                                   "--root), as a run on the whole repository would; the pre-commit hook does.")
+ALLOW_EMPTY = typer.Option(False, "--allow-empty",
+                           help="Accept an input without any Kubernetes object (reported as information, not "
+                                "as the YML010 error): an empty directory, empty standard input.")
 ROOT = typer.Option(None, "--root", help="Repository root: sarif, github and gitlab paths are relative to it and "
                                          "--discover-crds searches it (default: the git top level, else the "
                                          "configuration's directory, else the current directory).")

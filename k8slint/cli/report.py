@@ -13,9 +13,10 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import (COLOUR, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
+from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
                       PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting,
-                      kube_version, lint_options, load_config, repository_settings, write_output)
+                      kube_version, lint_options, load_config, nothing_to_lint, repository_settings,
+                      write_output)
 
 REPORT_FORMATS = ("text", "markdown", "html", "json")
 
@@ -41,6 +42,7 @@ def report(
     crd: Optional[List[str]] = CRD,
     discover_crds: Optional[bool] = DISCOVER_CRDS,
     root: Optional[Path] = ROOT,
+    allow_empty: bool = ALLOW_EMPTY,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     jobs: Optional[int] = JOBS,
@@ -68,6 +70,11 @@ def report(
     options = lint_options(config)
     files = discover_files(paths, config)
     result = build_report(files, options, jobs=jobs_setting(config))
+    empty = nothing_to_lint(paths, files, len(result.objects), allow_empty, config)
+    if empty is not None:
+        from ..upgrade.model import Problem
+        result.problems.append(Problem(empty.rule_id, str(empty.severity), empty.message, empty.file, empty.line,
+                                       empty.column))
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     write_output(render(fmt, result, colour=use_colour), output)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)

@@ -94,6 +94,16 @@ BUILTIN_RULES = [
                 "data:\n  release: bm90IGEgcmVsZWFzZQ==\n",
         fix="Dump the records again (`kubectl get secrets -A -l owner=helm -o yaml`) without editing them, "
             "or lint the release's manifest directly: `helm get manifest RELEASE -n NAMESPACE | k8slint lint -`.")),
+    _yml("YML010", "nothing-to-lint", "The input holds no Kubernetes object at all", RuleDoc(
+        what="Reports a run whose whole input holds no Kubernetes object: an empty directory, a directory "
+             "without *.yaml, *.yml or *.json files, empty standard input, files with only empty documents "
+             "or documents that are not objects. With `--allow-empty` it is information instead of an error.",
+        why="A check that looked at nothing must not pass quietly: `helm template chart/ | k8slint lint -` "
+            "gets empty standard input when helm fails, and a path mistyped in CI or a glob that matched "
+            "nothing would otherwise report \"0 errors\".",
+        example="# an empty file, or an empty directory",
+        fix="Point k8slint at the manifests. Where an empty input is expected (a pre-commit run on files "
+            "that hold no manifest), pass `--allow-empty`; the pre-commit hooks do.")),
     _sch("SCH001", "schema-violation", "The object does not match the schema of the target version", RuleDoc(
         what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
              "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "
