@@ -39,6 +39,11 @@ def test_api_rule_lifecycle(rule):
     record = rule.record
     for kind in record["kinds"]:
         res = _resource(record["api_version"], kind)
+        if record.get("never_existed"):
+            [error] = _findings(rule, res, "1.9")
+            assert error.severity == Severity.ERROR and "never existed" in error.message
+            assert "removed" not in error.message
+            continue
         first = record.get("deprecated") or record.get("removed")
         assert first, f"{rule.id} is neither deprecated nor removed"
         assert _findings(rule, res, _before(first)) == [], "fires before its deprecation"
@@ -95,6 +100,50 @@ def test_current_version_says_what_already_breaks():
     assert later.extra["current_version_state"] == "deprecated" and "breaks on the upgrade to 1.22" in later.message
     [already] = _findings(rule, res, "1.25", current="1.23")
     assert already.extra["current_version_state"] == "removed" and "already not served" in already.message
+
+
+def test_a_kind_that_never_existed_says_so_on_every_version():
+    rule = _rule_for("apps/v1beta1", "ReplicaSet")
+    for target in ("1.9", "1.15", "1.30"):
+        [f] = _findings(rule, _resource("apps/v1beta1", "ReplicaSet"), target, current="1.14")
+        assert f.severity == Severity.ERROR
+        assert f.message.startswith("ReplicaSet apps/v1beta1 never existed") and "removed in" not in f.message
+    assert "never existed" in rule.meta.title
+
+
+@pytest.mark.parametrize("api_version,kind,component", [
+    ("kubescheduler.config.k8s.io/v1beta3", "KubeSchedulerConfiguration", "kube-scheduler"),
+    ("kubeadm.k8s.io/v1beta3", "ClusterConfiguration", "kubeadm"),
+    ("audit.k8s.io/v1beta1", "Policy", "kube-apiserver"),
+])
+def test_config_file_kinds_say_the_component_refuses_the_file(api_version, kind, component):
+    rule = _rule_for(api_version, kind)
+    record = rule.record
+    [error] = _findings(rule, _resource(api_version, kind), record["removed"])
+    assert f"from {record['removed']} on, {component}" in error.message and "refuses it" in error.message
+    assert "API server no longer serves" not in rule.meta.docs.why
+    assert "refuses the file" in rule.meta.docs.why and "never an API-server object" in rule.meta.docs.why
+    [warning] = _findings(rule, _resource(api_version, kind), record["deprecated"] if record.get("deprecated")
+                          else record["removed"])
+    if record.get("deprecated"):
+        assert f"{component}" in warning.message and "will be removed" not in warning.message
+
+
+@pytest.mark.parametrize("api_version,kind,deprecated,removed", [
+    ("kubeadm.k8s.io/v1beta1", "InitConfiguration", "1.17", "1.22"),
+    ("kubeadm.k8s.io/v1beta2", "JoinConfiguration", "1.24", "1.27"),
+    ("kubeadm.k8s.io/v1beta3", "ClusterConfiguration", "1.31", "1.36"),
+    ("kubescheduler.config.k8s.io/v1beta2", "KubeSchedulerConfiguration", "1.25", "1.28"),
+    ("kubescheduler.config.k8s.io/v1beta3", "KubeSchedulerConfiguration", "1.26", "1.29"),
+    ("resource.k8s.io/v1alpha3", "DeviceTaintRule", "1.36", "1.39"),
+    ("coordination.k8s.io/v1beta1", "LeaseCandidate", "1.36", "1.39"),
+    ("networking.k8s.io/v1alpha1", "ClusterCIDR", "1.28", "1.29"),
+    ("networking.k8s.io/v1alpha1", "ServiceCIDR", "1.30", "1.31"),
+    ("policy/v1beta1", "Eviction", "1.22", None),
+])
+def test_audited_lifecycles(api_version, kind, deprecated, removed):
+    record = _rule_for(api_version, kind).record
+    assert (record.get("deprecated"), record.get("removed")) == (deprecated, removed)
 
 
 def test_last_applied_configuration_is_judged_too():

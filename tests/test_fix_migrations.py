@@ -110,6 +110,9 @@ def test_removals_without_a_migration_are_the_ones_without_a_mechanical_successo
         "API100": "DRA v1beta1: requests reshaped", "API104": "PodCertificateRequest v1beta1: fields removed in v1",
         "API065": "PodSecurityPolicy: no successor (manual, with Pod Security Admission labels)",
         "API107": "ComponentStatus: no successor",
+        "API108": "kubeadm configuration file: `kubeadm config migrate`", "API109": "kubeadm configuration file",
+        "API110": "kubeadm configuration file", "API111": "scheduler configuration file",
+        "API112": "DeviceTaintRule v1alpha3: not checked field by field", "API113": "LeaseCandidate: no successor",
     }
     records = _records()
     without = sorted({rules_by_id_id(pair) for pair in records if pair not in API_MIGRATIONS})

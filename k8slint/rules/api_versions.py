@@ -42,44 +42,69 @@ def _meta(record: dict) -> RuleMeta:
     kinds = ", ".join(record["kinds"])
     api = record["api_version"]
     removed, deprecated = record.get("removed"), record.get("deprecated")
+    component = record.get("component")
     replacement = replacement_text(record)
-    title = record.get("title") or f"{kinds} {api} is " + ("removed" if removed else "deprecated") + \
-        (f" in {removed}" if removed else f" since {deprecated}")
+    if record.get("never_existed"):
+        default_title = f"{kinds} {api} never existed"
+    else:
+        default_title = f"{kinds} {api} is " + ("removed" if removed else "deprecated") + \
+            (f" in {removed}" if removed else f" since {deprecated}")
+    title = record.get("title") or default_title
     lifecycle = _lifecycle_words(record)
-    why = (f"{api} {kinds} ({record.get('stage', 'beta')}): {lifecycle}. "
-           + (f"From {removed} on, the API server no longer serves it by default: applying the manifest "
-              "fails with `no matches for kind`. " if removed else
-              "It still works, but it is on its way out and the API server answers with a deprecation warning. ")
-           + (record.get("notes") or ""))
+    if record.get("never_existed"):
+        effect = ("No Kubernetes release ever served this combination: applying the manifest fails with "
+                  "`no matches for kind` on every version. ")
+    elif component:
+        # config files are read by a component, never sent to (or served by) the API server
+        effect = (f"It is a {component} configuration file, never an API-server object. "
+                  + (f"From {removed} on, {component} refuses the file: it no longer reads this version. "
+                     if removed else f"{component} still reads it, but the version is on its way out. "))
+    else:
+        effect = (f"From {removed} on, the API server no longer serves it by default: applying the manifest "
+                  "fails with `no matches for kind`. " if removed else
+                  "It still works, but it is on its way out and the API server answers with a deprecation "
+                  "warning. ")
+    why = f"{api} {kinds} ({record.get('stage', 'beta')}): {lifecycle or 'never served'}. " + effect + \
+        (record.get("notes") or "")
     example = f"apiVersion: {api}\nkind: {record['kinds'][0]}\nmetadata:\n  name: example\n"
     fix = (f"Use {replacement}" + (f" (served since {record['replacement']['since']})"
                                    if record["replacement"].get("since") else "") + ". "
            if replacement else "There is no replacement API. ") + record.get("migration", "").strip()
+    what = (f"Finds {component} configuration files ({kinds}) written with apiVersion {api}." if component else
+            f"Finds {kinds} objects written with apiVersion {api}, and objects whose last-applied "
+            f"configuration used it.")
     docs = RuleDoc(
-        what=f"Finds {kinds} objects written with apiVersion {api}, and objects whose last-applied "
-             f"configuration used it.",
-        why=why.strip(), example=example, fix=fix.strip(),
+        what=what, why=why.strip(), example=example, fix=fix.strip(),
         fix_safety="`k8slint fix` rewrites it where a migration is known; see the finding's fix note.")
-    severity = Severity.ERROR if removed else Severity.WARNING
-    return RuleMeta(record["id"], record["name"], title, severity, docs, versions=lifecycle, family="API")
+    severity = Severity.ERROR if removed or record.get("never_existed") else Severity.WARNING
+    return RuleMeta(record["id"], record["name"], title, severity, docs,
+                    versions=lifecycle or "every version", family="API")
 
 
 def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_version: str, kind: str,
              path: tuple, via_last_applied: bool):
-    state = lifecycle_state(ctx.target, record.get("deprecated"), record.get("removed"))
+    never = bool(record.get("never_existed"))
+    state = "removed" if never else lifecycle_state(ctx.target, record.get("deprecated"), record.get("removed"))
     if state == "ok":
         return None
     removed, deprecated = record.get("removed"), record.get("deprecated")
+    component = record.get("component")
     replacement, later = _replacement_for(record, kind, ctx)
     subject = f"{kind} {api_version}"
-    if state == "removed":
+    if never:
+        message = f"{subject} never existed: no Kubernetes release served it"
+        severity = Severity.ERROR
+    elif state == "removed":
         message = f"{subject} was removed in {removed}"
+        if component:
+            message += f": from {removed} on, {component} refuses it"
         severity = Severity.ERROR
     else:
         message = f"{subject} is deprecated since {deprecated}"
         if removed:
             planned = KubeVersion.parse(removed) > newest_embedded()
-            message += f" and will be removed in {removed}" + (" (planned)" if planned else "")
+            message += (f" and {component} stops reading it in {removed}" if component
+                        else f" and will be removed in {removed}") + (" (planned)" if planned else "")
         severity = Severity.WARNING
     message += f"; use {replacement}" if replacement else "; it has no replacement API"
     if later:
@@ -87,13 +112,15 @@ def _finding(record: dict, meta: RuleMeta, resource, ctx: RuleContext, api_versi
     if via_last_applied:
         message = f"last applied with kubectl as {api_version}: " + message
     extra = {"deprecated_in": deprecated, "removed_in": removed, "replacement": replacement}
-    if ctx.current is not None:
+    if ctx.current is not None and not never:
         current_state = lifecycle_state(ctx.current, deprecated, removed)
         extra["current_version_state"] = current_state
         if current_state == "removed":
-            message += f" (already not served by your current version {ctx.current})"
+            message += (f" (already refused by your current version {ctx.current})" if component else
+                        f" (already not served by your current version {ctx.current})")
         elif state == "removed":
-            message += f" (still served by {ctx.current}; breaks on the upgrade to {removed})"
+            message += (f" (still read by {ctx.current}; breaks on the upgrade to {removed})" if component else
+                        f" (still served by {ctx.current}; breaks on the upgrade to {removed})")
     suggestion = record.get("migration", "").strip() or None
     return finding_at(resource, meta.id, severity, message, path, suggestion=suggestion, extra=extra)
 
