@@ -21,7 +21,8 @@ def backend_paths(data: dict) -> list:
         if isinstance(spec.get(name), dict):
             out.append(("spec", name))
     for i, rule in enumerate(spec.get("rules") or []):
-        paths = ((rule or {}).get("http") or {}).get("paths") if isinstance(rule, dict) else None
+        http = rule.get("http") if isinstance(rule, dict) else None
+        paths = http.get("paths") if isinstance(http, dict) else None
         for j, p in enumerate(paths or []):
             if isinstance(p, dict) and isinstance(p.get("backend"), dict):
                 out.append(("spec", "rules", i, "http", "paths", j, "backend"))
@@ -74,7 +75,8 @@ def ingress_v1(resource, finding, ctx):
             notes.append(f"{converted} backend(s) written as service.name and service.port.number|name")
         added = 0
         for i, rule in enumerate(ed.get(("spec", "rules")) or []):
-            for j, p in enumerate(((rule or {}).get("http") or {}).get("paths") or []):
+            http = rule.get("http") if isinstance(rule, dict) else None
+            for j, p in enumerate((http.get("paths") if isinstance(http, dict) else None) or []):
                 if isinstance(p, dict) and "pathType" not in p:
                     ed.set(("spec", "rules", i, "http", "paths", j, "pathType"), "ImplementationSpecific",
                            before="backend" if "backend" in p else None)
