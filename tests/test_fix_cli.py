@@ -41,7 +41,8 @@ def test_preview_shows_a_diff_changes_nothing_and_exits_on_what_would_remain(cli
     name = str(path).lstrip("/")
     assert f"--- a/{name}\n+++ b/{name}\n" in result.out and "+apiVersion: apps/v1\n" in result.out
     assert f"{path}:2:13: would fix API021 Deployment/billing: migrate Deployment to apps/v1\n" in result.out
-    assert result.out.endswith("Would fix 1 problem in 1 file; run with --write to apply.\n")
+    assert result.out.endswith("Would fix 1 problem in 1 file; run with --write to apply. Assumed nothing about "
+                               "the version the cluster runs now (see --current-version).\n")
     lint = cli(["lint", path])
     assert lint.code == 1
 

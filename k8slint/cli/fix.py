@@ -21,7 +21,7 @@ from .options import (ALLOW_EMPTY, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MI
 FIX_FORMATS = ("text", "json")
 
 
-def _text_report(run, result_text: str, show_diff: bool, write: bool) -> str:
+def _text_report(run, result_text: str, show_diff: bool, write: bool, current=None) -> str:
     from ..fixer import unified_diff
     out = []
     if show_diff:
@@ -38,11 +38,21 @@ def _text_report(run, result_text: str, show_diff: bool, write: bool) -> str:
             out.append(f"{a.file}:{a.line}:{a.column}: {verb} {a.rule_id} {label}: {a.title}{safety}\n")
             out.extend(f"    - {note}\n" for note in a.notes)
     out.append(result_text)
-    out.append(_summary(run, write) + "\n")
+    out.append(_summary(run, write, current) + "\n")
     return "".join(out)
 
 
-def _summary(run, write: bool) -> str:
+def _waiting(run) -> dict:
+    """Cluster version -> how many fixes wait for it (--current-version)."""
+    out: dict = {}
+    for f in run.result.findings:
+        opens = f.extra.get("fix_waits_for")
+        if opens:
+            out[opens] = out.get(opens, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))))
+
+
+def _summary(run, write: bool, current=None) -> str:
     applied = [a for f in run.files if not f.write_error for a in f.applied]
     files = sum(1 for f in run.files if f.changed and not f.write_error)
     if write and applied:
@@ -54,6 +64,12 @@ def _summary(run, write: bool) -> str:
         text = "Nothing to fix."
     if run.unsafe_available:
         text += f" {run.unsafe_available} more fix{'es' * (run.unsafe_available != 1)} available with --unsafe-fixes."
+    waiting = _waiting(run)
+    if waiting:
+        text += " Waiting for a newer cluster: " + ", ".join(
+            f"{n} fix{'es' * (n != 1)} from {version}" for version, n in waiting.items()) + "."
+    if current is None:
+        text += " Assumed nothing about the version the cluster runs now (see --current-version)."
     return text
 
 
@@ -64,6 +80,7 @@ def _json_report(run, result_json: str, show_diff: bool, write: bool) -> str:
                     for f in run.files for a in f.applied]
     doc["files_changed"] = [f.file for f in run.files if f.changed and not f.write_error]
     doc["unsafe_fixes_available"] = run.unsafe_available
+    doc["fixes_waiting"] = _waiting(run)
     if show_diff:
         doc["diff"] = "".join(unified_diff(f.file, f.before, f.after) for f in run.files if f.changed)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -77,7 +94,8 @@ def fix(
         None, "--kubernetes-version", "-k", "--target-version",
         help="Kubernetes version to migrate to (1.29, v1.29 or 1.29.3). Default: the newest embedded."),
     current_version: Optional[str] = typer.Option(
-        None, "--current-version", help="Version the cluster runs now (for the remaining findings' messages)."),
+        None, "--current-version", help="Version the cluster runs now: only fixes whose result it accepts too are made; the "
+                                       "others wait and say for which cluster version."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
                                           help="Report unknown fields among the remaining findings. Fixed "
                                                "objects are always checked strictly."),
@@ -126,7 +144,8 @@ def fix(
     if fmt == "json":
         sys.stdout.write(_json_report(run, render("json", run.result), show_diff, write))
     else:
-        sys.stdout.write(_text_report(run, render("text", run.result, colour=False), show_diff, write))
+        sys.stdout.write(_text_report(run, render("text", run.result, colour=False), show_diff, write,
+                                      options.current))
     failed_writes = [f for f in run.files if f.write_error]
     for f in failed_writes:
         sys.stderr.write(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left unchanged\n")

@@ -30,6 +30,7 @@ from ..schemastore import default_store
 from ..validation import API_NOT_IN_VERSION, UNKNOWN_FIELD, Validator
 from ..versions import KubeVersion
 from .lifecycle import UpgradePath
+from .plan import build as build_plan
 from .model import API, FIELD, INVALID, REMOVED, SCHEMA, Issue, ObjectReport, Problem, Validity, assemble
 
 SCHEMA_ERRORS = ("SCH001", "SCH002", "SCH003", "SCH004")
@@ -347,4 +348,6 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
         file_objects, file_problems = results[path]
         objects.extend(file_objects)
         problems.extend(file_problems)
-    return assemble(analyser.path, len(paths), objects, problems, analyser.user_strict)
+    report = assemble(analyser.path, len(paths), objects, problems, analyser.user_strict)
+    report.plan = build_plan(report)
+    return report

@@ -7,6 +7,7 @@ everything.
 from __future__ import annotations
 
 from .model import BLOCKING, MANUAL, SAFE, UNSAFE
+from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text, plural,
                     shown_hops, status_text, summary_rows, validity_text, verdict)
 
@@ -33,11 +34,28 @@ def render(report, **_) -> str:
     out += ["| | |", "| --- | --- |"]
     out += [f"| {cell(label)} | {cell(value)} |" for label, value in summary_rows(report)]
     out.append("")
+    out += _plan(report)
     out += _hop_table(report)
     out += _hop_details(report)
     out += _objects(report)
     out += _problems(report)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _plan(report) -> list:
+    plan = report.plan
+    if plan is None or not plan.changes:
+        return []
+    out = ["### Plan", "", "Each change sits in its window: the cluster versions at which it can be made.", ""]
+    for n, step in enumerate(plan.steps, 1):
+        out.append(f"{n}. **{cell(step_title(step, plan))}**: {cell(step_note(step))}")
+        for c in step.changes[:MAX_ROWS]:
+            out.append(f"   - {cell(c.object.label)} {code(c.what)} (window {cell(window_text(c))}, "
+                       f"{cell(change_fix(c))}) at {code(f'{c.issue.file}:{c.issue.line}')}")
+        if len(step.changes) > MAX_ROWS:
+            out.append(f"   - … and {len(step.changes) - MAX_ROWS} more")
+    out.append("")
+    return out
 
 
 def _hop_table(report) -> list:

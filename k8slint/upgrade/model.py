@@ -217,6 +217,7 @@ class Report:
     hops: list  # Hops, one per version after `start`
     apis: list  # ApiLifecycles of the apiVersions used, most urgent first
     strict: bool = False
+    plan: object = None  # plan.Plan: cluster upgrade steps and the changes made between them
 
     @property
     def blocking(self) -> list:
@@ -271,6 +272,7 @@ class Report:
             "already": self.already.as_dict(),
             "hops": [h.as_dict() for h in self.hops],
             "apis": [a.as_dict(self.versions) for a in self.apis],
+            "plan": self.plan.as_dict() if self.plan is not None else None,
             "objects": [o.as_dict(self.versions) for o in self.objects],
             "problems": [p.as_dict() for p in self.problems],
         }

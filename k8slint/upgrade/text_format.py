@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from .model import BLOCKING, OK, SAFE, UNSAFE
+from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, fix_label, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text,
                     plural, shown_hops, status_text, summary_rows, validity_text, verdict)
 
@@ -41,10 +42,28 @@ def render(report, colour: bool = False, **_) -> str:
     out.append("")
     out.append(paint(verdict(report), _BOLD, _RED if report.failed else _GREEN))
     out.append("")
+    out.extend(_plan(report, paint))
     out.extend(_hops(report, paint))
     out.extend(_objects(report, paint))
     out.extend(_problems(report, paint))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _plan(report, paint) -> list:
+    plan = report.plan
+    if plan is None or not plan.changes:
+        return []
+    out = [paint("Plan", _BOLD) + " (each change in its window: the cluster versions at which it can be made)"]
+    width = max(len(c.object.label) for c in plan.changes)
+    for n, step in enumerate(plan.steps, 1):
+        out.append(f"  {n}. " + paint(step_title(step, plan), _BOLD) + f": {step_note(step)}")
+        for c in step.changes:
+            where = paint(f"{c.issue.file}:{c.issue.line}", _DIM)
+            out.append(f"       {c.object.label.ljust(width)}  {c.what}  [{window_text(c)}]  "
+                       f"{paint(change_fix(c), _GREEN if c.fix == SAFE else _YELLOW if c.fix == UNSAFE else _RED)}"
+                       f"  {where}")
+    out.append("")
+    return out
 
 
 def _hops(report, paint) -> list:
