@@ -423,3 +423,80 @@ def test_enum_tables_match_the_embedded_schemas():
     """Every table entry matched a field of the real inputs (a typo or a renamed field would not)."""
     provenance = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "PROVENANCE.json").read_text())
     assert provenance["enum_recovery"]["unused_table_entries"] == []
+
+
+# --------------------------------------------------------------------------------- list semantics
+
+def _v3_pod_folder(root: Path, minor: str, env_type: str = "map") -> None:
+    """Upstream-like OpenAPI v3 documents of `minor` with list extensions on a tiny Pod."""
+    ref = "#/components/schemas/io.k8s.api.core.v1."
+    schemas = {
+        "io.k8s.api.core.v1.PodSpec": {"type": "object", "properties": {
+            "containers": {"type": "array", "items": {"allOf": [{"$ref": ref + "Container"}], "default": {}},
+                           "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]},
+            "tolerations": {"type": "array", "items": {"allOf": [{"$ref": ref + "Toleration"}]},
+                            "x-kubernetes-list-type": "atomic"}}},
+        "io.k8s.api.core.v1.Container": {"type": "object", "properties": {
+            "name": {"type": "string", "default": ""},
+            "env": {"type": "array", "items": {"type": "object"}, "x-kubernetes-list-type": env_type,
+                    "x-kubernetes-list-map-keys": ["name"]},
+            "ports": {"type": "array", "items": {"allOf": [{"$ref": ref + "ContainerPort"}]},
+                      "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["containerPort", "protocol"]}}},
+        "io.k8s.api.core.v1.ContainerPort": {"type": "object", "properties": {
+            "containerPort": {"type": "integer", "default": 0}, "protocol": {"type": "string", "default": "TCP"}}},
+    }
+    folder = root / minor / "api"
+    folder.mkdir(parents=True)
+    (folder / "v1.json").write_text(json.dumps({"openapi": "3.0.0", "components": {"schemas": schemas}}))
+
+
+def _pod_with_lists_swagger(minor: str) -> dict:
+    core = "io.k8s.api.core.v1."
+    doc = _pod_swagger(minor, with_enums=False)
+    defs = doc["definitions"]
+    defs[core + "PodSpec"]["properties"]["containers"] = {
+        "type": "array", "items": {"$ref": f"#/definitions/{core}Container"}}
+    defs[core + "Container"] = {"type": "object", "properties": {
+        "name": {"type": "string"}, "env": {"type": "array", "items": {"type": "object"}},
+        "ports": {"type": "array", "items": {"$ref": f"#/definitions/{core}ContainerPort"}}}}
+    defs[core + "ContainerPort"] = {"type": "object", "properties": {
+        "containerPort": {"type": "integer"}, "protocol": {"type": "string"}}}
+    return doc
+
+
+def test_list_semantics_come_from_the_v3_folder_per_minor(tmp_path):
+    v3 = tmp_path / "v3"
+    _v3_pod_folder(v3, "1.23", env_type="atomic")
+    _v3_pod_folder(v3, "1.24")
+    args = []
+    for minor in ("1.22", "1.23", "1.24", "1.25"):
+        path = tmp_path / f"{minor}.json"
+        path.write_text(json.dumps(_pod_with_lists_swagger(minor)))
+        args += ["--openapi", f"{minor}={path}"]
+    out = tmp_path / "schemas"
+    build_schemas.main(args + ["--list-semantics", str(v3), "--out", str(out)])
+    store = SchemaStore(out)
+
+    def props(minor, name):
+        return store.definition(minor, "io.k8s.api.core.v1." + name)["properties"]
+
+    assert "x-kubernetes-list-type" not in props("1.22", "PodSpec")["containers"]  # older than every v3 input
+    assert "x-kubernetes-list-type" not in props("1.23", "Container")["env"]  # atomic: nothing to check
+    assert "x-kubernetes-list-type" not in props("1.24", "PodSpec")["tolerations"]
+    for minor in ("1.23", "1.24", "1.25"):  # 1.25 is newer than every v3 input: 1.24's semantics
+        containers = props(minor, "PodSpec")["containers"]
+        assert containers["x-kubernetes-list-type"] == "map" and containers["x-kubernetes-list-map-keys"] == ["name"]
+        assert "x-k8slint-list-map-key-defaults" not in containers  # "" is a Go zero value, not a default
+        ports = props(minor, "Container")["ports"]
+        assert ports["x-kubernetes-list-map-keys"] == ["containerPort", "protocol"]
+        assert ports["x-k8slint-list-map-key-defaults"] == {"protocol": "TCP"}
+    assert props("1.25", "Container")["env"]["x-kubernetes-list-type"] == "map"
+    provenance = json.loads((out / "PROVENANCE.json").read_text())["list_semantics"]
+    assert provenance["source_of_each_minor"] == {"1.23": "1.23", "1.24": "1.24", "1.25": "1.24"}
+    assert provenance["lists_marked"] == {"1.23": 2, "1.24": 3, "1.25": 3}
+    assert sorted(provenance["inputs"]) == ["1.23", "1.24"]
+    assert provenance["inputs"]["1.24"]["sha256"].startswith("tree:")
+    # the bundle still validates (the extensions are annotations to a JSON Schema validator)
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "a", "ports": [{"containerPort": 80}, {"containerPort": 80}]}]}}
+    assert errors(store.bundle("1.24", "v1", "Pod", True), pod) == []

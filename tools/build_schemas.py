@@ -6,6 +6,8 @@ Inputs
                    it was extracted to). Its `kubernetes-json-schema/vX.Y.0-local/_definitions.json` files give
                    one document per Kubernetes minor; the `-local-strict` twins are only used to check our
                    strict-mode derivation. When several packages carry a minor, the newest package wins.
+  --list-semantics DIR  a folder of upstream OpenAPI v3 documents, one subfolder per minor (1.23/, ...):
+                   the source of x-kubernetes-list-type and -list-map-keys (see tools/list_semantics.py).
   --openapi M=PATH an upstream Kubernetes OpenAPI document for minor M: a v2 `swagger.json` (`definitions`),
                    a v3 document (`components.schemas`), or a folder of v3 documents (`api/openapi-spec/v3`),
                    which are merged. An --openapi input overrides any sdist for that minor.
@@ -32,13 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules below, however we are run
+import list_semantics  # noqa: E402
 import recovered_enums  # noqa: E402
 
 FORMAT = 1
 BUILDER = "tools/build_schemas.py"
 
 # Canonical keywords kept from the inputs (everything else -- x-kubernetes-patch-*, list-type, unions,
-# defaults, examples, group-version-kind -- is dropped: validation does not use it).
+# defaults, examples, group-version-kind -- is dropped: validation does not use it; list types come back
+# from the --list-semantics documents, see list_semantics.py).
 _KEEP_SCALAR = ("description", "format", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                 "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
                 "multipleOf")
@@ -77,6 +81,7 @@ NORMALISATION_NOTES = [
     "out group, version and kind, so it is the same everywhere); kinds_inferred_from_other_minors lists "
     "where that happened.",
     *recovered_enums.NOTES,
+    *list_semantics.NOTES,
     "Strict mode is derived at run time: additionalProperties false on every object node that has "
     "'properties', no 'additionalProperties' and no x-kubernetes-preserve-unknown-fields. The builder checks "
     "that derivation against the inputs' '-local-strict' documents where they exist (strict_check below).",
@@ -512,7 +517,8 @@ def check_strict(data: MinorData) -> dict:
     return {"agree": agree, "only_input": only_input, "only_derived": only_ours}
 
 
-def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict:
+def build(sources: list, overrides: dict, out: Path, check: bool = True, lists: dict | None = None) -> dict:
+    """lists: list_semantics.read_folder() of the --list-semantics folder, or None."""
     # which source serves each minor: an explicit --openapi, else the newest package that carries it
     chosen: dict = {}
     for source in sorted(sources, key=lambda s: version_key(s.version or "0")):
@@ -539,6 +545,8 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict
     donor_enums = None  # the enums of recovered_enums.DONOR_MINOR's input, carried to later minors
     enum_counts: dict = {}
     enum_entries_used: set = set()
+    list_sources: dict = {}  # minor -> the v3 minor its list semantics come from
+    list_counts: dict = {}
     for minor in minors:
         source = chosen[minor]
         data = load_minor(minor, source, known_gvks)
@@ -547,6 +555,10 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict
         count = recovered_enums.apply(minor, data.defs, donor_enums, enum_entries_used)
         if count:
             enum_counts[minor] = count
+        list_from = list_semantics.source_for(minor, list(lists or {}))
+        if list_from is not None:
+            list_sources[minor] = list_from
+            list_counts[minor] = list_semantics.apply(data.defs, lists[list_from]["semantics"])
         source.used_for.append(minor)
         dropped[minor] = data.dropped
         if data.inferred:
@@ -623,6 +635,11 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True) -> dict
         "normalisations": NORMALISATION_NOTES,
         "strict_check": strict_summary,
         "kinds_inferred_from_other_minors": by_minor(inferred),
+        "list_semantics": {
+            "inputs": {m: {"sha256": v["sha256"], "files": v["files"]} for m, v in (lists or {}).items()},
+            "source_of_each_minor": by_minor(list_sources),
+            "lists_marked": by_minor(list_counts),
+        },
         "enum_recovery": {**recovered_enums.table_summary(), "fields_with_enum": by_minor(enum_counts),
                           "unused_table_entries": recovered_enums.unused_entries(enum_entries_used)},
         "unreachable_definitions_dropped": by_minor(dropped),
@@ -654,6 +671,8 @@ def main(argv=None) -> int:
                         help="a kubernetes-validate sdist (.tar.gz or extracted folder); repeatable")
     parser.add_argument("--openapi", action="append", default=[], metavar="MINOR=PATH",
                         help="an upstream OpenAPI v2 swagger.json, v3 document or v3 folder for MINOR; repeatable")
+    parser.add_argument("--list-semantics", type=Path, metavar="DIR",
+                        help="folder of OpenAPI v3 documents, one subfolder per minor: list types and map keys")
     parser.add_argument("--out", type=Path, required=True, help="the schemas/ folder to (re)generate")
     parser.add_argument("--no-strict-check", action="store_true",
                         help="skip comparing the strict derivation with the inputs' -local-strict documents")
@@ -666,7 +685,8 @@ def main(argv=None) -> int:
         minor, path = spec.split("=", 1)
         minor = parse_minor(minor)
         overrides[minor] = read_openapi(minor, Path(path))
-    build(sources, overrides, args.out, check=not args.no_strict_check)
+    lists = list_semantics.read_folder(args.list_semantics) if args.list_semantics else None
+    build(sources, overrides, args.out, check=not args.no_strict_check, lists=lists)
     return 0
 
 
