@@ -18,6 +18,7 @@ from .rules.context import RuleContext
 from .rules.fields import FieldRule, FieldRuleSet
 from .crd.registry import defines_a_kind_twice
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
+from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
 from .validation import API_NOT_IN_VERSION, CrdRegistry, Validator
 from .versions import KubeVersion
 
@@ -61,6 +62,9 @@ class Linter:
         self.validator = Validator(options.target, options.strict, crds=self.crds,
                                    ignore_missing_schemas=options.ignore_missing_schemas,
                                    schema_locations=options.schema_locations)
+        # SCH007/SCH008: duplicate keys that server-side apply refuses (built-in kinds only)
+        self.list_keys = (ListKeyChecker(options.target) if self.enabled(DUPLICATE_MAP_KEY)
+                          or self.enabled(DUPLICATE_SET_VALUE) else None)
         enabled = [r for r in all_rules() if r.check is not None and self.enabled(r.id)]
         self.rules_by_api: dict = {}
         self.other_rules = []
@@ -107,6 +111,8 @@ class Linter:
             if removed_by_rule and f.rule_id == API_NOT_IN_VERSION:
                 continue  # one problem, one finding: the removal rule already says it, with its migration
             found.append(f)
+        if self.list_keys is not None and (resource.api_version, resource.kind) not in self.crds:
+            found.extend(self.list_keys.check(resource))
         return found
 
     def check_file(self, loaded: LoadedFile) -> list:

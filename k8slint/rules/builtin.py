@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..loader import LOADER_SEVERITY
 from ..model import RuleDoc, RuleMeta
+from ..listkeys import RULE_SEVERITY as LIST_KEY_SEVERITY
 from ..validation import RULE_SEVERITY as SCHEMA_SEVERITY
 
 
@@ -10,8 +11,9 @@ def _yml(rule_id: str, name: str, title: str, doc: RuleDoc) -> RuleMeta:
     return RuleMeta(rule_id, name, title, LOADER_SEVERITY[rule_id], doc, versions="every version")
 
 
-def _sch(rule_id: str, name: str, title: str, doc: RuleDoc) -> RuleMeta:
-    return RuleMeta(rule_id, name, title, SCHEMA_SEVERITY[rule_id], doc, versions="the target version")
+def _sch(rule_id: str, name: str, title: str, doc: RuleDoc, versions: str = "the target version") -> RuleMeta:
+    severity = SCHEMA_SEVERITY[rule_id] if rule_id in SCHEMA_SEVERITY else LIST_KEY_SEVERITY[rule_id]
+    return RuleMeta(rule_id, name, title, severity, doc, versions=versions)
 
 
 BUILTIN_RULES = [
@@ -156,4 +158,30 @@ BUILTIN_RULES = [
         fix="Check the URL or path and the network; schemas downloaded before are reused from "
             "`~/.cache/k8slint/schemas` (or `$XDG_CACHE_HOME/k8slint/schemas`) when the location cannot be "
             "reached. Replace a broken schema file.")),
+    _sch("SCH007", "duplicate-list-map-key", "Two entries of a keyed list share a key (server-side apply fails)",
+         RuleDoc(
+        what="Reports the second of two entries with the same key in a list of a built-in kind that the "
+             "OpenAPI schema declares `x-kubernetes-list-type: map`: two env variables with one `name`, two "
+             "container ports with one `containerPort`/`protocol`, two host aliases with one `ip`. A key field "
+             "left out counts with its default (`protocol` of a port defaults to TCP, so ports `80` and "
+             "`80/TCP` collide). Lists whose duplicates the API server's own validation refuses (container, "
+             "volume and mount names, Service ports) are left to those checks, and `status` is not looked at.",
+        why="A plain create and client-side `kubectl apply` accept the object (the API server keeps both "
+            "entries; recent releases warn), but server-side apply (`kubectl apply --server-side`, Flux, Argo "
+            "CD with server-side apply) refuses it with `duplicate entries for key [...]`, so the same manifest "
+            "deploys with one tool and fails with another. For env, only the last entry takes effect.",
+        example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: web\n"
+                "    image: nginx\n    env:\n    - {name: LOG_LEVEL, value: info}\n"
+                "    - {name: LOG_LEVEL, value: debug}\n",
+        fix="Keep one entry per key: remove the repeated one or merge the two (for env, keep the value that "
+            "takes effect today, the last one)."), versions="1.23 and later (the list types of each version)"),
+    _sch("SCH008", "duplicate-list-set-value", "A list of unique values repeats a value (server-side apply fails)",
+         RuleDoc(
+        what="Reports a repeated value in a list of a built-in kind that the OpenAPI schema declares "
+             "`x-kubernetes-list-type: set`, such as `metadata.finalizers`.",
+        why="A plain create accepts it, but server-side apply (`kubectl apply --server-side`, Flux, Argo CD "
+            "with server-side apply) fails with `duplicate entries for key`.",
+        example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+                "  finalizers: [example.com/cleanup, example.com/cleanup]\n",
+        fix="Remove the repeated value."), versions="1.23 and later (the list types of each version)"),
 ]
