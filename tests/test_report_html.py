@@ -275,6 +275,13 @@ DOM_PROBE = """(() => {
         id: s.id, rows: [...s.querySelectorAll('tbody tr')].map(tr => Number(tr.dataset.object))})),
     objects: [...document.querySelectorAll('#objects tr[id^="object-"]')].map(tr => ({
         id: Number(tr.id.slice(7)), status: tr.dataset.status, text: text(tr)})),
+    plan: [...document.querySelectorAll('#plan ol.plan > li')].map(li => ({
+        cluster: li.dataset.cluster, title: text(li.querySelector('h3')),
+        changes: [...li.querySelectorAll('.change')].map(c => ({
+            object: Number(c.dataset.object), when: text(c.querySelector('.when')),
+            width: c.querySelector('svg.window').getBoundingClientRect().width,
+            label: c.querySelector('svg.window').getAttribute('aria-label')}))})),
+    milestones: [...document.querySelectorAll('#plan-chart .axis > span.milestone')].map(text),
     headers: [...document.querySelectorAll('th')].every(th => th.getAttribute('scope') === 'col'),
     overflow: document.documentElement.scrollWidth - window.innerWidth,
   };
@@ -317,6 +324,34 @@ def test_rendered_page_holds_the_chart_and_every_row(browser, page):
             assert issue["rule_id"] in row["text"]
     assert dom["summary"][:3] == ["Objects scanned", "Blocking the upgrade", "First hop that breaks"]
     assert dom["headers"]
+    assert dom["overflow"] <= 0
+
+
+def _check_plan(dom, data, min_width):
+    """The plan's timeline: one block per step, one drawn window per change, the stops on the axis."""
+    steps = data["plan"]["steps"]
+    assert [s["cluster"] for s in dom["plan"]] == [s["cluster"] for s in steps]
+    assert dom["milestones"] == [s["cluster"] for s in steps]
+    for block, step in zip(dom["plan"], steps):
+        assert [c["object"] for c in block["changes"]] == [c["object"] for c in step["changes"]]
+        for drawn, change in zip(block["changes"], step["changes"]):
+            assert drawn["width"] > min_width
+            assert f"made at {step['cluster']}" in drawn["label"] and drawn["when"].startswith(drawn["label"])
+            if change["removed_in"]:
+                assert f"removed in {change['removed_in']}" in drawn["label"]
+    assert any(c["available_since"] == "1.19" and "1.19–1.21" in d["label"]
+               for b, s in zip(dom["plan"], steps) for d, c in zip(b["changes"], s["changes"]))
+
+
+def test_the_plan_is_drawn_as_a_timeline(browser, page):
+    url, data = page
+    browser.open(url, 1280)
+    dom = browser.evaluate(DOM_PROBE)
+    assert dom["plan"][0]["title"] == "1. Now, on 1.15"
+    _check_plan(dom, data, 600)
+    browser.open(url, 390, 844, mobile=True)
+    dom = browser.evaluate(DOM_PROBE)
+    _check_plan(dom, data, 300)
     assert dom["overflow"] <= 0
 
 

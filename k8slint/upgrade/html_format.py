@@ -2,7 +2,9 @@
 address outside the page (a Content-Security-Policy forbids loading anything, so a page edited later cannot
 start fetching either).
 
-- a summary, then a timeline chart: one bar per apiVersion/kind used, coloured and patterned by state at each
+- a summary, then the upgrade plan drawn as a timeline (the path's versions on an axis with the cluster's
+  stops marked; under each step its changes, each drawn as its window with a mark where it is made), then a
+  timeline chart: one bar per apiVersion/kind used, coloured and patterned by state at each
   version of the path (served, deprecated, removed, not served), with the hops where objects stop working
   marked on the axis and across the bars, and the same facts in words under each bar;
 - the hops (a table, then one table per hop with changes) and the objects needing action;
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 from html import escape
 
+from ..versions import KubeVersion
 from .lifecycle import CUSTOM, DEPRECATED, REMOVED, SERVED, STATE_LABELS, UNSERVED, describe_states, runs
 from .model import BLOCKING, MANUAL, OK, SAFE, UNSAFE
+from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, plural, shown_hops, status_text,
                     summary_cards, validity_text, verdict)
 
@@ -102,6 +106,22 @@ details summary { cursor: pointer; font-weight: 600; margin: .6rem 0; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; padding-bottom: 2rem; }
 .nw { white-space: nowrap; }
 .defs { position: absolute; width: 0; height: 0; overflow: hidden; }
+ol.plan { margin: 0; padding: 0; list-style: none; }
+ol.plan > li { margin: 0 0 1rem; padding: .5rem 0 0; border-top: 3px solid #1f5fae; }
+ol.plan .change { break-inside: avoid; }
+ol.plan h3 { margin: 0 0 .3rem; }
+ol.plan .do { margin: 0 0 .4rem; overflow-wrap: anywhere; }
+.axis span.milestone { color: #1f5fae; font-weight: 700; border-left: 3px solid #1f5fae; }
+.change { margin: .35rem 0 .6rem; }
+.change .name { font-weight: 600; overflow-wrap: anywhere; }
+.change svg.window { display: block; width: 100%; height: 14px; border: 1px solid var(--line);
+                     background: var(--shade); }
+.window-open { fill: #9cc3ea; }
+.made { fill: #1f5fae; }
+.stop-line { stroke: #1f5fae; stroke-width: 2; stroke-dasharray: 3 2; }
+.change .when { font-size: .85rem; color: var(--muted); }
+.legend .window-key { display: inline-block; width: 1.8rem; height: .9rem; background: #9cc3ea; }
+.legend .made-key { display: inline-block; width: .6rem; height: .9rem; background: #1f5fae; }
 @media (max-width: 720px) {
   body { font-size: 14px; }
   h1 { font-size: 1.3rem; }
@@ -109,6 +129,7 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; padding-botto
   .axis span { writing-mode: vertical-rl; transform: rotate(180deg); padding: .2rem 0; border-left: none;
                border-right: 1px solid var(--line); }
   .axis span.break { border-left: none; border-right: 3px solid var(--ink); }
+  .axis span.milestone { border-left: none; border-right: 3px solid #1f5fae; }
   table.cards-on-narrow thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
                                 clip: rect(0 0 0 0); }
   table.cards-on-narrow, table.cards-on-narrow tbody, table.cards-on-narrow tr,
@@ -181,6 +202,7 @@ def render(report, **_) -> str:
         "</header>",
         "<main>",
         _summary(report),
+        _plan(report),
         _timeline(report),
         _hops(report),
         _objects(report),
@@ -272,6 +294,61 @@ def _timeline(report) -> str:
         f'<div class="axis" aria-hidden="true" style="grid-template-columns: repeat({len(labels)}, 1fr)">'
         + "".join(axis)
         + "</div>" + "".join(rows) + "</figure></section>")
+
+
+def _plan(report) -> str:
+    """The plan as a timeline: the path's versions on the axis with the cluster's stops marked; under each
+    step, its changes, each drawn as its window along the path with a mark at the version where it is made."""
+    plan = report.plan
+    if plan is None or not plan.changes:
+        return ""
+    labels = report.versions
+    n = len(labels)
+    width = 100.0 / n
+    stops = [s.cluster for s in plan.steps]
+    axis = "".join(f'<span class="milestone" title="a step of the plan">{e(v)}</span>' if v in stops
+                   else f"<span>{e(v)}</span>" for v in labels)
+
+    def index(version, default: int) -> int:
+        return labels.index(str(version)) if version is not None and str(version) in labels else default
+
+    steps = []
+    for number, step in enumerate(plan.steps, 1):
+        rows = []
+        made = index(step.cluster, 0)
+        for c in step.changes:
+            first, last = index(c.opens, 0), index(c.closes, n - 1)
+            if c.closes is not None and str(c.closes) not in labels:
+                last = 0 if c.closes < KubeVersion.parse(labels[0]) else n - 1
+            last = max(first, last)
+            words = (f"window {window_text(c)}" + (f", removed in {c.removed_in}" if c.removed_in else "")
+                     + f"; made at {step.cluster}; {change_fix(c)}" + ("; advised" if c.advised else ""))
+            lines = "".join(f'<line class="stop-line" x1="{labels.index(v) * width:.4f}%" '
+                            f'x2="{labels.index(v) * width:.4f}%" y1="0" y2="14"/>' for v in stops if v in labels)
+            bar = (f'<svg class="window" width="100%" height="14" role="img" aria-label="{e(words)}">'
+                   f"<title>{e(words)}</title>"
+                   f'<rect class="window-open" x="{first * width:.4f}%" y="0" width="{(last - first + 1) * width:.4f}%" '
+                   f'height="14"/>{lines}'
+                   f'<rect class="made" x="{made * width:.4f}%" y="0" width="{width:.4f}%" height="14"/></svg>')
+            rows.append(f'<div class="change" data-object="{c.object.id}"><div class="name">'
+                        f'<a href="#object-{c.object.id}">{e(c.object.label)}</a> <code>{e(c.what)}</code> '
+                        f"{_fix_badge(c.fix)}</div>{bar}"
+                        f'<div class="when">{e(words)} · <code>{e(c.issue.file)}:{c.issue.line}</code></div></div>')
+        command = f"<code>{e(step.command)}</code>" if step.command else ""
+        note = e(step_note(step)).replace(e(f"`{step.command}`"), command) if step.command else e(step_note(step))
+        steps.append(f'<li class="step" data-cluster="{e(step.cluster)}"><h3>{number}. {e(step_title(step, plan))}'
+                     f'</h3><p class="do">{note}</p>' + "".join(rows) + "</li>")
+    legend = ('<ul class="legend" aria-label="Legend"><li><span class="window-key" aria-hidden="true"></span>'
+              "the change's window: the cluster versions at which it can be made</li>"
+              '<li><span class="made-key" aria-hidden="true"></span>the version where the plan makes it</li>'
+              '<li><span class="break-key" aria-hidden="true" style="border-color:#1f5fae"></span>'
+              "a stop of the cluster</li></ul>")
+    return ('<section id="plan" aria-labelledby="plan-h"><h2 id="plan-h">Upgrade plan</h2>'
+            f"<p>The cluster goes from {e(report.start)} to {e(report.end)} in {e(plural(len(plan.steps) - 1, 'stage'))}"
+            f"; between the stops, the manifests change as listed, each inside its window.</p>" + legend
+            + f'<figure class="chart" id="plan-chart" aria-label="Upgrade plan timeline">'
+            f'<div class="axis" aria-hidden="true" style="grid-template-columns: repeat({n}, 1fr)">{axis}</div>'
+            f'<ol class="plan">{"".join(steps)}</ol></figure></section>')
 
 
 def _cells(row: list) -> str:
