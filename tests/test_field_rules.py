@@ -198,3 +198,140 @@ def test_the_engine_rule_set_gives_the_same_findings_as_each_rule_alone():
                 together = sorted((f.rule_id, f.json_path, f.message, f.severity)
                                   for f in rule_set.check(resource))
                 assert together == one_by_one
+
+
+# ------------------------------------------------------------------ objects as the API server writes them
+
+def _both_paths(rule, text: str, target: str) -> list:
+    """The findings of one rule, alone and through the engine's merged rule set (they must agree)."""
+    from k8slint.rules.fields import FieldRuleSet
+    alone = _fires(rule, text, target)
+    ctx = RuleContext(KubeVersion.parse(target))
+    merged = [f for r in load_text(text, "x.yaml").resources
+              for f in FieldRuleSet([rule.check.__self__], ctx).check(r)]
+    assert sorted((f.rule_id, f.json_path) for f in merged) == sorted((f.rule_id, f.json_path) for f in alone)
+    return alone
+
+
+@pytest.mark.parametrize("name,server_written,user_written", [
+    ("service-account-alias", _pod(spec="  serviceAccount: robot\n  serviceAccountName: robot\n"),
+     _pod(spec="  serviceAccount: robot\n")),
+    ("seccomp-annotations",
+     _pod(spec="  securityContext: {seccompProfile: {type: RuntimeDefault}}\n",
+          annotations="{seccomp.security.alpha.kubernetes.io/pod: runtime/default}"),
+     _pod(annotations="{seccomp.security.alpha.kubernetes.io/pod: runtime/default}")),
+    ("apparmor-annotations",
+     _pod(annotations="{container.apparmor.security.beta.kubernetes.io/c: runtime/default}").replace(
+         "containers: [{name: c, image: busybox}]",
+         "containers: [{name: c, image: busybox, securityContext: {appArmorProfile: {type: RuntimeDefault}}}]"),
+     _pod(annotations="{container.apparmor.security.beta.kubernetes.io/c: runtime/default}")),
+    ("endpoints-kind",
+     "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: web\n  annotations:\n"
+     "    endpoints.kubernetes.io/last-change-trigger-time: '2026-11-30T10:00:00Z'\n",
+     "apiVersion: v1\nkind: Endpoints\nmetadata: {name: external-db}\n"
+     "subsets: [{addresses: [{ip: 10.0.0.5}], ports: [{port: 5432}]}]\n"),
+    ("endpoints-kind",
+     "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: kubernetes\n  labels:\n"
+     "    endpointslice.kubernetes.io/skip-mirror: 'true'\n",
+     "apiVersion: v1\nkind: Endpoints\nmetadata: {name: kubernetes}\n"),
+    ("legacy-job-labels",
+     "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  selector:\n    matchLabels:\n"
+     "      batch.kubernetes.io/controller-uid: 0b5c\n      controller-uid: 0b5c\n  template:\n    metadata:\n"
+     "      labels: {batch.kubernetes.io/controller-uid: 0b5c, controller-uid: 0b5c, job-name: j}\n"
+     "    spec: {restartPolicy: Never, containers: [{name: c, image: b}]}\n",
+     "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\n"
+     "spec: {podSelector: {matchLabels: {job-name: j}}}\n"),
+    ("beta-storage-provisioner-annotation",
+     "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\n  annotations:\n"
+     "    volume.beta.kubernetes.io/storage-provisioner: ebs.csi.aws.com\n"
+     "    volume.kubernetes.io/storage-provisioner: ebs.csi.aws.com\n",
+     "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\n  annotations:\n"
+     "    volume.beta.kubernetes.io/storage-provisioner: ebs.csi.aws.com\n"),
+    ("beta-os-arch-labels",
+     "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  labels: {beta.kubernetes.io/os: linux, "
+     "beta.kubernetes.io/arch: amd64, kubernetes.io/os: linux}\n",
+     _pod(spec="  nodeSelector: {beta.kubernetes.io/os: linux}\n")),
+    ("failure-domain-labels",
+     "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  labels: {failure-domain.beta.kubernetes.io/zone: a}\n",
+     _pod(spec="  nodeSelector: {failure-domain.beta.kubernetes.io/zone: a}\n")),
+    ("beta-instance-type-label",
+     "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  labels: {beta.kubernetes.io/instance-type: m5.large}\n",
+     _pod(spec="  nodeSelector: {beta.kubernetes.io/instance-type: m5.large}\n")),
+    ("podsecuritypolicy-annotations", _pod(annotations="{kubernetes.io/psp: restricted}"),
+     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n"
+     "      annotations: {kubernetes.io/psp: restricted}\n    spec: {containers: [{name: c, image: b}]}\n"),
+])
+def test_what_the_api_server_or_a_controller_writes_is_not_reported(name, server_written, user_written):
+    rule = _rule(name)
+    target = "1.34"
+    assert _both_paths(rule, server_written, target) == [], f"{name} fires on a server-written object"
+    assert _both_paths(rule, user_written, target), f"{name} no longer fires on what a user writes"
+
+
+def test_ingress_nginx_is_advice_keyed_on_the_controller_once_per_object():
+    rule = _rule("ingress-nginx-retired")
+    ingress = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n"
+               "    nginx.ingress.kubernetes.io/rewrite-target: /\n    nginx.ingress.kubernetes.io/ssl-redirect: 'true'\n"
+               "spec: {ingressClassName: nginx, defaultBackend: {service: {name: web, port: {number: 80}}}}\n")
+    for target in ("1.19", "1.30", "1.37"):
+        found = _both_paths(rule, ingress, target)
+        assert len(found) == 1 and found[0].severity == Severity.WARNING
+        assert "removed in" not in found[0].message
+    only_class = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n"
+                  "spec: {ingressClassName: nginx, defaultBackend: {service: {name: web, port: {number: 80}}}}\n")
+    assert _both_paths(rule, only_class, "1.37") == []
+    klass = ("apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\n"
+             "spec: {controller: k8s.io/ingress-nginx}\n")
+    assert len(_both_paths(rule, klass, "1.25")) == 1
+    other = klass.replace("k8s.io/ingress-nginx", "nginx.org/ingress-controller")
+    assert _both_paths(rule, other, "1.37") == []
+
+
+@pytest.mark.parametrize("provisioner,removed,severity", [
+    ("kubernetes.io/glusterfs", "1.26", Severity.ERROR),
+    ("kubernetes.io/rbd", "1.31", Severity.ERROR),
+    ("kubernetes.io/cephfs", "1.31", Severity.ERROR),
+    ("kubernetes.io/quobyte", "1.25", Severity.ERROR),
+    ("kubernetes.io/storageos", "1.25", Severity.ERROR),
+    ("kubernetes.io/flocker", "1.25", Severity.ERROR),
+    ("kubernetes.io/scaleio", "1.22", Severity.ERROR),
+    ("kubernetes.io/aws-ebs", "1.27", Severity.WARNING),
+    ("kubernetes.io/gce-pd", "1.28", Severity.WARNING),
+    ("kubernetes.io/azure-disk", "1.27", Severity.WARNING),
+    ("kubernetes.io/azure-file", "1.30", Severity.WARNING),
+    ("kubernetes.io/cinder", "1.26", Severity.WARNING),
+    ("kubernetes.io/vsphere-volume", "1.30", Severity.WARNING),
+    ("kubernetes.io/portworx-volume", "1.36", Severity.WARNING),
+])
+def test_storageclass_provisioners_of_in_tree_plugins(provisioner, removed, severity):
+    text = f"apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: s}}\nprovisioner: {provisioner}\n"
+    found = [f for rule in FLD_RULES for f in _fires(rule, text, removed)]
+    assert len(found) == 1 and found[0].severity == severity and provisioner in found[0].message
+    assert found[0].extra["removed_in"] == removed
+    csi = text.replace(provisioner, "ebs.csi.aws.com")
+    assert [f for rule in FLD_RULES for f in _fires(rule, csi, "1.37")] == []
+
+
+def test_kubeadm_master_label_is_a_warning_that_names_kubeadm():
+    [f] = _fires(_rule("master-node-role-selector"), _pod(spec="  nodeSelector: {node-role.kubernetes.io/master: ''}\n"),
+                 "1.30")
+    assert f.severity == Severity.WARNING and "kubeadm" in f.message
+
+
+@pytest.mark.parametrize("name", ["created-by-label", "kubelet-cgroup-v1", "podsecuritypolicy-annotations"])
+def test_hints_that_need_no_action_are_info(name):
+    rule = _rule(name)
+    found = _fires(rule, rule.meta.docs.example, "1.37")
+    assert found and all(f.severity == Severity.INFO for f in found)
+
+
+def test_cronjob_timezone_prefix_is_rejected_from_1_27_and_only_a_warning_before():
+    rule = find_rule("cronjob-schedule-timezone")
+    example = rule.meta.docs.example
+    [rejected] = _fires(rule, example, "1.27")
+    assert rejected.severity == Severity.ERROR and "refuses to create" in rejected.message
+    [accidental] = _fires(rule, example, "1.26")
+    assert accidental.severity == Severity.WARNING and "by accident in 1.22-1.26" in accidental.message
+    [older] = _fires(rule, example, "1.21")
+    assert older.severity == Severity.WARNING
+    assert "never supported" not in rule.meta.docs.why and "1.27" in rule.meta.docs.why

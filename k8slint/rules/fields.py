@@ -84,7 +84,12 @@ def walk(value, segments: list, path: tuple = ()):
         yield from walk(value[head], rest, path + (head,))
 
 
-def _test(matcher: dict, path: tuple, value) -> bool:
+def _test(matcher: dict, path: tuple, value, data=None) -> bool:
+    if "differs_from_sibling" in matcher:
+        # written by the API server when it mirrors the sibling (serviceAccount <- serviceAccountName)
+        parent = _at(data, path[:-1])
+        return value is not None and not (isinstance(parent, dict)
+                                          and parent.get(matcher["differs_from_sibling"]) == value)
     if "key_in" in matcher:
         return bool(path) and path[-1] in matcher["key_in"]
     if "key_prefix" in matcher:
@@ -94,6 +99,17 @@ def _test(matcher: dict, path: tuple, value) -> bool:
     if "in" in matcher:
         return value in matcher["in"]
     return value is not None
+
+
+def _at(data, path: tuple):
+    for segment in path:
+        if isinstance(segment, int) and isinstance(data, list) and segment < len(data):
+            data = data[segment]
+        elif isinstance(data, dict) and segment in data:
+            data = data[segment]
+        else:
+            return None
+    return data
 
 
 class _Blank(dict):
@@ -123,8 +139,19 @@ class FieldRule:
             kinds = (set(kinds) - {"@workloads"}) | WORKLOAD_KINDS
         self.kinds = frozenset(kinds) if kinds else None
         self.matchers = [(m, parse_path(m["path"])) for m in record["match"]]
+        # `unless`: conditions that mark the object as written by the API server or a controller
+        self.unless = [(m, parse_path(m["path"])) for m in record.get("unless") or ()]
+        self.once = bool(record.get("once"))  # one finding per object, at the first match
         self._states: dict = {}  # target version -> lifecycle state, computed once per run
         self._paths: dict = {}  # kind -> [(matcher, concrete segments)]
+
+    def silenced(self, resource) -> bool:
+        """Does one of the record's `unless` conditions hold for this object?"""
+        for matcher, segments in self.unless:
+            for concrete in expand(segments, resource.kind):
+                if any(_test(matcher, path, value, resource.data) for path, value in walk(resource.data, concrete)):
+                    return True
+        return False
 
     def state(self, target) -> str | None:
         """'removed', 'deprecated' or 'ok'; None when the rule is silent at this target."""
@@ -166,12 +193,16 @@ class FieldRule:
         state = self.state(ctx.target)
         if state is None:
             return
+        if self.unless and self.silenced(resource):
+            return
         seen = set()
         for matcher, concrete in self.paths(resource.kind):
             for path, value in walk(resource.data, concrete):
-                if path not in seen and _test(matcher, path, value):
+                if path not in seen and _test(matcher, path, value, resource.data):
                     seen.add(path)
                     yield self.finding(resource, ctx, state, matcher, path, value)
+                    if self.once:
+                        return
 
 
 _FORMATTER = string.Formatter()
@@ -208,12 +239,20 @@ class FieldRuleSet:
             return []
         hits: list = []
         _walk_trie(resource.data, trie, (), hits)
-        out, seen = [], set()
+        out, seen, silenced, reported = [], set(), {}, set()
         for rule, state, matcher, path, value in hits:
-            if (rule.meta.id, path) in seen or not _test(matcher, path, value):
+            rid = rule.meta.id
+            if (rid, path) in seen or rid in reported or not _test(matcher, path, value, resource.data):
                 continue
-            seen.add((rule.meta.id, path))
+            if rule.unless:
+                if rid not in silenced:
+                    silenced[rid] = rule.silenced(resource)
+                if silenced[rid]:
+                    continue
+            seen.add((rid, path))
             out.append(rule.finding(resource, self.ctx, state, matcher, path, value))
+            if rule.once:
+                reported.add(rid)
         return out
 
 
