@@ -202,10 +202,9 @@ def mentions(path: str, max_file_size: int, words: tuple) -> bool:
     """A cheap look at the raw bytes: may this file mention one of `words`? Files with a byte-order mark
     are decoded to look, and a backslash counts as a mention (a double-quoted scalar can spell any word
     with escapes). Used only where work cannot be redone once a file is parsed (fix writes files)."""
-    from .loader import decode
+    from .loader import decode, read_limited
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_file_size + 1)
+        data = read_limited(path, max_file_size + 1)
     except OSError:
         return False
     if data[:1] in (b"\xff", b"\xfe", b"\x00", b"\xef") or b"\x00" in data[:4]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -26,6 +27,11 @@ from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
 from .yamlread import ParsedDocument, document_chunks, parse_documents
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no FIFOs to worry about
+    fcntl = None
 
 # Severity of the findings the loader itself produces; the rule registry documents them under these ids.
 LOADER_SEVERITY = {
@@ -122,6 +128,21 @@ def decode(data: bytes, file: str) -> tuple:
                               "Kubernetes manifests must be UTF-8", file, line, column)
 
 
+def read_limited(path: str, limit: int) -> bytes:
+    """At most `limit` bytes of the file `path`. A FIFO is opened without waiting for a writer: one that
+    has a writer (`<(helm template ...)`) is read to its end, one that has none reads as empty instead of
+    blocking the run forever. Raises OSError."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if fcntl is not None:
+            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+            fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)  # now wait for data as usual
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit)
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
     """(bytes, None) or (None, finding) for a file path or "-" (stdin); files over the limit are refused."""
     label = "<stdin>" if path == STDIN else path
@@ -129,8 +150,7 @@ def read_bytes(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
         if path == STDIN:
             data = sys.stdin.buffer.read(max_file_size + 1)
         else:
-            with open(path, "rb") as fh:
-                data = fh.read(max_file_size + 1)
+            data = read_limited(path, max_file_size + 1)
     except OSError as exc:
         return None, _finding("YML007", f"cannot read file: {exc.strerror or exc}", label)
     if len(data) > max_file_size:

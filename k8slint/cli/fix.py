@@ -14,6 +14,7 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
+from .options import FOLLOW_LINKS
 from .options import (ALLOW_EMPTY, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
                       SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, lint_options, load_config,
                       nothing_to_lint, repository_settings)
@@ -118,6 +119,7 @@ def fix(
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     config_file: Optional[Path] = CONFIG,
+    follow_links: bool = FOLLOW_LINKS,
 ):
     """Rewrite manifests for the target version: migrate removed APIs, fields and annotations in place,
     keeping comments and layout. Shows a diff unless --write is given."""
@@ -135,7 +137,7 @@ def fix(
         **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
     options = lint_options(config)
-    files = discover_files(paths, config)
+    files = discover_files(paths, config, follow_links)
     run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
     empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config)
     if empty is not None:

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
+from .options import FOLLOW_LINKS
 from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
                       MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
                       input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
@@ -43,6 +44,7 @@ def lint(
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     jobs: Optional[int] = JOBS,
     config_file: Optional[Path] = CONFIG,
+    follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
 ):
     """Validate manifests against the target version's schema and report deprecated or removed APIs."""
@@ -58,7 +60,7 @@ def lint(
         **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
     options = lint_options(config)
-    files = discover_files(paths, config)
+    files = discover_files(paths, config, follow_links)
     result = run_lint(files, options, jobs=jobs_setting(config))
     empty = nothing_to_lint(paths, files, result.resources, allow_empty, config)
     if empty is not None:

@@ -176,10 +176,10 @@ def fail_level(config):
         raise Usage(f"--fail-on: {exc}") from None
 
 
-def discover_files(paths, config):
+def discover_files(paths, config, follow_links: bool = False):
     from ..discover import UsageError, discover
     try:
-        return discover(paths, exclude_matcher(config))
+        return discover(paths, exclude_matcher(config), follow_links=follow_links)
     except UsageError as exc:
         raise Usage(str(exc)) from None
 
@@ -211,6 +211,8 @@ MAX_FILE_SIZE = typer.Option(None, "--max-file-size", help="Refuse files larger 
 JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over (default: the number of "
                                                "cores).")
 CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)
+FOLLOW_LINKS = typer.Option(False, "--follow-links", help="In directories, also follow symbolic links that "
+                                                          "lead outside the paths given (default: skip them).")
 COLOUR = typer.Option(None, "--color/--no-color", help="Colour the text output (default: only on a terminal).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write the report to this file.")
 

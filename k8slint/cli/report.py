@@ -13,6 +13,7 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
+from .options import FOLLOW_LINKS
 from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
                       PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting,
                       kube_version, lint_options, load_config, nothing_to_lint, repository_settings,
@@ -47,6 +48,7 @@ def report(
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     jobs: Optional[int] = JOBS,
     config_file: Optional[Path] = CONFIG,
+    follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
 ):
     """Upgrade report: for every hop from --from to --to, what stops working, what becomes deprecated, and
@@ -68,7 +70,7 @@ def report(
     if start > end:
         raise Usage(f"--from {start} is newer than --to {end}")
     options = lint_options(config)
-    files = discover_files(paths, config)
+    files = discover_files(paths, config, follow_links)
     result = build_report(files, options, jobs=jobs_setting(config))
     empty = nothing_to_lint(paths, files, len(result.objects), allow_empty, config)
     if empty is not None:
