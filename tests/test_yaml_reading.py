@@ -170,17 +170,17 @@ def test_wrong_header_types_are_reported_not_crashed():
 
 
 def test_unreadable_file_is_a_finding_not_a_crash(tmp_path, monkeypatch):
-    import builtins
+    import os
 
     from k8slint.loader import load_path
     path = tmp_path / "secret.yaml"
     path.write_text("apiVersion: v1\nkind: ConfigMap\n")
-    real_open = builtins.open
+    real_open = os.open
 
     def denied(file, *args, **kwargs):  # root may read anything; simulate what other users see
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
-    monkeypatch.setattr(builtins, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     loaded = load_path(str(path))
     assert [(f.rule_id, f.message) for f in loaded.findings] == [("YML007", "cannot read file: Permission denied")]
