@@ -9,6 +9,11 @@ import os
 
 try:  # compiled (Rust) validation for the common case of a valid object; optional, see _Compiled
     import jsonschema_rs as _fast_engine
+
+    # jsonschema-rs imports decimal the first time it meets a number; a Ctrl-C or SIGTERM (which we turn
+    # into KeyboardInterrupt) landing inside that import makes the Rust side panic with a traceback on
+    # stderr. Imported here, before any signal can matter, the import is a dictionary look-up.
+    import decimal  # noqa: F401
 except ImportError:  # pragma: no cover - no wheel for this platform: pure-Python jsonschema only
     _fast_engine = None
 
