@@ -109,7 +109,9 @@ BUILTIN_RULES = [
     _sch("SCH001", "schema-violation", "The object does not match the schema of the target version", RuleDoc(
         what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
              "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "
-             "allowed values.",
+             "allowed values. The enumerated values of built-in fields (protocol, restartPolicy, Service "
+             "type, selector operators, ...) are those the API server of that version accepts, from 1.23 on "
+             "(the message lists them; they are case-sensitive).",
         why="The API server rejects an object that does not match its schema, at apply time, in the "
             "middle of a deployment.",
         example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: \"three\"\n",
