@@ -53,16 +53,20 @@ ENFORCED_BY_VALIDATION = frozenset({
 })
 
 
+# Lists whose duplicates recent API servers answer with a warning on create (pod spec warnings).
+WARNED_ON_CREATE = frozenset((_CORE + d, p) for d in ("Container", "EphemeralContainer") for p in ("env", "ports"))
+
+
 class _Plan:
     """Where keyed lists are below one schema node: props / items / values (map entries) / the list itself."""
 
-    __slots__ = ("props", "items", "values", "keyed")
+    __slots__ = ("props", "items", "values", "keyed")  # keyed: (list type, keys, key defaults, warned on create)
 
     def __init__(self):
         self.props: dict = {}
         self.items = None
         self.values = None
-        self.keyed = None  # (list type, keys, defaults) when this node is a keyed list
+        self.keyed = None  # set when this node is a keyed list
 
     def __bool__(self) -> bool:
         return bool(self.props) or self.items is not None or self.values is not None or self.keyed is not None
@@ -142,7 +146,8 @@ class ListKeyChecker:
         if list_type in ("map", "set") and (owner, prop) not in ENFORCED_BY_VALIDATION:
             keys = tuple(node.get(_MAP_KEYS) or ())
             if list_type == "set" or keys:
-                plan.keyed = (list_type, keys, dict(node.get(_KEY_DEFAULTS) or {}))
+                plan.keyed = (list_type, keys, dict(node.get(_KEY_DEFAULTS) or {}),
+                              (owner, prop) in WARNED_ON_CREATE)
         return plan if plan else None
 
     # ------------------------------------------------------------------------------------ walking
@@ -166,7 +171,7 @@ class ListKeyChecker:
     def _duplicates(self, resource: Resource, keyed: tuple, entries: list, path: tuple, out: list) -> None:
         if len(entries) < 2:
             return
-        list_type, keys, defaults = keyed
+        list_type, keys, defaults, _warned = keyed
         seen: dict = {}  # key -> index of its first entry
         for i, entry in enumerate(entries):
             if list_type == "set":
@@ -199,7 +204,9 @@ class ListKeyChecker:
                 seen[key] = i
 
     def _finding(self, resource, keyed, path, first, second, entries):
-        list_type, keys, defaults = keyed
+        list_type, keys, defaults, warned = keyed
+        accepted = ("the API server accepts it on create and client-side apply"
+                    + (" (recent versions warn)" if warned else ""))
         first_line = resource.span(path + (first,)).line
         here = format_json_path(path + (second,))
         where_first = f"{format_json_path(path + (first,))}, line {first_line}"
@@ -210,16 +217,14 @@ class ListKeyChecker:
             defaulted = [k for k in keys if any(entries[n].get(k) is None for n in (first, second))]
             note = "".join(f" ({k} defaults to {defaults[k]})" for k in defaulted)
             rule = DUPLICATE_MAP_KEY
-            message = (f"{here}: duplicate entry for key [{shown}]{note} (first at {where_first}): the API server "
-                       f"accepts it on create and client-side apply (recent versions warn), but {SSA} fails: "
-                       f"duplicate entries for key [{shown}]")
+            message = (f"{here}: duplicate entry for key [{shown}]{note} (first at {where_first}): {accepted}, "
+                       f"but {SSA} fails: duplicate entries for key [{shown}]")
             suggestion = "remove one of the two entries, or merge them into one"
         else:
             shown = json.dumps(entries[second], ensure_ascii=False)
             rule = DUPLICATE_SET_VALUE
             message = (f"{here}: duplicate value {shown} in a list of unique values (first at {where_first}): "
-                       f"the API server accepts it on create and client-side apply, but {SSA} fails: "
-                       f"duplicate entries for key {shown}")
+                       f"{accepted}, but {SSA} fails: duplicate entries for key {shown}")
             suggestion = "remove the repeated value"
         return finding_at(resource, rule, RULE_SEVERITY[rule], message, path + (second,), suggestion=suggestion,
                           extra={"first": format_json_path(path + (first,))})

@@ -137,3 +137,15 @@ metadata: {name: w}
 spec: {tags: [a, a]}
 """
     assert lint(cli, write, crd)[1] == []
+
+
+def test_only_lists_the_server_warns_about_say_so(cli, write):
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostAliases:\n"
+            "  - {ip: 10.0.0.1, hostnames: [a.local]}\n  - {ip: 10.0.0.1, hostnames: [b.local]}\n"
+            "  containers: [{name: c, image: nginx}]\n")
+    code, found = lint(cli, write, text, "1.30")
+    assert [(f["line"], f["column"], f["extra"] if "extra" in f else f.get("first")) for f in found] == [
+        (7, 5, "spec.hostAliases[0]")]
+    assert "key [ip=\"10.0.0.1\"]" in found[0]["message"] and "warn" not in found[0]["message"]
+    code, found = lint(cli, write, DEPLOYMENT, "1.30")
+    assert all("(recent versions warn)" in f["message"] for f in found)
