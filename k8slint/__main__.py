@@ -1,4 +1,4 @@
-"""`python -m k8slint ...` runs the command line, like the `k8slint` command."""
+"""`python -m k8slint ...` runs the command line, as `k8slint ...` does."""
 import sys
 
 from .cli.main import main

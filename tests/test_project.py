@@ -150,3 +150,22 @@ def test_python_dash_m_runs_the_command_line(module):
                           timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("k8slint ")
+
+
+def test_tests_never_install_system_packages():
+    """A test command must not change the system: no test runs a system package manager (.ci/run may)."""
+    managers = {"apt-get", "apt", "dnf", "yum", "apk", "zypper", "brew"}
+    found = []
+    for path in (p for p in (REPO / "tests").glob("*.py") if p.name != "test_project.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in managers:
+                found.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert not found, found
+
+
+def test_python_dash_m_k8slint_runs_the_command_line():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "k8slint", "--version"], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("k8slint ")

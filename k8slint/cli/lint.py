@@ -67,5 +67,8 @@ def lint(
         result.findings.append(empty)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config)), output)
+    if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
+        from ..report.summary import summary_line
+        sys.stderr.write(f"{summary_line(result)} (written to {output})\n")
     failing = any(f.severity >= failing_level for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

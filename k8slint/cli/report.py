@@ -79,4 +79,7 @@ def report(
                                        empty.column))
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     write_output(render(fmt, result, colour=use_colour), output)
+    if output is not None:  # the report went to a file: its verdict in one line, so CI logs are not empty
+        from ..upgrade.words import verdict
+        sys.stderr.write(f"{verdict(result)} (report written to {output})\n")
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
