@@ -236,6 +236,41 @@ def test_markdown_folds_each_hop_and_caps_long_tables(tmp_path, write):
     assert len(result.out) < 65536
 
 
+def test_markdown_caps_the_whole_document(tmp_path):
+    """400 copies of an old manifest made 142,408 characters, more than a GitHub comment holds (65,536): the
+    tables shrink until the document fits, every section still there and saying what it left out."""
+    from k8slint.upgrade.markdown_format import MAX_CHARS
+    legacy = (REPO / "examples" / "legacy-app.yaml").read_text()
+    for n in range(400):
+        (tmp_path / f"app{n:03}.yaml").write_text(legacy)
+    result = run_cli(["report", "--from", "1.15", "--to", "1.30", "-f", "markdown", "."], cwd=tmp_path)
+    md = result.out
+    assert len(md) <= MAX_CHARS < 65536
+    assert md.count("<details>") == md.count("</details>")
+    assert "### Objects needing action" in md and "### Hops" in md
+    assert re.search(r"… and \d+ more \(the `--format html` and `--format json` reports list every one\)", md)
+
+
+def test_markdown_cut_at_a_line_says_what_is_missing(fixture_report):
+    from k8slint.engine import LintOptions
+    from k8slint.upgrade.analyse import build_report
+    from k8slint.upgrade.markdown_format import render
+    from k8slint.discover import discover
+    from k8slint.versions import resolve
+    old = os.getcwd()
+    os.chdir(FIXTURE)
+    try:
+        report = build_report(discover(["manifests"]), LintOptions(target=resolve("1.30"), current=resolve("1.15")))
+    finally:
+        os.chdir(old)
+    whole = render(report)
+    cut = render(report, max_chars=3000)
+    assert len(cut) <= 3000 < len(whole)
+    assert cut.count("<details>") == cut.count("</details>")
+    assert re.search(r"\*\*This report is cut here to fit a pull-request comment \(\d+ of \d+ lines left out, "
+                     r"from [^)]+\)\.\*\* `k8slint report --format html` or `--format json` has everything\.\n$", cut)
+
+
 def test_html_is_self_contained():
     page = (FIXTURE / "expected.html").read_text()
     assert "<script" not in page and "<link" not in page and "<img" not in page and "@import" not in page

@@ -1,8 +1,10 @@
 """The report as GitHub-flavoured Markdown, sized for a pull-request comment: the summary and a table of the
 hops on top, then each hop with changes folded in a <details> block, then the objects that need action.
 
-Long tables stop after MAX_ROWS rows (a comment holds 65,536 characters); the JSON and HTML formats keep
-everything.
+A GitHub comment holds 65,536 characters, so the whole document is kept under MAX_CHARS: long tables stop
+after MAX_ROWS rows, fewer when that is still too long (every section stays, each saying how many rows it
+left out), and as a last resort the text is cut at a line with a closing line saying what is missing. The
+JSON and HTML formats keep everything.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_w
                     shown_hops, status_text, summary_rows, validity_text, verdict)
 
 MAX_ROWS = 100
+MAX_CHARS = 60_000  # below GitHub's 65,536, leaving room for what a bot or a person adds around it
+_FEWER_ROWS = (MAX_ROWS, 50, 20, 10, 5, 1)
 
 _FIX = {SAFE: "safe", UNSAFE: "unsafe (`--unsafe-fixes`)", MANUAL: "**manual**", None: "**manual**"}
 
@@ -27,7 +31,35 @@ def code(text) -> str:
     return f"`{text}`" if "`" not in text else cell(text)
 
 
-def render(report, **_) -> str:
+def render(report, max_chars: int = MAX_CHARS, **_) -> str:
+    for rows in _FEWER_ROWS:
+        text = _document(report, rows)
+        if len(text) <= max_chars:
+            return text
+    return _cut(text, max_chars)
+
+
+def _cut(text: str, max_chars: int) -> str:
+    """The document cut at a line so that it and the closing line fit; open <details> blocks are closed."""
+    closing = ("**This report is cut here to fit a pull-request comment ({left} of {total} lines left out, "
+               "from {section}).** `k8slint report --format html` or `--format json` has everything.")
+    lines = text.splitlines()
+    budget = max_chars - len(closing) - 200
+    kept, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > budget:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    rest = lines[len(kept):]
+    section = next((line.lstrip("# ") for line in reversed(kept) if line.startswith("### ")), "the top")
+    open_blocks = sum(line == "<details>" for line in kept) - sum(line == "</details>" for line in kept)
+    kept += ["", *["</details>"] * open_blocks, "",
+             closing.format(left=len(rest), total=len(lines), section=cell(section))]
+    return "\n".join(kept) + "\n"
+
+
+def _document(report, rows: int) -> str:
     out = [f"## Kubernetes upgrade report: {report.start} → {report.end}", ""]
     out.append(f"**{cell(verdict(report))}**")
     out.append("")
@@ -36,9 +68,9 @@ def render(report, **_) -> str:
     out.append("")
     out += _plan(report)
     out += _hop_table(report)
-    out += _hop_details(report)
-    out += _objects(report)
-    out += _problems(report)
+    out += _hop_details(report, rows)
+    out += _objects(report, rows)
+    out += _problems(report, rows)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -73,7 +105,7 @@ def _hop_table(report) -> list:
     return out
 
 
-def _hop_details(report) -> list:
+def _hop_details(report, rows: int) -> list:
     out = []
     hops = shown_hops(report)
     for hop in hops:
@@ -82,17 +114,17 @@ def _hop_details(report) -> list:
         out += ["<details>", f"<summary><strong>{cell(hop_label(hop))}</strong>: {cell(hop_headline(hop))}</summary>",
                 "", "| Change | Object | What | Where | `k8slint fix` |", "| --- | --- | --- | --- | --- |"]
         changes = hop_changes(hop)
-        for kind, c in changes[:MAX_ROWS]:
+        for kind, c in changes[:rows]:
             change = CHANGE_LABELS[kind] + (" (breaks)" if c.blocking else "")
             change = f"**{change}**" if c.blocking else change
             out.append(f"| {change} | {cell(c.object.label)} | {code(c.issue.subject)} | "
                        f"{code(f'{c.issue.file}:{c.issue.line}')} | {_FIX[c.issue.fix]} |")
-        out += _more(len(changes))
+        out += _more(len(changes), rows)
         out += ["", "</details>", ""]
     return out
 
 
-def _objects(report) -> list:
+def _objects(report, rows: int) -> list:
     acting = report.needing_action
     if not acting:
         return [f"All {plural(len(report.objects), 'object')} work in {report.end} as written.", ""]
@@ -102,7 +134,7 @@ def _objects(report) -> list:
            f"| Object | Where | apiVersion | Lifecycle {cell(report.start)} → {cell(report.end)} | Status | "
            f"Actions | `k8slint fix` | Schema in {cell(report.end)} |",
            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for obj in acting[:MAX_ROWS]:
+    for obj in acting[:rows]:
         status = status_text(obj, report)
         status = f"**{status}**" if obj.status == BLOCKING else status
         actions = "<br>".join(f"{cell(i.rule_id)} {code(i.subject)} ({cell(issue_when(i))}): {cell(i.action)} "
@@ -110,7 +142,7 @@ def _objects(report) -> list:
         out.append(f"| {cell(obj.label)} | {code(obj.where)} | {code(obj.api_version or '?')} | "
                    f"{cell(lifecycle_text(obj, report, ', '))} | {status} | {actions} | {_FIX[obj.fix]} | "
                    f"{cell(validity_text(obj, report))} |")
-    out += _more(len(acting))
+    out += _more(len(acting), rows)
     out += ["", "</details>", ""]
     fine = len(report.objects) - len(acting)
     if fine:
@@ -118,19 +150,19 @@ def _objects(report) -> list:
     return out
 
 
-def _more(n: int) -> list:
-    if n <= MAX_ROWS:
+def _more(n: int, rows: int) -> list:
+    if n <= rows:
         return []
-    return ["", f"… and {n - MAX_ROWS} more (the `--format html` and `--format json` reports list every one)."]
+    return ["", f"… and {n - rows} more (the `--format html` and `--format json` reports list every one)."]
 
 
-def _problems(report) -> list:
+def _problems(report, rows: int) -> list:
     if not report.problems:
         return []
     out = ["### Inputs not read", "", "| Where | Rule | Problem |", "| --- | --- | --- |"]
-    for p in report.problems[:MAX_ROWS]:
+    for p in report.problems[:rows]:
         out.append(f"| {code(f'{p.file}:{p.line}:{p.column}')} | {cell(p.rule_id)} ({cell(p.severity)}) | "
                    f"{cell(p.message)} |")
-    out += _more(len(report.problems))
+    out += _more(len(report.problems), rows)
     out.append("")
     return out
