@@ -231,7 +231,7 @@ def page(tmp_path_factory) -> tuple:
     folder = tmp_path_factory.mktemp("html-report")
     out = folder / "upgrade report.html"  # a space: the URL must be quoted properly
     result = run_cli([*ARGS[:-1], "--format", "html", "-o", out, ARGS[-1]], cwd=FIXTURE)
-    assert result.code == 1 and result.err == ""
+    assert result.code == 1 and result.err == f"7 objects block the upgrade to 1.30. (report written to {out})\n"
     data = json.loads(run_cli([*ARGS[:-1], "--format", "json", ARGS[-1]], cwd=FIXTURE).out)
     return out.as_uri(), data
 
