@@ -41,6 +41,23 @@ def write_bytes_atomic(path, data: bytes) -> None:
         raise
 
 
+def write_output_file(path, data: bytes) -> None:
+    """Write a report to `path`: atomically when it is (or will be) a regular file; in place when it is
+    something else that already exists (/dev/null, /dev/stdout, a FIFO, a terminal), which a rename would
+    replace by a regular file (as root, /dev/null itself). Through a symbolic link, the file it points to
+    is written and the link kept."""
+    path = os.path.realpath(path)
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    write_bytes_atomic(path, data)
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

@@ -40,7 +40,8 @@ def _text_report(run, result_text: str, show_diff: bool, write: bool, current=No
             out.extend(f"    - {note}\n" for note in a.notes)
     out.append(result_text)
     out.append(_summary(run, write, current) + "\n")
-    return "".join(out)
+    from ..printable import printable
+    return printable("".join(out))  # names, notes and diff lines come from input: no terminal escapes
 
 
 def _waiting(run) -> dict:
@@ -143,14 +144,16 @@ def fix(
     if empty is not None:
         run.result.findings.append(empty)
     show_diff = diff if diff is not None else not write
+    from ..printable import encodable, printable
     if fmt == "json":
-        sys.stdout.write(_json_report(run, render("json", run.result), show_diff, write))
+        sys.stdout.write(encodable(_json_report(run, render("json", run.result), show_diff, write)))
     else:
         sys.stdout.write(_text_report(run, render("text", run.result, colour=False), show_diff, write,
                                       options.current))
     failed_writes = [f for f in run.files if f.write_error]
     for f in failed_writes:
-        sys.stderr.write(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left unchanged\n")
+        sys.stderr.write(printable(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left "
+                                   "unchanged\n"))
     if failed_writes:
         raise typer.Exit(EXIT_USAGE)
     failing = any(f.severity >= failing_level for f in run.result.findings)

@@ -34,12 +34,14 @@ def check_rule_patterns(patterns, option: str):
 
 
 def write_output(text: str, output: Optional[Path]):
+    from ..printable import encodable
+    text = encodable(text)  # a file name that is not UTF-8 must not make printing the report fail
     if output is None:
         sys.stdout.write(text)
         return
-    from ..atomic import write_text_atomic
+    from ..atomic import write_output_file
     try:
-        write_text_atomic(output, text)
+        write_output_file(output, text.encode("utf-8"))
     except OSError as exc:
         raise Usage(f"cannot write {output}: {exc.strerror or exc}") from None
 

@@ -9,6 +9,7 @@ file name can end the command early or start another one. The path is relative t
 from __future__ import annotations
 
 from ..model import Severity
+from ..printable import printable
 from . import STDIN_LABEL, relative_path
 from .summary import summary_line
 
@@ -35,8 +36,8 @@ def annotation(finding, show_suggestions: bool = True, root=None) -> str:
     message = finding.message
     if show_suggestions and finding.suggestion:
         message += "\n\nhint: " + " ".join(finding.suggestion.split())
-    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(message)}"
+    joined = ",".join(f"{key}={escape_property(printable(value))}" for key, value in props)
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(printable(message))}"
 
 
 def render(result, show_suggestions: bool = True, root=None, **_) -> str:

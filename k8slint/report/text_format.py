@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..model import Severity
+from ..printable import printable_except
 from .summary import summary_line
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -21,4 +22,5 @@ def render(result, colour: bool = False, show_suggestions: bool = True, **_) -> 
             hint = " ".join(f.suggestion.split())
             lines.append(f"    hint: {hint}" if not colour else f"    {_DIM}hint: {hint}{_RESET}")
     lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    # messages and file names come from input: no escape sequence of theirs reaches the terminal
+    return printable_except("\n".join(lines) + "\n", (*_COLOURS.values(), _BOLD, _DIM, _RESET) if colour else ())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from ..printable import printable_except
+
 from .model import BLOCKING, OK, SAFE, UNSAFE
 from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, fix_label, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text,
@@ -46,7 +48,9 @@ def render(report, colour: bool = False, **_) -> str:
     out.extend(_hops(report, paint))
     out.extend(_objects(report, paint))
     out.extend(_problems(report, paint))
-    return "\n".join(out).rstrip("\n") + "\n"
+    # object names, files and messages come from input: no escape sequence of theirs reaches the terminal
+    text = "\n".join(out).rstrip("\n") + "\n"
+    return printable_except(text, (_RED, _YELLOW, _GREEN, _CYAN, _BOLD, _DIM, _RESET) if colour else ())
 
 
 def _plan(report, paint) -> list:
