@@ -9,8 +9,10 @@ import os
 from dataclasses import dataclass, field
 
 from .discover import STDIN
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, load_pieces
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, load_pieces, read_bytes
 from .model import Finding, Severity
+from .resultcache import content_digest, fingerprint
+from .sources import chart_dir_of
 from . import suppress
 from .rules import all_rules, is_enabled
 from .rules.api_versions import last_applied
@@ -39,6 +41,7 @@ class LintOptions:
     # file path -> rule ids/prefixes ignored there (the configuration's per-path-ignores)
     path_ignores: object = None
     schema_locations: tuple = ()  # --schema-location: directories or URL templates of custom resource schemas
+    cache: bool = False  # reuse the results of earlier runs (see resultcache); the command line turns it on
 
 
 @dataclass
@@ -236,15 +239,34 @@ def _observed(pieces, label: list, keys: set, definitions: list, defines):
 
 
 def _run(path: str, task: tuple) -> tuple:
-    """(result, keys of its resources, its definitions, its label) of one input."""
-    process, max_file_size, load, defines = task
-    loaded = load(path, max_file_size)
+    """((result, keys of its resources, its definitions, its label), what to store in the cache or None)
+    of one input; an input the cache knows is not parsed at all."""
+    process, max_file_size, load, defines, cache, state, place = task
+    data = None
+    if cache is not None:
+        data, _ = read_bytes(path, max_file_size)
+        if data is not None:
+            where, digest = cache.where(path, *place(path)), content_digest(data)
+            stored = cache.get(where, digest, state)
+            if stored is not None:
+                return stored, None
+    loaded = load(path, max_file_size) if data is None else load(path, max_file_size, data=data)
     label, keys, definitions = [], set(), []
     if isinstance(loaded, LoadedFile):
         result = process(next(_observed([loaded], label, keys, definitions, defines)))
     else:
         result = process(_observed(loaded, label, keys, definitions, defines))
-    return result, keys, definitions, (label or [path])[0]
+    outcome = (result, keys, definitions, (label or [path])[0])
+    return outcome, ((where, digest, state) if data is not None else None)
+
+
+def _stored(path: str, task: tuple):
+    """The cached outcome of one input (see _run), or None."""
+    _, max_file_size, _, _, cache, state, place = task
+    data, _ = read_bytes(path, max_file_size)
+    if data is None:
+        return None
+    return cache.get(cache.where(path, *place(path)), content_digest(data), state)
 
 
 def _process_batch(batch: list) -> list:
@@ -262,6 +284,7 @@ BATCH = 16  # files per task: large enough to amortise the pickling, small enoug
 
 
 def _run_all(paths: list, task: tuple, jobs: int) -> dict:
+    """path -> _run(path, task), over `jobs` forked processes when there is enough work."""
     global _WORKER_TASK
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     results: dict = {}
@@ -280,7 +303,8 @@ def _run_all(paths: list, task: tuple, jobs: int) -> dict:
 
 
 def map_files(paths: list, max_file_size: int, process, register=None, jobs: int = 1,
-              defines=is_crd, depends=depends_on_crds, load=load_path) -> dict:
+              defines=is_crd, depends=depends_on_crds, load=load_path, cache=None, state=None,
+              place=None) -> dict:
     """path -> process(loaded input) for every path ("-" is stdin), spread over `jobs` forked processes.
 
     Every file is read and parsed once. What files define for the others (`defines(resource)`: CRDs,
@@ -289,14 +313,38 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
     `depends(keys of their resources, definitions)` on those are then processed again, so the result is as
     if every definition had been known from the start. Standard input, which can be read only once, is
     loaded first, registered and kept for the end. Workers inherit the registered state by fork; where fork
-    is unavailable everything runs here. `load(path, max_file_size)` reads a file (load_path unless the
-    caller streams pieces)."""
+    is unavailable everything runs here. `load(path, max_file_size, data=None)` reads a file (load_path
+    unless the caller streams pieces).
+
+    With a `cache` (resultcache.ResultCache), a file whose bytes, place (`place(path)`: what else about
+    where it is changes its result) and registered state (`state()`: a fingerprint of what `register` made
+    known) are those of a stored result is not read further; new results are stored (cache.save)."""
     stdin = load_path(STDIN, max_file_size) if STDIN in paths else None
     if stdin is not None and register is not None:
         register(stdin)
     rest = [p for p in paths if p != STDIN]
-    task = (process, max_file_size, load, defines if register is not None else None)
-    first = _run_all(rest, task, jobs)
+    if cache is not None:
+        cache.preload([cache.where(p, *place(p)) for p in rest])
+
+    def run_all(some: list) -> dict:
+        task = (process, max_file_size, load, defines if register is not None else None,
+                cache, state() if cache is not None else None, place)
+        outcomes = {}
+        if cache is not None and cache.has_entries():
+            # most files are known: look them up here rather than pay for workers and for sending
+            # their results back; the others are read again by the workers (from the page cache)
+            for path in some:
+                outcome = _stored(path, task)
+                if outcome is not None:
+                    outcomes[path] = outcome
+            some = [path for path in some if path not in outcomes]
+        for path, (outcome, stored) in _run_all(some, task, jobs).items():
+            outcomes[path] = outcome
+            if stored is not None:
+                cache.put(*stored, outcome)
+        return outcomes
+
+    first = run_all(rest)
     found = [(path, first[path][3], first[path][2]) for path in rest if first[path][2]]
     results = {path: outcome[0] for path, outcome in first.items()}
     if found:
@@ -308,10 +356,28 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
             register(LoadedFile(label, None, resources=defs))
             definitions.extend(defs)
         again = [path for path in rest if depends(first[path][1], definitions)]
-        results.update((path, outcome[0]) for path, outcome in _run_all(again, task, jobs).items())
+        results.update((path, outcome[0]) for path, outcome in run_all(again).items())
     if stdin is not None:
         results[STDIN] = process(stdin)
     return results
+
+
+def _result_cache(options: LintOptions):
+    """The result cache for these options, or None when it is off or cannot be trusted: schemas fetched
+    from --schema-location may change without k8slint seeing it."""
+    from . import resultcache
+    if not options.cache or options.schema_locations or resultcache.disabled_by_environment():
+        return None
+    context = (str(options.target), str(options.current), options.strict, options.select, options.ignore,
+               options.ignore_missing_schemas, sorted((k, str(v)) for k, v in options.severity_overrides.items()),
+               options.max_file_size)
+    return resultcache.ResultCache("lint", context)
+
+
+def _place(path: str, options: LintOptions) -> tuple:
+    """What about a file's place changes its findings: per-path ignores, and whether it sits in a Helm
+    chart's templates/ folder (then it is a template to render)."""
+    return (options.path_ignores(path) if options.path_ignores else (), chart_dir_of(path) is not None)
 
 
 def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
@@ -334,7 +400,12 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
     def process(input_):  # preloaded files come whole; the others as pieces, each let go once checked
         return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
 
-    results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces)
+    cache = _result_cache(options)
+    results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces,
+                        cache=cache, state=lambda: fingerprint((linter.crds.schemas, linter.crds.sources)),
+                        place=lambda path: _place(path, options))
+    if cache is not None:
+        cache.save()
     for loaded in crd_inputs:  # a CRD's verdict is the same from --crd as from the input
         if loaded.file not in paths:
             findings.extend(f for r in loaded.resources for f in linter.crds.findings_for(r)

@@ -159,17 +159,19 @@ def read_bytes(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
     return data, None
 
 
-def read_input(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
-    """(text, None) or (None, finding) for a file path or "-" (stdin)."""
-    data, problem = read_bytes(path, max_file_size)
+def read_input(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, data: bytes | None = None) -> tuple:
+    """(text, None) or (None, finding) for a file path or "-" (stdin); `data` = its bytes, when already read."""
+    problem = None
+    if data is None:
+        data, problem = read_bytes(path, max_file_size)
     if data is None:
         return None, problem
     return decode(data, "<stdin>" if path == STDIN else path)
 
 
-def load_path(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> LoadedFile:
+def load_path(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, data: bytes | None = None) -> LoadedFile:
     label = "<stdin>" if path == STDIN else path
-    text, problem = read_input(path, max_file_size)
+    text, problem = read_input(path, max_file_size, data)
     if text is None:
         return LoadedFile(label, None, findings=[problem])
     return load_text(text, label)
@@ -190,13 +192,14 @@ def load_text(text: str, file: str) -> LoadedFile:
 PIECE_CHARS = 1 << 20
 
 
-def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_chars: int = PIECE_CHARS):
+def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_chars: int = PIECE_CHARS,
+                data: bytes | None = None):
     """The input as a sequence of LoadedFiles, one per piece of about `piece_chars` characters cut at
     document boundaries, so that a large file's parsed nodes never all exist at once. Positions and document
     indices are the whole input's; every piece carries the whole text (for comments) and the input's source
     maps. A small input is one piece, exactly what load_path gives."""
     label = "<stdin>" if path == STDIN else path
-    text, problem = read_input(path, max_file_size)
+    text, problem = read_input(path, max_file_size, data)
     if text is None:
         yield LoadedFile(label, None, findings=[problem])
         return

@@ -131,7 +131,7 @@ class TemplateEvidence:
 
 def chart_dir_of(path: str | None) -> Path | None:
     """The chart folder of a file below `CHART/templates/` (with CHART/Chart.yaml), else None."""
-    if not path or path.startswith("<"):
+    if not path or path.startswith("<") or "templates" not in path:  # the quick answer for most files
         return None
     p = Path(path)
     for parent in list(p.parents)[:8]:

@@ -55,3 +55,15 @@ def write(tmp_path):
             path.write_text(text, encoding="utf-8")
         return path
     return _write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_result_cache():
+    """The suite never reads or writes the user's result cache (tests that test it point it elsewhere)."""
+    old = os.environ.get("K8SLINT_NO_CACHE")
+    os.environ["K8SLINT_NO_CACHE"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("K8SLINT_NO_CACHE", None)
+    else:
+        os.environ["K8SLINT_NO_CACHE"] = old

@@ -1,6 +1,7 @@
 """`k8slint lint PATH...`: validate manifests and report deprecations; the exit code follows --fail-on."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -46,6 +47,9 @@ def lint(
     config_file: Optional[Path] = CONFIG,
     follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
+    no_cache: bool = typer.Option(False, "--no-cache", help="Check every file again instead of reusing the "
+                                                             "results of earlier runs over the same bytes "
+                                                             "(kept in the user cache directory)."),
 ):
     """Validate manifests against the target version's schema and report deprecated or removed APIs."""
     from ..engine import lint as run_lint
@@ -59,7 +63,7 @@ def lint(
         **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
         **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
-    options = lint_options(config)
+    options = dataclasses.replace(lint_options(config), cache=not no_cache)
     files = discover_files(paths, config, follow_links)
     result = run_lint(files, options, jobs=jobs_setting(config))
     empty = nothing_to_lint(paths, files, result.resources, allow_empty, config)
