@@ -169,7 +169,7 @@ def read_input(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, data: byte
     return decode(data, "<stdin>" if path == STDIN else path)
 
 
-def load_path(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, data: bytes | None = None) -> LoadedFile:
+def load_path(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, *, data: bytes | None = None) -> LoadedFile:
     label = "<stdin>" if path == STDIN else path
     text, problem = read_input(path, max_file_size, data)
     if text is None:
@@ -193,7 +193,7 @@ PIECE_CHARS = 1 << 20
 
 
 def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_chars: int = PIECE_CHARS,
-                data: bytes | None = None):
+                *, data: bytes | None = None):
     """The input as a sequence of LoadedFiles, one per piece of about `piece_chars` characters cut at
     document boundaries, so that a large file's parsed nodes never all exist at once. Positions and document
     indices are the whole input's; every piece carries the whole text (for comments) and the input's source
