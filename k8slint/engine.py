@@ -402,7 +402,7 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
 
     cache = _result_cache(options)
     results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces,
-                        cache=cache, state=lambda: fingerprint((linter.crds.schemas, linter.crds.sources)),
+                        cache=cache, state=lambda: fingerprint(linter.crds.state()),
                         place=lambda path: _place(path, options))
     if cache is not None:
         cache.save()

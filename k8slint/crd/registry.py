@@ -111,6 +111,12 @@ class CrdRegistry:
     def __contains__(self, key) -> bool:
         return key in self.schemas
 
+    def state(self) -> list:
+        """Every candidate CRD as plain values: all that verdicts and CRD findings depend on (the result
+        cache keys files with it)."""
+        return [(key, origin, c.crd_api, c.version.served, c.version.source, _canonical(c.version.schema))
+                for key, by_origin in sorted(self._candidates.items()) for origin, c in sorted(by_origin.items())]
+
     def source(self, key) -> str | None:
         return self.sources.get(key)
 
