@@ -350,6 +350,8 @@ def release_label_status(obj: dict) -> str | None:
 def _b64(data, what: str) -> bytes:
     if isinstance(data, str):
         data = "".join(data.split()).encode("ascii", "replace")
+    else:  # Go's base64 decoder, which Helm uses, skips line ends (a record ending in a newline is readable)
+        data = data.replace(b"\r", b"").replace(b"\n", b"")
     try:
         return base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
