@@ -479,6 +479,9 @@ def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, firs
         docs, problem = _parse_chunk(text, line_offset, index_offset, first_index)
         if problem is None:
             return docs
+        stream = _json_stream(text)
+        if stream is not None:
+            return _parse_json_stream(text, stream, line_offset, index_offset, first_index)
     # A syntax error stops libyaml for the rest of the stream, and a document nested too deep must not take
     # the others with it: parse each `---` chunk on its own instead.
     docs = []
@@ -503,6 +506,45 @@ def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, firs
             docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
                                        Span(chunk_problem.line, chunk_problem.column),
                                        [chunk_problem]))
+    return docs
+
+
+def _json_stream(text: str) -> list | None:
+    """(start, end) of each value when `text` is two or more JSON objects back to back (`{...}{...}` or one
+    per line, as `kubectl apply -f` accepts them), else None. Used only once the YAML reading failed."""
+    import json
+    body = text.lstrip("\ufeff \t\r\n")
+    if not body.startswith("{"):
+        return None
+    decoder, bounds, at = json.JSONDecoder(), [], len(text) - len(body)
+    while at < len(text):
+        try:
+            _, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        bounds.append((at, end))
+        at = end
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+    return bounds if len(bounds) > 1 else None
+
+
+def _parse_json_stream(text: str, bounds: list, line_offset: int, index_offset: int, first_index: int) -> list:
+    """Each object of a JSON stream as its own document, at its own position: the text of its first line
+    before it is blanked (so columns stay right), the lines above it are counted as an offset."""
+    docs, line = [], 0
+    counted = 0
+    for start, end in bounds:
+        line += text.count("\n", counted, start)
+        counted = start
+        line_start = text.rfind("\n", 0, start) + 1
+        chunk = " " * (start - line_start) + text[start:end]
+        chunk_docs, problem = _parse_chunk(chunk, line_offset + line, index_offset + line_start,
+                                           first_index + len(docs))
+        docs.extend(chunk_docs)
+        if problem is not None:
+            docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
+                                       Span(problem.line, problem.column), [problem]))
     return docs
 
 

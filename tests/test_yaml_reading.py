@@ -184,3 +184,22 @@ def test_unreadable_file_is_a_finding_not_a_crash(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "open", denied)
     loaded = load_path(str(path))
     assert [(f.rule_id, f.message) for f in loaded.findings] == [("YML007", "cannot read file: Permission denied")]
+
+
+def test_back_to_back_json_objects_are_each_a_document():
+    """kubectl reads `{...}{...}` (and one object per line) as a stream of objects; so do we, each at its own
+    line and column, instead of a false YAML syntax error that hid the second object."""
+    first = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}'
+    second = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "b"}, "spec": {"ports": [{"port": "x"}]}}'
+    third = '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "c"}}'
+    loaded = load_text(f"{first}{second}\n  {third}\n", "stream.json")
+    assert loaded.findings == []
+    assert [(r.kind, r.name) for r in loaded.resources] == [("ConfigMap", "a"), ("Service", "b"), ("Secret", "c")]
+    service, secret = loaded.resources[1], loaded.resources[2]
+    span = service.span(("spec", "ports", 0, "port"))
+    assert (span.line, span.column) == (1, len(first) + second.index('"x"') + 1)
+    assert (secret.span(()).line, secret.span(()).column) == (2, 3)
+    # a broken object in the stream is still a syntax error at its place; not JSON at all stays YAML's error
+    broken = load_text(f'{first}\n{{"apiVersion": "v1",, }}\n', "stream.json")
+    assert [f.rule_id for f in broken.findings] == ["YML001"]
+    assert broken.findings[0].line == 2
