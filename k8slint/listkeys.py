@@ -43,7 +43,7 @@ ENFORCED_BY_VALIDATION = frozenset({
     (_CORE + "PodSpec", "resourceClaims"), (_CORE + "ResourceRequirements", "claims"),
     (_CORE + "Container", "volumeMounts"), (_CORE + "EphemeralContainer", "volumeMounts"),
     (_CORE + "Container", "volumeDevices"), (_CORE + "EphemeralContainer", "volumeDevices"),
-    (_CORE + "ServiceSpec", "ports"),
+    (_CORE + "ServiceSpec", "ports"), ("io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", "values"),
     *((_ADMISSION + v + "." + d, p) for v in ("v1", "v1beta1", "v1alpha1")
       for d, p in (("MutatingWebhookConfiguration", "webhooks"), ("ValidatingWebhookConfiguration", "webhooks"),
                    ("MutatingWebhook", "matchConditions"), ("ValidatingWebhook", "matchConditions"),
@@ -52,6 +52,8 @@ ENFORCED_BY_VALIDATION = frozenset({
                    ("ValidatingAdmissionPolicyBindingSpec", "validationActions"))),
 })
 
+
+_PY_TYPES = {"string": str, "integer": int, "number": (int, float)}
 
 # Lists whose duplicates recent API servers answer with a warning on create (pod spec warnings).
 WARNED_ON_CREATE = frozenset((_CORE + d, p) for d in ("Container", "EphemeralContainer") for p in ("env", "ports"))
@@ -145,6 +147,9 @@ class ListKeyChecker:
         list_type = node.get(_LIST_TYPE)
         if list_type in ("map", "set") and (owner, prop) not in ENFORCED_BY_VALIDATION:
             keys = tuple(node.get(_MAP_KEYS) or ())
+            if list_type == "set":  # a value of the wrong type is a schema error, not a duplicate
+                item_type = (node.get("items") or {}).get("type")
+                keys = (_PY_TYPES.get(item_type, (str, int, float)),)
             if list_type == "set" or keys:
                 plan.keyed = (list_type, keys, dict(node.get(_KEY_DEFAULTS) or {}),
                               (owner, prop) in WARNED_ON_CREATE)
@@ -175,9 +180,9 @@ class ListKeyChecker:
         seen: dict = {}  # key -> index of its first entry
         for i, entry in enumerate(entries):
             if list_type == "set":
-                if isinstance(entry, (dict, list)) or entry is None:
+                if not isinstance(entry, keys[0]) or entry is True or entry is False:
                     continue  # a wrong type is a schema error already
-                key = ("bool", entry) if entry is True or entry is False else entry
+                key = entry
             else:
                 if not isinstance(entry, dict):
                     continue
@@ -188,9 +193,9 @@ class ListKeyChecker:
                         v = defaults.get(k)
                         if v is None:
                             break  # a required key is missing: a schema error, not a duplicate
-                    if isinstance(v, (dict, list)):
-                        break  # a wrong type: a schema error
-                    values.append(("bool", v) if v is True or v is False else v)
+                    if isinstance(v, (dict, list)) or v is True or v is False:
+                        break  # no key field is an object, a list or a boolean: a schema error
+                    values.append(v)
                 else:
                     key = tuple(values)
                     if key in seen:

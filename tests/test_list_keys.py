@@ -149,3 +149,23 @@ def test_only_lists_the_server_warns_about_say_so(cli, write):
     assert "key [ip=\"10.0.0.1\"]" in found[0]["message"] and "warn" not in found[0]["message"]
     code, found = lint(cli, write, DEPLOYMENT, "1.30")
     assert all("(recent versions warn)" in f["message"] for f in found)
+
+
+def test_odd_values_are_schema_errors_not_duplicates(cli, write):
+    text = """apiVersion: v1
+kind: Pod
+metadata: {name: p, finalizers: [[a], [a], {b: 1}, {b: 1}, null, null, 3, 3, true, true]}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    env: notalist
+    ports: [{containerPort: [80]}, {containerPort: [80]}, 5, 5, {containerPort: "80"}, {containerPort: 80},
+            {containerPort: true}, {containerPort: true}]
+  - 7
+  hostAliases: {ip: x}
+status: 5
+"""
+    result = cli(["lint", "-k", "1.37", "-f", "json", write("odd.yaml", text)])
+    found = json.loads(result.out)["findings"]
+    assert result.code == 1 and found and all(f["rule_id"] not in ("SCH007", "SCH008") for f in found)
