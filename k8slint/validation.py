@@ -17,9 +17,11 @@ try:  # compiled (Rust) validation for the common case of a valid object; option
 except ImportError:  # pragma: no cover - no wheel for this platform: pure-Python jsonschema only
     _fast_engine = None
 
+from .cel.rules import REASONS, build_plan
+from .crd.defaulting import defaulted, defaulted_and_pruned
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
-from .crd.regex import search as re2_search
+from .re2regex import search as re2_search
 from .crd.registry import CrdRegistry
 from .crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, to_json_schema
 from .model import Resource, Severity, finding_at, format_json_path
@@ -156,12 +158,16 @@ class Validator:
         self.catalog = catalog if catalog is not None else (
             SchemaCatalog(tuple(schema_locations), version, strict) if schema_locations else None)
         self._compiled: dict = {}
+        self._plans: dict = {}  # (apiVersion, kind) -> the CRD version's compiled CEL rules
         self._crd_generation = self.crds.generation
+        if self.crds.kube_version is None:
+            self.crds.kube_version = (version.major, version.minor)
 
     def _validator_for(self, api_version: str, kind: str):
         key = (api_version, kind)
         if self._crd_generation != self.crds.generation:  # CRDs found since: "no schema" may be stale
             self._compiled.clear()
+            self._plans.clear()
             self._crd_generation = self.crds.generation
         if key not in self._compiled:
             if key in self.crds:
@@ -184,6 +190,11 @@ class Validator:
         else:
             try:
                 found = self._findings(resource, validator)
+                if (resource.api_version, resource.kind) in self.crds:
+                    openapi = self.crds.schemas[(resource.api_version, resource.kind)]
+                    if found:  # the API server validates the object with nulls dropped and defaults applied
+                        found = self._findings(resource, validator, defaulted(resource.data, openapi))
+                    found += self._rule_findings(resource, openapi)
             except Exception as exc:  # noqa: BLE001 - a CRD schema no check foresaw must not stop the run
                 if (resource.api_version, resource.kind) not in self.crds:
                     raise
@@ -206,9 +217,32 @@ class Validator:
                           f"no usable schema for {key[0]} {key[1]}: the API server would refuse its CRD at "
                           f"{self.crds.source(key)}{reason}; not validated", ("kind",))
 
-    def _findings(self, resource: Resource, validator) -> list:
+    def _rule_findings(self, resource: Resource, openapi: dict) -> list:
+        """The CRD's CEL rules on the defaulted, pruned custom resource (compiled once per CRD version)."""
+        key = (resource.api_version, resource.kind)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = build_plan(openapi, (), (self.version.major, self.version.minor))
+        if plan.root is None:
+            return []
         out = []
-        for err in sorted(validator.iter_errors(resource.data), key=lambda e: list(map(str, e.absolute_path))):
+        for failure in plan.check(defaulted_and_pruned(resource.data, openapi)):
+            where = self._where(failure.path)
+            if failure.judged:
+                out.append(finding_at(resource, crd_meta.RULE_FAILED, RULE_SEVERITY[crd_meta.RULE_FAILED],
+                                      f"{where}: {REASONS[failure.reason]}: {failure.message}", failure.path,
+                                      extra={"rule": failure.rule, "reason": failure.reason}))
+            else:
+                out.append(finding_at(resource, crd_meta.RULE_NOT_EVALUATED,
+                                      RULE_SEVERITY[crd_meta.RULE_NOT_EVALUATED],
+                                      f"{where}: CEL rule {failure.rule!r} {failure.message}", failure.path,
+                                      extra={"rule": failure.rule}))
+        return out
+
+    def _findings(self, resource: Resource, validator, data=None) -> list:
+        out = []
+        data = resource.data if data is None else data
+        for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
             out.extend(self._convert(resource, err))
         return out
 

@@ -8,6 +8,9 @@ CONFLICTING_CRDS = "CRD002"
 INVALID_SCHEMA = "CRD003"
 INVALID_CRD = "CRD004"
 UNUSABLE_CRD = "CRD005"
+INVALID_RULE = "CRD006"
+RULE_FAILED = "CRD007"
+RULE_NOT_EVALUATED = "CRD008"
 
 SEVERITY = {
     SHADOWS_BUILTIN: Severity.ERROR,
@@ -15,6 +18,9 @@ SEVERITY = {
     INVALID_SCHEMA: Severity.ERROR,
     INVALID_CRD: Severity.ERROR,
     UNUSABLE_CRD: Severity.WARNING,
+    INVALID_RULE: Severity.ERROR,
+    RULE_FAILED: Severity.ERROR,
+    RULE_NOT_EVALUATED: Severity.WARNING,
 }
 
 
@@ -70,4 +76,33 @@ CRD_RULES = [
                  "would look valid.",
              example="apiVersion: acme.io/v1\nkind: Widget\n# its CRD has pattern: \"([\"\n",
              fix="Correct the CRD.")),
+    _crd(INVALID_RULE, "invalid-cel-rule", "A CEL validation rule of a CRD does not compile", RuleDoc(
+        what="Reports, at the rule, an `x-kubernetes-validations` rule (or `messageExpression`) of a CRD that "
+             "does not compile in the CEL environment the target version's API server gives CRD rules: a syntax "
+             "error, an unknown function, a library the version does not have yet (IP and CIDR functions before "
+             "1.31, quantities and optionals before 1.29, semver before 1.33).",
+        why="The API server refuses such a CRD, so its custom resources cannot be created; they are reported by "
+            "CRD005. Rules that call a Kubernetes library k8slint does not provide (`format`, a list's "
+            "`indexOf`) are not judged rather than reported.",
+        example="x-kubernetes-validations:\n  - rule: \"self.replicas >\"\n",
+        fix="Correct the expression; `k8slint lint -k VERSION` checks it against the libraries of that version.")),
+    _crd(RULE_FAILED, "cel-rule-failed", "A custom resource breaks a CEL rule of its CRD", RuleDoc(
+        what="Evaluates every `x-kubernetes-validations` rule of the CRD on the custom resource, with `self` "
+             "bound to each value the rule's schema node describes (objects, list items, map values, "
+             "int-or-string and preserved fields as they are), and reports each rule that gives false, at the "
+             "rule's node plus its `fieldPath`, with its `messageExpression`, `message` or the rule itself, and "
+             "its `reason` (Invalid value, Required value, Forbidden, Duplicate value). A rule that fails to "
+             "evaluate (`no such key`) is reported too, as the API server does. Transition rules (those that "
+             "name `oldSelf`) need the stored object and are skipped, as on create; with `optionalOldSelf: true` "
+             "they run with `oldSelf` empty, as on create. CRD rules are evaluated from Kubernetes 1.25.",
+        why="The API server rejects the object with this message; schema validation alone would let it pass.",
+        example="# rule on spec: \"self.minReplicas <= self.maxReplicas\"\nspec: {minReplicas: 5, maxReplicas: 2}\n",
+        fix="Change the object so the rule holds; the message is the CRD author's.")),
+    _crd(RULE_NOT_EVALUATED, "cel-rule-not-evaluated", "A CEL rule could not be evaluated", RuleDoc(
+        what="Reports a CEL rule that the evaluator stopped (more than its iteration budget: nested loops over "
+             "long lists) or a value CEL cannot hold (an integer beyond 64 bits).",
+        why="Evaluation is bounded so that a hostile rule or object cannot hang the run; the rule is then not "
+            "judged, and you should know that it was not.",
+        example="# rule: \"self.all(a, self.all(b, self.all(c, a + b + c > 0)))\" on a list of 1,000 items\n",
+        fix="Nothing in the object, usually; a CRD author can bound the lists (`maxItems`).")),
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
 from ..model import Resource, finding_at
 from . import meta
+from ..cel.rules import build_plan
 from .schema_check import schema_problems
 
 
@@ -46,6 +47,7 @@ class CrdRegistry:
         self.schemas: dict = {}
         self.sources: dict = {}
         self.generation = 0  # counts additions, so that validators drop schemas compiled before one
+        self.kube_version = None  # (major, minor) whose CEL libraries judge the rules; None: the newest
 
     def builtin_groups(self) -> frozenset:
         if self._builtin_groups is None:
@@ -58,6 +60,7 @@ class CrdRegistry:
         other._candidates = {k: dict(v) for k, v in self._candidates.items()}
         other.schemas, other.sources = dict(self.schemas), dict(self.sources)
         other.generation = self.generation
+        other.kube_version = self.kube_version
         return other
 
     def add_resource(self, resource: Resource) -> None:
@@ -84,6 +87,9 @@ class CrdRegistry:
             if isinstance(v.schema, dict):
                 found = schema_problems(v.schema, v.schema_path)
                 problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
+                if not found:
+                    found = build_plan(v.schema, v.schema_path, self.kube_version or (1, 99)).problems
+                    problems += [(meta.INVALID_RULE, path, message) for path, message in found]
                 if found:
                     v = CrdVersion(v.group, v.version, v.kind, UNUSABLE, v.source, v.served, v.schema_path)
             usable.append(v)

@@ -4,7 +4,7 @@ compile, `multipleOf` that is not positive, and malformed list and map types. Ea
 inside the CRD object, message) pair; an empty list means the schema can be compiled and used."""
 from __future__ import annotations
 
-from .regex import re2_error
+from ..re2regex import re2_error
 
 TYPES = ("object", "array", "string", "integer", "number", "boolean")
 _FORBIDDEN = {

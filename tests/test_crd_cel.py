@@ -1,0 +1,223 @@
+"""CEL rules of CRDs (x-kubernetes-validations) judged as the API server judges them on create: self bound
+to each node, defaults applied first, Kubernetes libraries per version, bounded evaluation, transition
+rules skipped, and rules that do not compile reported on the CRD."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from k8slint.engine import LintOptions, lint
+from k8slint.versions import KubeVersion
+
+CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: pools.acme.io}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {kind: Pool, plural: pools}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: "self.minReplicas <= self.maxReplicas"
+                  messageExpression: "'minReplicas (' + string(self.minReplicas) + ') is above maxReplicas'"
+                - rule: "!has(self.endpoint) || isURL(self.endpoint) && url(self.endpoint).getScheme() == 'https'"
+                  message: endpoint must be an https URL
+                  fieldPath: .endpoint
+                - rule: "self.mode == 'Auto' || has(self.size)"
+                  message: size is required unless mode is Auto
+                  reason: FieldValueRequired
+                  fieldPath: .size
+                - rule: "self.minReplicas == oldSelf.minReplicas"
+                  message: minReplicas is immutable
+              properties:
+                minReplicas: {type: integer}
+                maxReplicas: {type: integer}
+                mode: {type: string, default: Manual}
+                size:
+                  type: string
+                  x-kubernetes-validations:
+                    - rule: "quantity(self).isLessThan(quantity('1Ti'))"
+                      message: size must be below 1Ti
+                endpoint: {type: string}
+                name:
+                  type: string
+                  x-kubernetes-validations:
+                    - rule: "self.lowerAscii() == self && self.find('[0-9]+$') == ''"
+                      message: lower case, no trailing digits
+                tags:
+                  type: array
+                  items: {type: string}
+                  x-kubernetes-validations:
+                    - rule: "self.isSorted()"
+                      message: tags must be sorted
+                    - rule: "self.all(t, self.exists_one(u, u == t))"
+                      message: tags must be unique
+"""
+
+GOOD = """---
+apiVersion: acme.io/v1
+kind: Pool
+metadata: {name: good}
+spec: {minReplicas: 1, maxReplicas: 3, size: 10Gi, endpoint: "https://pool.example/api", name: blue, tags: [a, b]}
+"""
+
+
+def _pool(name: str, spec: str) -> str:
+    return f"---\napiVersion: acme.io/v1\nkind: Pool\nmetadata: {{name: {name}}}\nspec: {spec}\n"
+
+
+def _lint(tmp_path, text: str, version: str = "1.33"):
+    path = tmp_path / "all.yaml"
+    path.write_text(text)
+    return lint([str(path)], LintOptions(KubeVersion.parse(version)))
+
+
+def _by_object(result) -> dict:
+    out: dict = {}
+    for f in result.findings:
+        out.setdefault(f.obj.name if f.obj else None, []).append((f.rule_id, f.json_path, f.message))
+    return out
+
+
+def test_valid_object_passes_every_rule(tmp_path):
+    assert _lint(tmp_path, CRD + GOOD).findings == []
+
+
+def test_failed_rules_report_message_expression_message_reason_and_field_path(tmp_path):
+    text = CRD + _pool("bad", "{minReplicas: 5, maxReplicas: 2, endpoint: 'http://pool.example', size: 10Gi}")
+    found = _by_object(_lint(tmp_path, text))["bad"]
+    assert ("CRD007", "spec", "spec: Invalid value: minReplicas (5) is above maxReplicas") in found
+    assert ("CRD007", "spec.endpoint", "spec.endpoint: Invalid value: endpoint must be an https URL") in found
+    assert len(found) == 2  # the transition rule (oldSelf) is not judged on create
+
+
+def test_rule_depending_on_a_default_sees_the_default(tmp_path):
+    # mode defaults to Manual, so size is required
+    found = _by_object(_lint(tmp_path, CRD + _pool("nosize", "{minReplicas: 1, maxReplicas: 1}")))["nosize"]
+    assert found == [("CRD007", "spec.size", "spec.size: Required value: size is required unless mode is Auto")]
+    auto = _lint(tmp_path, CRD + _pool("auto", "{minReplicas: 1, maxReplicas: 1, mode: Auto}"))
+    assert auto.findings == []
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("{minReplicas: 1, maxReplicas: 1, size: 2Ti}", "size must be below 1Ti"),
+    ("{minReplicas: 1, maxReplicas: 1, size: 1Gi, name: Blue}", "lower case, no trailing digits"),
+    ("{minReplicas: 1, maxReplicas: 1, size: 1Gi, name: blue7}", "lower case, no trailing digits"),
+    ("{minReplicas: 1, maxReplicas: 1, size: 1Gi, tags: [b, a]}", "tags must be sorted"),
+    ("{minReplicas: 1, maxReplicas: 1, size: 1Gi, tags: [a, a]}", "tags must be unique"),
+])
+def test_kubernetes_libraries(tmp_path, spec, message):
+    found = _by_object(_lint(tmp_path, CRD + _pool("x", spec)))["x"]
+    assert [m for _r, _p, m in found if m.endswith(message)], found
+
+
+def test_rule_that_fails_to_evaluate_is_an_error_like_the_api_server_says(tmp_path):
+    found = _by_object(_lint(tmp_path, CRD + _pool("x", "{maxReplicas: 1, size: 1Gi}")))["x"]
+    assert [(r, p) for r, p, m in found] == [("CRD007", "spec")]
+    assert "no such key" in found[0][2].lower() or "not found" in found[0][2].lower()
+
+
+def _crd_with_rule(rule: str, extra: str = "") -> str:
+    return f"""apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: things.acme.io}}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {{kind: Thing, plural: things}}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: {rule!r}
+{extra}              properties:
+                items: {{type: array, items: {{type: integer}}}}
+                address: {{type: string}}
+"""
+
+
+def _thing(spec: str) -> str:
+    return f"---\napiVersion: acme.io/v1\nkind: Thing\nmetadata: {{name: t}}\nspec: {spec}\n"
+
+
+def test_rule_that_does_not_compile_is_a_finding_on_the_crd(tmp_path):
+    result = _lint(tmp_path, _crd_with_rule("self.items.size( >") + _thing("{items: [1]}"))
+    by = {f.rule_id: f for f in result.findings}
+    assert by["CRD006"].json_path.endswith("spec.x-kubernetes-validations[0].rule")
+    assert "CRD005" in by  # the API server refuses the CRD, so the Thing has no usable schema
+
+
+def test_libraries_follow_the_kubernetes_version(tmp_path):
+    text = _crd_with_rule("!has(self.address) || isIP(self.address)") + _thing("{address: not-an-ip}")
+    assert [f.rule_id for f in _lint(tmp_path, text, "1.31").findings] == ["CRD007"]
+    assert sorted(f.rule_id for f in _lint(tmp_path, text, "1.30").findings) == ["CRD005", "CRD006"]
+    assert _lint(tmp_path, text, "1.24").findings == []  # rules are not evaluated before 1.25
+
+
+def test_optional_old_self_rule_runs_on_create_with_no_old_object(tmp_path):
+    extra = "                  optionalOldSelf: true\n"
+    text = _crd_with_rule("oldSelf.hasValue() || size(self.items) < 3", extra) + _thing("{items: [1, 2, 3]}")
+    assert [f.rule_id for f in _lint(tmp_path, text).findings] == ["CRD007"]
+
+
+def test_hostile_rule_is_bounded_and_reported(tmp_path):
+    rule = "self.items.all(a, self.items.all(b, self.items.all(c, self.items.all(d, a + b + c + d >= 0))))"
+    text = _crd_with_rule(rule) + _thing("{items: [" + ", ".join(["1"] * 500) + "]}")
+    started = time.monotonic()
+    result = _lint(tmp_path, text)
+    assert time.monotonic() - started < 10
+    assert [f.rule_id for f in result.findings] == ["CRD008"]
+
+
+DEFAULTS_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: jobs.acme.io}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {kind: Job, plural: jobs}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [policy, template]
+              properties:
+                policy: {type: string, default: Always}
+                template: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                note: {type: string, nullable: true}
+"""
+
+
+def test_required_field_with_a_default_is_not_missing(tmp_path):
+    text = DEFAULTS_CRD + "---\napiVersion: acme.io/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {}}\n"
+    assert _lint(tmp_path, text).findings == []
+
+
+def test_null_field_is_dropped_unless_nullable(tmp_path):
+    text = DEFAULTS_CRD + ("---\napiVersion: acme.io/v1\nkind: Job\nmetadata: {name: j}\n"
+                           "spec: {template: null, note: null}\n")
+    found = _lint(tmp_path, text).findings
+    assert [(f.rule_id, f.message) for f in found] == [("SCH001", "missing required field 'template' in spec")]
