@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
 
 from .cel.rules import REASONS, build_plan
 from .crd.defaulting import defaulted, defaulted_and_pruned
+from .crd.listtypes import duplicates, has_list_types
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
 from .re2regex import search as re2_search
@@ -223,10 +224,14 @@ class Validator:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = build_plan(openapi, (), (self.version.major, self.version.minor))
-        if plan.root is None:
+            plan.list_types = has_list_types(openapi)
+        if plan.root is None and not plan.list_types:
             return []
-        out = []
-        for failure in plan.check(defaulted_and_pruned(resource.data, openapi)):
+        data = defaulted_and_pruned(resource.data, openapi)
+        out = [finding_at(resource, crd_meta.DUPLICATE_ITEM, RULE_SEVERITY[crd_meta.DUPLICATE_ITEM],
+                          f"{self._where(path)}: {message}", path)
+               for path, message in (duplicates(data, openapi) if plan.list_types else ())]
+        for failure in plan.check(data):
             where = self._where(failure.path)
             if failure.judged:
                 out.append(finding_at(resource, crd_meta.RULE_FAILED, RULE_SEVERITY[crd_meta.RULE_FAILED],

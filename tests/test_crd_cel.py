@@ -221,3 +221,53 @@ def test_null_field_is_dropped_unless_nullable(tmp_path):
                            "spec: {template: null, note: null}\n")
     found = _lint(tmp_path, text).findings
     assert [(f.rule_id, f.message) for f in found] == [("SCH001", "missing required field 'template' in spec")]
+
+
+LIST_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ports.acme.io}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {kind: Ports, plural: ports}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            ports:
+              type: array
+              x-kubernetes-list-type: map
+              x-kubernetes-list-map-keys: [containerPort, protocol]
+              items:
+                type: object
+                required: [containerPort]
+                properties:
+                  containerPort: {type: integer}
+                  protocol: {type: string, default: TCP}
+            tags:
+              type: array
+              x-kubernetes-list-type: set
+              items: {type: string}
+"""
+
+
+def test_list_map_keys_are_unique_after_defaulting(tmp_path):
+    text = LIST_CRD + ("---\napiVersion: acme.io/v1\nkind: Ports\nmetadata: {name: p}\n"
+                       "ports: [{containerPort: 88, protocol: TCP}, {containerPort: 88}, {containerPort: 88, "
+                       "protocol: UDP}]\ntags: [a, b, a]\n")
+    found = [(f.rule_id, f.json_path, f.message) for f in _lint(tmp_path, text).findings]
+    assert found == [("CRD009", "ports[1]", 'ports[1]: Duplicate value: {"containerPort":88,"protocol":"TCP"}'),
+                     ("CRD009", "tags[2]", 'tags[2]: Duplicate value: "a"')]
+
+
+def test_crd_option_file_with_other_objects_gives_no_crd_finding_on_them(tmp_path):
+    crds = tmp_path / "crds.yaml"
+    crds.write_text(LIST_CRD + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    obj = tmp_path / "obj.yaml"
+    obj.write_text("apiVersion: acme.io/v1\nkind: Ports\nmetadata: {name: p}\nports: [{containerPort: 1}]\n")
+    result = lint([str(obj)], LintOptions(KubeVersion.parse("1.33"), crd_files=(str(crds),)))
+    assert result.findings == []

@@ -137,3 +137,29 @@ def test_ref_is_never_fetched(tmp_path, monkeypatch):
         with pytest.raises(Exception) as caught:
             list(compiled.iter_errors({"a": 5}))
         assert "TOP-SECRET" not in str(caught.value)
+
+
+@pytest.mark.parametrize("edit, where, rule", [
+    (("metadata: {name: widgets.acme.io}", "metadata: {name: widget.acme.io}"), "metadata.name", "CRD004"),
+    (("      storage: true\n", "      storage: false\n"), "spec.versions", "CRD004"),
+    (("    - name: v1\n", "    - name: v1\n      storage: true\n    - name: v2\n      served: true\n"
+                         "      storage: true\n      schema: {openAPIV3Schema: {type: object}}\n    - name: v3\n"),
+     "spec.versions", "CRD004"),
+    (("  scope: Namespaced\n", "  scope: Global\n"), "spec.scope", "CRD004"),
+    (("            spec: {type: object}", "            spec: {properties: {a: {type: string}}}"),
+     "spec.versions[0].schema.openAPIV3Schema.properties.spec.type", "CRD003"),
+])
+def test_the_rest_of_the_api_servers_crd_checks(tmp_path, edit, where, rule):
+    text = _crd_with_spec("{type: object}").replace(*edit)
+    result = _lint(tmp_path, text)
+    assert (rule, where) in [(f.rule_id, f.json_path) for f in result.findings], result.findings
+
+
+def test_protected_group_needs_the_approval_annotation(tmp_path):
+    text = _crd_with_spec("{type: object}").replace("acme.io", "acme.k8s.io")
+    assert [(f.rule_id, f.json_path) for f in _lint(tmp_path, text).findings
+            if f.file.endswith("bad.yaml")] == [("CRD004", "metadata.annotations")]
+    approved = text.replace("metadata: {name: widgets.acme.k8s.io}",
+                            "metadata: {name: widgets.acme.k8s.io, annotations: "
+                            "{api-approved.kubernetes.io: 'https://github.com/kubernetes/enhancements/pull/1'}}")
+    assert [f for f in _lint(tmp_path, approved).findings if f.file.endswith("bad.yaml")] == []

@@ -81,13 +81,16 @@ def test_crd_for_customresourcedefinition_does_not_replace_the_crd_schema(tmp_pa
     good.write_text(_crd("acme.io", "Widget", SIZE_INT))
     result = lint([str(hostile), str(good)], LintOptions(KubeVersion.parse("1.30"), strict=True))
     assert [f.rule_id for f in result.findings if f.file.endswith("good.yaml")] == []
-    assert [f.rule_id for f in result.findings if f.file.endswith("hostile.yaml")] == ["CRD001"]
+    # CRD004: apiextensions.k8s.io is also a protected group (no api-approved.kubernetes.io annotation)
+    assert sorted(f.rule_id for f in result.findings if f.file.endswith("hostile.yaml")) == ["CRD001", "CRD004"]
 
 
 def test_crd_group_that_only_looks_builtin_is_a_custom_group(tmp_path):
     path = tmp_path / "gw.yaml"
-    path.write_text(_crd("gateway.networking.k8s.io", "Gateway", SIZE_INT)
-                    + "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\n"
+    crd = _crd("gateway.networking.k8s.io", "Gateway", SIZE_INT).replace(
+        "metadata: {name: gateways.gateway.networking.k8s.io}",
+        "metadata: {name: gateways.gateway.networking.k8s.io, annotations: {api-approved.kubernetes.io: 'x'}}")
+    path.write_text(crd + "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\n"
                       "spec: {size: big}\n")
     result = _lint([path])
     assert [f.rule_id for f in result.findings] == ["SCH001"]
@@ -138,4 +141,4 @@ def test_crd_given_with_crd_option_gets_the_same_verdict(tmp_path):
     crd.write_text(_crd("apps", "Deployment", OPEN))
     cr.write_text(DEPLOYMENT)
     result = _lint([cr], crd_files=[crd])
-    assert sorted(f.rule_id for f in result.findings) == ["CRD001", "SCH001"]
+    assert sorted(f.rule_id for f in result.findings) == ["CRD001", "CRD004", "SCH001"]  # 004: no dot in "apps"

@@ -11,6 +11,7 @@ UNUSABLE_CRD = "CRD005"
 INVALID_RULE = "CRD006"
 RULE_FAILED = "CRD007"
 RULE_NOT_EVALUATED = "CRD008"
+DUPLICATE_ITEM = "CRD009"
 
 SEVERITY = {
     SHADOWS_BUILTIN: Severity.ERROR,
@@ -21,6 +22,7 @@ SEVERITY = {
     INVALID_RULE: Severity.ERROR,
     RULE_FAILED: Severity.ERROR,
     RULE_NOT_EVALUATED: Severity.WARNING,
+    DUPLICATE_ITEM: Severity.ERROR,
 }
 
 
@@ -105,4 +107,12 @@ CRD_RULES = [
             "judged, and you should know that it was not.",
         example="# rule: \"self.all(a, self.all(b, self.all(c, a + b + c > 0)))\" on a list of 1,000 items\n",
         fix="Nothing in the object, usually; a CRD author can bound the lists (`maxItems`).")),
+    _crd(DUPLICATE_ITEM, "duplicate-list-item", "A set or map list of a custom resource repeats an item", RuleDoc(
+        what="Reports an item of a custom resource's list whose schema says `x-kubernetes-list-type: set` and "
+             "that repeats an earlier item, or `map` and that repeats the `x-kubernetes-list-map-keys` of an "
+             "earlier item, after defaults are applied (a defaulted key counts, as in the cluster).",
+        why="The API server rejects the object with `Duplicate value`.",
+        example="# ports: list-type map, keys [containerPort, protocol]; protocol defaults to TCP\n"
+                "ports:\n  - {containerPort: 80, protocol: TCP}\n  - {containerPort: 80}\n",
+        fix="Remove or merge the repeated item.")),
 ]

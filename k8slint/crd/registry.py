@@ -10,6 +10,7 @@ from ..model import Resource, finding_at
 from . import meta
 from ..cel.rules import build_plan
 from .schema_check import schema_problems
+from .spec_check import spec_problems, structural_problems
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,15 @@ class CrdRegistry:
         span = resource.span(())
         versions, shape = read_crd(resource.data, f"{resource.file}:{span.line}")
         problems = [(meta.INVALID_CRD, path, message) for path, message in shape]
+        if isinstance(resource.data.get("spec"), dict):
+            problems += [(meta.INVALID_CRD, path, message) for path, message in
+                         spec_problems(resource.data, resource.api_version)]
         usable = []
         for v in versions:
             if isinstance(v.schema, dict):
                 found = schema_problems(v.schema, v.schema_path)
+                if not found and resource.api_version.endswith("/v1"):  # v1beta1 accepted non-structural ones
+                    found = structural_problems(v.schema, v.schema_path)
                 problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
                 if not found:
                     found = build_plan(v.schema, v.schema_path, self.kube_version or (1, 99)).problems
@@ -128,6 +134,8 @@ class CrdRegistry:
 
     def findings_for(self, resource: Resource) -> list:
         """The CRD rules' findings on a CRD object (call once every CRD of the run is added)."""
+        if resource.kind != CRD_KIND or resource.api_version not in CRD_API_VERSIONS:
+            return []  # a --crd file may hold other objects too
         origin = _origin(resource)
         problems = list(self.verdict(resource)[1])
         for key, candidates in sorted(self._candidates.items()):
