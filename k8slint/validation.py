@@ -17,7 +17,6 @@ try:  # compiled (Rust) validation for the common case of a valid object; option
 except ImportError:  # pragma: no cover - no wheel for this platform: pure-Python jsonschema only
     _fast_engine = None
 
-from .cel.rules import REASONS, build_plan
 from .crd.defaulting import defaulted, defaulted_and_pruned
 from .crd.listtypes import duplicates, has_list_types
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
@@ -220,6 +219,8 @@ class Validator:
 
     def _rule_findings(self, resource: Resource, openapi: dict) -> list:
         """The CRD's CEL rules on the defaulted, pruned custom resource (compiled once per CRD version)."""
+        from .cel.rules import REASONS, build_plan  # imported with the first custom resource of a CRD
+
         key = (resource.api_version, resource.kind)
         plan = self._plans.get(key)
         if plan is None:

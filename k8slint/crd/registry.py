@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
 from ..model import Resource, finding_at
 from . import meta
-from ..cel.rules import build_plan
 from .schema_check import schema_problems
 from .spec_check import spec_problems, structural_problems
 
@@ -94,6 +93,7 @@ class CrdRegistry:
                     found = structural_problems(v.schema, v.schema_path)
                 problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
                 if not found:
+                    from ..cel.rules import build_plan  # imported with the first CRD that has a schema
                     found = build_plan(v.schema, v.schema_path, self.kube_version or (1, 99)).problems
                     problems += [(meta.INVALID_RULE, path, message) for path, message in found]
                 if found:
