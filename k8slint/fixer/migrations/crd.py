@@ -86,8 +86,12 @@ def crd_v1(resource, finding, ctx):
     shared = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) \
         else None
     entries = spec.get("versions") if isinstance(spec.get("versions"), list) else []
-    schemas = [("spec.validation", shared)] + [(f"spec.versions[{i}].schema", (v.get("schema") or {}).get(
-        "openAPIV3Schema")) for i, v in enumerate(entries)]
+    schemas = [("spec.validation", shared)] + [(f"spec.versions[{i}].schema", v["schema"].get("openAPIV3Schema"))
+                                               for i, v in enumerate(entries)
+                                               if isinstance(v, dict) and isinstance(v.get("schema"), dict)]
+    for where, schema in schemas:
+        if schema is not None and not isinstance(schema, dict):
+            raise NoFix(f"the schema in {where} is not a mapping (the API server refuses the CRD; see CRD004)")
     for where, schema in schemas:
         if schema is not None:
             problems = structural_problems(schema)
