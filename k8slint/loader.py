@@ -276,7 +276,7 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
                                         file, span.line, span.column, item_path, doc_index=doc.index))
         return
     api_version, kind = value.get("apiVersion"), value.get("kind")
-    if api_version is None and kind is None:
+    if "apiVersion" not in value and "kind" not in value:  # a document with either key is meant as an object
         result.findings.append(_finding("YML003", "document has no apiVersion and kind, so it is not a "
                                         "Kubernetes object; skipped", file, span.line, span.column, item_path,
                                         doc_index=doc.index))
@@ -295,7 +295,8 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
     for key, present in (("apiVersion", api_version), ("kind", kind)):
         if not isinstance(present, str) or not present:
             where = doc.value_spans.get(item_path + (key,), span)
-            what = "is missing" if present is None else f"must be a non-empty string, not {present!r}"
+            what = ("is missing" if key not in value else "has no value" if present is None
+                    else f"must be a non-empty string, not {present!r}")
             result.findings.append(_finding("YML004", f"{key} {what}", file, where.line, where.column,
                                             (key,), ref, doc.index))
             bad_shape = True

@@ -203,3 +203,15 @@ def test_back_to_back_json_objects_are_each_a_document():
     broken = load_text(f'{first}\n{{"apiVersion": "v1",, }}\n', "stream.json")
     assert [f.rule_id for f in broken.findings] == ["YML001"]
     assert broken.findings[0].line == 2
+
+
+@pytest.mark.parametrize("text,message", [("kind:\nmetadata: {name: x}\n", "kind has no value"),
+                                          ('kind: ""\nmetadata: {name: x}\n', "kind must be a non-empty string"),
+                                          ("apiVersion:\nmetadata: {name: x}\n", "apiVersion has no value")])
+def test_a_document_with_a_kind_or_apiversion_key_is_meant_as_an_object(text, message):
+    """`kind:` with no value was taken for a non-Kubernetes document (info, exit 0) while `kind: ""` was an
+    error: a document with either key is an object, and a key without a value is an error."""
+    loaded = load_text(text, "x.yaml")
+    assert {f.rule_id for f in loaded.findings} == {"YML004"}
+    assert any(f.message.startswith(message) for f in loaded.findings)
+    assert not loaded.resources

@@ -140,7 +140,7 @@ def fix(
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
     run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
-    empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config)
+    empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config, run.result.findings)
     if empty is not None:
         run.result.findings.append(empty)
     show_diff = diff if diff is not None else not write

@@ -66,7 +66,7 @@ def lint(
     options = dataclasses.replace(lint_options(config), cache=not no_cache)
     files = discover_files(paths, config, follow_links)
     result = run_lint(files, options, jobs=jobs_setting(config))
-    empty = nothing_to_lint(paths, files, result.resources, allow_empty, config)
+    empty = nothing_to_lint(paths, files, result.resources, allow_empty, config, result.findings)
     if empty is not None:
         result.findings.append(empty)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())

@@ -146,11 +146,16 @@ def root_setting(config):
     return project_root(root, config.file.parent if config.file else None)
 
 
-def nothing_to_lint(paths, files, resources: int, allow_empty: bool, config):
-    """YML010 (see engine.nothing_to_lint) for an input without any Kubernetes object, unless deselected."""
+def nothing_to_lint(paths, files, resources: int, allow_empty: bool, config, findings=()):
+    """YML010 (see engine.nothing_to_lint) for an input without any Kubernetes object, unless deselected or
+    already explained by an error about the input (a syntax error, a document without kind: one problem,
+    one finding)."""
     from ..engine import nothing_to_lint as finding
+    from ..model import Severity
     from ..rules import is_enabled
     if not is_enabled("YML010", tuple(config["select"]), tuple(config["ignore"])):
+        return None
+    if any(str(f.severity) == str(Severity.ERROR) for f in findings):
         return None
     return finding(list(paths), list(files), resources, allow_empty)
 

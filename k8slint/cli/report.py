@@ -72,7 +72,7 @@ def report(
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
     result = build_report(files, options, jobs=jobs_setting(config))
-    empty = nothing_to_lint(paths, files, len(result.objects), allow_empty, config)
+    empty = nothing_to_lint(paths, files, len(result.objects), allow_empty, config, result.problems)
     if empty is not None:
         from ..upgrade.model import Problem
         result.problems.append(Problem(empty.rule_id, str(empty.severity), empty.message, empty.file, empty.line,
