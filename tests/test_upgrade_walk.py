@@ -21,12 +21,14 @@ def _plan(root: Path, start: str) -> dict:
 
 def _by_hand(root: Path, report: dict, step: dict) -> None:
     """What the plan leaves to a person at this step: an API with no successor is replaced by something
-    else (for PodSecurityPolicy: Pod Security Admission labels on the namespace), here by removing it."""
-    for change in step["changes"]:
-        if change["fix"] is None:
-            obj = report["objects"][change["object"]]
-            assert "no successor" in change["change"], change
-            (root / obj["file"]).unlink()
+    else (for PodSecurityPolicy: Pod Security Admission labels on the namespace), here by removing its file,
+    which holds the RBAC rules granting it too (their REF003 change: the rule can go)."""
+    manual = [c for c in step["changes"] if c["fix"] is None]
+    gone = {report["objects"][c["object"]]["file"] for c in manual if "no successor" in c["change"]}
+    for change in manual:
+        assert report["objects"][change["object"]]["file"] in gone, change
+    for name in gone:
+        (root / name).unlink()
 
 
 def _lint_ok(root: Path, version: str) -> None:

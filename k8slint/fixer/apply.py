@@ -473,7 +473,7 @@ class _FinalLint:
         unsafe_available = 0
         for f in found:
             resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None
-            if resource is not None and f.rule_id[:3] in ("API", "FLD"):
+            if resource is not None and f.rule_id[:3] in ("API", "FLD", "REF"):
                 unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
         return found, [(loaded.file, r.ref) for r in loaded.resources], unsafe_available
 

@@ -43,14 +43,14 @@ FIELD_SINCE = {
 def migration_for(finding, kind: str | None = None):
     """The registered migration for a finding (None when the rule has none)."""
     rule = rules_by_id().get(finding.rule_id)
-    if rule is None or rule.record is None:
+    if rule is None or (rule.record is None and not finding.rule_id.startswith("REF")):
         return None
     if finding.rule_id.startswith("API"):
         if finding.json_path != "apiVersion":
             return None  # found through last-applied-configuration: the manifest itself is elsewhere
         kind = kind or (finding.obj.kind if finding.obj else None)
         return API_MIGRATIONS.get((rule.record["api_version"], kind))
-    if finding.rule_id.startswith("FLD"):
+    if finding.rule_id.startswith(("FLD", "REF")):
         return FIELD_MIGRATIONS.get(rule.meta.name)
     return None
 
@@ -83,7 +83,7 @@ def _field_window(finding, ctx: FixContext) -> None:
 
 def closing(resource, finding):
     """The last version at which the object still works as written (None: to the end of what we know)."""
-    record = rules_by_id()[finding.rule_id].record
+    record = rules_by_id()[finding.rule_id].record or {}
     if finding.rule_id.startswith("API"):
         return windows.window((resource.api_version, resource.kind), None)[1]
     removed = record.get("removed")
@@ -107,7 +107,7 @@ def _waiting(resource, finding, exc: Waits) -> Planned:
 
 def plan_resource(resource, findings: list, ctx: FixContext) -> list:
     """Planned fixes for one object's findings, in the order they must run."""
-    planned = [plan_finding(resource, f, ctx) for f in findings if f.rule_id[:3] in ("API", "FLD")]
+    planned = [plan_finding(resource, f, ctx) for f in findings if f.rule_id[:3] in ("API", "FLD", "REF")]
     extra = propose_custom_resource(resource, ctx)
     if extra is not None:
         planned.append(Planned(None, extra))

@@ -52,7 +52,7 @@ def all_rules() -> tuple:
 
 
 def _family_order(rule_id: str) -> int:
-    order = ["YML", "SCH", "SRV", "CRD", "API", "FLD", "SUP"]
+    order = ["YML", "SCH", "SRV", "CRD", "API", "FLD", "REF", "SUP"]
     family = rule_id.rstrip("0123456789")
     return order.index(family) if family in order else len(order)
 

@@ -115,6 +115,11 @@ def _all_kinds() -> tuple:
     return tuple(sorted({pair for v in store.versions() for pair in store.kinds(v)}))
 
 
+def known_pairs() -> tuple:
+    """Every (apiVersion, kind) some embedded version serves."""
+    return _all_kinds()
+
+
 def _preference(pair, first) -> tuple:
     versions = served(*pair)
     return (pair == first, versions[-1] if versions else KubeVersion(0, 0), versions[0] if versions else

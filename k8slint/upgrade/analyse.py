@@ -105,17 +105,20 @@ class Analyser:
     # ------------------------------------------------------------------------------------------- objects
 
     def analyse_object(self, resource: Resource, anchor, findings: list, state: "FileMigrator") -> ObjectReport:
-        lifecycle, schema, no_schema = [], [], False
+        lifecycle, schema, no_schema, references = [], [], False, []
         for f in findings:
             family = f.rule_id[:3]
             rule = rules_by_id().get(f.rule_id)
             if family in ("API", "FLD") and rule is not None and rule.record is not None:
                 lifecycle.append(f)
+            elif family == "REF" and f.extra.get("removed_in"):
+                references.append(f)
             elif f.rule_id in SCHEMA_ERRORS and f.severity == Severity.ERROR:
                 schema.append(f)
             elif f.rule_id == NO_SCHEMA:
                 no_schema = True
-        issues = [self._lifecycle_issue(resource, f, state) for f in lifecycle]
+        issues = [self._lifecycle_issue(resource, f, state) for f in lifecycle] + \
+            [self._reference_issue(resource, f, state) for f in references]
         removal = next((f for f, i in zip(lifecycle, issues)
                         if i.type == API and i.state == REMOVED and f.json_path == "apiVersion"), None)
         if not self.schema_checked:
@@ -155,6 +158,18 @@ class Analyser:
         issue = Issue(f.rule_id, issue_type, subject, f.message, str(f.severity), f.severity == Severity.ERROR,
                       at_end, since, f.file, f.line, f.column, f.json_path, deprecated, removed, replacement)
         self._plan(resource, f, issue, state)
+        return issue
+
+    def _reference_issue(self, resource: Resource, f, state: "FileMigrator") -> Issue:
+        """A REF finding: an apiVersion named inside the object, which stops resolving at its removal."""
+        removed = f.extra["removed_in"]
+        issue = Issue(f.rule_id, FIELD, f.json_path or resource.kind or "", f.message, str(f.severity),
+                      f.severity == Severity.ERROR, REMOVED, self.path.clamp(removed), f.file, f.line, f.column,
+                      f.json_path, None, removed, f.extra.get("replacement"))
+        self._plan(resource, f, issue, state)
+        if issue.fix is None:  # the rule's own advice: "remove it" is not what a reference needs
+            advice = rules_by_id()[f.rule_id].meta.docs.fix.split(": ", 1)[0].split(" (", 1)[0]
+            issue.action = advice[:1].lower() + advice[1:]
         return issue
 
     def _plan(self, resource: Resource, f, issue: Issue, state: "FileMigrator") -> None:

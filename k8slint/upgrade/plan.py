@@ -124,13 +124,15 @@ def object_changes(obj, start: KubeVersion, end: KubeVersion) -> list:
             rule = rules_by_id().get(issue.rule_id)
             since = FIELD_SINCE.get(rule.meta.name) if rule is not None else None
             opens = max(KubeVersion.parse(since[0]), start) if since else None
-            record = rule.record if rule is not None else {}
-            hard = issue.removed_in and (record.get("removed_severity") or "error") == "error"
+            record = (rule.record if rule is not None else None) or {}
+            reference = issue.rule_id.startswith("REF")  # an apiVersion inside the object: due at its removal
+            hard = bool(issue.removed_in) and (reference or (record.get("removed_severity") or "error") == "error")
             closes = _minus_one(issue.removed_in) if hard else None
             if closes is not None and opens is not None and closes < opens:
                 closes = opens
-            out.append(PlannedChange(obj, issue, f"{issue.subject}: {issue.action}", opens, closes, True,
-                                     not hard, issue.fix, issue.action))
+            out.append(PlannedChange(obj, issue, f"{issue.subject}: {issue.action}", opens, closes,
+                                     not reference or issue.fix is not None, not hard or not issue.blocking,
+                                     issue.fix, issue.action))
         elif issue.type == SCHEMA:
             closes = _minus_one(issue.since) if KubeVersion.parse(issue.since) > start else None
             out.append(PlannedChange(obj, issue, f"{issue.subject}: {issue.action}", None, closes, False,

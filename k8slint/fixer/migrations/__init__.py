@@ -143,4 +143,4 @@ class FixContext:
         raise Waits(f"{api_version} {kind}", later[0], self.current)
 
 
-from . import crd, fields, hpa, ingress, policy, simple, tpr, webhooks, workloads  # noqa: E402,F401 (registration)
+from . import crd, fields, hpa, ingress, policy, references, simple, tpr, webhooks, workloads  # noqa: E402,F401 (registration)
