@@ -17,8 +17,10 @@ try:  # compiled (Rust) validation for the common case of a valid object; option
 except ImportError:  # pragma: no cover - no wheel for this platform: pure-Python jsonschema only
     _fast_engine = None
 
-from .crd.defaulting import defaulted, defaulted_and_pruned
-from .crd.listtypes import duplicates, has_list_types
+from .crd.defaulting import defaulted
+from .crd.formats import checked_formats
+from .crd.listtypes import has_list_types
+from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
 from .re2regex import search as re2_search
@@ -225,13 +227,14 @@ class Validator:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = build_plan(openapi, (), (self.version.major, self.version.minor))
-            plan.list_types = has_list_types(openapi)
-        if plan.root is None and not plan.list_types:
+            plan.list_types, plan.formats = has_list_types(openapi), checked_formats(openapi)
+        if plan.root is None and not plan.list_types and not plan.formats:
             return []
-        data = defaulted_and_pruned(resource.data, openapi)
-        out = [finding_at(resource, crd_meta.DUPLICATE_ITEM, RULE_SEVERITY[crd_meta.DUPLICATE_ITEM],
-                          f"{self._where(path)}: {message}", path)
-               for path, message in (duplicates(data, openapi) if plan.list_types else ())]
+        data, problems = normalise(resource.data, openapi, plan.list_types, plan.formats)
+        out = []
+        for path, message, kind in problems:
+            rule_id = crd_meta.DUPLICATE_ITEM if kind == "list" else crd_meta.BAD_FORMAT
+            out.append(finding_at(resource, rule_id, RULE_SEVERITY[rule_id], f"{self._where(path)}: {message}", path))
         for failure in plan.check(data):
             where = self._where(failure.path)
             if failure.judged:

@@ -271,3 +271,70 @@ def test_crd_option_file_with_other_objects_gives_no_crd_finding_on_them(tmp_pat
     obj.write_text("apiVersion: acme.io/v1\nkind: Ports\nmetadata: {name: p}\nports: [{containerPort: 1}]\n")
     result = lint([str(obj)], LintOptions(KubeVersion.parse("1.33"), crd_files=(str(crds),)))
     assert result.findings == []
+
+
+FORMAT_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: leases.acme.io}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {kind: Lease, plural: leases}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                expires: {type: string, format: date-time}
+                day: {type: string, format: date}
+                every: {type: string, format: duration}
+                blob: {type: string, format: byte}
+                id: {type: string, format: uuid}
+                host: {type: string, format: hostname}
+                v4: {type: string, format: ipv4}
+                v6: {type: string, format: ipv6}
+                net: {type: string, format: cidr}
+                hw: {type: string, format: mac}
+                link: {type: string, format: uri}
+                mail: {type: string, format: email}
+                secret: {type: string, format: password}
+"""
+
+GOOD_FORMATS = ("{expires: '2026-01-31T12:00:00Z', day: '2026-02-28', every: 1h30m, blob: aGVsbG8=, "
+                "id: 0f8fad5b-d9cb-469f-a165-70867728950e, host: api.example.com, v4: 10.0.0.1, v6: '::1', "
+                "net: 10.0.0.0/8, hw: '00:1a:2b:3c:4d:5e', link: 'https://example.com/x', mail: a@example.com, "
+                "secret: anything}")
+
+
+def test_valid_formats_pass(tmp_path):
+    text = FORMAT_CRD + f"---\napiVersion: acme.io/v1\nkind: Lease\nmetadata: {{name: l}}\nspec: {GOOD_FORMATS}\n"
+    assert _lint(tmp_path, text).findings == []
+
+
+@pytest.mark.parametrize("field, value", [
+    ("expires", "tomorrow"), ("day", "2026-02-30"), ("every", "soon"), ("blob", "not base64!"),
+    ("id", "1234"), ("host", "-bad-.example"), ("v4", "::1"), ("v6", "10.0.0.1"), ("net", "10.0.0.1"),
+    ("hw", "00:1a"), ("link", "not a uri"), ("mail", "nobody"),
+])
+def test_each_checked_format_rejects_a_bad_value(tmp_path, field, value):
+    text = FORMAT_CRD + (f"---\napiVersion: acme.io/v1\nkind: Lease\nmetadata: {{name: l}}\n"
+                         f"spec: {{{field}: {value!r}}}\n")
+    found = [(f.rule_id, f.json_path) for f in _lint(tmp_path, text).findings]
+    assert found == [("CRD010", f"spec.{field}")]
+
+
+def test_metadata_of_custom_resources_follows_the_api_servers_rules(tmp_path):
+    text = CRD + _pool("Bad_Name", "{minReplicas: 1, maxReplicas: 1, size: 1Gi}")
+    assert "SRV002" in [f.rule_id for f in _lint(tmp_path, text).findings]
+
+
+def test_unknown_fields_are_pruned_before_the_rules_run(tmp_path):
+    # `extra` is not in the schema: pruned, so has(self.extra) is false in the cluster
+    text = _crd_with_rule("!has(self.extra)") + _thing("{items: [1], extra: 1}")
+    assert _lint(tmp_path, text).findings == []

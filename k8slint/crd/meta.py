@@ -12,6 +12,7 @@ INVALID_RULE = "CRD006"
 RULE_FAILED = "CRD007"
 RULE_NOT_EVALUATED = "CRD008"
 DUPLICATE_ITEM = "CRD009"
+BAD_FORMAT = "CRD010"
 
 SEVERITY = {
     SHADOWS_BUILTIN: Severity.ERROR,
@@ -23,6 +24,7 @@ SEVERITY = {
     RULE_FAILED: Severity.ERROR,
     RULE_NOT_EVALUATED: Severity.WARNING,
     DUPLICATE_ITEM: Severity.ERROR,
+    BAD_FORMAT: Severity.ERROR,
 }
 
 
@@ -115,4 +117,13 @@ CRD_RULES = [
         example="# ports: list-type map, keys [containerPort, protocol]; protocol defaults to TCP\n"
                 "ports:\n  - {containerPort: 80, protocol: TCP}\n  - {containerPort: 80}\n",
         fix="Remove or merge the repeated item.")),
+    _crd(BAD_FORMAT, "invalid-format", "A custom resource's string does not have its schema's format", RuleDoc(
+        what="Checks the string `format`s the API server checks on custom resources: `date-time`, `date`, "
+             "`duration`, `byte` (base64), `uuid`, `uuid3`, `uuid4`, `uuid5`, `hostname`, `ipv4`, `ipv6`, "
+             "`cidr`, `mac`, `uri`, `email`, `hexcolor`, `rgbcolor`, `bsonobjectid`. Other formats are not "
+             "checked, as by the API server.",
+        why="The API server rejects the object (`must be of format ...`); the JSON schema check alone does not "
+            "look at formats.",
+        example="# expires: {type: string, format: date-time}\nexpires: tomorrow\n",
+        fix="Write the value in the format (`2026-01-31T12:00:00Z` for date-time, `1h30m` for duration ...).")),
 ]
