@@ -1,10 +1,10 @@
 """Every SRV rule, listed explicitly by area: (rule metadata, check) pairs for the rules registry."""
 from __future__ import annotations
 
-from . import metadata
+from . import metadata, pods
 from .runner import Runner
 
-AREAS = [metadata]
+AREAS = [metadata, pods]
 
 _RUNNER = Runner(AREAS)
 

@@ -222,3 +222,39 @@ NAME_FORMATS = {
     "dns1035": (name_is_dns1035, "a DNS-1035 label"),
     "path-segment": (name_is_path_segment, "a path segment"),
 }
+
+
+# Resource quantities ("500m", "1Gi", "1e3"): apimachinery's ParseQuantity, as a Decimal value.
+_QUANTITY = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)")
+_BINARY = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
+_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_EXPONENT = re.compile(r"[eE]([+-]?[0-9]+)")
+QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+
+
+def quantity(value):
+    """The Decimal a quantity stands for, or None when the API server cannot parse it (its decoder refuses the
+    whole object). Numbers (YAML `2`, `0.5`) are accepted as the API server accepts JSON numbers."""
+    from decimal import Decimal, InvalidOperation
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        return None
+    m = _QUANTITY.fullmatch(value.strip())  # the JSON decoder trims spaces first
+    if not m:
+        return None
+    try:
+        number = Decimal(m.group(1))
+    except InvalidOperation:
+        return None
+    suffix = m.group(2)
+    if suffix in _BINARY:
+        return number * _BINARY[suffix]
+    if suffix in _DECIMAL:
+        return number.scaleb(_DECIMAL[suffix])
+    e = _EXPONENT.fullmatch(suffix)
+    if e:
+        return number.scaleb(int(e.group(1)))
+    return None

@@ -1,0 +1,464 @@
+"""Pod specs as the API server checks them (ValidatePodSpec): containers, ports, volumes and their mounts,
+resources, environment variables and probes. Serves Pods and every kind that embeds a pod template.
+
+Enumerated values (restartPolicy, imagePullPolicy, protocol ...) are left to the schema checks, which know
+the values each version lists; this module checks what the schema cannot say.
+"""
+from __future__ import annotations
+
+from . import syntax
+from .base import Report, integer, items, mapping, rule, text
+from .metadata import INVALID_LABEL, check_labels
+
+# where the pod spec sits in each kind whose validation checks it. Not StatefulSet: its API server checks
+# only the template's labels and annotations (the pods fail later, when the controller creates them).
+POD_SPEC_PATHS = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+KINDS = frozenset(POD_SPEC_PATHS)
+
+_POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+
+INVALID_CONTAINER_NAME = rule(
+    "SRV020", "invalid-container-name", "A container without a name or with a name that is not a DNS-1123 label",
+    what="Checks the `name` of every container and init container: required, a DNS-1123 label (at most 63 "
+         "lower-case alphanumerics and '-').",
+    why="The API server rejects the pod (or the workload) with `name: Required value` or `Invalid value`.",
+    example=_POD + "  - {name: Web_Server, image: nginx}\n",
+    fix="Name the container with lower-case letters, digits and '-'.")
+DUPLICATE_CONTAINER_NAME = rule(
+    "SRV021", "duplicate-container-name", "Two containers of a pod share a name",
+    what="Finds container names used twice across `containers`, `initContainers` and `ephemeralContainers`.",
+    why="Containers are addressed by name (logs, exec, status); the API server rejects the pod with "
+        "`Duplicate value`.",
+    example=_POD + "  - {name: app, image: nginx}\n  - {name: app, image: busybox}\n",
+    fix="Give every container of the pod its own name.")
+IMAGE_REQUIRED = rule(
+    "SRV022", "container-image-required", "A container without an image",
+    what="Finds containers and init containers without `image` (or with an empty one).",
+    why="The API server rejects the pod with `image: Required value`: there is nothing to run.",
+    example=_POD + "  - name: app\n",
+    fix="Set `image` to the container image to run.")
+INVALID_PORT = rule(
+    "SRV023", "invalid-container-port", "A container port or host port outside 1-65535",
+    what="Checks `containerPort` (1-65535) and `hostPort` (0 or 1-65535) of every container port.",
+    why="The API server rejects the pod with `Invalid value: must be between 1 and 65535, inclusive`.",
+    example=_POD + "  - name: app\n    image: nginx\n    ports: [{containerPort: 80800}]\n",
+    fix="Use a port number between 1 and 65535.")
+INVALID_PORT_NAME = rule(
+    "SRV024", "invalid-port-name", "A port name that is not an IANA service name",
+    what="Checks container port names: at most 15 lower-case alphanumerics and '-', at least one letter, no "
+         "'--', not starting or ending with '-'; and that a container does not name two ports alike.",
+    why="Services and probes refer to ports by these names; the API server rejects the pod with "
+        "`Invalid value` or `Duplicate value`.",
+    example=_POD + "  - name: app\n    image: nginx\n    ports: [{name: http_web, containerPort: 80}]\n",
+    fix="Use a short lower-case name such as `http` or `metrics`.")
+INVALID_VOLUME = rule(
+    "SRV025", "invalid-volume", "A volume without a valid unique name, or with more than one source",
+    what="Checks every pod volume: `name` required, a DNS-1123 label, unique in the pod; at most one volume "
+         "source (`configMap`, `secret`, `emptyDir` ...).",
+    why="The API server rejects the pod with `Required value`, `Invalid value`, `Duplicate value` or "
+        "`Forbidden: may not specify more than 1 volume type`.",
+    example=_POD + "  - {name: app, image: nginx}\n  volumes:\n  - {name: data, emptyDir: {}}\n"
+                   "  - {name: data, configMap: {name: settings}}\n",
+    fix="Give each volume its own name and one source; split a volume with two sources in two.")
+UNKNOWN_VOLUME = rule(
+    "SRV026", "volume-mount-unknown-volume", "A volumeMount names a volume the pod does not declare",
+    what="Finds `volumeMounts` whose `name` is not one of the pod's `volumes`.",
+    why="The API server rejects the pod with `volumeMounts[0].name: Not found`.",
+    example=_POD + "  - name: app\n    image: nginx\n    volumeMounts: [{name: data, mountPath: /data}]\n",
+    fix="Declare the volume under `spec.volumes`, or correct the mount's name.")
+INVALID_MOUNT = rule(
+    "SRV027", "invalid-volume-mount", "A volumeMount without a mountPath, with a repeated one, or a bad subPath",
+    what="Checks every volume mount: `mountPath` required and unique in the container; `subPath` and "
+         "`subPathExpr` relative, without '..', and not both.",
+    why="The API server rejects the pod with `Required value`, `Invalid value: must be unique`, `must be a "
+        "relative path` or `must not contain '..'`.",
+    example=_POD + "  - name: app\n    image: nginx\n    volumeMounts: [{name: data, mountPath: ''}]\n"
+                   "  volumes: [{name: data, emptyDir: {}}]\n",
+    fix="Give every mount its own absolute `mountPath`; keep `subPath` inside the volume.")
+INVALID_QUANTITY = rule(
+    "SRV028", "invalid-quantity", "A resource quantity the API server cannot read",
+    what="Checks container `resources.requests` and `resources.limits` values (and pod `overhead`): numbers "
+         "with an optional suffix (`m`, `k`, `M`, `G`, `Ki`, `Mi`, `Gi` ... or an exponent), not negative.",
+    why="The API server refuses the whole object: `quantities must match the regular expression ...` (for "
+        "`1Gb`, `1.5 Gi`, `abc`), or `must be greater than or equal to 0`.",
+    example=_POD + "  - name: app\n    image: nginx\n    resources: {limits: {memory: 1Gb}}\n",
+    fix="Write quantities like `500m`, `2`, `512Mi`, `1Gi` (binary suffixes end in `i`; `K` is written `k`).")
+REQUESTS_ABOVE_LIMITS = rule(
+    "SRV029", "requests-exceed-limits", "A container requests more of a resource than its limit",
+    what="Compares every resource's request with its limit in each container; extended resources "
+         "(`nvidia.com/gpu`) and huge pages need a limit equal to the request.",
+    why="The API server rejects the pod with `Invalid value: must be less than or equal to cpu limit`, `must "
+        "be equal to ... limit` or `Limit must be set for non overcommitable resources`.",
+    example=_POD + "  - name: app\n    image: nginx\n    resources: {requests: {cpu: '2'}, limits: {cpu: '1'}}\n",
+    fix="Lower the request or raise the limit (a request without a limit defaults to the limit).")
+INVALID_RESOURCE_NAME = rule(
+    "SRV030", "invalid-resource-name", "A container resource that is neither standard nor an extended resource",
+    what="Checks the keys of container `requests` and `limits`: `cpu`, `memory`, `ephemeral-storage`, "
+         "`hugepages-<size>`, or a domain-prefixed extended resource such as `nvidia.com/gpu`.",
+    why="A typo (`memroy`, `CPU`) is rejected by the API server with `must be a standard resource for "
+        "containers`.",
+    example=_POD + "  - name: app\n    image: nginx\n    resources: {limits: {memroy: 1Gi}}\n",
+    fix="Correct the resource name; extended resources need their vendor prefix (`example.com/foo`).")
+INVALID_ENV_NAME = rule(
+    "SRV031", "invalid-env-var-name", "An environment variable name the target version refuses",
+    what="Checks `env[].name` of every container: before 1.32 letters, digits, '_', '-' and '.' not starting "
+         "with a digit; from 1.32 (relaxed validation on by default) any printable ASCII except '='.",
+    why="The API server rejects the pod with `env[0].name: Invalid value`.",
+    example=_POD + "  - name: app\n    image: nginx\n    env: [{name: 1ST_VAR, value: x}]\n",
+    fix="Rename the variable (or target 1.32 or later, which accepts names such as `1ST_VAR`).",
+    versions="every version (relaxed from 1.32)")
+INVALID_ENV_SOURCE = rule(
+    "SRV032", "invalid-env-var-source", "An environment variable with both value and valueFrom, or a valueFrom "
+    "with other than one source",
+    what="Checks `env[]` entries with `valueFrom`: `value` must be empty, and exactly one of `fieldRef`, "
+         "`resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` (and `fileKeyRef` from 1.34) is set.",
+    why="The API server rejects the pod with `may not be specified when value is not empty` or `may not have "
+        "more than one field specified at a time`.",
+    example=_POD + "  - name: app\n    image: nginx\n    env:\n    - name: MODE\n      value: fast\n"
+                   "      valueFrom: {configMapKeyRef: {name: settings, key: mode}}\n",
+    fix="Keep either `value` or `valueFrom`, with one source.")
+HANDLER_COUNT = rule(
+    "SRV033", "probe-handler-count", "A probe or lifecycle hook without exactly one handler",
+    what="Checks liveness, readiness and startup probes and postStart/preStop hooks: exactly one of `exec`, "
+         "`httpGet`, `tcpSocket` (`grpc` for probes from 1.24, `sleep` for hooks from 1.30).",
+    why="The API server rejects the pod with `Required value: must specify a handler type` or `Forbidden: may "
+        "not specify more than 1 handler type`.",
+    example=_POD + "  - name: app\n    image: nginx\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n"
+                   "      tcpSocket: {port: 80}\n",
+    fix="Keep one handler in each probe and hook.")
+INVALID_PROBE = rule(
+    "SRV034", "invalid-probe", "Probe settings or handler values the API server rejects",
+    what="Checks probe numbers (not negative; `successThreshold` 1 for liveness and startup probes; "
+         "`terminationGracePeriodSeconds` above 0), handler ports (1-65535 or a port name) and that `exec` "
+         "has a command.",
+    why="The API server rejects the pod with `Invalid value` or `Required value`.",
+    example=_POD + "  - name: app\n    image: nginx\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n"
+                   "      successThreshold: 2\n",
+    fix="Use `successThreshold: 1` for liveness and startup probes; use valid ports and non-negative numbers.")
+INVALID_POD_FIELD = rule(
+    "SRV035", "invalid-pod-spec-field", "A pod spec field with a value the API server rejects",
+    what="Checks pod spec fields that name things or count: `serviceAccountName` and `priorityClassName` "
+         "(DNS-1123 subdomains), `hostname` and `subdomain` (DNS-1123 labels), `activeDeadlineSeconds` (above "
+         "0), node selector labels; and that a pod has at least one container.",
+    why="The API server rejects the pod with `Invalid value` or `Required value`.",
+    example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  serviceAccountName: Web_SA\n"
+            "  containers: [{name: app, image: nginx}]\n",
+    fix="Use lower-case names of existing objects; give the pod a container.")
+
+RULES = [INVALID_CONTAINER_NAME, DUPLICATE_CONTAINER_NAME, IMAGE_REQUIRED, INVALID_PORT, INVALID_PORT_NAME,
+         INVALID_VOLUME, UNKNOWN_VOLUME, INVALID_MOUNT, INVALID_QUANTITY, REQUESTS_ABOVE_LIMITS,
+         INVALID_RESOURCE_NAME, INVALID_ENV_NAME, INVALID_ENV_SOURCE, HANDLER_COUNT, INVALID_PROBE,
+         INVALID_POD_FIELD]
+
+STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
+VOLUME_SOURCES = frozenset({
+    "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi",
+    "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc",
+    "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected",
+    "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image"})
+
+
+def _overcommit_allowed(resource: str) -> bool:
+    """Native resources may be requested below their limit; extended ones and huge pages may not."""
+    native = "/" not in resource or "kubernetes.io/" in resource
+    return native and not resource.startswith("hugepages-")
+
+
+def walk(resource, ctx, report: Report) -> None:
+    path = POD_SPEC_PATHS[resource.kind]
+    spec = resource.get(path)
+    if isinstance(spec, dict):
+        check_pod_spec(spec, path, report, ctx.target)
+
+
+def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
+    volumes = _check_volumes(spec.get("volumes"), path + ("volumes",), report)
+    names: set = set()
+    containers = spec.get("containers")
+    if isinstance(containers, list) and not containers:
+        report.required(INVALID_POD_FIELD, path + ("containers",))
+    for group in ("containers", "initContainers", "ephemeralContainers"):  # upstream order: where it reports
+        for i, container in enumerate(items(spec.get(group))):
+            if isinstance(container, dict):
+                cpath = path + (group, i)
+                _check_container_name(container, cpath, names, report)
+                if group != "ephemeralContainers":
+                    _check_container(container, cpath, volumes, report, version, probes=group == "containers")
+    _check_pod_fields(spec, path, report)
+
+
+def _check_container_name(container: dict, cpath: tuple, names: set, report: Report) -> None:
+    name = container.get("name")
+    if name in (None, ""):
+        report.required(INVALID_CONTAINER_NAME, cpath + ("name",))
+        return
+    if not isinstance(name, str):
+        return
+    for msg in syntax.dns1123_label(name):
+        report.invalid(INVALID_CONTAINER_NAME, cpath + ("name",), name, msg)
+    if name in names:
+        report.duplicate(DUPLICATE_CONTAINER_NAME, cpath + ("name",), name)
+    names.add(name)
+
+
+def _check_container(container: dict, cpath: tuple, volumes, report: Report, version, probes: bool) -> None:
+    if container.get("image") in (None, ""):
+        report.required(IMAGE_REQUIRED, cpath + ("image",))
+    _check_ports(container.get("ports"), cpath + ("ports",), report)
+    _check_mounts(container.get("volumeMounts"), cpath + ("volumeMounts",), volumes, report)
+    _check_resources(container.get("resources"), cpath + ("resources",), report)
+    _check_env(container.get("env"), cpath + ("env",), report, version)
+    # init containers may carry probes only as sidecars (restartPolicy: Always); the API server checks those
+    # differently, so only regular containers' probes are checked here
+    if probes:
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            value = container.get(probe)
+            if isinstance(value, dict):
+                _check_probe(value, cpath + (probe,), report, version, single_success=probe != "readinessProbe")
+    lifecycle = mapping(container.get("lifecycle"))
+    for hook in ("postStart", "preStop"):
+        value = lifecycle.get(hook)
+        if isinstance(value, dict):
+            _check_handler(value, cpath + ("lifecycle", hook), report, _hook_handlers(version))
+
+
+def _check_ports(ports, path: tuple, report: Report) -> None:
+    names: set = set()
+    for i, port in enumerate(items(ports)):
+        if not isinstance(port, dict):
+            continue
+        name = text(port.get("name"))
+        if name:
+            msgs = syntax.port_name(name)
+            for msg in msgs:
+                report.invalid(INVALID_PORT_NAME, path + (i, "name"), name, msg)
+            if not msgs and name in names:
+                report.duplicate(INVALID_PORT_NAME, path + (i, "name"), name)
+            names.add(name)
+        number = integer(port.get("containerPort"))
+        if number is not None:
+            if number == 0:
+                report.required(INVALID_PORT, path + (i, "containerPort"))
+            else:
+                for msg in syntax.port_number(number):
+                    report.invalid(INVALID_PORT, path + (i, "containerPort"), number, msg)
+        host = integer(port.get("hostPort"))
+        if host:
+            for msg in syntax.port_number(host):
+                report.invalid(INVALID_PORT, path + (i, "hostPort"), host, msg)
+
+
+def _check_volumes(volumes, path: tuple, report: Report):
+    """The names of the pod's volumes (None when they cannot be known: then mounts are not checked)."""
+    if volumes is None:
+        return set()
+    if not isinstance(volumes, list):
+        return None
+    names: set = set()
+    for i, volume in enumerate(volumes):
+        if not isinstance(volume, dict):
+            return None
+        name = volume.get("name")
+        if name in (None, ""):
+            report.required(INVALID_VOLUME, path + (i, "name"))
+        elif isinstance(name, str):
+            for msg in syntax.dns1123_label(name):
+                report.invalid(INVALID_VOLUME, path + (i, "name"), name, msg)
+            if name in names:
+                report.duplicate(INVALID_VOLUME, path + (i, "name"), name)
+            names.add(name)
+        else:
+            return None
+        sources = [k for k, v in volume.items() if k in VOLUME_SOURCES and v is not None]
+        for extra in sources[1:]:
+            report.forbidden(INVALID_VOLUME, path + (i, extra), "may not specify more than 1 volume type")
+    return names
+
+
+def _check_mounts(mounts, path: tuple, volumes, report: Report) -> None:
+    paths: set = set()
+    for i, mount in enumerate(items(mounts)):
+        if not isinstance(mount, dict):
+            continue
+        name = mount.get("name")
+        if name in (None, ""):
+            report.required(UNKNOWN_VOLUME, path + (i, "name"))
+        elif isinstance(name, str) and volumes is not None and name not in volumes:
+            report.not_found(UNKNOWN_VOLUME, path + (i, "name"), name)
+        mount_path = mount.get("mountPath")
+        if mount_path in (None, ""):
+            report.required(INVALID_MOUNT, path + (i, "mountPath"))
+        elif isinstance(mount_path, str):
+            if mount_path in paths:
+                report.invalid(INVALID_MOUNT, path + (i, "mountPath"), mount_path, "must be unique")
+            paths.add(mount_path)
+        sub, expr = text(mount.get("subPath")), text(mount.get("subPathExpr"))
+        if sub:
+            _check_descending(sub, path + (i, "subPath"), report)
+        if expr:
+            if sub:
+                report.invalid(INVALID_MOUNT, path + (i, "subPathExpr"), expr,
+                               "subPathExpr and subPath are mutually exclusive")
+            _check_descending(expr, path + (i, "subPathExpr"), report)
+
+
+def _check_descending(value: str, path: tuple, report: Report) -> None:
+    if value.startswith("/"):
+        report.invalid(INVALID_MOUNT, path, value, "must be a relative path")
+    if ".." in value.split("/"):  # Go's filepath.ToSlash leaves backslashes alone on Linux
+        report.invalid(INVALID_MOUNT, path, value, "must not contain '..'")
+
+
+def _check_resources(resources, path: tuple, report: Report) -> None:
+    resources = mapping(resources)
+    values: dict = {}
+    for part in ("limits", "requests"):
+        for key, raw in mapping(resources.get(part)).items():
+            where = path + (part, key)
+            if not isinstance(key, str):
+                continue
+            if "/" not in key and key not in STANDARD_CONTAINER_RESOURCES and not key.startswith("hugepages-"):
+                report.invalid(INVALID_RESOURCE_NAME, where, key, "must be a standard resource for containers",
+                               prefer_key=True)
+            if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+                continue  # the schema's finding
+            amount = syntax.quantity(raw)
+            if amount is None:
+                report.invalid(INVALID_QUANTITY, where, raw, syntax.QUANTITY_ERROR)
+            elif amount < 0:
+                report.invalid(INVALID_QUANTITY, where, raw, "must be greater than or equal to 0")
+            else:
+                values[(part, key)] = (raw, amount)
+            if "/" in key and not _overcommit_allowed(key) and amount is not None and amount >= 0 \
+                    and amount != amount.to_integral_value():
+                report.invalid(INVALID_QUANTITY, where, raw, "must be an integer")
+    for (part, key), (raw, amount) in values.items():
+        if part != "requests":
+            continue
+        limit = values.get(("limits", key))
+        if limit is None:
+            if not _overcommit_allowed(key) and key not in mapping(resources.get("limits")):
+                report.required(REQUESTS_ABOVE_LIMITS, path + ("limits", key),
+                                "Limit must be set for non overcommitable resources")
+        elif amount != limit[1] and not _overcommit_allowed(key):
+            report.invalid(REQUESTS_ABOVE_LIMITS, path + ("requests", key), raw,
+                           f"must be equal to {key} limit of {limit[0]}")
+        elif amount > limit[1]:
+            report.invalid(REQUESTS_ABOVE_LIMITS, path + ("requests", key), raw,
+                           f"must be less than or equal to {key} limit of {limit[0]}")
+
+
+def _check_env(env, path: tuple, report: Report, version) -> None:
+    relaxed = version >= "1.32"
+    for i, var in enumerate(items(env)):
+        if not isinstance(var, dict):
+            continue
+        name = var.get("name")
+        if name in (None, ""):
+            report.required(INVALID_ENV_NAME, path + (i, "name"))
+        elif isinstance(name, str):
+            for msg in syntax.env_var_name(name, relaxed):
+                report.invalid(INVALID_ENV_NAME, path + (i, "name"), name, msg)
+        source = var.get("valueFrom")
+        if isinstance(source, dict):
+            value = var.get("value")
+            if isinstance(value, str) and value:
+                report.invalid(INVALID_ENV_SOURCE, path + (i, "valueFrom"), "",
+                               "may not be specified when `value` is not empty")
+            known = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"]
+            if version >= "1.34":
+                known.append("fileKeyRef")
+            given = [k for k in known if source.get(k) is not None]
+            if len(given) > 1:
+                report.invalid(INVALID_ENV_SOURCE, path + (i, "valueFrom"), "",
+                               "may not have more than one field specified at a time")
+            elif not given and not any(k not in known for k in source):
+                report.invalid(INVALID_ENV_SOURCE, path + (i, "valueFrom"), "",
+                               "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or "
+                               "`secretKeyRef`")
+
+
+def _probe_handlers(version) -> tuple:
+    return ("exec", "httpGet", "tcpSocket", "grpc") if version >= "1.24" else ("exec", "httpGet", "tcpSocket")
+
+
+def _hook_handlers(version) -> tuple:
+    return ("exec", "httpGet", "tcpSocket", "sleep") if version >= "1.30" else ("exec", "httpGet", "tcpSocket")
+
+
+def _check_probe(probe: dict, path: tuple, report: Report, version, single_success: bool) -> None:
+    _check_handler(probe, path, report, _probe_handlers(version))
+    for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+        value = integer(probe.get(key))
+        if value is not None and value < 0:
+            report.invalid(INVALID_PROBE, path + (key,), value, "must be greater than or equal to 0")
+    success = integer(probe.get("successThreshold"))
+    if single_success and success is not None and success not in (0, 1):  # 0 is defaulted to 1
+        report.invalid(INVALID_PROBE, path + ("successThreshold",), success, "must be 1")
+    grace = integer(probe.get("terminationGracePeriodSeconds"))
+    if grace is not None and grace <= 0:
+        report.invalid(INVALID_PROBE, path + ("terminationGracePeriodSeconds",), grace, "must be greater than 0")
+
+
+def _check_handler(handler: dict, path: tuple, report: Report, kinds: tuple) -> None:
+    given = [k for k in kinds if handler.get(k) is not None]
+    unknown = [k for k in handler if k not in kinds and isinstance(handler.get(k), dict)]
+    if not given:
+        if not unknown:  # a handler of a kind we do not know: the schema reports it, do not guess
+            report.required(HANDLER_COUNT, path, "must specify a handler type")
+        return
+    for extra in given[1:]:
+        report.forbidden(HANDLER_COUNT, path + (extra,), "may not specify more than 1 handler type")
+    first = given[0]
+    action = handler.get(first)
+    if not isinstance(action, dict):
+        return
+    if first == "exec":
+        command = action.get("command")
+        if command is None or command == []:
+            report.required(INVALID_PROBE, path + ("exec", "command"))
+    elif first in ("httpGet", "tcpSocket"):
+        _check_port_ref(action.get("port"), path + (first, "port"), report)
+    elif first == "grpc":
+        port = integer(action.get("port"))
+        if port is not None:
+            for msg in syntax.port_number(port):
+                report.invalid(INVALID_PROBE, path + ("grpc", "port"), port, msg)
+
+
+def _check_port_ref(port, path: tuple, report: Report) -> None:
+    """An IntOrString port: a number 1-65535 or a port name (a numeric string is not a name)."""
+    number = integer(port)
+    if number is not None:
+        for msg in syntax.port_number(number):
+            report.invalid(INVALID_PROBE, path, number, msg)
+    elif isinstance(port, str):
+        for msg in syntax.port_name(port):
+            report.invalid(INVALID_PROBE, path, port, msg)
+
+
+def _check_pod_fields(spec: dict, path: tuple, report: Report) -> None:
+    for key, check in (("serviceAccountName", syntax.dns1123_subdomain),
+                       ("priorityClassName", syntax.dns1123_subdomain),
+                       ("hostname", syntax.dns1123_label), ("subdomain", syntax.dns1123_label)):
+        value = text(spec.get(key))
+        if value:
+            for msg in check(value):
+                report.invalid(INVALID_POD_FIELD, path + (key,), value, msg)
+    deadline = integer(spec.get("activeDeadlineSeconds"))
+    if deadline is not None and not 1 <= deadline <= 2 ** 31 - 1:
+        report.invalid(INVALID_POD_FIELD, path + ("activeDeadlineSeconds",), deadline,
+                       "must be between 1 and 2147483647, inclusive")
+    check_labels(spec.get("nodeSelector"), path + ("nodeSelector",), report)
+
+
+__all__ = ["check_pod_spec", "INVALID_LABEL"]
