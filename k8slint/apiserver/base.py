@@ -78,3 +78,11 @@ def items(value) -> list:
 
 def integer(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def looks_dumped(resource) -> bool:
+    """Was this object read back from a cluster (`kubectl get -o yaml`)? Such objects carry fields only the
+    server sets; checks whose verdict depends on create-time defaulting stay quiet on them."""
+    meta = resource.metadata
+    return "status" in resource.data or any(k in meta for k in ("uid", "resourceVersion", "creationTimestamp",
+                                                                 "managedFields"))

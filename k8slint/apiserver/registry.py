@@ -1,10 +1,10 @@
 """Every SRV rule, listed explicitly by area: (rule metadata, check) pairs for the rules registry."""
 from __future__ import annotations
 
-from . import metadata, pods
+from . import config_data, cronjob, ingress, metadata, pods, services, workloads
 from .runner import Runner
 
-AREAS = [metadata, pods]
+AREAS = [metadata, pods, workloads, cronjob, services, config_data, ingress]
 
 _RUNNER = Runner(AREAS)
 

@@ -1,0 +1,161 @@
+"""Ingresses (networking.k8s.io/v1) as the API server checks them: hosts, paths by pathType, backends."""
+from __future__ import annotations
+
+import ipaddress
+
+from . import syntax
+from .base import Report, integer, items, mapping, rule, text
+
+KINDS = frozenset({"Ingress"})
+
+_ING = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+
+INVALID_PATH = rule(
+    "SRV090", "invalid-ingress-path", "An Ingress path its pathType does not allow",
+    what="Checks `rules[].http.paths`: at least one path per rule; `Prefix` and `Exact` paths start with '/' "
+         "and hold no `//`, `/./`, `/../`, `%2f` or a trailing `/.` or `/..`; `ImplementationSpecific` paths, "
+         "when given, start with '/'.",
+    why="The API server rejects the Ingress with `path: Invalid value: ...: must be an absolute path` and "
+        "similar answers.",
+    example=_ING + "  rules:\n  - http:\n      paths:\n      - path: api\n        pathType: Prefix\n"
+                   "        backend: {service: {name: api, port: {number: 80}}}\n",
+    fix="Start every path with '/' (`/api`).")
+INVALID_BACKEND = rule(
+    "SRV091", "invalid-ingress-backend", "An Ingress backend the API server rejects",
+    what="Checks every backend (and `defaultBackend`): exactly one of `service` and `resource`; a service "
+         "`name` (a DNS-1035 label) and a `port` with exactly one of `number` (1-65535) and `name` (a port "
+         "name); and that an Ingress has rules or a default backend.",
+    why="The API server rejects the Ingress with `port name or number is required`, `cannot set both port "
+        "name & port number` and similar answers.",
+    example=_ING + "  defaultBackend:\n    service: {name: web, port: {name: http, number: 80}}\n",
+    fix="Give each backend one service with one port, by number or by name.")
+INVALID_HOST = rule(
+    "SRV092", "invalid-ingress-host", "An Ingress host that is not a DNS name",
+    what="Checks `rules[].host` and `tls[].hosts`: a DNS-1123 subdomain, or `*.` followed by one; not an IP "
+         "address. Also `ingressClassName`, a DNS-1123 subdomain.",
+    why="The API server rejects the Ingress with `host: Invalid value: ...: must be a DNS name, not an IP "
+        "address` or a DNS format error.",
+    example=_ING + "  rules:\n  - host: 10.0.0.1\n    http:\n      paths:\n      - path: /\n"
+                   "        pathType: Prefix\n        backend: {service: {name: web, port: {number: 80}}}\n",
+    fix="Use a lower-case DNS name (`shop.example.com`, `*.example.com`); to match any host leave `host` out.")
+
+RULES = [INVALID_PATH, INVALID_BACKEND, INVALID_HOST]
+
+_BAD_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
+_BAD_SUFFIXES = ("/..", "/.")
+
+
+def walk(resource, ctx, report: Report) -> None:
+    if resource.api_version != "networking.k8s.io/v1":
+        return  # the beta APIs had another backend shape and laxer rules
+    spec = resource.data.get("spec")
+    if not isinstance(spec, dict):
+        return
+    rules = spec.get("rules")
+    default = spec.get("defaultBackend")
+    if default is None and not rules and (rules is None or isinstance(rules, list)):
+        report.invalid(INVALID_BACKEND, ("spec",), "...", "either `defaultBackend` or `rules` must be specified")
+    if isinstance(default, dict):
+        _check_backend(default, ("spec", "defaultBackend"), report)
+    name = text(spec.get("ingressClassName"))
+    if name:
+        for msg in syntax.dns1123_subdomain(name):
+            report.invalid(INVALID_HOST, ("spec", "ingressClassName"), name, msg)
+    for i, rule_ in enumerate(items(rules)):
+        if not isinstance(rule_, dict):
+            continue
+        host = text(rule_.get("host"))
+        if host:
+            _check_host(host, ("spec", "rules", i, "host"), report, ip_forbidden=True)
+        http = rule_.get("http")
+        if not isinstance(http, dict):
+            continue
+        paths = http.get("paths")
+        if isinstance(paths, list) and not paths:
+            report.required(INVALID_PATH, ("spec", "rules", i, "http", "paths"))
+        for j, entry in enumerate(items(paths)):
+            if isinstance(entry, dict):
+                where = ("spec", "rules", i, "http", "paths", j)
+                _check_path(entry, where, report)
+                backend = entry.get("backend")
+                if isinstance(backend, dict):
+                    _check_backend(backend, where + ("backend",), report)
+    for i, tls in enumerate(items(spec.get("tls"))):
+        for j, host in enumerate(items(mapping(tls).get("hosts"))):
+            if isinstance(host, str):
+                _check_host(host, ("spec", "tls", i, "hosts", j), report, ip_forbidden=False)
+
+
+def _check_host(host: str, path: tuple, report: Report, ip_forbidden: bool) -> None:
+    if ip_forbidden:
+        try:
+            ipaddress.ip_address(host)
+            report.invalid(INVALID_HOST, path, host, "must be a DNS name, not an IP address")
+            return
+        except ValueError:
+            pass
+    if "*" in host:
+        if not (host.startswith("*.") and not syntax.dns1123_subdomain(host[2:])) or len(host) > 253:
+            report.invalid(INVALID_HOST, path, host,
+                           "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, "
+                           "which must consist of lower case alphanumeric characters, '-' or '.' and end with an "
+                           "alphanumeric character (e.g. '*.example.com', regex used for validation is "
+                           "'\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+    else:
+        for msg in syntax.dns1123_subdomain(host):
+            report.invalid(INVALID_HOST, path, host, msg)
+
+
+def _check_path(entry: dict, where: tuple, report: Report) -> None:
+    kind, value = entry.get("pathType"), entry.get("path")
+    if not isinstance(kind, str) or (value is not None and not isinstance(value, str)):
+        return
+    value = value or ""
+    if kind in ("Prefix", "Exact"):
+        if not value.startswith("/"):
+            report.invalid(INVALID_PATH, where + ("path",), value, "must be an absolute path")
+            return
+        for bad in _BAD_SEQUENCES:
+            if bad in value:
+                report.invalid(INVALID_PATH, where + ("path",), value, f"must not contain '{bad}'")
+        for bad in _BAD_SUFFIXES:
+            if value.endswith(bad):
+                report.invalid(INVALID_PATH, where + ("path",), value, f"cannot end with '{bad}'")
+    elif kind == "ImplementationSpecific" and value and not value.startswith("/"):
+        report.invalid(INVALID_PATH, where + ("path",), value, "must be an absolute path")
+
+
+def _check_backend(backend: dict, path: tuple, report: Report) -> None:
+    service, resource = backend.get("service"), backend.get("resource")
+    if service is not None and resource is not None:
+        report.invalid(INVALID_BACKEND, path, "", "cannot set both resource and service backends")
+        return
+    if service is None and resource is None:
+        if not backend:
+            report.invalid(INVALID_BACKEND, path, "", "resource or service backend is required")
+        return
+    if not isinstance(service, dict):
+        return
+    name = service.get("name")
+    if name in (None, ""):
+        report.required(INVALID_BACKEND, path + ("service", "name"))
+    elif isinstance(name, str):
+        for msg in syntax.dns1035_label(name):
+            report.invalid(INVALID_BACKEND, path + ("service", "name"), name, msg)
+    port = service.get("port")
+    if port is None:
+        report.required(INVALID_BACKEND, path + ("service", "port"), "port name or number is required")
+    elif isinstance(port, dict):
+        pname, number = port.get("name"), port.get("number")
+        has_name, has_number = pname not in (None, ""), number not in (None, 0)
+        if has_name and has_number:
+            report.invalid(INVALID_BACKEND, path + ("service", "port"), "...",
+                           "cannot set both port name & port number")
+        elif not has_name and not has_number:
+            report.invalid(INVALID_BACKEND, path + ("service", "port"), "...", "port name or number is required")
+        elif has_name and isinstance(pname, str):
+            for msg in syntax.port_name(pname):
+                report.invalid(INVALID_BACKEND, path + ("service", "port", "name"), pname, msg)
+        elif integer(number) is not None:
+            for msg in syntax.port_number(number):
+                report.invalid(INVALID_BACKEND, path + ("service", "port", "number"), number, msg)
