@@ -17,7 +17,8 @@ def test_line_and_line_above(write):
                            "  bogus: 1  # k8slint: ignore=SCH002\n"
                            "  # k8slint: ignore=SCH002\n"
                            "  other: 2\n"
-                           "  third: 3\n")
+                           "  third: 3\n"
+                           "  ports: [{port: 80}]\n")
     assert _lint(path) == ([("SCH002", 8)], 1)
 
 
@@ -39,7 +40,7 @@ def test_ignore_file(write):
 def test_object_annotation(write):
     path = write("s.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n"
                            "  annotations: {k8slint.io/ignore: \"SCH002, SCH001\"}\nspec: {bogus: 1, ports: [{port: x}]}\n"
-                           "---\napiVersion: v1\nkind: Service\nmetadata: {name: t}\nspec: {bogus: 1}\n")
+                           "---\napiVersion: v1\nkind: Service\nmetadata: {name: t}\nspec: {bogus: 1, ports: [{port: 80}]}\n")
     assert _lint(path) == ([("SCH002", 11)], 1)
 
 
