@@ -73,9 +73,13 @@ class Linter:
         self.other_rules = []
         self._by_kind: dict = {}
         field_rules = []
+        self.shared_walks: dict = {}  # one walk serving several rules (check.shared_walk) -> their enabled ids
         for rule in enabled:
             api = getattr(rule.check, "api_version", None)
-            if api is not None:
+            walk = getattr(rule.check, "shared_walk", None)
+            if walk is not None:
+                self.shared_walks.setdefault(walk, set()).add(rule.id)
+            elif api is not None:
                 self.rules_by_api.setdefault(api, []).append(rule)
             elif isinstance(getattr(rule.check, "__self__", None), FieldRule):
                 field_rules.append(rule.check.__self__)
@@ -108,6 +112,8 @@ class Linter:
         for rule in candidates + self._rules_for_kind(resource.kind):
             found.extend(rule.check(resource, self.context))
         found.extend(self.field_rules.check(resource))
+        for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
+            found.extend(f for f in walk(resource, self.context) if f.rule_id in ids)
         removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
                               and f.json_path == "apiVersion" for f in found)
         for f in self.validator.check(resource):

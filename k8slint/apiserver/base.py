@@ -59,6 +59,9 @@ class Report:
     def forbidden(self, meta, path, detail: str, suggestion=None) -> None:
         self.add(meta, path, f"{field(path)}: Forbidden: {detail}", suggestion)
 
+    def too_long(self, meta, path, detail: str, suggestion=None) -> None:
+        self.add(meta, path, f"{field(path)}: Too long: {detail}", suggestion)
+
     def not_found(self, meta, path, value, suggestion=None) -> None:
         self.add(meta, path, f"{field(path)}: Not found: {shown(value)}", suggestion)
 
@@ -80,9 +83,15 @@ def integer(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def at_least(version, minor: int) -> bool:
+    """Is the target version 1.<minor> or later? (A tuple comparison: checks ask this for every object.)"""
+    return (version.major, version.minor) >= (1, minor)
+
+
 def looks_dumped(resource) -> bool:
     """Was this object read back from a cluster (`kubectl get -o yaml`)? Such objects carry fields only the
     server sets; checks whose verdict depends on create-time defaulting stay quiet on them."""
     meta = resource.metadata
     return "status" in resource.data or any(k in meta for k in ("uid", "resourceVersion", "creationTimestamp",
                                                                  "managedFields"))
+

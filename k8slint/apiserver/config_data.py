@@ -95,7 +95,7 @@ def _config_map(resource, report: Report) -> None:
             else:
                 size += len(raw)
     if size > MAX_SIZE:
-        report.add(TOO_LARGE, (), f"[]: Too long: must have at most {MAX_SIZE} bytes (it holds {size})")
+        report.too_long(TOO_LARGE, (), f"must have at most {MAX_SIZE} bytes (it holds {size})")
 
 
 def _secret(resource, report: Report) -> None:
@@ -116,7 +116,7 @@ def _secret(resource, report: Report) -> None:
             decoded[key] = value.encode("utf-8", "surrogatepass")  # stringData wins over data
     size = sum(len(v) for v in decoded.values())
     if size > MAX_SIZE:
-        report.add(TOO_LARGE, ("data",), f"data: Too long: must have at most {MAX_SIZE} bytes (it holds {size})")
+        report.too_long(TOO_LARGE, ("data",), f"must have at most {MAX_SIZE} bytes (it holds {size})")
     kind = resource.data.get("type")
     if not isinstance(kind, str):
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Report, rule, text
+from .base import Report, at_least, rule, text
 
 KINDS = frozenset({"CronJob"})
 
@@ -168,11 +168,11 @@ def walk(resource, ctx, report: Report) -> None:
             problem = schedule_error(schedule)
             if problem:
                 report.invalid(INVALID_SCHEDULE, ("spec", "schedule"), schedule, problem)
-            if "TZ" in schedule and ctx.target >= "1.29":
+            if "TZ" in schedule and at_least(ctx.target, 29):
                 report.invalid(TZ_IN_SCHEDULE, ("spec", "schedule"), schedule,
                                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
     zone = spec.get("timeZone")
-    if isinstance(zone, str) and ctx.target >= "1.25":
+    if isinstance(zone, str) and at_least(ctx.target, 25):
         problem = zone_error(zone)
         if problem:
             report.invalid(INVALID_TIME_ZONE, ("spec", "timeZone"), zone, problem)

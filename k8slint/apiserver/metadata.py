@@ -131,22 +131,29 @@ def group_of(api_version: str | None) -> str:
     return api_version.rpartition("/")[0] if "/" in api_version else ""
 
 
+_FORMATS: dict = {}
+
+
 def name_format(resource) -> tuple:
     """(format, namespaced) for the object's kind: its built-in rule, a custom resource's (DNS subdomain,
     scope unknown), or (None, None) when k8slint does not know the rule."""
-    group = group_of(resource.api_version)
-    known = BUILTIN_NAMES.get((group, resource.kind))
-    if known:
-        return known
-    if group not in BUILTIN_GROUPS and "." in group:  # a CRD's group always holds a dot
-        return _SUB, None
-    return None, None
+    key = (resource.api_version, resource.kind)
+    known = _FORMATS.get(key)
+    if known is None:
+        group = group_of(key[0])
+        known = BUILTIN_NAMES.get((group, key[1]))
+        if known is None:
+            # a CRD's group always holds a dot
+            known = (_SUB, None) if group not in BUILTIN_GROUPS and "." in group else (None, None)
+        _FORMATS[key] = known
+    return known
 
 
 def walk(resource, ctx, report: Report) -> None:
     fmt, namespaced = name_format(resource)
-    check_object_meta(resource.data.get("metadata"), ("metadata",), report, fmt, namespaced)
-    if resource.kind == "CronJob" and fmt:
+    meta = resource.data.get("metadata")
+    check_object_meta(meta, ("metadata",), report, fmt, namespaced)
+    if fmt and resource.kind == "CronJob":
         name = text(resource.metadata.get("name"))
         if name and len(name) > CRONJOB_NAME_MAX:
             report.invalid(INVALID_NAME, ("metadata", "name"), name,
@@ -157,65 +164,71 @@ def check_object_meta(meta, path: tuple, report: Report, fmt: str | None = "subd
                       namespaced: bool | None = None) -> None:
     """What ValidateObjectMeta checks on create. `fmt` is a key of syntax.NAME_FORMATS (None: no name format
     check), `namespaced` whether to check metadata.namespace (None: unknown scope, not checked)."""
-    if not isinstance(meta, dict):
+    if meta.__class__ is not dict:
         if meta is None:
             report.required(NAME_REQUIRED, path + ("name",), "name or generateName is required")
         return
-    name, generate = meta.get("name"), meta.get("generateName")
+    get = meta.get
+    name, generate = get("name"), get("generateName")
     if fmt is not None:
         check_name, what = syntax.NAME_FORMATS[fmt]
-        if isinstance(generate, str) and generate:
+        if generate.__class__ is str and generate:
             for msg in check_name(generate, True):
                 report.invalid(INVALID_GENERATE_NAME, path + ("generateName",), generate, msg)
-        if isinstance(name, str) and name:
+        if name.__class__ is str and name:
             for msg in check_name(name, False):
                 report.invalid(INVALID_NAME, path + ("name",), name, msg,
                                suggestion=f"Rename it: the name must be {what}. {INVALID_NAME.docs.fix}")
-    if name in (None, "") and generate in (None, ""):
+    if not name and not generate and name in (None, "") and generate in (None, ""):
         report.required(NAME_REQUIRED, path + ("name",), "name or generateName is required")
-    namespace = meta.get("namespace")
-    if namespaced and isinstance(namespace, str) and namespace:
-        for msg in syntax.dns1123_label(namespace):
-            report.invalid(INVALID_NAMESPACE, path + ("namespace",), namespace, msg)
-    check_labels(meta.get("labels"), path + ("labels",), report)
-    check_annotations(meta.get("annotations"), path + ("annotations",), report)
-    finalizers = meta.get("finalizers")
-    if isinstance(finalizers, list):
+    if namespaced:
+        namespace = get("namespace")
+        if namespace.__class__ is str and namespace:
+            for msg in syntax.dns1123_label(namespace):
+                report.invalid(INVALID_NAMESPACE, path + ("namespace",), namespace, msg)
+    labels, annotations, finalizers = get("labels"), get("annotations"), get("finalizers")
+    if labels:
+        check_labels(labels, path + ("labels",), report)
+    if annotations:
+        check_annotations(annotations, path + ("annotations",), report)
+    if finalizers.__class__ is list:
         for i, finalizer in enumerate(finalizers):
-            if isinstance(finalizer, str):
+            if finalizer.__class__ is str:
                 for msg in syntax.qualified_name(finalizer):
                     report.invalid(INVALID_FINALIZER, path + ("finalizers", i), finalizer, msg)
 
 
 def check_labels(labels, path: tuple, report: Report) -> None:
-    if not isinstance(labels, dict):
+    if labels.__class__ is not dict:
         return
+    key_problems, value_problems = syntax.qualified_name, syntax.label_value
     for key, value in labels.items():
-        if not isinstance(key, str):
+        if key.__class__ is not str:
             continue
-        for msg in syntax.qualified_name(key):
+        for msg in key_problems(key):
             report.invalid(INVALID_LABEL, path + (key,), key, msg, prefer_key=True)
-        if isinstance(value, str):
-            for msg in syntax.label_value(value):
+        if value.__class__ is str:
+            for msg in value_problems(value):
                 report.invalid(INVALID_LABEL, path + (key,), value, msg)
 
 
 def check_annotations(annotations, path: tuple, report: Report) -> None:
-    if not isinstance(annotations, dict):
+    if annotations.__class__ is not dict:
         return
-    size = 0
+    chars = 0
     for key, value in annotations.items():
-        if not isinstance(key, str):
+        if key.__class__ is not str:
             continue
-        for msg in syntax.qualified_name(key.lower()):
+        for msg in syntax.annotation_key(key):
             report.invalid(INVALID_ANNOTATION, path + (key,), key, msg, prefer_key=True)
-        size += len(key.encode("utf-8", "surrogatepass"))
-        if isinstance(value, str):
-            size += len(value.encode("utf-8", "surrogatepass"))
+        chars += len(key) + (len(value) if value.__class__ is str else 0)
+    if chars * 4 <= syntax.ANNOTATIONS_MAX_BYTES:
+        return  # a UTF-8 character takes at most 4 bytes: no need to count them
+    size = sum(syntax.byte_size(k) + (syntax.byte_size(v) if isinstance(v, str) else 0)
+               for k, v in annotations.items() if isinstance(k, str))
     if size > syntax.ANNOTATIONS_MAX_BYTES:
-        report.add(ANNOTATIONS_TOO_LARGE, path,
-                   f"{'.'.join(str(p) for p in path)}: Too long: may not be more than "
-                   f"{syntax.ANNOTATIONS_MAX_BYTES} bytes (these hold {size})")
+        report.too_long(ANNOTATIONS_TOO_LARGE, path, f"may not be more than {syntax.ANNOTATIONS_MAX_BYTES} bytes "
+                        f"(these hold {size})")
 
 
 def check_template_meta(meta, path: tuple, report: Report) -> None:

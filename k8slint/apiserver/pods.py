@@ -7,7 +7,7 @@ the values each version lists; this module checks what the schema cannot say.
 from __future__ import annotations
 
 from . import syntax
-from .base import Report, integer, items, mapping, rule, text
+from .base import Report, at_least, integer, items, mapping, rule, text
 from .metadata import INVALID_LABEL, check_labels
 
 # where the pod spec sits in each kind whose validation checks it. Not StatefulSet: its API server checks
@@ -211,24 +211,31 @@ def _check_container_name(container: dict, cpath: tuple, names: set, report: Rep
 
 
 def _check_container(container: dict, cpath: tuple, volumes, report: Report, version, probes: bool) -> None:
-    if container.get("image") in (None, ""):
+    get = container.get
+    if get("image") in (None, ""):
         report.required(IMAGE_REQUIRED, cpath + ("image",))
-    _check_ports(container.get("ports"), cpath + ("ports",), report)
-    _check_mounts(container.get("volumeMounts"), cpath + ("volumeMounts",), volumes, report)
-    _check_resources(container.get("resources"), cpath + ("resources",), report)
-    _check_env(container.get("env"), cpath + ("env",), report, version)
+    if get("ports"):
+        _check_ports(get("ports"), cpath + ("ports",), report)
+    if get("volumeMounts"):
+        _check_mounts(get("volumeMounts"), cpath + ("volumeMounts",), volumes, report)
+    resources = get("resources")
+    if isinstance(resources, dict) and resources:
+        _check_resources(resources, cpath + ("resources",), report)
+    if get("env"):
+        _check_env(get("env"), cpath + ("env",), report, version)
     # init containers may carry probes only as sidecars (restartPolicy: Always); the API server checks those
     # differently, so only regular containers' probes are checked here
     if probes:
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
-            value = container.get(probe)
+            value = get(probe)
             if isinstance(value, dict):
                 _check_probe(value, cpath + (probe,), report, version, single_success=probe != "readinessProbe")
-    lifecycle = mapping(container.get("lifecycle"))
-    for hook in ("postStart", "preStop"):
-        value = lifecycle.get(hook)
-        if isinstance(value, dict):
-            _check_handler(value, cpath + ("lifecycle", hook), report, _hook_handlers(version))
+    lifecycle = get("lifecycle")
+    if isinstance(lifecycle, dict):
+        for hook in ("postStart", "preStop"):
+            value = lifecycle.get(hook)
+            if isinstance(value, dict):
+                _check_handler(value, cpath + ("lifecycle", hook), report, _hook_handlers(version))
 
 
 def _check_ports(ports, path: tuple, report: Report) -> None:
@@ -318,8 +325,7 @@ def _check_descending(value: str, path: tuple, report: Report) -> None:
         report.invalid(INVALID_MOUNT, path, value, "must not contain '..'")
 
 
-def _check_resources(resources, path: tuple, report: Report) -> None:
-    resources = mapping(resources)
+def _check_resources(resources: dict, path: tuple, report) -> None:
     values: dict = {}
     for part in ("limits", "requests"):
         for key, raw in mapping(resources.get(part)).items():
@@ -358,7 +364,7 @@ def _check_resources(resources, path: tuple, report: Report) -> None:
 
 
 def _check_env(env, path: tuple, report: Report, version) -> None:
-    relaxed = version >= "1.32"
+    relaxed = at_least(version, 32)
     for i, var in enumerate(items(env)):
         if not isinstance(var, dict):
             continue
@@ -375,7 +381,7 @@ def _check_env(env, path: tuple, report: Report, version) -> None:
                 report.invalid(INVALID_ENV_SOURCE, path + (i, "valueFrom"), "",
                                "may not be specified when `value` is not empty")
             known = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"]
-            if version >= "1.34":
+            if at_least(version, 34):
                 known.append("fileKeyRef")
             given = [k for k in known if source.get(k) is not None]
             if len(given) > 1:
@@ -388,18 +394,19 @@ def _check_env(env, path: tuple, report: Report, version) -> None:
 
 
 def _probe_handlers(version) -> tuple:
-    return ("exec", "httpGet", "tcpSocket", "grpc") if version >= "1.24" else ("exec", "httpGet", "tcpSocket")
+    return ("exec", "httpGet", "tcpSocket", "grpc") if at_least(version, 24) else ("exec", "httpGet", "tcpSocket")
 
 
 def _hook_handlers(version) -> tuple:
-    return ("exec", "httpGet", "tcpSocket", "sleep") if version >= "1.30" else ("exec", "httpGet", "tcpSocket")
+    return ("exec", "httpGet", "tcpSocket", "sleep") if at_least(version, 30) else ("exec", "httpGet", "tcpSocket")
 
 
 def _check_probe(probe: dict, path: tuple, report: Report, version, single_success: bool) -> None:
     _check_handler(probe, path, report, _probe_handlers(version))
+    get = probe.get
     for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
-        value = integer(probe.get(key))
-        if value is not None and value < 0:
+        value = get(key)
+        if value.__class__ is int and value < 0:
             report.invalid(INVALID_PROBE, path + (key,), value, "must be greater than or equal to 0")
     success = integer(probe.get("successThreshold"))
     if single_success and success is not None and success not in (0, 1):  # 0 is defaulted to 1

@@ -1,8 +1,9 @@
 """Runs every API-server check of an object in one walk and hands each SRV rule its share.
 
-The engine calls one check per rule; walking a pod spec once per rule would cost a walk per rule, so the
-first SRV rule called for an object walks it for all of them and the others read the result (a one-object
-cache: the engine checks one object at a time).
+Walking a pod spec once per rule would cost a walk per rule. The engine calls `run` once per object (each
+rule's check names it as `shared_walk`) and keeps the findings of the enabled rules. Each rule's check also
+works alone: the first one called for an object walks it for all of them and the others read the result (a
+one-object cache: objects are checked one at a time).
 """
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ class Runner:
             walks = self._by_kind[kind] = [a.walk for a in self.areas if a.KINDS is None or kind in a.KINDS]
         return walks
 
+    def run(self, resource, ctx) -> list:
+        """Every SRV finding of one object."""
+        walks = self._walks(resource.kind)
+        if not walks:
+            return []
+        report = Report(resource)
+        for walk in walks:
+            walk(resource, ctx, report)
+        return [f for found in report.by_rule.values() for f in found]
+
     def findings(self, resource, ctx) -> dict:
         last = self._last
         if last is not None and last[0] is resource and last[1] is ctx:
@@ -31,9 +42,16 @@ class Runner:
         self._last = (resource, ctx, report.by_rule)
         return report.by_rule
 
-    def check_for(self, area, rule_id: str):
+    def check_for(self, meta):
+        """The engine's check for one rule; it runs on the kinds of every area that reports the rule (its own
+        area and those listing it in REPORTS)."""
+        rule_id = meta.id
+
         def check(resource, ctx):
             return self.findings(resource, ctx).get(rule_id, ())
-        check.kinds = None if area.KINDS is None else frozenset(area.KINDS)
+        reporters = [a for a in self.areas if meta in a.RULES or meta in getattr(a, "REPORTS", ())]
+        kinds = [a.KINDS for a in reporters]
+        check.kinds = None if any(k is None for k in kinds) else frozenset().union(*kinds)
         check.__name__ = f"check_{rule_id}"
+        check.shared_walk = self.run
         return check

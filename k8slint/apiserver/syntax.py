@@ -3,11 +3,13 @@
 Pure functions: each takes a value and returns the API server's complaints about it, as a list of
 messages in the API server's own words (an empty list means valid). They mirror apimachinery's
 `util/validation` rules, which every Kubernetes version from 1.23 on shares; where a version differs the
-function says so. Lengths are counted in bytes, as Go does.
+function says so. Lengths are counted in bytes, as Go does. Results are tuples, cached: manifests repeat the
+same keys and values thousands of times.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
@@ -34,8 +36,21 @@ _c_identifier_re = re.compile(_C_IDENTIFIER)
 _port_name_chars_re = re.compile("[-a-z0-9]+")
 
 
+def _cached(check):
+    """Memoise a check and hand out its messages as a tuple (shared results must not be changed)."""
+    @lru_cache(maxsize=8192)
+    def cached(*args, **kwargs):
+        return tuple(check(*args, **kwargs))
+    cached.__doc__, cached.__name__ = check.__doc__, check.__name__
+    return cached
+
+
+def byte_size(value: str) -> int:
+    return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+
+
 def _size(value: str) -> int:
-    return len(value.encode("utf-8", "surrogatepass"))
+    return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
 
 
 def _max_len(limit: int) -> str:
@@ -48,6 +63,7 @@ def _regex(message: str, regex: str, *examples: str) -> str:
         f"{message} (regex used for validation is '{regex}')"
 
 
+@_cached
 def dns1123_label(value: str) -> list:
     errors = []
     if _size(value) > DNS1123_LABEL_MAX:
@@ -59,6 +75,7 @@ def dns1123_label(value: str) -> list:
     return errors
 
 
+@_cached
 def dns1123_subdomain(value: str) -> list:
     errors = []
     if _size(value) > DNS1123_SUBDOMAIN_MAX:
@@ -70,6 +87,7 @@ def dns1123_subdomain(value: str) -> list:
     return errors
 
 
+@_cached
 def dns1035_label(value: str) -> list:
     errors = []
     if _size(value) > DNS1123_LABEL_MAX:
@@ -81,6 +99,7 @@ def dns1035_label(value: str) -> list:
     return errors
 
 
+@_cached
 def path_segment_name(value: str) -> list:
     """Names that go into a URL path as they are (RBAC objects, PersistentVolumes and their claims)."""
     if value in (".", ".."):
@@ -88,10 +107,12 @@ def path_segment_name(value: str) -> list:
     return path_segment_prefix(value)
 
 
+@_cached
 def path_segment_prefix(value: str) -> list:
     return [f"may not contain '{c}'" for c in ("/", "%") if c in value]
 
 
+@_cached
 def qualified_name(value: str) -> list:
     """A label key, annotation key (checked lower-cased) or finalizer: [DNS subdomain '/'] name (<= 63)."""
     parts = value.split("/")
@@ -120,6 +141,13 @@ def qualified_name(value: str) -> list:
     return errors
 
 
+@_cached
+def annotation_key(value: str) -> list:
+    """Annotation keys are qualified names, case aside."""
+    return qualified_name(value.lower())
+
+
+@_cached
 def label_value(value: str) -> list:
     errors = []
     if _size(value) > LABEL_VALUE_MAX:
@@ -131,6 +159,7 @@ def label_value(value: str) -> list:
     return errors
 
 
+@_cached
 def port_name(value: str) -> list:
     """IANA_SVC_NAME: at most 15 lower-case alphanumerics and '-', at least one letter, no '--', no '-' at an end."""
     errors = []
@@ -157,6 +186,7 @@ def _chdir_prefix(value: str) -> list:
     return ["must not start with '..'"] if value.startswith("..") else []
 
 
+@_cached
 def env_var_name(value: str, relaxed: bool) -> list:
     """Environment variable names. Before 1.32 a C-like identifier that may also hold '-' and '.'; from 1.32
     (RelaxedEnvironmentVariableValidation on by default) any printable ASCII except '='."""
@@ -173,6 +203,7 @@ def env_var_name(value: str, relaxed: bool) -> list:
     return errors + _chdir_prefix(value)
 
 
+@_cached
 def config_map_key(value: str) -> list:
     """Keys of ConfigMap and Secret data (they become file names in a volume)."""
     errors = []
@@ -184,6 +215,7 @@ def config_map_key(value: str) -> list:
     return errors + _chdir_prefix(value)
 
 
+@_cached
 def c_identifier(value: str) -> list:
     if _c_identifier_re.fullmatch(value):
         return []
@@ -232,6 +264,7 @@ _EXPONENT = re.compile(r"[eE]([+-]?[0-9]+)")
 QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
 
+@lru_cache(maxsize=8192, typed=True)
 def quantity(value):
     """The Decimal a quantity stands for, or None when the API server cannot parse it (its decoder refuses the
     whole object). Numbers (YAML `2`, `0.5`) are accepted as the API server accepts JSON numbers."""

@@ -5,8 +5,8 @@ The pod spec inside each template is the `pods` module's; this one checks what s
 """
 from __future__ import annotations
 
-from .base import Report, integer, items, looks_dumped, mapping, rule, text
-from .metadata import check_template_meta
+from .base import Report, at_least, integer, items, looks_dumped, mapping, rule, text
+from .metadata import check_labels, check_template_meta
 
 _CONTROLLERS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "ReplicationController")
 KINDS = frozenset(_CONTROLLERS + ("Job", "CronJob"))
@@ -112,9 +112,10 @@ def walk(resource, ctx, report: Report) -> None:
 
 
 def _nonnegative(spec: dict, keys, path: tuple, report: Report) -> None:
+    get = spec.get
     for key in keys:
-        value = integer(spec.get(key))
-        if value is not None and value < 0:
+        value = get(key)
+        if value.__class__ is int and value < 0:
             report.invalid(NEGATIVE_COUNT, path + (key,), value, "must be greater than or equal to 0")
 
 
@@ -138,7 +139,7 @@ def _check_controller(kind: str, spec: dict, report: Report, version) -> None:
                 report.invalid(SELECTOR_MISMATCH, path + ("template", "metadata", "labels"), "...",
                                "`selector` does not match template `labels`")
     elif isinstance(selector, dict):
-        _check_selector(selector, path + ("selector",), report)
+        check_label_selector(selector, path + ("selector",), report)
         if not mapping(selector.get("matchLabels")) and not items(selector.get("matchExpressions")) \
                 and all(k in ("matchLabels", "matchExpressions") for k in selector):
             report.invalid(EMPTY_SELECTOR, path + ("selector",), "...",
@@ -157,7 +158,7 @@ def _check_controller(kind: str, spec: dict, report: Report, version) -> None:
                              f"activeDeadlineSeconds in {kind} is not Supported")
     if kind == "Deployment":
         _check_deployment_strategy(mapping(spec.get("strategy")), path + ("strategy",), report)
-    elif kind == "DaemonSet" and version >= "1.22":
+    elif kind == "DaemonSet" and at_least(version, 22):
         _check_daemonset_strategy(mapping(spec.get("updateStrategy")), path + ("updateStrategy",), report)
 
 
@@ -165,7 +166,9 @@ def _all_strings(mapping_: dict) -> bool:
     return all(isinstance(k, str) and isinstance(v, str) for k, v in mapping_.items())
 
 
-def _check_selector(selector: dict, path: tuple, report: Report) -> None:
+def check_label_selector(selector: dict, path: tuple, report: Report) -> None:
+    """matchExpressions as ValidateLabelSelector checks them (matchLabels are labels: see metadata)."""
+    check_labels(selector.get("matchLabels"), path + ("matchLabels",), report)
     for i, expr in enumerate(items(selector.get("matchExpressions"))):
         if not isinstance(expr, dict):
             continue
@@ -307,7 +310,7 @@ def _check_job(spec: dict, path: tuple, report: Report, dumped: bool) -> None:
         if selector is None:
             report.required(EMPTY_SELECTOR, path + ("selector",))
         elif isinstance(selector, dict):
-            _check_selector(selector, path + ("selector",), report)
+            check_label_selector(selector, path + ("selector",), report)
             labels = mapping(template.get("metadata")).get("labels")
             if _selects(selector, labels if isinstance(labels, dict) else {}) is False:
                 report.invalid(SELECTOR_MISMATCH, path + ("template", "metadata", "labels"), "...",
