@@ -106,7 +106,8 @@ def walk(resource, ctx, report: Report) -> None:
         if isinstance(job_spec, dict):
             _check_job(job_spec, ("spec", "jobTemplate", "spec"), report, dumped=looks_dumped(resource))
     elif kind == "Job":
-        _check_job(spec, ("spec",), report, dumped=looks_dumped(resource))
+        # extensions/v1beta1 Jobs took a hand-written selector unless autoSelector was set
+        _check_job(spec, ("spec",), report, dumped=looks_dumped(resource) or resource.api_version != "batch/v1")
     else:
         _check_controller(kind, spec, report, ctx.target)
 
