@@ -44,3 +44,26 @@ def render(result, show_suggestions: bool = True, root=None, **_) -> str:
     lines = [annotation(f, show_suggestions, root) for f in result.findings]
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+# GitHub shows at most 10 annotations of each level per step; the step summary (a markdown file the runner
+# shows on the run's page, $GITHUB_STEP_SUMMARY) lists every finding, up to what a summary holds (1 MiB).
+MAX_SUMMARY_ROWS = 1000
+
+
+def step_summary(result, root=None) -> str:
+    """The findings as a markdown table for $GITHUB_STEP_SUMMARY, after the summary line."""
+    def cell(text: str) -> str:
+        return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")
+
+    lines = ["### k8slint", "", summary_line(result), ""]
+    if result.findings:
+        lines += ["| Severity | Rule | Where | Message |", "| --- | --- | --- | --- |"]
+        for f in result.findings[:MAX_SUMMARY_ROWS]:
+            where = relative_path(f.file, root)[0] + (f":{f.line}:{f.column}" if f.line >= 1 else "")
+            lines.append(f"| {f.severity} | {f.rule_id} | `{cell(where)}` | {cell(f.message)} |")
+        left = len(result.findings) - MAX_SUMMARY_ROWS
+        if left > 0:
+            lines += ["", f"… and {left} more (`--format json` or `--format sarif` lists every one)."]
+        lines.append("")
+    return "\n".join(lines) + "\n"
