@@ -1,6 +1,26 @@
-"""`python -m k8slint ...` runs the command line, as `k8slint ...` does."""
+"""`python -m k8slint ...` and the `k8slint` command: run the command line.
+
+The command line's modules are imported inside run(), so that Ctrl-C (or SIGTERM) arriving while Python is
+still importing them ends the process quietly with exit code 130, not with a traceback."""
 import sys
 
-from .cli.main import main
 
-sys.exit(main())
+def run() -> int:
+    import signal
+    import threading
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, interrupt)  # unwind like Ctrl-C from the first moment
+        from .cli.main import main
+    except KeyboardInterrupt:
+        sys.stderr.write("k8slint: interrupted\n")
+        return 130
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -98,3 +98,19 @@ def test_new_output_files_get_the_usual_permissions(tmp_path):
         os.umask(old)
     assert result.code == 0
     assert oct((tmp_path / "out.json").stat().st_mode & 0o777) == "0o644"  # not mkstemp's private 0600
+
+
+def test_interrupt_while_still_importing_is_quiet(monkeypatch, capsys):
+    # Ctrl-C can land while Python imports the command line (a slow, busy machine): no traceback, exit 130.
+    import builtins
+
+    from k8slint.__main__ import run
+    real_import = builtins.__import__
+
+    def interrupted_import(name, *args, **kwargs):
+        if name == "cli.main" or name.endswith("k8slint.cli.main"):
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    assert run() == 130
+    assert capsys.readouterr().err == "k8slint: interrupted\n"
