@@ -45,6 +45,7 @@ LOADER_SEVERITY = {
     "YML008": Severity.ERROR,    # an unrendered template ({{ ... }}): render it first
     "YML009": Severity.ERROR,    # a Helm release record that cannot be decoded
     "YML010": Severity.ERROR,    # nothing to lint: the whole input holds no Kubernetes object
+    "YML020": Severity.ERROR,    # fix could not handle (or safely write) a file: left unchanged
 }
 
 # Decompressed Helm release records one input may expand to, all releases together (each is also bounded

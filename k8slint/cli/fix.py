@@ -14,6 +14,8 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
+
+EXIT_INTERRUPTED = 130
 from .options import FOLLOW_LINKS
 from .options import (ALLOW_EMPTY, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
                       SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, lint_options, load_config,
@@ -42,6 +44,14 @@ def _text_report(run, result_text: str, show_diff: bool, write: bool, current=No
     out.append(_summary(run, write, current) + "\n")
     from ..printable import printable
     return printable("".join(out))  # names, notes and diff lines come from input: no terminal escapes
+
+
+def _interrupted(written: list) -> None:
+    """Say which files an interrupted fix --write already rewrote; every other file is as it was."""
+    from ..printable import encodable, printable
+    names = "".join(f"  {printable(encodable(path))}\n" for path in written)
+    sys.stderr.write(f"k8slint: interrupted; {len(written)} file{'s' * (len(written) != 1)} already rewritten, "
+                     "every other file unchanged" + (":\n" + names if written else "\n"))
 
 
 def _waiting(run) -> dict:
@@ -139,7 +149,11 @@ def fix(
     failing_level = fail_level(config)
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
-    run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
+    try:
+        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP (typer would turn it into a silent 130)
+        _interrupted(getattr(stop, "written", []))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config, run.result.findings)
     if empty is not None:
         run.result.findings.append(empty)

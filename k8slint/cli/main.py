@@ -36,6 +36,8 @@ def _unwind_on_sigterm() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, interrupt)
+        if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session: unwind too, no temporary file left
+            signal.signal(signal.SIGHUP, interrupt)
 
 
 def main(argv: Optional[list] = None) -> int:

@@ -15,13 +15,14 @@ import copy
 import difflib
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..atomic import write_bytes_atomic
+from ..atomic import Changed, remove_stale_temporaries, unchanged_since, write_bytes_atomic
 from ..discover import STDIN
 from ..engine import Linter, LintOptions, LintResult, mentions
-from ..loader import LoadedFile, decode, load_path, load_text, read_bytes
+from ..loader import LOADER_SEVERITY, LoadedFile, decode, load_path, load_text, read_bytes
 from ..model import Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
 from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
@@ -70,6 +71,7 @@ class FileOutcome:
     applied: list = field(default_factory=list)
     write_error: str | None = None
     written: bool = False
+    problem: Finding | None = None  # YML020: the file could not be fixed at all
 
     @property
     def changed(self) -> bool:
@@ -92,17 +94,22 @@ class _Input:
     path: str
     raw: bytes | None
     loaded: LoadedFile
+    st: os.stat_result | None = None  # the file as it was when read (size, mtime, inode)
 
 
 def _read(path: str, max_size: int) -> _Input:
     label = "<stdin>" if path == STDIN else path
     raw, problem = read_bytes(path, max_size)
+    try:
+        st = os.stat(path) if path != STDIN else None
+    except OSError:
+        st = None
     if raw is None:  # unreadable or over the limit: reported, never rewritten
-        return _Input(path, None, LoadedFile(label, None, findings=[problem]))
+        return _Input(path, None, LoadedFile(label, None, findings=[problem]), st)
     text, problem = decode(raw, label)
     if text is None:
-        return _Input(path, raw, LoadedFile(label, None, findings=[problem]))
-    return _Input(path, raw, load_text(text, label))
+        return _Input(path, raw, LoadedFile(label, None, findings=[problem]), st)
+    return _Input(path, raw, load_text(text, label), st)
 
 
 def encode_like(text: str, raw: bytes) -> bytes:
@@ -221,7 +228,12 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
     documents: dict = {}
     work = []
     for r in resources:
-        planned = plan_resource(r, per_resource[id(r)], ctx)
+        try:
+            planned = plan_resource(r, per_resource[id(r)], ctx)
+        except Exception as exc:  # noqa: BLE001 - a shape no migration expected: this object only, never the run
+            for f in per_resource[id(r)]:
+                refusals[_key(r, f.rule_id)] = (_unexpected(exc), "")
+            continue
         runnable = [p for p in planned if p.proposal is not None
                     and (p.proposal.safety == FixSafety.SAFE or options.unsafe)]
         if not runnable:
@@ -246,6 +258,9 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
                 else:
                     key, why = _refusal(p.finding, r, p.proposal.rule_id, str(exc))
                 refusals[key] = why
+                continue
+            except Exception as exc:  # noqa: BLE001 - rolled back by the editor; the other fixes go on
+                refusals[_key(r, p.proposal.rule_id)] = (_unexpected(exc), "")
                 continue
             if notes:  # a fix with nothing left to do (another fix did it) is not listed
                 w.applied.append((p, notes))
@@ -291,6 +306,17 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
                 loaded.file, f.line if f else span.line, f.column if f else span.column, p.proposal.rule_id,
                 w.resource.ref, p.proposal.title, p.proposal.safety, notes))
     return outcome
+
+
+def _not_fixed(file: str, exc: Exception) -> Finding:
+    return Finding("YML020", LOADER_SEVERITY["YML020"], f"k8slint fix could not handle this file and left it "
+                   f"unchanged ({type(exc).__name__}: {exc}); the other files were fixed", file, 1, 1)
+
+
+def _unexpected(exc: Exception) -> str:
+    """Why a fix that failed in an unforeseen way was not applied (the object keeps its text)."""
+    return (f"the object has a shape this fix does not handle ({type(exc).__name__}: {exc}); it was left "
+            "as it is")
 
 
 def _refuse_all(w: _Work, reason: str, refusals: dict) -> None:
@@ -387,14 +413,22 @@ def _put(doc_value, item_path: tuple, data):
 
 
 def _write(inp: _Input, outcome: FileOutcome) -> None:
+    """Write the fixed text, unless the file changed since it was read (checked again right before the
+    rename, and after it) or is read-only. Keeps mode, owner and hard links (see atomic)."""
     try:
-        with open(inp.path, "rb") as fh:
-            if fh.read() != inp.raw:
-                outcome.write_error = "the file changed while k8slint was fixing it"
-                return
+        if inp.st is None or not stat.S_ISREG(inp.st.st_mode):
+            outcome.write_error = "not a regular file"
+            return
+        if not inp.st.st_mode & 0o222:
+            outcome.write_error = (f"the file is read-only (mode {stat.S_IMODE(inp.st.st_mode):04o}); k8slint does "
+                                   "not rewrite read-only files (make it writable to fix it)")
+            return
         # through a symbolic link: replace the file it points to, not the link
-        write_bytes_atomic(os.path.realpath(inp.path), encode_like(outcome.after, inp.raw))
+        write_bytes_atomic(os.path.realpath(inp.path), encode_like(outcome.after, inp.raw),
+                           expect=unchanged_since(inp.raw, inp.st))
         outcome.written = True
+    except Changed as exc:
+        outcome.write_error = str(exc)
     except OSError as exc:
         outcome.write_error = exc.strerror or str(exc)
 
@@ -411,6 +445,9 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     Files are handled one at a time and let go, so memory does not grow with the input: only the files that
     others depend on (see PRELOAD_WORDS) are read first, to build the context and the CRD schemas."""
     lint_options = options.lint
+    if options.write:  # temporary files a killed run (kill -9) left next to the files to fix
+        for directory in sorted({os.path.dirname(os.path.abspath(p)) for p in paths if p != STDIN}):
+            remove_stale_temporaries(directory)
     linter = Linter(lint_options)
     crd_inputs = [load_path(p, lint_options.max_file_size)
                   for p in lint_options.crd_files + lint_options.repository_crd_files]
@@ -428,11 +465,30 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     final = _FinalLint(options, crd_inputs, refusals)
 
     def fix_one(inp):
-        outcome = fix_file(inp, linter, ctx, options, verifier, refusals)
+        try:
+            outcome = fix_file(inp, linter, ctx, options, verifier, refusals)
+        except Exception as exc:  # noqa: BLE001 - this file stays as it is, the other files are still fixed
+            outcome = FileOutcome(inp.path, inp.loaded.file, inp.loaded.text)
+            outcome.problem = _not_fixed(inp.loaded.file, exc)
         if outcome.changed and options.write and inp.path != STDIN:
             _write(inp, outcome)
+            if outcome.written:
+                written.append(inp.path)
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
-        return outcome, (load_text(text, inp.loaded.file) if text is not None else inp.loaded)
+        loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
+        if outcome.problem is not None:
+            loaded.findings.append(outcome.problem)
+        return outcome, loaded
+
+    written: list = []
+    try:
+        return _fix_all(paths, preloaded, fix_one, final, lint_options)
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP: say what is already on disk
+        stop.written = list(written)
+        raise
+
+
+def _fix_all(paths, preloaded, fix_one, final, lint_options) -> FixRun:
 
     done: dict = {}
     for path, inp in preloaded.items():  # first, so that their CRDs (as fixed) serve the final lint of all

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..model import FixSafety
 from ..rules import rules_by_id, windows
 from ..versions import KubeVersion
-from .migrations import API_MIGRATIONS, FIELD_MIGRATIONS, FixContext, NoFix, Proposal, Waits
+from .migrations import API_MIGRATIONS, FIELD_MIGRATIONS, FixContext, NoFix, Proposal, Waits, as_dict, strings
 from .migrations.tpr import propose_custom_resource, version_map
 from .source import SourceError
 
@@ -124,27 +124,28 @@ def _psp_grants(resources) -> dict:
     for r in resources:
         if r.kind not in ("Role", "ClusterRole") or not str(r.api_version).startswith("rbac.authorization.k8s.io/"):
             continue
-        for rule in r.data.get("rules") or []:
+        for rule in r.data.get("rules") if isinstance(r.data.get("rules"), list) else []:
             if not isinstance(rule, dict):
                 continue
-            if any(v in ("use", "*") for v in rule.get("verbs") or []) and any(
-                    res in ("podsecuritypolicies", "*") for res in rule.get("resources") or []):
+            if any(v in ("use", "*") for v in strings(rule.get("verbs"))) and any(
+                    res in ("podsecuritypolicies", "*") for res in strings(rule.get("resources"))):
                 key = (r.kind, r.namespace if r.kind == "Role" else None, r.name)
-                roles.setdefault(key, set()).update(rule.get("resourceNames") or ["*"])
+                roles.setdefault(key, set()).update(strings(rule.get("resourceNames")) or ["*"])
     grants: dict = {}
     for r in resources:
         if r.kind not in ("RoleBinding", "ClusterRoleBinding"):
             continue
-        ref = r.data.get("roleRef") if isinstance(r.data.get("roleRef"), dict) else {}
+        ref = {k: v for k, v in as_dict(r.data.get("roleRef")).items() if isinstance(v, str)}
         key = (ref.get("kind"), r.namespace if ref.get("kind") == "Role" else None, ref.get("name"))
         if key not in roles:
             continue
         if r.kind == "RoleBinding":
             namespaces = [r.namespace or "default"]
         else:
-            subjects = [s for s in r.data.get("subjects") or [] if isinstance(s, dict)]
+            subjects = [s for s in r.data.get("subjects") if isinstance(s, dict)] \
+                if isinstance(r.data.get("subjects"), list) else []
             namespaces = sorted({s.get("namespace") for s in subjects if s.get("kind") == "ServiceAccount"
-                                 and s.get("namespace")}) or ["*"]
+                                 and isinstance(s.get("namespace"), str) and s.get("namespace")}) or ["*"]
             if any(s.get("kind") == "Group" for s in subjects):
                 namespaces = ["*"]
         label = f"{key[0]}/{key[1] + '/' if key[1] else ''}{key[2]}"

@@ -184,7 +184,8 @@ class Editor:
         comment = self.comment(path)
         if comment:
             value = _carry_comment(value, self.get(path), comment)
-        siblings = list((self.get(path[:-1]) or {}).keys())
+        parent = self.get(path[:-1])
+        siblings = list(parent.keys()) if isinstance(parent, dict) else []
         following = siblings[siblings.index(path[-1]) + 1:] if path[-1] in siblings else []
         self.delete(path)
         self.set(path[:-1] + (new_name,), value, before=following[0] if following else None)

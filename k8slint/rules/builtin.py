@@ -106,6 +106,14 @@ BUILTIN_RULES = [
         example="# an empty file, or an empty directory",
         fix="Point k8slint at the manifests. Where an empty input is expected (a pre-commit run on files "
             "that hold no manifest), pass `--allow-empty`; the pre-commit hooks do.")),
+    _yml("YML020", "file-not-fixed", "k8slint fix left a file unchanged because it could not handle it", RuleDoc(
+        what="Reported by `k8slint fix` for a file it could not fix at all (an object of a shape no "
+             "migration expected made the fixer fail): the file keeps its text and every other file is still "
+             "fixed. A single object of odd shape only gets its fix refused, with the reason on its finding.",
+        why="One hostile or broken file must never stop the fix of a whole tree half-way, nor leave you "
+            "without a word about which files were rewritten and which were not.",
+        example="# any file k8slint fix fails on",
+        fix="Fix the file by hand following its other findings, and report the case to k8slint.")),
     _sch("SCH001", "schema-violation", "The object does not match the schema of the target version", RuleDoc(
         what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
              "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "

@@ -19,6 +19,20 @@ from ...rules import windows
 SAFE, UNSAFE = FixSafety.SAFE, FixSafety.UNSAFE
 
 
+# Input has any shape the schema check reports, never only the one a migration expects: read through these.
+def as_dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def strings(value) -> list:
+    """The string items of a list (anything else: none)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 class NoFix(Exception):
     """No automatic fix for this finding here: `reason` says why, `manual` what to do by hand."""
 

@@ -9,7 +9,7 @@ x-kubernetes-preserve-unknown-fields: true, so that marker is written wherever p
 from __future__ import annotations
 
 from ..render import FlowList
-from . import SAFE, NoFix, Proposal, api
+from . import SAFE, NoFix, Proposal, api, as_dict, as_list
 
 V1 = "apiextensions.k8s.io/v1"
 PRESERVE = "x-kubernetes-preserve-unknown-fields"
@@ -31,7 +31,7 @@ def structural_problems(schema: dict) -> list:
             problems.append(f"{where} sets uniqueItems: true")
         if "properties" in node and "additionalProperties" in node:
             problems.append(f"{where} sets both properties and additionalProperties")
-        for name, sub in (node.get("properties") or {}).items():
+        for name, sub in as_dict(node.get("properties")).items():
             walk(sub, f"{where}.properties.{name}", False)
         if isinstance(node.get("items"), dict):
             walk(node["items"], f"{where}.items", False)
@@ -53,7 +53,7 @@ def pruning_nodes(schema: dict, path: tuple = ()) -> list:
         and not schema.get("x-kubernetes-int-or-string")
     if is_object and (path == () or "properties" in schema) and PRESERVE not in schema:
         out.append(path)
-    for name, sub in (schema.get("properties") or {}).items():
+    for name, sub in as_dict(schema.get("properties")).items():
         if path == () and name == "metadata":
             continue  # ObjectMeta is never pruned by the schema, and v1 only allows name restrictions there
         out.extend(pruning_nodes(sub, path + ("properties", name)))
@@ -83,7 +83,7 @@ def crd_v1(resource, finding, ctx):
     if not isinstance(spec, dict):
         raise NoFix("the CRD has no spec")
     names = _versions(spec)
-    shared = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) \
+    shared = as_dict(spec.get("validation")).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) \
         else None
     entries = spec.get("versions") if isinstance(spec.get("versions"), list) else []
     schemas = [("spec.validation", shared)] + [(f"spec.versions[{i}].schema", v["schema"].get("openAPIV3Schema"))
@@ -117,7 +117,7 @@ def crd_v1(resource, finding, ctx):
             ("spec", "additionalPrinterColumns")]
         renamed = 0
         for base in columns:
-            for j, column in enumerate(ed.get(base) or []):
+            for j, column in enumerate(as_list(ed.get(base))):
                 if isinstance(column, dict) and "JSONPath" in column:
                     ed.rename(base + (j, "JSONPath"), "jsonPath")
                     renamed += 1

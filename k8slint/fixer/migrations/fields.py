@@ -9,7 +9,7 @@ from ...model import format_json_path
 from ..render import Commented, flow
 from ...rules import rules_by_id
 from ...rules.fields import expand, parse_path, walk
-from . import SAFE, UNSAFE, NoFix, Proposal, field_rule
+from . import SAFE, UNSAFE, NoFix, Proposal, as_dict, as_list, field_rule
 
 
 def finding_path(resource, finding) -> tuple:
@@ -142,7 +142,7 @@ def _profile(value, what: str) -> dict:
 
 def _container_path(data_get, pod_spec: tuple, name: str) -> tuple:
     for field in ("containers", "initContainers", "ephemeralContainers"):
-        for i, container in enumerate(data_get(pod_spec + (field,)) or []):
+        for i, container in enumerate(as_list(data_get(pod_spec + (field,)))):
             if isinstance(container, dict) and container.get("name") == name:
                 return pod_spec + (field, i)
     raise NoFix(f"the annotation names container {name!r}, which the pod does not have")
@@ -281,7 +281,7 @@ def ingress_class(resource, finding, ctx):
             raise NoFix("extensions/v1beta1 Ingress has no spec.ingressClassName")
         if not ed.has(("spec", "ingressClassName")):
             ed.set(("spec", "ingressClassName"), _with_comment(ed, path, value),
-                   before=next(iter(ed.get(("spec",)) or {}), None))
+                   before=next(iter(as_dict(ed.get(("spec",)))), None))
         _drop_key(ed, path)
         return [f"annotation kubernetes.io/ingress.class: {value} -> spec.ingressClassName (the API server rejects "
                 "both together)"]

@@ -2,7 +2,7 @@
 autoscaling/v2 (v2beta2 already has the v2 shape; the older ones name metric targets differently)."""
 from __future__ import annotations
 
-from . import SAFE, NoFix, Proposal, api
+from . import SAFE, NoFix, Proposal, api, as_list
 
 V2 = "autoscaling/v2"
 _SCALE_TARGET_API = {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1",
@@ -14,7 +14,8 @@ SECTIONS = {"Resource": "resource", "Pods": "pods", "Object": "object", "Externa
 
 
 def _check_metric(metric, where: str) -> None:
-    if not isinstance(metric, dict) or not isinstance(metric.get(SECTIONS.get(metric.get("type"), "")), dict):
+    kind = metric.get("type") if isinstance(metric, dict) else None
+    if not isinstance(kind, str) or not isinstance(metric.get(SECTIONS.get(kind, "")), dict):
         raise NoFix(f"{where} has no metric source matching its type")
 
 
@@ -63,14 +64,14 @@ def _rewrite_metric(ed, base: tuple, where: str) -> bool:
 def hpa_v2(resource, finding, ctx):
     """v2beta1 metric sources (targetAverageUtilization, metricName, targetValue ...) to v2 metric/target."""
     ctx.require(V2, "HorizontalPodAutoscaler")
-    for i, metric in enumerate(resource.get(("spec", "metrics")) or []):
+    for i, metric in enumerate(as_list(resource.get(("spec", "metrics")))):
         _check_metric(metric, f"spec.metrics[{i}]")
     old = resource.api_version
 
     def run(ed):
         ed.set(("apiVersion",), V2)
         notes = [f"apiVersion {old} -> {V2}"]
-        for i, metric in enumerate(ed.get(("spec", "metrics")) or []):
+        for i, metric in enumerate(as_list(ed.get(("spec", "metrics")))):
             if _rewrite_metric(ed, ("spec", "metrics", i), f"spec.metrics[{i}]"):
                 notes.append(f"spec.metrics[{i}] ({metric.get('type')}) written with v2 metric and target fields")
         return notes

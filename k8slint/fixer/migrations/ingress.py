@@ -8,7 +8,7 @@ The kubernetes.io/ingress.class annotation is moved by the FLD rule's own fix (s
 from __future__ import annotations
 
 from ..render import Commented
-from . import SAFE, NoFix, Proposal, api
+from . import SAFE, NoFix, Proposal, api, as_dict, as_list
 
 V1 = "networking.k8s.io/v1"
 
@@ -20,10 +20,10 @@ def backend_paths(data: dict) -> list:
     for name in ("backend", "defaultBackend"):
         if isinstance(spec.get(name), dict):
             out.append(("spec", name))
-    for i, rule in enumerate(spec.get("rules") or []):
+    for i, rule in enumerate(as_list(spec.get("rules"))):
         http = rule.get("http") if isinstance(rule, dict) else None
         paths = http.get("paths") if isinstance(http, dict) else None
-        for j, p in enumerate(paths or []):
+        for j, p in enumerate(as_list(paths)):
             if isinstance(p, dict) and isinstance(p.get("backend"), dict):
                 out.append(("spec", "rules", i, "http", "paths", j, "backend"))
     return out
@@ -74,9 +74,9 @@ def ingress_v1(resource, finding, ctx):
         if converted:
             notes.append(f"{converted} backend(s) written as service.name and service.port.number|name")
         added = 0
-        for i, rule in enumerate(ed.get(("spec", "rules")) or []):
+        for i, rule in enumerate(as_list(ed.get(("spec", "rules")))):
             http = rule.get("http") if isinstance(rule, dict) else None
-            for j, p in enumerate((http.get("paths") if isinstance(http, dict) else None) or []):
+            for j, p in enumerate(as_list(http.get("paths") if isinstance(http, dict) else None)):
                 if isinstance(p, dict) and "pathType" not in p:
                     ed.set(("spec", "rules", i, "http", "paths", j, "pathType"), "ImplementationSpecific",
                            before="backend" if "backend" in p else None)

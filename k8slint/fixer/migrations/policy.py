@@ -6,7 +6,7 @@ else automatically: the finding suggests the Pod Security Admission labels that 
 """
 from __future__ import annotations
 
-from . import SAFE, UNSAFE, NoFix, Proposal, api
+from . import SAFE, UNSAFE, NoFix, Proposal, api, as_dict, strings
 
 _RESTRICTED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
                        "projected", "secret"}
@@ -43,14 +43,14 @@ def pod_security_level(spec: dict) -> str:
     """The Pod Security Standards level whose rules a PodSecurityPolicy spec is at least as strict as."""
     if not isinstance(spec, dict):
         return "privileged"
-    caps = set(spec.get("allowedCapabilities") or [])
-    volumes = set(spec.get("volumes") or [])
+    caps = set(strings(spec.get("allowedCapabilities")))
+    volumes = set(strings(spec.get("volumes")))
     if (spec.get("privileged") or spec.get("hostNetwork") or spec.get("hostPID") or spec.get("hostIPC")
             or spec.get("hostPorts") or "*" in caps or not caps <= _BASELINE_CAPS or "*" in volumes
             or "hostPath" in volumes or spec.get("allowedUnsafeSysctls")):
         return "privileged"
-    run_as = (spec.get("runAsUser") or {}).get("rule")
-    drops = {c.upper() for c in spec.get("requiredDropCapabilities") or []}
+    run_as = as_dict(spec.get("runAsUser")).get("rule")
+    drops = {c.upper() for c in strings(spec.get("requiredDropCapabilities"))}
     if (run_as in ("MustRunAsNonRoot",) and "ALL" in drops and spec.get("allowPrivilegeEscalation") is False
             and volumes and volumes <= _RESTRICTED_VOLUMES and not caps - {"NET_BIND_SERVICE"}):
         return "restricted"

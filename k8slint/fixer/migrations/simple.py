@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...rules import rules_by_id, windows
 from ..render import FlowList
-from . import SAFE, NoFix, Proposal, api
+from . import SAFE, NoFix, Proposal, api, as_list
 
 
 def _renames(pairs):
@@ -30,7 +30,7 @@ def _renames(pairs):
 def _rbac_subjects(ed):
     """rbac v1alpha1 subjects named their group with apiVersion; later versions use apiGroup."""
     notes = []
-    for i, subject in enumerate(ed.get(("subjects",)) or []):
+    for i, subject in enumerate(as_list(ed.get(("subjects",)))):
         if isinstance(subject, dict) and "apiVersion" in subject:
             group = "" if subject.get("kind") == "ServiceAccount" else "rbac.authorization.k8s.io"
             ed.delete(("subjects", i, "apiVersion"))
@@ -73,7 +73,7 @@ def _endpoint_topology(ed):
     """EndpointSlice v1alpha1/v1beta1: topology labels become nodeName and zone; other keys survive in the
     deprecatedTopology map."""
     notes = []
-    for i, endpoint in enumerate(ed.get(("endpoints",)) or []):
+    for i, endpoint in enumerate(as_list(ed.get(("endpoints",)))):
         topology = endpoint.get("topology") if isinstance(endpoint, dict) else None
         if not isinstance(topology, dict):
             continue

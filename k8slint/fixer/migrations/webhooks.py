@@ -8,7 +8,7 @@ declaring one is an unsafe fix.
 from __future__ import annotations
 
 from ..render import FlowList, flow
-from . import SAFE, UNSAFE, NoFix, Proposal, api
+from . import SAFE, UNSAFE, NoFix, Proposal, api, as_list
 
 V1 = "admissionregistration.k8s.io/v1"
 PINS = [
@@ -26,10 +26,10 @@ PINS = [
 def webhooks_v1(resource, finding, ctx):
     """Webhook configurations to v1: old defaults pinned; sideEffects declared only with --unsafe-fixes."""
     ctx.require(V1, resource.kind)
-    hooks = resource.get(("webhooks",)) or []
+    hooks = resource.get(("webhooks",)) or []  # checked below
     if not isinstance(hooks, list) or not all(isinstance(h, dict) for h in hooks):
         raise NoFix("webhooks is not a list of mappings")
-    names = [h.get("name") for h in hooks]
+    names = [h.get("name") if isinstance(h.get("name"), (str, type(None))) else repr(h.get("name")) for h in hooks]
     if len(set(names)) != len(names):
         raise NoFix("two webhooks have the same name, which v1 rejects", "Give every webhook a unique name.")
     undeclared = [i for i, h in enumerate(hooks) if h.get("sideEffects") not in ("None", "NoneOnDryRun")]
@@ -37,7 +37,7 @@ def webhooks_v1(resource, finding, ctx):
     def run(ed):
         ed.set(("apiVersion",), V1)
         notes = [f"apiVersion admissionregistration.k8s.io/v1beta1 -> {V1}"]
-        for i, hook in enumerate(ed.get(("webhooks",)) or []):
+        for i, hook in enumerate(as_list(ed.get(("webhooks",)))):
             pinned = []
             for name, value, why in PINS:
                 if name not in hook:

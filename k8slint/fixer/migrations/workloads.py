@@ -8,7 +8,7 @@ behaving as before (each pin is listed in the fix's notes with the reason).
 """
 from __future__ import annotations
 
-from . import SAFE, UNSAFE, NoFix, Proposal, api
+from . import SAFE, UNSAFE, NoFix, Proposal, api, as_dict
 
 INT32_MAX = 2147483647
 
@@ -60,7 +60,7 @@ _SOURCES = [("extensions/v1beta1", k) for k in ("Deployment", "DaemonSet", "Repl
 
 
 def _rolling(data: dict, kind: str) -> bool:
-    strategy = (data.get("spec") or {}).get("strategy") if kind == "Deployment" else None
+    strategy = as_dict(data.get("spec")).get("strategy") if kind == "Deployment" else None
     kind_of = strategy.get("type") if isinstance(strategy, dict) else None
     return kind_of in (None, "RollingUpdate")
 
@@ -72,8 +72,7 @@ def _plan(resource, kind: str, new_kind: str | None, ctx, finding, safety_floor=
     spec = data.get("spec") if isinstance(data.get("spec"), dict) else None
     if spec is None:
         raise NoFix("the object has no spec")
-    labels = (((spec.get("template") or {}).get("metadata") or {}).get("labels")
-              if isinstance(spec.get("template"), dict) else None)
+    labels = as_dict(as_dict(spec.get("template")).get("metadata")).get("labels")
     if "selector" not in spec and not (isinstance(labels, dict) and labels):
         raise NoFix("apps/v1 requires spec.selector and the pod template has no labels to build it from",
                     "Add labels to spec.template.metadata.labels and the same pairs to spec.selector.matchLabels, "
