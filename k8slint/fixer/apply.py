@@ -33,7 +33,7 @@ from .source import Document, SourceError, compose_documents
 from .yamledit import Editor, FixRefused, apply_edits, check_overlaps
 
 # Findings about the text itself that forbid rewriting the file.
-UNPARSED = ("YML001", "YML006", "YML007", "YML008", "YML009")
+UNPARSED = ("YML001", "YML006", "YML007", "YML008", "YML009", "YML020")
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
 
@@ -97,6 +97,17 @@ class _Input:
     st: os.stat_result | None = None  # the file as it was when read (size, mtime, inode)
 
 
+# Memory a fix takes per byte of the file (measured: a 16 MB file took 2 GB), and what lint may take per
+# byte of one huge document. fix refuses files whose fixing would take more memory than lint may take
+# for a file at --max-file-size, so that the limit bounds memory for both commands.
+FIX_BYTES_PER_BYTE = 130
+LINT_BYTES_PER_BYTE = 50
+
+
+def fix_size_limit(max_file_size: int) -> int:
+    return max_file_size * LINT_BYTES_PER_BYTE // FIX_BYTES_PER_BYTE
+
+
 def _read(path: str, max_size: int) -> _Input:
     label = "<stdin>" if path == STDIN else path
     raw, problem = read_bytes(path, max_size)
@@ -106,6 +117,14 @@ def _read(path: str, max_size: int) -> _Input:
         st = None
     if raw is None:  # unreadable or over the limit: reported, never rewritten
         return _Input(path, None, LoadedFile(label, None, findings=[problem]), st)
+    limit = fix_size_limit(max_size)
+    if len(raw) > limit:  # linted as usual, never fixed: the fix would exceed the memory the limit allows
+        loaded = load_text(decode(raw, label)[0] or "", label) if len(raw) <= max_size else LoadedFile(label, None)
+        loaded.findings.append(Finding(
+            "YML020", LOADER_SEVERITY["YML020"], f"file is too large for k8slint fix ({len(raw):,} bytes; fix takes "
+            f"about {FIX_BYTES_PER_BYTE} times a file's size in memory, so it refuses files over {limit:,} bytes, "
+            f"{LINT_BYTES_PER_BYTE}/{FIX_BYTES_PER_BYTE} of --max-file-size); left unchanged", label, 1, 1))
+        return _Input(path, None, loaded, st)
     text, problem = decode(raw, label)
     if text is None:
         return _Input(path, raw, LoadedFile(label, None, findings=[problem]), st)
@@ -470,6 +489,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
         except Exception as exc:  # noqa: BLE001 - this file stays as it is, the other files are still fixed
             outcome = FileOutcome(inp.path, inp.loaded.file, inp.loaded.text)
             outcome.problem = _not_fixed(inp.loaded.file, exc)
+        if outcome.problem is None:  # refused before fixing (too large): the final lint must still say so
+            outcome.problem = next((f for f in inp.loaded.findings if f.rule_id == "YML020"), None)
         if outcome.changed and options.write and inp.path != STDIN:
             _write(inp, outcome)
             if outcome.written:

@@ -107,13 +107,16 @@ BUILTIN_RULES = [
         fix="Point k8slint at the manifests. Where an empty input is expected (a pre-commit run on files "
             "that hold no manifest), pass `--allow-empty`; the pre-commit hooks do.")),
     _yml("YML020", "file-not-fixed", "k8slint fix left a file unchanged because it could not handle it", RuleDoc(
-        what="Reported by `k8slint fix` for a file it could not fix at all (an object of a shape no "
-             "migration expected made the fixer fail): the file keeps its text and every other file is still "
-             "fixed. A single object of odd shape only gets its fix refused, with the reason on its finding.",
+        what="Reported by `k8slint fix` for a file it does not fix at all, which keeps its text while every "
+             "other file is still fixed: a file too large to fix within the memory `--max-file-size` allows "
+             "(fixing takes about 130 times a file's size, so fix refuses files over 50/130 of the limit, "
+             "6.1 MiB by default; lint still checks them), or one the fixer failed on. A single object of odd "
+             "shape only gets its fix refused, with the reason on its finding.",
         why="One hostile or broken file must never stop the fix of a whole tree half-way, nor leave you "
             "without a word about which files were rewritten and which were not.",
-        example="# any file k8slint fix fails on",
-        fix="Fix the file by hand following its other findings, and report the case to k8slint.")),
+        example="# k8slint fix --max-file-size 1000 a-600-byte-file.yaml",
+        fix="Split a large file (one object per file fixes fine), or raise `--max-file-size` knowing the "
+            "memory it takes. For a failure, fix the file by hand following its other findings.")),
     _sch("SCH001", "schema-violation", "The object does not match the schema of the target version", RuleDoc(
         what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
              "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "
