@@ -335,3 +335,23 @@ def test_cronjob_timezone_prefix_is_rejected_from_1_27_and_only_a_warning_before
     [older] = _fires(rule, example, "1.21")
     assert older.severity == Severity.WARNING
     assert "never supported" not in rule.meta.docs.why and "1.27" in rule.meta.docs.why
+
+
+def test_field_findings_say_what_the_current_version_does(tmp_path):
+    """With --current-version, FLD findings carry current_version_state and, for a removal, whether it
+    already breaks at the current version, as API findings do."""
+    import json
+    from conftest import run_cli
+    (tmp_path / "pv.yaml").write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\nspec:\n"
+                                      "  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n"
+                                      "  awsElasticBlockStore: {volumeID: vol-1}\n")
+
+    def fld007(current):
+        out = run_cli(["lint", "-k", "1.30", "--current-version", current, "-f", "json", "pv.yaml"], cwd=tmp_path)
+        return next(f for f in json.loads(out.out)["findings"] if f["rule_id"] == "FLD007")
+
+    already, later, deprecated = fld007("1.28"), fld007("1.24"), fld007("1.19")
+    assert already["current_version_state"] == "removed" and already["message"].endswith("(already breaks at 1.28)")
+    assert later["current_version_state"] == "deprecated"
+    assert later["message"].endswith("(still works at 1.24; removed on the upgrade to 1.27)")
+    assert deprecated["current_version_state"] == "deprecated"

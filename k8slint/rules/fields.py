@@ -181,10 +181,17 @@ class FieldRule:
         else:
             severity = Severity.parse(record.get("severity", "warning"))
         keyed = "key_in" in matcher or "key_prefix" in matcher
+        extra = {"deprecated_in": record.get("deprecated"), "removed_in": record.get("removed"),
+                 "replacement": record.get("replacement")}
+        if ctx.current is not None and (record.get("deprecated") or record.get("removed")):
+            # as for API rules: does it already break on the version the cluster runs, or only on the way?
+            current_state = lifecycle_state(ctx.current, record.get("deprecated"), record.get("removed"))
+            extra["current_version_state"] = current_state
+            if state == "removed":
+                message += (f" (already breaks at {ctx.current})" if current_state == "removed" else
+                            f" (still works at {ctx.current}; removed on the upgrade to {record['removed']})")
         return finding_at(resource, self.meta.id, severity, message, path, prefer_key=keyed,
-                          suggestion=record.get("replacement"),
-                          extra={"deprecated_in": record.get("deprecated"), "removed_in": record.get("removed"),
-                                 "replacement": record.get("replacement")})
+                          suggestion=record.get("replacement"), extra=extra)
 
     def check(self, resource, ctx: RuleContext):
         """This rule alone on one resource (the engine uses FieldRuleSet, which gives the same findings)."""
