@@ -15,6 +15,10 @@ _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
 _SUBSCHEMA_ONE = ("not", "additionalItems", "contains")
 
+# Marks the schema of an apiextensions.k8s.io/v1beta1 CRD whose spec.preserveUnknownFields is true or unset:
+# the API server then keeps unknown fields at every level (nothing is pruned), so none is "unknown".
+_PRESERVE_EVERYWHERE = "x-k8slint-preserve-unknown-fields-everywhere"
+
 
 @dataclass(frozen=True)
 class CrdVersion:
@@ -53,6 +57,7 @@ def read_crd(data: dict, source: str) -> tuple:
     if problems:
         return [], problems
     shared, shared_path = None, ()
+    preserves = data.get("apiVersion") == "apiextensions.k8s.io/v1beta1" and spec.get("preserveUnknownFields") is not False
     validation = spec.get("validation")
     if validation is not None:  # v1beta1: one schema for every version
         if not isinstance(validation, dict):
@@ -84,7 +89,16 @@ def read_crd(data: dict, source: str) -> tuple:
     for v in out:
         if v.schema is not None and v.schema is not _UNUSABLE and not isinstance(v.schema, dict):
             problems.append((v.schema_path, "openAPIV3Schema must be a mapping"))
+    if preserves:
+        out = [_preserving(v) for v in out]
     return [v if isinstance(v.schema, dict) or v.schema is None else _unusable(v) for v in out], problems
+
+
+def _preserving(v: CrdVersion) -> CrdVersion:
+    if not isinstance(v.schema, dict):
+        return v
+    schema = {**v.schema, "x-kubernetes-preserve-unknown-fields": True, _PRESERVE_EVERYWHERE: True}
+    return CrdVersion(v.group, v.version, v.kind, schema, v.source, v.served, v.schema_path)
 
 
 class _Unusable:
@@ -103,7 +117,7 @@ def _unusable(v: CrdVersion) -> CrdVersion:
 
 def to_json_schema(openapi: dict, strict: bool) -> dict:
     """A validating schema for a custom resource from its CRD's openAPIV3Schema."""
-    root = _convert(openapi, strict)
+    root = _convert(openapi, strict and not openapi.get(_PRESERVE_EVERYWHERE))
     props = root.setdefault("properties", {})
     # The API server handles these for every custom resource, whether the CRD describes them or not.
     props.setdefault("apiVersion", {"type": ["string", "null"]})
@@ -113,24 +127,28 @@ def to_json_schema(openapi: dict, strict: bool) -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root}
 
 
-def _convert(node, strict: bool):
+def _convert(node, strict: bool, declares_fields: bool = True):
+    """One schema node. `declares_fields` is False below allOf/anyOf/oneOf/not: in a structural schema those
+    branches only validate values, the fields are the ones `properties` declares beside them, so strict mode
+    must not close a branch (a oneOf branch listing one property would otherwise refuse every other field)."""
     if not isinstance(node, dict):
         return node
     out = {}
     for key, value in node.items():
         if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {k: _convert(v, strict) for k, v in value.items()}
+            out[key] = {k: _convert(v, strict, declares_fields) for k, v in value.items()}
         elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
-            out[key] = [_convert(v, strict) for v in value]
-        elif key in _SUBSCHEMA_ONE or key == "items":
-            out[key] = _convert(value, strict) if isinstance(value, dict) else value
-        elif key == "additionalProperties":
-            out[key] = _convert(value, strict) if isinstance(value, dict) else value
+            out[key] = [_convert(v, strict, False) for v in value]
+        elif key in _SUBSCHEMA_ONE or key in ("items", "additionalProperties"):
+            keeps = declares_fields and key != "not"
+            out[key] = _convert(value, strict, keeps) if isinstance(value, dict) else value
         elif key in ("nullable", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields",
                      "x-kubernetes-embedded-resource", "type", "format"):
             continue  # handled below
         elif key.startswith("x-kubernetes-") or key in ("default", "example", "externalDocs"):
             continue  # server-side behaviour, not validation
+        elif key == _PRESERVE_EVERYWHERE:
+            continue
         elif key in ("$ref", "$schema", "$id", "id", "definitions", "dependencies"):
             continue  # refused in CRDs (see crd.schema_check); never resolved, never fetched
         elif key in ("exclusiveMaximum", "exclusiveMinimum"):
@@ -154,6 +172,6 @@ def _convert(node, strict: bool):
         props.setdefault("kind", {"type": "string"})
         props.setdefault("metadata", {"type": "object"})
     open_object = node.get("x-kubernetes-preserve-unknown-fields") or "additionalProperties" in node
-    if strict and not open_object and "properties" in out and (types is None or "object" in types):
+    if strict and declares_fields and not open_object and "properties" in out and (types is None or "object" in types):
         out["additionalProperties"] = False
     return out
