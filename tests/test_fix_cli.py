@@ -261,3 +261,31 @@ def test_every_registered_migration_names_a_rule_that_exists():
              for k in r.record["kinds"]}
     assert set(FIELD_MIGRATIONS) <= names
     assert set(API_MIGRATIONS) <= pairs, set(API_MIGRATIONS) - pairs
+
+
+PLC_V1BETA3 = """apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+kind: PriorityLevelConfiguration
+metadata:
+  name: batch{annotations}
+spec:
+  type: Limited
+  limited:
+    nominalConcurrencyShares: 0
+    limitResponse: {{type: Reject}}
+"""
+
+
+def test_flowcontrol_v1beta3_zero_shares_keep_their_meaning_in_v1(cli, write):
+    # without the annotation, v1beta3 read 0 as the default 30: the fix pins 30 instead of leaving a zero-share level
+    plain = write("plc.yaml", PLC_V1BETA3.format(annotations=""))
+    result = cli(["fix", "--write", "-k", "1.32", plain])
+    text = plain.read_text()
+    assert result.code == 0 and "apiVersion: flowcontrol.apiserver.k8s.io/v1\n" in text
+    assert "nominalConcurrencyShares: 30" in text and "nominalConcurrencyShares: 0" not in text
+    # with the annotation, zero was meant: keep 0, drop the annotation v1 does not need
+    kept = write("kept.yaml", PLC_V1BETA3.format(
+        annotations="\n  annotations:\n    flowcontrol.k8s.io/v1beta3-preserve-zero-concurrency-shares: \"true\"\n"
+                    "    owner: platform"))
+    assert cli(["fix", "--write", "-k", "1.32", kept]).code == 0
+    text = kept.read_text()
+    assert "nominalConcurrencyShares: 0" in text and "preserve-zero" not in text and "owner: platform" in text

@@ -60,6 +60,29 @@ def _priority_shares(zero_means_default: bool):
     return transform
 
 
+PRESERVE_ZERO = "flowcontrol.k8s.io/v1beta3-preserve-zero-concurrency-shares"
+
+
+def _v1beta3_shares(ed):
+    """v1beta3 read an explicit nominalConcurrencyShares: 0 as the default, 30, unless the preserve-zero
+    annotation was set; v1 reads 0 as zero shares. Pin 30 (or keep an intended 0) and drop the annotation."""
+    notes = []
+    shares = ("spec", "limited", "nominalConcurrencyShares")
+    annotations = ed.get(("metadata", "annotations"))
+    preserve = isinstance(annotations, dict) and PRESERVE_ZERO in annotations
+    if ed.get(("kind",)) == "PriorityLevelConfiguration" and ed.has(shares) and ed.get(shares) == 0 and not preserve:
+        ed.set(shares, 30)
+        notes.append("pinned nominalConcurrencyShares: 30 (v1beta3 read an explicit 0 as the default, 30; v1 would "
+                     "give the priority level zero shares)")
+    if preserve:
+        if len(annotations) == 1:
+            ed.delete(("metadata", "annotations"))
+        else:
+            ed.delete(("metadata", "annotations", PRESERVE_ZERO))
+        notes.append(f"dropped the {PRESERVE_ZERO} annotation (v1 keeps a 0 as zero shares by itself)")
+    return notes
+
+
 def _validation_actions(ed):
     """ValidatingAdmissionPolicyBinding v1alpha1 (1.26) had no validationActions and denied; v1 requires it."""
     if ed.get(("kind",)) == "ValidatingAdmissionPolicyBinding" and not ed.has(("spec", "validationActions")):
@@ -160,7 +183,7 @@ BUMPS = {
     ("flowcontrol.apiserver.k8s.io/v1alpha1", None): _priority_shares(True),
     ("flowcontrol.apiserver.k8s.io/v1beta1", None): _priority_shares(True),
     ("flowcontrol.apiserver.k8s.io/v1beta2", None): _priority_shares(True),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", None): None,
+    ("flowcontrol.apiserver.k8s.io/v1beta3", None): _v1beta3_shares,
     ("networking.k8s.io/v1beta1", ("IngressClass",)): None,
     ("networking.k8s.io/v1alpha1", ("IPAddress",)): None,
     ("networking.k8s.io/v1alpha1", ("ServiceCIDR",)): None,
