@@ -170,24 +170,61 @@ def _v(text):
     return tuple(int(p) for p in text.split(".")) if text else None
 
 
+def disagreements(record: dict, row: dict, oldest: str, newest: str) -> list:
+    """(field, text) for each way an API record of rules/ contradicts the upstream row of one of its kinds.
+
+    - introduced: a kind first registered after the oldest branch must be introduced on that branch (the tags'
+      own introduced values are often copied from a sibling kind, register.go is not); older kinds must not be
+      introduced after the oldest branch.
+    - deprecated: a tag a person wrote must match; a generated default (introduced + 3) must match when the
+      kind is still served at that minor, because the API server warns with it.
+    - removed: a tag a person wrote must match, and so must a generated default while the types still exist at
+      that minor for a beta version (the API server's expiration check acts on it; alpha versions are
+      off by default and their storage often goes earlier); a kind whose types were deleted cannot be
+      served after its last branch.
+    """
+    out = []
+    name = f"{record['id']} {record['api_version']} {row['kind']}"
+    introduced, deprecated, removed = (record.get(k) for k in ("introduced", "deprecated", "removed"))
+    first, last = row["first_branch"], row["last_branch"]
+    if introduced:
+        if _v(first) > _v(oldest) and introduced != first:
+            out.append(("introduced", f"{name}: introduced {introduced} in rules, first registered on {first}"))
+        elif _v(first) == _v(oldest) and "introduced" in row["explicit"] and row.get("introduced") \
+                and introduced != row["introduced"]:
+            out.append(("introduced", f"{name}: introduced {introduced} in rules, {row['introduced']} in the tags"))
+    tag_deprecated = row.get("deprecated")
+    if tag_deprecated:
+        binding = "deprecated" in row["explicit"] or (
+            _v(tag_deprecated) <= _v(last) and (removed is None or _v(tag_deprecated) < _v(removed)))
+        if binding and deprecated != tag_deprecated:
+            out.append(("deprecated", f"{name}: deprecated {deprecated} in rules, {tag_deprecated} in the tags"
+                        + ("" if "deprecated" in row["explicit"] else " (generated default the API server warns with)")))
+    tag_removed = row.get("removed")
+    beta = "alpha" not in row["api_version"].rsplit("/", 1)[-1]  # alpha storage often goes before the default
+    if tag_removed and ("removed" in row["explicit"] or (beta and _v(tag_removed) <= _v(last))) \
+            and removed != tag_removed:
+        # the API server stops serving a version at its (generated) removal when the types are still there
+        out.append(("removed", f"{name}: removed {removed} in rules, {tag_removed} in the tags"
+                    + ("" if "removed" in row["explicit"] else " (generated default the API server acts on)")))
+    if _v(last) < _v(newest):
+        gone = f"1.{_v(last)[1] + 1}"
+        if removed is None or _v(removed) > _v(gone):
+            out.append(("removed", f"{name}: removed {removed} in rules, but the types are gone after {last}"))
+    return out
+
+
 def compare(rows: list, records: list) -> list:
-    """Disagreements between the tags and the API records, as readable lines (see docs in the test)."""
+    """Every disagreement between the tags and the API records, as readable lines."""
     by_key = {(r["api_version"], r["kind"]): r for r in rows}
+    oldest = min((r["first_branch"] for r in rows), key=_v)
+    newest = max((r["last_branch"] for r in rows), key=_v)
     problems = []
     for record in records:
         for kind in record["kinds"]:
             row = by_key.get((record["api_version"], kind))
-            if row is None:
-                continue
-            for field in ("introduced", "deprecated", "removed"):
-                ours, theirs = record.get(field), row.get(field)
-                if field not in row["explicit"] and field != "introduced":
-                    # a generator default: binding only when no person wrote a tag and the kind is still
-                    # registered on the newest branch (alpha types are deleted when removed)
-                    continue
-                if theirs and ours != theirs:
-                    problems.append(f"{record['id']} {record['api_version']} {kind}: {field} {ours} in rules, "
-                                    f"{theirs} in the tags")
+            if row is not None:
+                problems.extend(text for _field, text in disagreements(record, row, oldest, newest))
     return problems
 
 
