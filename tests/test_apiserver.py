@@ -108,3 +108,14 @@ def test_env_var_names_were_relaxed_in_1_32():
 def test_generate_name_may_end_with_a_dash():
     assert not syntax.name_is_subdomain("web-", prefix=True)
     assert syntax.name_is_subdomain("web-", prefix=False)
+
+
+@pytest.mark.parametrize("version", ["1.23", "1.30", str(newest_embedded())])
+def test_objects_read_back_from_a_cluster_draw_no_srv_finding(version):
+    """A `kubectl get -o yaml` List (status, managedFields, generated names and selectors, server-set
+    fields) is valid as the server stored it."""
+    text = (Path(__file__).resolve().parent / "data" / "apiserver-cluster-dump.yaml").read_text()
+    loaded = load_text(text, "dump.yaml")
+    assert len(loaded.resources) == 9  # the List's items, each checked
+    findings = lint(text, version)
+    assert not [(f.rule_id, f.message) for f in findings if f.rule_id.startswith("SRV")]
