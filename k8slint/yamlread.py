@@ -16,7 +16,8 @@ import yaml
 from yaml.resolver import BaseResolver
 
 from .model import Span
-from .yamlscalars import MERGE, YAML11_ONLY_BOOLEANS, key_text, resolve_plain, resolve_tagged
+from .yamlscalars import (MERGE, NON_FINITE_WORDS, YAML11_ONLY_BOOLEANS, key_text, non_finite_problem,
+                          resolve_plain, resolve_tagged)
 
 try:  # libyaml is bundled with PyYAML's wheels; fall back to the pure-Python parser if it is missing
     from yaml._yaml import CParser as _ParserBase
@@ -283,7 +284,9 @@ class _Converter:
             if isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS:
                 self.notes.append(("yaml11-bool", path, text))
             elif isinstance(value, float) and not math.isfinite(value):
-                return text  # JSON has no NaN or infinity; keep the text
+                if text in NON_FINITE_WORDS:
+                    self.problem("YML001", non_finite_problem(text), node, path)
+                return text  # JSON has no NaN or infinity; keep the text (an overflowing numeral is one, as in Go)
             return value
         if node.tag == "tag:yaml.org,2002:str" or node.tag == "!":
             return text
@@ -291,6 +294,9 @@ class _Converter:
             value, problem = resolve_tagged(node.tag, text)
             if problem:
                 self.problem("YML005", f"{problem}; the value was read as a string", node, path)
+            elif isinstance(value, float) and not math.isfinite(value):
+                self.problem("YML001", non_finite_problem(text), node, path)
+                return text
             return value
         self.problem("YML005", f"YAML tag {_tag(node.tag)} is not allowed in a Kubernetes manifest; "
                      "the value was read as a string", node, path)
@@ -302,7 +308,8 @@ class _Converter:
         value = _PLAIN_VALUES.get(text, _MISSING)
         if value is _MISSING:
             value = self.scalar(node, path)
-            if not (isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS):  # those carry a per-path note
+            # YAML 1.1-only booleans carry a per-path note, non-finite words a per-place problem
+            if not (isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS) and text not in NON_FINITE_WORDS:
                 if len(_PLAIN_VALUES) > _CACHE_LIMIT:
                     _PLAIN_VALUES.clear()
                 _PLAIN_VALUES[text] = value

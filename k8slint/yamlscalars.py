@@ -7,6 +7,8 @@ string too. This module reproduces go-yaml v2's `resolve()` so that our verdicts
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 
@@ -25,6 +27,12 @@ for _words, _value in (
     for _w in _words:
         _WORDS[_w] = _value
 _WORDS["<<"] = MERGE
+
+# The words go-yaml v2 reads as an infinite or NaN float. sigs.k8s.io/yaml then fails to turn them into JSON
+# (encoding/json: "unsupported value"), so kubectl refuses the file. A numeral too large for a float64 is
+# different: strconv.ParseFloat fails on it and go-yaml keeps it as a string.
+NON_FINITE_WORDS = frozenset(w for w, v in _WORDS.items() if isinstance(v, float))
+_NULL_WORDS = frozenset(w for w, v in _WORDS.items() if v is None)
 
 # Words YAML 1.2 (ruamel.yaml's default) reads as strings but Kubernetes reads as booleans.
 YAML11_ONLY_BOOLEANS = frozenset(w for w, v in _WORDS.items() if isinstance(v, bool)) - {
@@ -80,13 +88,38 @@ def resolve_plain(text: str):
     return text
 
 
+def non_finite_problem(text: str) -> str:
+    """What kubectl says of a value go-yaml v2 reads as an infinite or NaN float (see NON_FINITE_WORDS)."""
+    value = _WORDS.get(text)
+    go_text = "NaN" if value != value else ("+Inf" if value > 0 else "-Inf")
+    return (f"{text!r} is a YAML 1.1 float ({go_text}) for Kubernetes, and JSON cannot hold it: kubectl refuses "
+            f"the file (error converting YAML to JSON: json: unsupported value: {go_text}); quote it to make "
+            f"it a string")
+
+
+def decode_binary(text: str):
+    """The string go-yaml v2 makes of a `!!binary` scalar (base64, line breaks ignored); None when invalid."""
+    try:
+        data = base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return data.decode("utf-8", errors="replace")  # encoding/json writes invalid UTF-8 as U+FFFD
+
+
 def resolve_tagged(tag: str, text: str):
     """A scalar with an explicit standard tag (`!!int 3`). Returns (value, problem or None)."""
     short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
-    if short in ("str", "binary", "timestamp"):
+    if short in ("str", "timestamp"):
         return text, None
+    if short == "binary":
+        value = decode_binary(text)
+        if value is None:
+            return text, "!!binary value contains invalid base64 data"
+        return value, None
     if short == "null":
-        return None, None
+        if text in _NULL_WORDS:
+            return None, None
+        return text, f"{text!r} is not null (cannot decode it as a !!null)"
     if short == "bool":
         value = _WORDS.get(text)
         if isinstance(value, bool):
@@ -99,7 +132,8 @@ def resolve_tagged(tag: str, text: str):
         return text, f"{text!r} is not an integer"
     if short == "float":
         value = resolve_plain(text) if text else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                math.isfinite(value) or text in NON_FINITE_WORDS):  # an overflowing numeral is a string
             return float(value), None
         return text, f"{text!r} is not a float"
     return text, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}"

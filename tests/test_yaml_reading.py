@@ -39,6 +39,45 @@ def test_infinity_words_stay_text_in_json_view():
     assert math.isinf(resolve_plain(".inf"))
 
 
+@pytest.mark.parametrize("word,go_text", [
+    (".inf", "+Inf"), (".Inf", "+Inf"), (".INF", "+Inf"), ("+.inf", "+Inf"), ("+.INF", "+Inf"),
+    ("-.inf", "-Inf"), ("-.Inf", "-Inf"), ("-.INF", "-Inf"), (".nan", "NaN"), (".NaN", "NaN"), (".NAN", "NaN"),
+])
+def test_non_finite_floats_are_refused_like_kubectl(word, go_text):
+    # go-yaml v2 reads these as floats; sigs.k8s.io/yaml's json.Marshal then fails, so kubectl refuses the file
+    doc = parse_documents(f"data:\n  a: {word}\n  b: {word}\n  c: !!float {word}\n")[0]
+    assert [(p.rule_id, p.line, p.column) for p in doc.problems] == [("YML001", 2, 6), ("YML001", 3, 6),
+                                                                     ("YML001", 4, 6)]
+    assert all(f"unsupported value: {go_text}" in p.message for p in doc.problems)
+
+
+@pytest.mark.parametrize("text", ['".inf"', "'.nan'", "!!str .inf", ".infinity", "1e400", "-1e400", "inf", "nan"])
+def test_strings_and_overflowing_numerals_are_not_non_finite_floats(text):
+    # strconv.ParseFloat fails on an overflowing numeral, so go-yaml v2 keeps it as a string
+    doc = parse_documents(f"a: {text}\n")[0]
+    assert doc.problems == [] and isinstance(doc.value["a"], str)
+
+
+def test_tagged_float_overflow_is_refused():
+    doc = parse_documents("a: !!float 1e400\n")[0]
+    assert [p.rule_id for p in doc.problems] == ["YML005"]
+
+
+def test_binary_scalars_decode_like_go_yaml_v2():
+    doc = parse_documents("a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8=\nc: !!binary /w==\n")[0]
+    assert doc.value == {"a": "hello", "b": "hello", "c": "\ufffd"} and doc.problems == []
+    for bad in ("aGVsbG8", "a$b=", "aGVs bG8="):
+        doc = parse_documents(f"a: !!binary {bad}\n")[0]
+        assert [(p.rule_id, p.line, p.column) for p in doc.problems] == [("YML005", 1, 4)]
+        assert "invalid base64" in doc.problems[0].message
+
+
+def test_null_tag_on_a_non_null_word_is_refused():
+    assert parse_documents("a: !!null ~\nb: !!null\n")[0].value == {"a": None, "b": None}
+    doc = parse_documents("a: !!null x\n")[0]
+    assert [p.rule_id for p in doc.problems] == ["YML005"]
+
+
 def test_yaml11_only_booleans_are_exactly_the_words_yaml12_reads_as_strings():
     # ruamel.yaml (YAML 1.2 by default) reads these as strings; Kubernetes as booleans.
     from ruamel.yaml import YAML

@@ -18,12 +18,14 @@ def _sch(rule_id: str, name: str, title: str, doc: RuleDoc, versions: str = "the
 
 BUILTIN_RULES = [
     _yml("YML001", "yaml-syntax-error", "The YAML (or JSON) text does not parse", RuleDoc(
-        what="Reports a YAML or JSON syntax error at the line and column where the parser gave up.",
+        what="Reports a YAML or JSON syntax error at the line and column where the parser gave up, and a value "
+             "Kubernetes' YAML reader cannot turn into JSON: an unquoted `.inf`, `-.inf` or `.nan` (YAML 1.1 "
+             "floats that JSON cannot hold).",
         why="kubectl rejects the whole file. k8slint reports the error and still checks the other documents "
             "of the file, split at their `---` separators, and every other file.",
         example="spec:\n  ports: [80, 443\n",
         fix="Correct the syntax at the reported position (an unclosed bracket or quote, a tab used for "
-            "indentation, a key without a colon ...).")),
+            "indentation, a key without a colon ...); quote `.inf` or `.nan` meant as text.")),
     _yml("YML002", "duplicate-key", "A mapping holds the same key twice", RuleDoc(
         what="Reports a key that appears twice in the same mapping.",
         why="Kubernetes' YAML reader keeps the last value without a word, so the first one is silently lost; "
