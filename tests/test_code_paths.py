@@ -1,0 +1,47 @@
+"""The fast paths give byte-identical output in every format: results answered from the result cache,
+checked in forked workers, or checked here one file at a time are the same, on every fixture of the
+repository at once (so that CRDs in some fixtures serve custom resources in others)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from k8slint.discover import discover
+from k8slint.engine import LintOptions, lint
+from k8slint.report import FORMATS, render
+from k8slint.versions import resolve
+
+FIXTURES = [str(REPO / d) for d in ("examples", "tests/cases", "tests/fixes", "tests/report_cases")
+            if (REPO / d).is_dir()]
+
+
+def _outputs(options, jobs: int) -> dict:
+    result = lint(discover(FIXTURES), options, jobs=jobs)
+    return {fmt: render(fmt, result, colour=False) for fmt in FORMATS}
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_every_format_is_the_same_on_every_path(tmp_path, monkeypatch, strict):
+    monkeypatch.delenv("K8SLINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("K8SLINT_CACHE_DIR", str(tmp_path / "cache"))
+    options = LintOptions(target=resolve("1.30"), strict=strict)
+    reference = _outputs(options, jobs=1)  # no cache, one process
+    assert '"findings": []' not in reference["json"]
+    cached = LintOptions(target=resolve("1.30"), strict=strict, cache=True)
+    filled = _outputs(cached, jobs=2)  # workers, filling the cache
+    assert any((tmp_path / "cache").rglob("*.pickle"))
+    answered = _outputs(cached, jobs=2)  # from the cache
+    from k8slint import loader
+    parsed: list = []
+    real = loader._load_documents
+    monkeypatch.setattr(loader, "_load_documents", lambda *a, **k: parsed.append(a[1]) or real(*a, **k))
+    answered_here = _outputs(cached, jobs=1)
+    monkeypatch.setattr(loader, "_load_documents", real)
+    # the second run parsed nothing
+    assert not parsed, parsed[:5]
+    forked = _outputs(options, jobs=2)
+    for fmt in FORMATS:
+        assert filled[fmt] == reference[fmt], fmt
+        assert answered[fmt] == reference[fmt], fmt
+        assert answered_here[fmt] == reference[fmt], fmt
+        assert forked[fmt] == reference[fmt], fmt
