@@ -42,12 +42,12 @@ def _unwind_on_sigterm() -> None:
 
 def main(argv: Optional[list] = None) -> int:
     """Console entry point: runs the app, turns usage errors into one line on stderr and exit code 2."""
-    command = typer.main.get_command(app)
     # Documents are refused beyond 128 levels; validators recurse a few frames per level, so give them room.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
     _unwind_on_sigterm()
     _tune_garbage_collector()
     try:
+        command = typer.main.get_command(app)  # inside: Ctrl-C or SIGTERM while it is built is handled too
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="k8slint",
                               standalone_mode=False)
     except typer.Exit as exc:
