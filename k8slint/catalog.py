@@ -42,6 +42,8 @@ VARIABLES = ("Group", "ResourceKind", "ResourceAPIVersion", "NormalizedKubernete
              "KindSuffix")
 FETCH_TIMEOUT = 10.0  # seconds per request
 MAX_SCHEMA_BYTES = 32 * 1024 * 1024  # one schema file
+MAX_SCHEMA_DEPTH = 200  # real schemas nest a few dozen levels; validators recurse per level
+FETCH_DEADLINE = 30.0  # seconds for one whole download (the timeout bounds each wait; a server may trickle)
 CACHE_MAX_AGE = 7 * 24 * 3600  # seconds a downloaded schema is reused without asking again
 
 _VARIABLE = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
@@ -142,7 +144,7 @@ def http_get(url: str, timeout: float) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "k8slint", "Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
-            data = response.read(MAX_SCHEMA_BYTES + 1)
+            data = _read_bounded(response, url, time.monotonic() + max(timeout, FETCH_DEADLINE))
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             raise SchemaNotFound(url) from None
@@ -155,6 +157,36 @@ def http_get(url: str, timeout: float) -> bytes:
     if len(data) > MAX_SCHEMA_BYTES:
         raise LocationError(f"{url} is larger than {MAX_SCHEMA_BYTES:,} bytes; refused")
     return data
+
+
+def _read_bounded(response, url: str, deadline: float) -> bytes:
+    """The body, a piece at a time: at most MAX_SCHEMA_BYTES + 1 bytes, and not past `deadline` (a server
+    that sends one byte every few seconds, or without end, must not hold the run)."""
+    chunks, size = [], 0
+    while size <= MAX_SCHEMA_BYTES:
+        if time.monotonic() > deadline:
+            raise LocationError(f"downloading {url} took longer than {FETCH_DEADLINE:.0f} s; given up",
+                                offline=True)
+        chunk = response.read1(64 * 1024) if hasattr(response, "read1") else response.read(64 * 1024)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Is the JSON value nested deeper than `limit`? Walked without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
 
 
 def prepare_schema(schema: dict, strict: bool) -> dict:
@@ -359,7 +391,7 @@ class SchemaCatalog:
     def _valid_json(data: bytes) -> bool:
         try:
             return isinstance(json.loads(data), dict)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
 
     @staticmethod
@@ -368,6 +400,10 @@ class SchemaCatalog:
             document = json.loads(data)
         except ValueError as exc:
             raise LocationError(f"{ref} is not JSON ({exc})") from None
+        except RecursionError:
+            raise LocationError(f"{ref} is nested too deeply to be a schema; refused") from None
+        if _deeper_than(document, MAX_SCHEMA_DEPTH):  # the validators recurse over the schema
+            raise LocationError(f"{ref} is nested deeper than {MAX_SCHEMA_DEPTH} levels; refused")
         if not isinstance(document, dict):
             raise LocationError(f"{ref} is not a JSON schema (not an object)")
         return document

@@ -400,6 +400,8 @@ def decode_release(obj: dict, limit: int = MAX_RELEASE_BYTES) -> HelmRelease:
         record = json.loads(packed.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ReleaseError(f"the release record is not JSON ({exc})") from None
+    except RecursionError:  # JSON nested thousands of levels deep: no release Helm writes looks like that
+        raise ReleaseError("the release record's JSON is nested too deeply; refused") from None
     if not isinstance(record, dict):
         raise ReleaseError("the release record is not a JSON object")
     manifest = record.get("manifest", "")

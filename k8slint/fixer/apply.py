@@ -139,8 +139,16 @@ def encode_like(text: str, raw: bytes) -> bytes:
     return text.encode("utf-8")
 
 
+def _lines(text: str) -> list:
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    return lines + [parts[-1]] if parts[-1] else lines
+
+
 def unified_diff(label: str, before: str, after: str) -> str:
-    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    # split at \n only, as the file is written: splitlines() also splits at U+2028, U+0085 and a lone CR,
+    # which made a preview that patch rejects
+    a, b = _lines(before), _lines(after)
     out = []
     name = label.lstrip("/")
     for line in difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}"):
