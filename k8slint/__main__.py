@@ -16,10 +16,10 @@ def run() -> int:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, interrupt)  # unwind like Ctrl-C from the first moment
         from .cli.main import main
+        return main()  # inside the try: a signal between the import and main's own handler is quiet too
     except KeyboardInterrupt:
         sys.stderr.write("k8slint: interrupted\n")
         return 130
-    return main()
 
 
 if __name__ == "__main__":
