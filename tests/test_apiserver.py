@@ -119,3 +119,16 @@ def test_objects_read_back_from_a_cluster_draw_no_srv_finding(version):
     assert len(loaded.resources) == 9  # the List's items, each checked
     findings = lint(text, version)
     assert not [(f.rule_id, f.message) for f in findings if f.rule_id.startswith("SRV")]
+
+
+def test_a_time_zone_prefix_in_a_cronjob_schedule_is_one_finding_dated_1_29(write):
+    path = write("cron.yaml", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n"
+                 "  schedule: \"CRON_TZ=Europe/Berlin 0 6 * * *\"\n  jobTemplate: {spec: {template: {spec: "
+                 "{restartPolicy: OnFailure, containers: [{name: a, image: b}]}}}}\n")
+    from conftest import run_cli
+    for version, severity in (("1.27", "warning"), ("1.28", "warning"), ("1.29", "error"), ("1.37", "error")):
+        result = run_cli(["lint", "-k", version, "--no-cache", str(path)])
+        lines = [line for line in result.out.splitlines() if ": error " in line or ": warning " in line]
+        assert len(lines) == 1 and f"{severity} FLD069" in lines[0], (version, result.out)
+        if severity == "error":
+            assert "from 1.29 the API server refuses" in lines[0]

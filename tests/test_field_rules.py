@@ -325,16 +325,17 @@ def test_hints_that_need_no_action_are_info(name):
     assert found and all(f.severity == Severity.INFO for f in found)
 
 
-def test_cronjob_timezone_prefix_is_rejected_from_1_27_and_only_a_warning_before():
+def test_cronjob_timezone_prefix_is_rejected_from_1_29_and_only_a_warning_before():
+    # kubernetes/kubernetes#116252 was held from 1.27 and merged for 1.29 (CHANGELOG-1.29)
     rule = find_rule("cronjob-schedule-timezone")
     example = rule.meta.docs.example
-    [rejected] = _fires(rule, example, "1.27")
+    [rejected] = _fires(rule, example, "1.29")
     assert rejected.severity == Severity.ERROR and "refuses to create" in rejected.message
-    [accidental] = _fires(rule, example, "1.26")
-    assert accidental.severity == Severity.WARNING and "by accident in 1.22-1.26" in accidental.message
+    [accidental] = _fires(rule, example, "1.28")
+    assert accidental.severity == Severity.WARNING and "by accident in 1.22-1.28" in accidental.message
     [older] = _fires(rule, example, "1.21")
     assert older.severity == Severity.WARNING
-    assert "never supported" not in rule.meta.docs.why and "1.27" in rule.meta.docs.why
+    assert "never supported" not in rule.meta.docs.why and "From 1.29" in rule.meta.docs.why
 
 
 def test_field_findings_say_what_the_current_version_does(tmp_path):
