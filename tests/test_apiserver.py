@@ -132,3 +132,18 @@ def test_a_time_zone_prefix_in_a_cronjob_schedule_is_one_finding_dated_1_29(writ
         assert len(lines) == 1 and f"{severity} FLD069" in lines[0], (version, result.out)
         if severity == "error":
             assert "from 1.29 the API server refuses" in lines[0]
+
+
+def test_configuration_file_kinds_need_no_metadata(write):
+    # kubeadm, kube-scheduler, audit policies and exec credentials are read from files by a component;
+    # they have no metadata, and nothing an API server checks on create applies to them
+    from conftest import run_cli
+    path = write("kubeadm.yaml", "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
+                 "kubernetesVersion: v1.31.0\n---\napiVersion: kubescheduler.config.k8s.io/v1\n"
+                 "kind: KubeSchedulerConfiguration\nprofiles: [{schedulerName: default-scheduler}]\n---\n"
+                 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n")
+    result = run_cli(["lint", "-k", "1.31", "--no-cache", str(path)])
+    assert "SRV" not in result.out, result.out
+    # a custom resource still needs a name
+    cr = write("cr.yaml", "apiVersion: example.com/v1\nkind: Widget\nspec: {}\n")
+    assert "SRV001" in run_cli(["lint", "-k", "1.31", "--no-cache", str(cr)]).out

@@ -55,6 +55,17 @@ BUILTIN_GROUPS = frozenset({
     "metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io",
 })
 
+# Groups of configuration-file kinds (kubeadm's ClusterConfiguration, KubeSchedulerConfiguration, an audit
+# Policy, an ExecCredential ...): a component reads them from a file, no API server stores them, and they
+# need no metadata at all.
+CONFIG_FILE_GROUPS = frozenset({"kubeadm.k8s.io", "audit.k8s.io", "client.authentication.k8s.io", "apiserver.k8s.io"})
+
+
+def is_config_file_kind(api_version: str) -> bool:
+    group = group_of(api_version)
+    return group in CONFIG_FILE_GROUPS or group.endswith(".config.k8s.io")
+
+
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to make each Job's name
 
 NAME_REQUIRED = rule(
@@ -150,6 +161,8 @@ def name_format(resource) -> tuple:
 
 
 def walk(resource, ctx, report: Report) -> None:
+    if is_config_file_kind(resource.api_version):
+        return
     fmt, namespaced = name_format(resource)
     meta = resource.data.get("metadata")
     check_object_meta(meta, ("metadata",), report, fmt, namespaced)
