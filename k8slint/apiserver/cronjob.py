@@ -43,7 +43,8 @@ INVALID_TIME_ZONE = rule(
 
 RULES = [INVALID_SCHEDULE, TZ_IN_SCHEDULE, INVALID_TIME_ZONE]
 
-TZ_PREFIX = re.compile(r"^\s*(CRON_TZ|TZ)=(\S+)\s+")  # what FLD069 reports
+# the leading TZ=/CRON_TZ= form, one pattern for SRV061 and FLD069 (which reports that form)
+TZ_PREFIX = re.compile(r"^\s*(CRON_TZ|TZ)=(\S+)\s+")
 
 _FIELDS = [("minute", 0, 59, None), ("hour", 0, 23, None), ("day of month", 1, 31, None),
            ("month", 1, 12, {m: i + 1 for i, m in enumerate(

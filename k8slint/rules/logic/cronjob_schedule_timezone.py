@@ -6,12 +6,10 @@ such a CronJob (kubernetes/kubernetes#116252, merged for 1.29; CHANGELOG-1.29).
 """
 from __future__ import annotations
 
-import re
-
+from ...apiserver.cronjob import TZ_PREFIX
 from ...model import RuleDoc, RuleMeta, Severity, finding_at
 from ...versions import KubeVersion
 
-_PREFIX = re.compile(r"^\s*(CRON_TZ|TZ)=(\S+)\s+")
 REJECTED_FROM = KubeVersion.parse("1.29")
 WORKED_FROM = KubeVersion.parse("1.22")
 
@@ -42,7 +40,7 @@ def check(resource, ctx):
     schedule = resource.get(("spec", "schedule"))
     if not isinstance(schedule, str):
         return
-    m = _PREFIX.match(schedule)
+    m = TZ_PREFIX.match(schedule)
     if not m:
         return
     rest = schedule[m.end():].strip()
