@@ -9,7 +9,7 @@ from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
 from ..model import Resource, finding_at
 from . import meta
 from .schema_check import schema_problems
-from .spec_check import spec_problems, structural_problems
+from .spec_check import spec_problems, v1_schema_problems
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,9 @@ class CrdRegistry:
         usable = []
         for v in versions:
             if isinstance(v.schema, dict):
-                found = schema_problems(v.schema, v.schema_path)
-                if not found and resource.api_version.endswith("/v1"):  # v1beta1 accepted non-structural ones
-                    found = structural_problems(v.schema, v.schema_path)
+                # v1beta1 accepted non-structural schemas; v1 does not
+                found = (v1_schema_problems if resource.api_version.endswith("/v1") else schema_problems)(
+                    v.schema, v.schema_path)
                 problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
                 if not found:
                     from ..cel.rules import build_plan  # imported with the first CRD that has a schema

@@ -8,6 +8,7 @@ x-kubernetes-preserve-unknown-fields: true, so that marker is written wherever p
 """
 from __future__ import annotations
 
+from ...crd.spec_check import v1_schema_problems
 from ..render import FlowList
 from . import SAFE, NoFix, Proposal, api, as_dict, as_list
 
@@ -17,31 +18,14 @@ OPEN_SCHEMA = {"type": "object", PRESERVE: True}
 
 
 def structural_problems(schema: dict) -> list:
-    """Why a schema is not structural (v1 requires it), ignoring a missing type at the root (the fix adds it)."""
-    problems = []
+    """Why the API server would refuse this schema in a v1 CRD (the same check as the CRD verdict, CRD004 /
+    SCH002), ignoring a missing type at the root: the fix adds it."""
+    rooted = schema if "type" in schema else {"type": "object", **schema}
+    return [f"{_dotted(path)}: {message}" for path, message in v1_schema_problems(rooted, ("openAPIV3Schema",))]
 
-    def walk(node, where: str, root: bool) -> None:
-        if not isinstance(node, dict):
-            problems.append(f"{where} is not a schema object")
-            return
-        typed = "type" in node or node.get("x-kubernetes-int-or-string") or node.get(PRESERVE)
-        if not typed and not root:
-            problems.append(f"{where} has no type")
-        if node.get("uniqueItems") is True:
-            problems.append(f"{where} sets uniqueItems: true")
-        if "properties" in node and "additionalProperties" in node:
-            problems.append(f"{where} sets both properties and additionalProperties")
-        for name, sub in as_dict(node.get("properties")).items():
-            walk(sub, f"{where}.properties.{name}", False)
-        if isinstance(node.get("items"), dict):
-            walk(node["items"], f"{where}.items", False)
-        elif isinstance(node.get("items"), list):
-            problems.append(f"{where}.items is a list (tuple validation)")
-        if isinstance(node.get("additionalProperties"), dict):
-            walk(node["additionalProperties"], f"{where}.additionalProperties", False)
 
-    walk(schema, "openAPIV3Schema", True)
-    return problems
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else ("" if i == 0 else ".") + str(p) for i, p in enumerate(path))
 
 
 def pruning_nodes(schema: dict, path: tuple = ()) -> list:
