@@ -142,3 +142,19 @@ def test_crd_given_with_crd_option_gets_the_same_verdict(tmp_path):
     cr.write_text(DEPLOYMENT)
     result = _lint([cr], crd_files=[crd])
     assert sorted(f.rule_id for f in result.findings) == ["CRD001", "CRD004", "SCH001"]  # 004: no dot in "apps"
+
+
+def test_crd_the_api_server_refuses_leaves_its_resources_without_a_schema(tmp_path):
+    """A CRD004 problem (here a name that is not <plural>.<group>, or two storage versions) makes the API
+    server refuse the whole CRD: its resources are reported as unvalidated (CRD005), not judged by the schema
+    of a CRD that cannot exist."""
+    bad_name = _crd("acme.io", "Widget", SIZE_INT).replace("name: widgets.acme.io", "name: widget.acme.io")
+    two_storage = _crd("acme.io", "Widget", SIZE_INT).replace(
+        "    - name: v1\n", "    - name: v2\n      served: true\n      storage: true\n      schema:\n"
+                           f"        openAPIV3Schema: {SIZE_INT}\n    - name: v1\n")
+    for crd in (bad_name, two_storage):
+        path = tmp_path / "all.yaml"
+        path.write_text(crd + "---\n" + WIDGET)
+        found = [(f.rule_id, f.file.endswith("all.yaml")) for f in _lint([path]).findings]
+        assert ("CRD004", True) in found
+        assert [f.rule_id for f in _lint([path]).findings if f.line > crd.count("\n") + 1] == ["CRD005"]

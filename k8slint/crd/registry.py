@@ -99,6 +99,11 @@ class CrdRegistry:
                 if found:
                     v = CrdVersion(v.group, v.version, v.kind, UNUSABLE, v.source, v.served, v.schema_path)
             usable.append(v)
+        if any(rule_id == meta.INVALID_CRD for rule_id, _path, _message in problems):
+            # the API server refuses the whole CRD (a bad name, two storage versions ...): none of its kinds
+            # exists, so its resources have no schema to be validated against
+            usable = [CrdVersion(v.group, v.version, v.kind, UNUSABLE, v.source, v.served, v.schema_path)
+                      for v in usable]
         if versions and versions[0].group in self.builtin_groups():
             group = versions[0].group or "core"
             problems.append((meta.SHADOWS_BUILTIN, ("spec", "group"),
