@@ -121,7 +121,10 @@ class Resource:
             if prefer_key and full in self.key_spans:
                 return self.key_spans[full]
             if full in self.value_spans:
-                return self.value_spans[full]
+                value, key = self.value_spans[full], self.key_spans.get(full)
+                # a value that starts below its key (a block mapping or list): the field is the key's line,
+                # not its first child's
+                return key if key is not None and value.line > key.line else value
             if full in self.key_spans:
                 return self.key_spans[full]
             if not path:

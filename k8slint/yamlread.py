@@ -508,12 +508,20 @@ def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, firs
                 Problem("YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", line, 1)]))
             continue
         chunk_docs, chunk_problem = _parse_chunk(chunk, chunk_line, index_offset + start, first_index + len(docs))
+        if chunk_problem is not None and chunk_docs and _NO_DOCUMENT_START in chunk_problem.message:
+            # text went on after a complete document without `---`: the two are one mis-indented document
+            # (`  apiVersion: v1` above `kind: X`), so its head is not an object of its own (one problem,
+            # one finding: the syntax error)
+            chunk_docs.pop()
         docs.extend(chunk_docs)
         if chunk_problem is not None:
             docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
                                        Span(chunk_problem.line, chunk_problem.column),
                                        [chunk_problem]))
     return docs
+
+
+_NO_DOCUMENT_START = "did not find expected <document start>"
 
 
 def _json_stream(text: str) -> list | None:
