@@ -66,6 +66,12 @@ def is_config_file_kind(api_version: str) -> bool:
     return group in CONFIG_FILE_GROUPS or group.endswith(".config.k8s.io")
 
 
+# finalizers core's ValidateObjectMeta accepts without a domain prefix, and the groups whose validation goes
+# through it (those known to; other groups check finalizers as qualified names only)
+STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
+KUBE_FINALIZER_GROUPS = frozenset({"", "apps", "batch", "autoscaling", "policy", "extensions",
+                                   "networking.k8s.io", "storage.k8s.io"})
+
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to make each Job's name
 
 NAME_REQUIRED = rule(
@@ -125,11 +131,14 @@ ANNOTATIONS_TOO_LARGE = rule(
         "does not write the last-applied annotation.")
 INVALID_FINALIZER = rule(
     "SRV008", "invalid-finalizer-name", "A finalizer that is not a qualified name",
-    what="Checks every `metadata.finalizers` entry: an optional DNS subdomain prefix and '/' followed by a name "
-         "of at most 63 alphanumerics, '-', '_' and '.'.",
-    why="The API server rejects the object with `metadata.finalizers: Invalid value`.",
-    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  finalizers: ['example.com/clean up']\n",
-    fix="Use a finalizer such as `example.com/cleanup`.")
+    what="Checks every `metadata.finalizers` entry (and a Namespace's `spec.finalizers`): an optional DNS "
+         "subdomain prefix and '/' followed by a name of at most 63 alphanumerics, '-', '_' and '.'; on "
+         "built-in kinds a name without a prefix must be one of the standard finalizers (`kubernetes`, "
+         "`orphan`, `foregroundDeletion`); `orphan` and `foregroundDeletion` not both.",
+    why="The API server rejects the object with `metadata.finalizers: Invalid value`, for example `name is "
+        "neither a standard finalizer name nor is it fully qualified`.",
+    example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  finalizers: ['cleanup']\n",
+    fix="Use a domain-prefixed finalizer such as `example.com/cleanup`.")
 
 RULES = [NAME_REQUIRED, INVALID_NAME, INVALID_GENERATE_NAME, INVALID_NAMESPACE, INVALID_LABEL,
          INVALID_ANNOTATION, ANNOTATIONS_TOO_LARGE, INVALID_FINALIZER]
@@ -165,7 +174,13 @@ def walk(resource, ctx, report: Report) -> None:
         return
     fmt, namespaced = name_format(resource)
     meta = resource.data.get("metadata")
-    check_object_meta(meta, ("metadata",), report, fmt, namespaced)
+    group = group_of(resource.api_version)
+    builtin = group in KUBE_FINALIZER_GROUPS and (group, resource.kind) in BUILTIN_NAMES
+    check_object_meta(meta, ("metadata",), report, fmt, namespaced, kube_finalizers=builtin)
+    if resource.kind == "Namespace" and builtin:
+        spec = resource.data.get("spec")
+        if spec.__class__ is dict:
+            check_finalizers(spec.get("finalizers"), ("spec", "finalizers"), report, kube=True, pair=False)
     if fmt and resource.kind == "CronJob":
         name = text(resource.metadata.get("name"))
         if name and len(name) > CRONJOB_NAME_MAX:
@@ -174,9 +189,10 @@ def walk(resource, ctx, report: Report) -> None:
 
 
 def check_object_meta(meta, path: tuple, report: Report, fmt: str | None = "subdomain",
-                      namespaced: bool | None = None) -> None:
+                      namespaced: bool | None = None, kube_finalizers: bool = False) -> None:
     """What ValidateObjectMeta checks on create. `fmt` is a key of syntax.NAME_FORMATS (None: no name format
-    check), `namespaced` whether to check metadata.namespace (None: unknown scope, not checked)."""
+    check), `namespaced` whether to check metadata.namespace (None: unknown scope, not checked),
+    `kube_finalizers` whether finalizers without a prefix must be standard ones (built-in kinds)."""
     if meta.__class__ is not dict:
         if meta is None:
             report.required(NAME_REQUIRED, path + ("name",), "name or generateName is required")
@@ -204,11 +220,27 @@ def check_object_meta(meta, path: tuple, report: Report, fmt: str | None = "subd
         check_labels(labels, path + ("labels",), report)
     if annotations:
         check_annotations(annotations, path + ("annotations",), report)
-    if finalizers.__class__ is list:
-        for i, finalizer in enumerate(finalizers):
-            if finalizer.__class__ is str:
-                for msg in syntax.qualified_name(finalizer):
-                    report.invalid(INVALID_FINALIZER, path + ("finalizers", i), finalizer, msg)
+    if finalizers:
+        check_finalizers(finalizers, path + ("finalizers",), report, kube=kube_finalizers, pair=True)
+
+
+def check_finalizers(finalizers, path: tuple, report: Report, kube: bool, pair: bool) -> None:
+    """Finalizer names: qualified names; with `kube`, unprefixed ones standard; with `pair`, not both ways of
+    deleting dependents."""
+    if finalizers.__class__ is not list:
+        return
+    for i, finalizer in enumerate(finalizers):
+        if finalizer.__class__ is not str:
+            continue
+        problems = syntax.qualified_name(finalizer)
+        for msg in problems:
+            report.invalid(INVALID_FINALIZER, path + (i,), finalizer, msg)
+        if kube and not problems and "/" not in finalizer and finalizer not in STANDARD_FINALIZERS:
+            report.invalid(INVALID_FINALIZER, path + (i,), finalizer,
+                           "name is neither a standard finalizer name nor is it fully qualified")
+    if pair and "orphan" in finalizers and "foregroundDeletion" in finalizers:
+        report.invalid(INVALID_FINALIZER, path, "...",
+                       "finalizer orphan and foregroundDeletion cannot be both set")
 
 
 def check_labels(labels, path: tuple, report: Report) -> None:

@@ -319,10 +319,8 @@ def _check_mounts(mounts, path: tuple, volumes, report: Report) -> None:
 
 
 def _check_descending(value: str, path: tuple, report: Report) -> None:
-    if value.startswith("/"):
-        report.invalid(INVALID_MOUNT, path, value, "must be a relative path")
-    if ".." in value.split("/"):  # Go's filepath.ToSlash leaves backslashes alone on Linux
-        report.invalid(INVALID_MOUNT, path, value, "must not contain '..'")
+    for msg in syntax.local_descending_path(value):
+        report.invalid(INVALID_MOUNT, path, value, msg)
 
 
 def _check_resources(resources: dict, path: tuple, report) -> None:

@@ -176,6 +176,15 @@ def port_name(value: str) -> list:
     return errors
 
 
+@_cached
+def local_descending_path(value: str) -> list:
+    """A path that stays inside a directory (volume subPaths, a seccomp localhostProfile)."""
+    errors = ["must be a relative path"] if value.startswith("/") else []
+    if ".." in value.split("/"):  # Go's filepath.ToSlash leaves backslashes alone on Linux
+        errors.append("must not contain '..'")
+    return errors
+
+
 def port_number(value: int) -> list:
     return [] if 1 <= value <= 65535 else ["must be between 1 and 65535, inclusive"]
 

@@ -1,0 +1,147 @@
+"""Pod and container security contexts as ValidatePodSpec checks them: user and group ids, privilege
+escalation, sysctls, seccomp and AppArmor profiles. Serves Pods and every kind whose pod template the API
+server validates.
+
+Enumerated values (profile types, procMount, fsGroupChangePolicy) are the schema's findings.
+"""
+from __future__ import annotations
+
+import re
+
+from . import syntax
+from .base import Report, at_least, integer, items, rule
+from .pods import POD_SPEC_PATHS
+
+KINDS = frozenset(POD_SPEC_PATHS)
+
+MAX_ID = 2 ** 31 - 1
+ID_RANGE = f"must be between 0 and {MAX_ID}, inclusive"
+SYSCTL_MAX = 253
+_SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+# the form with '/' as a separator too, which every version from 1.23 accepts
+_SYSCTL = "(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT
+_sysctl_re = re.compile(_SYSCTL)
+APPARMOR_PROFILE_MAX = 4095  # PATH_MAX - 1
+
+INVALID_SECURITY_CONTEXT = rule(
+    "SRV039", "invalid-security-context", "A pod or container securityContext the API server rejects",
+    what="Checks `securityContext` of the pod and of every container: `runAsUser`, `runAsGroup`, `fsGroup` "
+         "and `supplementalGroups` between 0 and 2147483647; `allowPrivilegeEscalation: false` not together "
+         "with `privileged: true` or an added `CAP_SYS_ADMIN`; sysctl names well formed and not repeated; "
+         "`shareProcessNamespace` not with `hostPID`; a seccomp or (from 1.30) AppArmor profile of type "
+         "`Localhost` names its `localhostProfile` (a relative path for seccomp), and other types do not.",
+    why="The API server rejects the pod (or the workload) with `runAsUser: Invalid value: -1: must be between 0 "
+        "and 2147483647, inclusive`, `cannot set `allowPrivilegeEscalation` to false and `privileged` to true`, "
+        "`localhostProfile: Required value: must be set when seccomp type is Localhost` and similar answers.",
+    example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n"
+            "    image: nginx\n    securityContext: {privileged: true, allowPrivilegeEscalation: false}\n",
+    fix="Use ids of 0 or more; drop `allowPrivilegeEscalation: false` from privileged containers (or drop "
+        "`privileged`); give `localhostProfile` exactly when the profile type is `Localhost`.",
+    versions="every version (AppArmor profiles from 1.30)")
+
+RULES = [INVALID_SECURITY_CONTEXT]
+
+
+def walk(resource, ctx, report: Report) -> None:
+    path = POD_SPEC_PATHS[resource.kind]
+    spec = resource.get(path)
+    if spec.__class__ is not dict:
+        return
+    apparmor = at_least(ctx.target, 30)
+    context = spec.get("securityContext")
+    if context.__class__ is dict and context:
+        _pod_context(context, path, report, apparmor)
+    if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
+        report.invalid(INVALID_SECURITY_CONTEXT, path + ("shareProcessNamespace",), True,
+                       "ShareProcessNamespace and HostPID cannot both be enabled")
+    for group in ("containers", "initContainers", "ephemeralContainers"):
+        for i, container in enumerate(items(spec.get(group))):
+            if container.__class__ is dict:
+                context = container.get("securityContext")
+                if context.__class__ is dict and context:
+                    _container_context(context, path + (group, i, "securityContext"), report, apparmor)
+
+
+def _ids(context: dict, keys: tuple, path: tuple, report: Report) -> None:
+    for key in keys:
+        value = integer(context.get(key))
+        if value is not None and not 0 <= value <= MAX_ID:
+            report.invalid(INVALID_SECURITY_CONTEXT, path + (key,), value, ID_RANGE)
+
+
+def _pod_context(context: dict, spec_path: tuple, report: Report, apparmor: bool) -> None:
+    path = spec_path + ("securityContext",)
+    _ids(context, ("fsGroup", "runAsUser", "runAsGroup"), path, report)
+    for i, group in enumerate(items(context.get("supplementalGroups"))):
+        value = integer(group)
+        if value is not None and not 0 <= value <= MAX_ID:
+            report.invalid(INVALID_SECURITY_CONTEXT, path + ("supplementalGroups", i), value, ID_RANGE)
+    sysctls = context.get("sysctls")
+    if sysctls:
+        _sysctls(sysctls, path + ("sysctls",), report)
+    _profiles(context, path, report, apparmor)
+
+
+def _container_context(context: dict, path: tuple, report: Report, apparmor: bool) -> None:
+    _ids(context, ("runAsUser", "runAsGroup"), path, report)
+    if context.get("allowPrivilegeEscalation") is False:
+        if context.get("privileged") is True:
+            report.invalid(INVALID_SECURITY_CONTEXT, path + ("allowPrivilegeEscalation",), False,
+                           "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")
+        capabilities = context.get("capabilities")
+        if capabilities.__class__ is dict:
+            for i, added in enumerate(items(capabilities.get("add"))):
+                if added == "CAP_SYS_ADMIN":  # upstream compares the string as written: SYS_ADMIN passes
+                    report.invalid(INVALID_SECURITY_CONTEXT, path + ("capabilities", "add", i), added,
+                                   "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` "
+                                   "CAP_SYS_ADMIN")
+    _profiles(context, path, report, apparmor)
+
+
+def _sysctls(sysctls, path: tuple, report: Report) -> None:
+    names: set = set()
+    for i, sysctl in enumerate(items(sysctls)):
+        if sysctl.__class__ is not dict:
+            continue
+        name = sysctl.get("name")
+        if name in (None, ""):
+            report.required(INVALID_SECURITY_CONTEXT, path + (i, "name"))
+        elif isinstance(name, str):
+            if len(name) > SYSCTL_MAX or not _sysctl_re.fullmatch(name):
+                report.invalid(INVALID_SECURITY_CONTEXT, path + (i, "name"), name,
+                               f"must have at most {SYSCTL_MAX} characters and match regex ^{_SYSCTL}$")
+            elif name in names:
+                report.duplicate(INVALID_SECURITY_CONTEXT, path + (i, "name"), name)
+            names.add(name)
+
+
+def _profiles(context: dict, path: tuple, report: Report, apparmor: bool) -> None:
+    seccomp = context.get("seccompProfile")
+    if seccomp.__class__ is dict:
+        _profile(seccomp, path + ("seccompProfile",), report, "seccomp")
+    profile = context.get("appArmorProfile")
+    if apparmor and profile.__class__ is dict:
+        _profile(profile, path + ("appArmorProfile",), report, "AppArmor")
+
+
+def _profile(profile: dict, path: tuple, report: Report, what: str) -> None:
+    kind, local = profile.get("type"), profile.get("localhostProfile")
+    if not isinstance(kind, str) or not isinstance(local, (str, type(None))):
+        return  # the schema's finding
+    where = path + ("localhostProfile",)
+    if kind != "Localhost":
+        if local is not None and kind in ("RuntimeDefault", "Unconfined"):
+            report.invalid(INVALID_SECURITY_CONTEXT, where, local,
+                           f"can only be set when {what} type is Localhost")
+        return
+    if local is None or (what == "AppArmor" and not local.strip()):
+        report.required(INVALID_SECURITY_CONTEXT, where, f"must be set when {what} type is Localhost")
+        return
+    if what == "seccomp":
+        for msg in syntax.local_descending_path(local):
+            report.invalid(INVALID_SECURITY_CONTEXT, where, local, msg)
+        return
+    if local != local.strip():
+        report.invalid(INVALID_SECURITY_CONTEXT, where, local, "must not be padded with whitespace")
+    if len(local.encode("utf-8", "surrogatepass")) > APPARMOR_PROFILE_MAX:
+        report.too_long(INVALID_SECURITY_CONTEXT, where, f"may not be more than {APPARMOR_PROFILE_MAX} bytes")
