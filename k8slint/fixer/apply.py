@@ -29,6 +29,7 @@ from ..validation import CrdRegistry, Validator
 from ..yamlread import parse_documents
 from .migrations import NoFix
 from .plan import context_for, plan_finding, plan_resource
+from .positions import PreviewPositions
 from .source import Document, SourceError, compose_documents
 from .yamledit import Editor, FixRefused, apply_edits, check_overlaps
 
@@ -72,6 +73,7 @@ class FileOutcome:
     write_error: str | None = None
     written: bool = False
     problem: Finding | None = None  # YML020: the file could not be fixed at all
+    edits: list = field(default_factory=list)  # before -> after
 
     @property
     def changed(self) -> bool:
@@ -324,13 +326,17 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
         active = [w for w in active if w.resource.doc_index not in failed]
     if not active:
         return outcome
-    outcome.after = apply_edits(text, [e for w in active for e in w.edits])
+    outcome.edits = [e for w in active for e in w.edits]
+    outcome.after = apply_edits(text, outcome.edits)
     for w in active:
         for p, notes in w.applied:
             f = p.finding
-            span = w.resource.span(("apiVersion",)) if f is None else None
+            if f is None:  # at the apiVersion, named as lint names it (the template of rendered Helm output)
+                span = w.resource.span(("apiVersion",))
+                f = loaded.relabel([Finding(p.proposal.rule_id, Severity.INFO, "", loaded.file, span.line,
+                                            span.column)])[0]
             outcome.applied.append(AppliedFix(
-                loaded.file, f.line if f else span.line, f.column if f else span.column, p.proposal.rule_id,
+                f.file, f.line, f.column, p.proposal.rule_id,
                 w.resource.ref, p.proposal.title, p.proposal.safety, notes))
     return outcome
 
@@ -524,11 +530,11 @@ def _fix_all(paths, preloaded, fix_one, final, lint_options) -> FixRun:
         done[path] = fix_one(inp)
         final.register(done[path][1])
     final.prepare([loaded for _, loaded in done.values()])
-    results: dict = {path: (outcome, final.check(loaded)) for path, (outcome, loaded) in done.items()}
+    results: dict = {path: (outcome, final.check(loaded, outcome)) for path, (outcome, loaded) in done.items()}
     for path in paths:
         if path not in results:
             outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
-            results[path] = (outcome, final.check(loaded))
+            results[path] = (outcome, final.check(loaded, outcome))
     outcomes = [results[p][0] for p in paths]
     return FixRun(outcomes, *final.result([results[p][1] for p in paths]))
 
@@ -552,7 +558,7 @@ class _FinalLint:
                                [r for loaded in preloaded for r in loaded.resources if r.file == loaded.file],
                                self.options.lint.current)
 
-    def check(self, loaded: LoadedFile) -> tuple:
+    def check(self, loaded: LoadedFile, outcome: FileOutcome) -> tuple:
         found = self.linter.check_file(loaded)
         resources = {(r.doc_index, r.ref): r for r in loaded.resources if r.file == loaded.file}
         unsafe_available = 0
@@ -560,6 +566,10 @@ class _FinalLint:
             resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None
             if resource is not None and f.rule_id[:3] in ("API", "FLD", "REF"):
                 unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
+        if outcome.changed and not outcome.written and outcome.write_error is None:
+            # a preview: the findings are of the fixed text, the file on disk is still the old one
+            moved = PreviewPositions(loaded.file, outcome.before, outcome.after, outcome.edits)
+            found = [moved.move(f) for f in found]
         return found, [(loaded.file, r.ref) for r in loaded.resources], unsafe_available
 
     @staticmethod

@@ -1,0 +1,79 @@
+"""Positions of a fix preview: the findings that would remain are found by linting the fixed text, but the
+file on disk is still the old one, so their lines and columns are moved back to the old text.
+
+The edits say exactly how the texts differ (no diff heuristics): a position outside every edit moves by the
+size of the edits before it; one inside a replacement text exists only after the fix and is placed at the
+start of the text it replaces, with `extra["after_fix"]` = its position in the fixed text.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+
+from ..loader import LoadedFile
+from ..sources import helm_source_map
+
+
+class OffsetMap:
+    """Character offsets of the fixed text -> (offset in the text on disk, inside a replacement?)."""
+
+    def __init__(self, edits: list):
+        # ascending order is the order apply_edits leaves the replacement texts in
+        self._starts, self._spans = [], []  # per edit: fixed-text start; (fixed end, old start, old end)
+        shift = 0
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            start = e.start + shift
+            self._starts.append(start)
+            self._spans.append((start + len(e.text), e.start, e.end))
+            shift += len(e.text) - (e.end - e.start)
+
+    def old(self, offset: int) -> tuple:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return offset, False
+        end, old_start, old_end = self._spans[i]
+        if offset < end:
+            return old_start, True
+        return old_end + (offset - end), False
+
+
+def _line_starts(text: str) -> list:
+    starts, at = [0], text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+class PreviewPositions:
+    """Moves the findings of the fixed text of one file to the text on disk."""
+
+    def __init__(self, file: str, before: str, after: str, edits: list):
+        self.file = file
+        self.offsets = OffsetMap(edits)
+        self.before_lines, self.after_lines = _line_starts(before), _line_starts(after)
+        source_map = helm_source_map(before)  # rendered Helm output: name the template, as lint does
+        self.relabeller = LoadedFile(file, before, source_maps={file: source_map} if source_map else {})
+
+    def _old(self, line: int, column: int) -> tuple:
+        if not 1 <= line <= len(self.after_lines):
+            return line, column, False
+        offset, inside = self.offsets.old(self.after_lines[line - 1] + max(column, 1) - 1)
+        old_line = bisect.bisect_right(self.before_lines, offset)
+        return old_line, offset - self.before_lines[old_line - 1] + 1, inside
+
+    def move(self, finding):
+        rendered_at = finding.extra.get("rendered_at")
+        if rendered_at is not None and not rendered_at.startswith(self.file + ":"):
+            return finding  # inside a Helm release record: positions of its manifest, not of this file
+        line = int(rendered_at.rsplit(":", 1)[1]) if rendered_at is not None else finding.line
+        if finding.file != self.file and rendered_at is None:
+            return finding
+        old_line, old_column, inside = self._old(line, finding.column)
+        extra = {k: v for k, v in finding.extra.items() if k != "rendered_at"}
+        if inside:
+            extra["after_fix"] = f"{finding.file}:{finding.line}:{finding.column}"
+        moved = dataclasses.replace(finding, file=self.file, line=old_line, column=old_column, extra=extra)
+        if inside:
+            moved.message += f" [only after the fix: at {finding.line}:{finding.column} of the fixed text]"
+        return self.relabeller.relabel([moved])[0]
