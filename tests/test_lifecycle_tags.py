@@ -52,12 +52,10 @@ needs_table = pytest.mark.skipif(_table_path() is None, reason="no lifecycle-tag
 
 # Disagreements with the tags that are known and explained: (record id, field) -> why the record is right.
 KNOWN_DISAGREEMENTS = {
-    ("API035", "introduced"): "TokenReview v1beta1: the records follow the 1.3 changelog, the tag says 1.4; "
-                              "both predate release-1.8, unresolved",
-    ("API036", "introduced"): "SubjectAccessReview v1beta1: the records follow the 1.3 changelog, the tag says 1.2; "
-                              "unresolved",
-    ("API038", "introduced"): "CSR v1beta1 is registered on release-1.8 already, so the tag (1.12) is wrong; the "
-                              "records keep 1.6 from the changelog",
+    ("API036", "introduced"): "the tag (1.2) dates the access review Go types (kubernetes#18722); the API server "
+                              "serves them from 1.4 (CHANGELOG-1.4, features#37)",
+    ("API038", "introduced"): "CSR v1beta1 arrived in 1.6 (kubernetes#39772) and is registered on release-1.8 "
+                              "already, so the tag (1.12) is wrong",
     ("API063", "removed"): "Eviction is a request body of the pods/eviction sub-resource of the v1 Pod resource; "
                            "the sub-resource still accepts policy/v1beta1 bodies (kubernetes#100724), the 1.25 "
                            "in the tags is only the generator's default",
