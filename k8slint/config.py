@@ -7,6 +7,7 @@ the file's directory.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -69,76 +70,211 @@ class Config:
         return self.file.parent if self.file else Path.cwd()
 
 
+# A configuration file is input too (found by walking up, possibly planted by someone else): it is read
+# within bounds and any problem with it is a ConfigError naming the file, line and column.
+MAX_CONFIG_BYTES = 1 << 20
+MAX_CONFIG_NODES = 10_000  # values after alias expansion: an alias bomb stops here
+MAX_CONFIG_DEPTH = 32
+# Above this, --max-file-size is no limit at all and no longer fits the reading code (a usage error).
+MAX_FILE_SIZE_LIMIT = 1 << 40
+
+
 def find_config_file(start: Path | None = None) -> Path | None:
-    """The nearest .k8slint.yaml/.yml or pyproject.toml with a [tool.k8slint] table, walking up."""
+    """The nearest .k8slint.yaml/.yml or pyproject.toml with a [tool.k8slint] table, walking up. One owned by
+    another user is refused, as git refuses a repository owned by someone else: a configuration planted in a
+    shared parent directory (/tmp, a CI workspace) could turn every check off."""
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
         for name in CONFIG_FILES:
             candidate = directory / name
             if not candidate.is_file():
                 continue
-            if name != "pyproject.toml" or _pyproject_has_table(candidate):
-                return candidate
+            if name == "pyproject.toml" and not _pyproject_has_table(candidate):
+                continue
+            _check_owner(candidate)
+            return candidate
     return None
 
 
-def _load_toml(path: Path) -> dict:
+def _trusted_uids() -> set:
+    uid = os.geteuid()
+    trusted = {uid}
+    if uid == 0 and os.environ.get("SUDO_UID", "").isdigit():  # `sudo k8slint` in one's own checkout
+        trusted.add(int(os.environ["SUDO_UID"]))
+    return trusted
+
+
+def _check_owner(path: Path) -> None:
+    if not hasattr(os, "geteuid"):  # Windows: no owner uid to compare
+        return
+    owner = path.stat().st_uid
+    if owner not in _trusted_uids():
+        raise ConfigError(f"{path}: refusing a configuration file owned by another user (uid {owner}); it "
+                          "was found by searching the parent directories. Name it with --config to use it")
+
+
+def _read_config_text(path: Path) -> str:
+    """The file's text: UTF-8 (a byte-order mark allowed), at most MAX_CONFIG_BYTES."""
+    from .loader import read_limited
+    try:
+        data = read_limited(str(path), MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes; not a configuration file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ConfigError(f"{path}:{line}:{column}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                          "configuration files must be UTF-8") from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _load_toml(path: Path, text: str | None = None) -> dict:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    text = _read_config_text(path) if text is None else text
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _TOML_POSITION.search(message)
+        where = f"{path}:{m.group(1)}:{m.group(2)}" if m else str(path)
+        raise ConfigError(f"{where}: not valid TOML: {message[:m.start()] if m else message}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
+
+
+_K8SLINT_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?k8slint\b|^\s*tool\s*\.\s*k8slint\b", re.M)
 
 
 def _pyproject_has_table(path: Path) -> bool:
+    """Whether the pyproject.toml has a [tool.k8slint] table. A file that does not parse is someone else's
+    problem unless it mentions our table: then it is an error, not a silently ignored configuration."""
+    text = _read_config_text(path)
     try:
-        return "k8slint" in _load_toml(path).get("tool", {})
+        tool = _load_toml(path, text).get("tool", {})
     except ConfigError:
+        if _K8SLINT_TABLE.search(text):
+            raise
         return False
+    return isinstance(tool, dict) and "k8slint" in tool
+
+
+def _toml_key_position(text: str, key: str) -> str | None:
+    """"line:column" of `key` inside the [tool.k8slint] table (or of its own [tool.k8slint.KEY] table):
+    tomllib gives no positions, and a complaint about a value should still say where it is."""
+    in_table = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            header = re.sub(r"[\s\"']", "", stripped.split("#")[0])
+            if header in (f"[tool.k8slint.{key}]", f"[[tool.k8slint.{key}]]"):
+                return f"{number}:{line.index('[') + 1}"
+            in_table = header == "[tool.k8slint]"
+        elif in_table and re.match(rf"[\"']?{re.escape(key)}[\"']?\s*[=.]", stripped):
+            return f"{number}:{line.index(stripped[0]) + 1}"
+    return None
 
 
 def _load_yaml_config(path: Path) -> tuple:
     """(mapping, key -> "line:column") of a .k8slint.yaml, read with ruamel.yaml's round-trip loader so that
     every complaint about the file can name the line and column of the option (YAML 1.2: `yes` is text)."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import MarkedYAMLError
 
+    text = _read_config_text(path)
+    deep_line = _yaml_too_deep(text)
+    if deep_line is not None:
+        raise ConfigError(f"{path}:{deep_line}:1: nested deeper than {MAX_CONFIG_DEPTH} levels; refused")
     try:
-        raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
-        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+        raw = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        what = exc.problem + (f" ({exc.context})" if exc.context else "") if exc.problem else str(exc)
+        raise ConfigError(f"{where}: {' '.join(what.split())}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
+    except Exception as exc:  # ruamel.yaml raises odd errors on odd input (a merge key that merges itself)
+        raise ConfigError(f"{path}: not a usable YAML file ({' '.join(str(exc).split())})") from None
     positions = {}
     if isinstance(raw, dict) and hasattr(raw, "lc"):
         for key in raw:
             line, column = raw.lc.key(key)
             positions[key] = f"{line + 1}:{column + 1}"
-    return (_plain(raw) if raw is not None else {}), positions
+    try:
+        return (_Plain().convert(raw, 0) if raw is not None else {}), positions
+    except _TooBig as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
-def _plain(value):
-    """ruamel.yaml's commented containers -> plain dicts, lists and scalars."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return str(value) if isinstance(value, str) else value
+def _yaml_too_deep(text: str) -> int | None:
+    """The line where collections nest deeper than MAX_CONFIG_DEPTH, from libyaml's flat event stream:
+    ruamel.yaml composes recursively and slows down quadratically long before its recursion limit."""
+    import yaml
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_CONFIG_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        if "nesting" in str(getattr(exc, "problem", "")):  # libyaml's own limit, met while scanning ahead
+            mark = getattr(exc, "problem_mark", None)
+            return mark.line + 1 if mark is not None else 1
+        return None  # a syntax error: ruamel.yaml reports it with its position
+    return None
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Plain:
+    """ruamel.yaml's commented containers -> plain dicts, lists and scalars, within MAX_CONFIG_NODES values
+    (aliases are expanded here) and MAX_CONFIG_DEPTH levels."""
+
+    def __init__(self):
+        self.nodes = 0
+
+    def convert(self, value, depth: int):
+        self.nodes += 1
+        if self.nodes > MAX_CONFIG_NODES:
+            raise _TooBig(f"more than {MAX_CONFIG_NODES:,} values once aliases are expanded; refused")
+        if depth > MAX_CONFIG_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_CONFIG_DEPTH} levels; refused")
+        if isinstance(value, dict):
+            return {str(k): self.convert(v, depth + 1) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.convert(v, depth + 1) for v in value]
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            return int(value)
+        if isinstance(value, float):
+            return float(value)
+        return str(value) if isinstance(value, str) else value
 
 
 def read_config_file(path: Path) -> dict:
     """The raw table of a configuration file, keys normalised to kebab-case and checked."""
     positions: dict = {}
     if path.name == "pyproject.toml" or path.suffix == ".toml":
-        raw = _load_toml(path).get("tool", {}).get("k8slint", {})
+        text = _read_config_text(path)
+        tool = _load_toml(path, text).get("tool", {})
+        raw = tool.get("k8slint", {}) if isinstance(tool, dict) else None
+        if isinstance(raw, dict):
+            positions = {key: where for key in raw if (where := _toml_key_position(text, str(key)))}
     else:
         raw, positions = _load_yaml_config(path)
     if not isinstance(raw, dict):
@@ -170,6 +306,8 @@ def _coerce(key: Key, value, location: str):
     if key.kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{where} must be a positive integer")
+        if value > MAX_FILE_SIZE_LIMIT:
+            raise ConfigError(f"{where} must be at most {MAX_FILE_SIZE_LIMIT:,}")
         return value
     if key.kind == "list":
         if isinstance(value, str):

@@ -139,9 +139,25 @@ def read_limited(path: str, limit: int) -> bytes:
             flags = fcntl.fcntl(fd, fcntl.F_GETFL)
             fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)  # now wait for data as usual
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(limit)
+            return read_upto(fh, limit)
     finally:
         os.close(fd)
+
+
+_READ_CHUNK = 1 << 24
+
+
+def read_upto(stream, limit: int) -> bytes:
+    """At most `limit` bytes of a binary stream, read in chunks: `read(limit)` allocates `limit` bytes
+    up front, and --max-file-size may be far more than the memory there is."""
+    chunks, remaining = [], limit
+    while remaining > 0:
+        chunk = stream.read(min(remaining, _READ_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_bytes(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
@@ -149,7 +165,7 @@ def read_bytes(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple:
     label = "<stdin>" if path == STDIN else path
     try:
         if path == STDIN:
-            data = sys.stdin.buffer.read(max_file_size + 1)
+            data = read_upto(sys.stdin.buffer, max_file_size + 1)
         else:
             data = read_limited(path, max_file_size + 1)
     except OSError as exc:

@@ -93,4 +93,4 @@ def test_yaml_configuration_errors_name_line_and_column(tmp_path):
     assert "must be true or false" in run_cli(["config"], cwd=tmp_path).err
     (tmp_path / ".k8slint.yaml").write_text("strict: [true\n")
     result = run_cli(["config"], cwd=tmp_path)
-    assert result.code == 2 and "line 2" in result.err
+    assert result.code == 2 and f"{tmp_path / '.k8slint.yaml'}:2:1: expected ',' or ']'" in result.err

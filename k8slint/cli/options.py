@@ -83,8 +83,9 @@ def lint_options(config):
     per_path = config["per-path-ignores"]
     for patterns in per_path.values():
         check_rule_patterns(patterns, "per-path-ignores")
-    if config["max-file-size"] <= 0:
-        raise Usage("--max-file-size must be positive")
+    from ..config import MAX_FILE_SIZE_LIMIT
+    if not 0 < config["max-file-size"] <= MAX_FILE_SIZE_LIMIT:
+        raise Usage(f"--max-file-size must be positive and at most {MAX_FILE_SIZE_LIMIT:,} bytes")
     base = config.base_dir
     path_matcher = PathMatcher(list(per_path), base) if per_path else None
 
