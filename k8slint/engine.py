@@ -50,6 +50,7 @@ class LintResult:
     files: int
     resources: int
     objects: list = field(default_factory=list)  # (file, ObjectRef) of every resource, in input order
+    config_file: str | None = None  # the configuration file the run used: every summary names it
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -3,6 +3,7 @@ someone else): bombs, odd encodings and deep nesting are usage errors naming the
 or a traceback, and a configuration owned by another user is refused."""
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -120,3 +121,29 @@ def test_foreign_pyproject_without_our_table_is_passed_over(tmp_path):
     assert _lint(tmp_path).code == 0
     (tmp_path / "pyproject.toml").write_text("[tool.k8slint]\nignore = ['SRV']\n")
     assert _lint(tmp_path).code == 2
+
+
+def test_every_summary_names_the_configuration_file_used(tmp_path):
+    config = tmp_path / ".k8slint.yaml"
+    config.write_text("ignore: [SRV]\n")
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: A}\n")
+    outputs = {fmt: run_cli(["lint", "-f", fmt, "a.yaml"], cwd=tmp_path) for fmt in
+               ("text", "json", "sarif", "junit", "github")}
+    assert outputs["text"].out.splitlines()[-1].endswith(f"in 1 file (1 resource); configuration {config}")
+    assert json.loads(outputs["json"].out)["summary"]["config_file"] == str(config)
+    assert json.loads(outputs["sarif"].out)["runs"][0]["properties"] == {"configFile": str(config)}
+    assert f'<property name="k8slint.config_file" value="{config}" />' in outputs["junit"].out
+    assert outputs["github"].out.splitlines()[-1].endswith(f"; configuration {config}")
+    written = run_cli(["lint", "-f", "gitlab", "-o", "out.json", "a.yaml"], cwd=tmp_path)
+    assert f"; configuration {config} (written to out.json)" in written.err  # Code Quality has no summary
+    assert f"; configuration {config}" in run_cli(["fix", "a.yaml"], cwd=tmp_path).out
+    assert json.loads(run_cli(["fix", "-f", "json", "a.yaml"], cwd=tmp_path).out)["summary"]["config_file"] == \
+        str(config)
+    report = ["report", "--from", "1.29", "--to", "1.30", "a.yaml"]
+    assert json.loads(run_cli([*report, "-f", "json"], cwd=tmp_path).out)["summary"]["config_file"] == str(config)
+    assert f"Configuration          {config}" in run_cli(report, cwd=tmp_path).out
+    assert f"| Configuration | {config} |" in run_cli([*report, "-f", "markdown"], cwd=tmp_path).out
+    assert f"Configuration: {config}</p>" in run_cli([*report, "-f", "html"], cwd=tmp_path).out
+    config.unlink()  # without one, nothing is said (and SRV is back)
+    result = run_cli(["lint", "-f", "json", "a.yaml"], cwd=tmp_path)
+    assert "config_file" not in json.loads(result.out)["summary"] and result.code == 1

@@ -16,7 +16,7 @@ import typer
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
 
 EXIT_INTERRUPTED = 130
-from .options import FOLLOW_LINKS
+from .options import FOLLOW_LINKS, config_file_used
 from .options import (ALLOW_EMPTY, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
                       SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, lint_options, load_config,
                       nothing_to_lint, repository_settings)
@@ -154,6 +154,7 @@ def fix(
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP (typer would turn it into a silent 130)
         _interrupted(getattr(stop, "written", []))
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    run.result.config_file = config_file_used(config)
     empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config, run.result.findings)
     if empty is not None:
         run.result.findings.append(empty)

@@ -13,7 +13,7 @@ from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
 from .options import FOLLOW_LINKS
 from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
                       MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
-                      input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
+                      config_file_used, input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
                       root_setting,
                       write_output)
 
@@ -67,6 +67,7 @@ def lint(
     options = dataclasses.replace(lint_options(config), cache=not no_cache)
     files = discover_files(paths, config, follow_links)
     result = run_lint(files, options, jobs=jobs_setting(config))
+    result.config_file = config_file_used(config)
     empty = nothing_to_lint(paths, files, result.resources, allow_empty, config, result.findings)
     if empty is not None:
         result.findings.append(empty)

@@ -60,6 +60,11 @@ def load_config(cli_values: dict, config_file: Optional[Path], no_config: bool =
         raise Usage(str(exc)) from None
 
 
+def config_file_used(config) -> str | None:
+    """The configuration file's path for the summaries (None when the run used none)."""
+    return str(config.file) if config.file else None
+
+
 def lint_options(config):
     """The engine's options from the merged configuration; every bad value is a usage error."""
     from ..config import PathMatcher

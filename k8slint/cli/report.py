@@ -13,7 +13,7 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import FOLLOW_LINKS
+from .options import FOLLOW_LINKS, config_file_used
 from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
                       PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting,
                       kube_version, lint_options, load_config, nothing_to_lint, repository_settings,
@@ -72,6 +72,7 @@ def report(
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
     result = build_report(files, options, jobs=jobs_setting(config))
+    result.config_file = config_file_used(config)
     empty = nothing_to_lint(paths, files, len(result.objects), allow_empty, config, result.problems)
     if empty is not None:
         from ..upgrade.model import Problem

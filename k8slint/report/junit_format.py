@@ -62,6 +62,9 @@ def render(result, fail_on=Severity.ERROR, **_) -> str:
     totals = {"tests": 0, "failures": 0}
     for file, cases in files.items():
         suite = _element("testsuite", root, name=file, file=file)
+        if getattr(result, "config_file", None):  # JUnit has no run-level summary: each suite says it
+            _element("property", _element("properties", suite), name="k8slint.config_file",
+                     value=result.config_file)
         failures = 0
         for obj, findings in cases.items():
             case = _element("testcase", suite, name=testcase_name(file, obj), classname=file)

@@ -139,6 +139,7 @@ def sarif_log(result, root=None) -> dict:
                                              "description": {"text": "The repository root."}}},
             "columnKind": "unicodeCodePoints",
             "results": [_result(f, rule_index, seen, root) for f in result.findings],
+            **({"properties": {"configFile": result.config_file}} if getattr(result, "config_file", None) else {}),
         }],
     }
 

@@ -5,13 +5,16 @@ from ..model import Severity
 
 
 def summary(result) -> dict:
-    return {
+    out = {
         "files": result.files,
         "resources": result.resources,
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),
     }
+    if getattr(result, "config_file", None):  # a configuration can turn checks off: say which one did
+        out["config_file"] = result.config_file
+    return out
 
 
 def _plural(n: int, word: str) -> str:
@@ -20,5 +23,6 @@ def _plural(n: int, word: str) -> str:
 
 def summary_line(result) -> str:
     s = summary(result)
-    return (f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, {_plural(s['infos'], 'info')}"
+    line = (f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, {_plural(s['infos'], 'info')}"
             f" in {_plural(s['files'], 'file')} ({_plural(s['resources'], 'resource')})")
+    return line + (f"; configuration {s['config_file']}" if "config_file" in s else "")

@@ -225,8 +225,9 @@ def _summary(report) -> str:
     cards = "".join(f'<div class="{tone}"><dt>{e(label)}</dt><dd><span class="big">{e(big)}</span> '
                     f'<span class="small">{e_nw(small)}</span></dd></div>'
                     for label, big, small, tone in summary_cards(report))
+    used = f'<p class="small">Configuration: {e(report.config_file)}</p>' if report.config_file else ""
     return f'<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>' \
-           f'<dl class="cards">{cards}</dl></section>'
+           f'<dl class="cards">{cards}</dl>{used}</section>'
 
 
 def _bar(states, labels, breaks: set, css: str, height: int, label: str) -> str:

@@ -218,6 +218,7 @@ class Report:
     apis: list  # ApiLifecycles of the apiVersions used, most urgent first
     strict: bool = False
     plan: object = None  # plan.Plan: cluster upgrade steps and the changes made between them
+    config_file: str | None = None  # the configuration file the run used: every summary names it
 
     @property
     def blocking(self) -> list:
@@ -260,6 +261,7 @@ class Report:
             "actions_unsafe": sum(1 for i in actions if i.fix == UNSAFE),
             "manual_actions": sum(1 for i in actions if i.fix is None),
             "problems": len(self.problems),
+            **({"config_file": self.config_file} if self.config_file else {}),
         }
 
     def as_dict(self) -> dict:

@@ -79,6 +79,8 @@ def summary_rows(report) -> list:
     rows.append(("Manual actions left", str(s["manual_actions"])))
     if s["problems"]:
         rows.append(("Inputs not read", plural(s["problems"], "problem")))
+    if report.config_file:
+        rows.append(("Configuration", report.config_file))
     return rows
 
 
