@@ -149,7 +149,7 @@ def test_standard_input_can_be_previewed_but_not_written(cli):
 def test_usage_errors_are_lint_s(cli, write):
     path = write("app.yaml", OLD)
     assert cli(["fix", "-k", "1.99", path]).code == 2
-    assert cli(["fix", "-f", "sarif", path]).code == 2
+    assert cli(["fix", "-f", "nope", path]).code == 2
     assert cli(["fix", "--select", "NOPE", path]).code == 2
     assert cli(["fix", "missing.yaml"]).code == 2
 

@@ -20,7 +20,7 @@ BROKEN = ("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: we
 INPUTS = ("empty-dir", "empty-file", "empty-stdin", "clean", "clean-stdin", "broken")
 VERSIONS = {"equal": ("1.30", "1.30"), "adjacent": ("1.29", "1.30"), "oldest": ("1.7", "1.7")}
 LINT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
-FIX_FORMATS = ("text", "json")
+FIX_FORMATS = LINT_FORMATS  # fix takes every format of lint
 REPORT_FORMATS = ("text", "markdown", "html", "json")
 
 

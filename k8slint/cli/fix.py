@@ -17,11 +17,37 @@ from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
 
 EXIT_INTERRUPTED = 130
 from .options import FOLLOW_LINKS, config_file_used
-from .options import (ALLOW_EMPTY, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, MAX_FILE_SIZE, ROOT,
-                      SCHEMA_LOCATION, SELECT, discover_files, fail_level, input_settings, lint_options, load_config,
-                      nothing_to_lint, repository_settings)
+from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS,
+                      MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
+                      input_settings, lint_options, load_config, nothing_to_lint, repository_settings, root_setting,
+                      write_output)
 
-FIX_FORMATS = ("text", "json")
+
+def _ci_result(run, write: bool):
+    """What the CI formats show: the files as they are on disk. In a preview that is every problem a fix
+    would solve (saying so, with the fix) and the findings that would remain; after --write, what remains."""
+    import dataclasses
+    from ..model import Finding, Fix
+    if write:
+        return run.result
+    from ..loader import load_text
+    fixable, before = [], {}
+    for outcome in run.files:
+        if outcome.changed and not outcome.write_error:  # its objects as on disk (JUnit lists them)
+            before[outcome.file] = [(outcome.file, r.ref) for r in load_text(outcome.before, outcome.file).resources]
+        for a in outcome.applied:
+            if a.finding is not None:
+                fixable.append(dataclasses.replace(a.finding, message=f"{a.finding.message} [would fix: {a.title}]",
+                                                   fix=Fix(a.title, [], a.safety), extra=dict(a.finding.extra)))
+    objects, listed = [], set()
+    for file, ref in run.result.objects:
+        if file not in before:
+            objects.append((file, ref))
+        elif file not in listed:
+            listed.add(file)
+            objects.extend(before[file])
+    return dataclasses.replace(run.result, findings=sorted(fixable + run.result.findings, key=Finding.sort_key),
+                               objects=objects)
 
 
 def _text_report(run, result_text: str, show_diff: bool, write: bool, current=None) -> str:
@@ -40,10 +66,10 @@ def _text_report(run, result_text: str, show_diff: bool, write: bool, current=No
             safety = " (unsafe)" if a.safety.value == "unsafe" else ""
             out.append(f"{a.file}:{a.line}:{a.column}: {verb} {a.rule_id} {label}: {a.title}{safety}\n")
             out.extend(f"    - {note}\n" for note in a.notes)
-    out.append(result_text)
-    out.append(_summary(run, write, current) + "\n")
     from ..printable import printable
-    return printable("".join(out))  # names, notes and diff lines come from input: no terminal escapes
+    # names, notes and diff lines come from input: no terminal escapes (the findings' text is made safe by
+    # the text format, which keeps only its own colours)
+    return printable("".join(out)) + result_text + _summary(run, write, current) + "\n"
 
 
 def _interrupted(written: list) -> None:
@@ -116,7 +142,9 @@ def fix(
                                         help="Show the unified diff (default: on without --write)."),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes",
                                       help="Also apply fixes that change behaviour or need a decision."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format of the report: text or json."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP + " The CI formats show the files "
+                                                          "as on disk: in a preview, what a fix would change too."),
+    output: Optional[Path] = OUTPUT,
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity of a remaining finding that "
                                                                   "makes the exit code 1: error (default), "
                                                                   "warning or info."),
@@ -131,14 +159,15 @@ def fix(
     max_file_size: Optional[int] = MAX_FILE_SIZE,
     config_file: Optional[Path] = CONFIG,
     follow_links: bool = FOLLOW_LINKS,
+    colour: Optional[bool] = COLOUR,
 ):
     """Rewrite manifests for the target version: migrate removed APIs, fields and annotations in place,
     keeping comments and layout. Shows a diff unless --write is given."""
     from ..fixer import FixOptions, run_fix
-    from ..report import render
+    from ..report import FORMATS, render
 
-    if fmt not in FIX_FORMATS:
-        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FIX_FORMATS)})")
+    if fmt not in FORMATS:
+        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if write and "-" in paths:
         raise Usage("--write cannot rewrite standard input; give the file instead (or leave out --write)")
     config = load_config({
@@ -159,12 +188,17 @@ def fix(
     if empty is not None:
         run.result.findings.append(empty)
     show_diff = diff if diff is not None else not write
-    from ..printable import encodable, printable
+    from ..printable import printable
     if fmt == "json":
-        sys.stdout.write(encodable(_json_report(run, render("json", run.result), show_diff, write)))
+        report = _json_report(run, render("json", run.result), show_diff, write)
+    elif fmt == "text":
+        use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
+        report = _text_report(run, render("text", run.result, colour=use_colour), show_diff, write, options.current)
     else:
-        sys.stdout.write(_text_report(run, render("text", run.result, colour=False), show_diff, write,
-                                      options.current))
+        report = render(fmt, _ci_result(run, write), fail_on=failing_level, root=root_setting(config))
+    write_output(report, output)
+    if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
+        sys.stderr.write(f"{_summary(run, write, options.current)} (written to {output})\n")
     failed_writes = [f for f in run.files if f.write_error]
     for f in failed_writes:
         sys.stderr.write(printable(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left "

@@ -56,6 +56,7 @@ class AppliedFix:
     title: str
     safety: FixSafety
     notes: list
+    finding: Finding | None = None  # what it fixes, at its place in the text before the fix
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "column": self.column, "rule_id": self.rule_id,
@@ -333,11 +334,12 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
             f = p.finding
             if f is None:  # at the apiVersion, named as lint names it (the template of rendered Helm output)
                 span = w.resource.span(("apiVersion",))
-                f = loaded.relabel([Finding(p.proposal.rule_id, Severity.INFO, "", loaded.file, span.line,
-                                            span.column)])[0]
+                f = loaded.relabel([Finding(p.proposal.rule_id, Severity.INFO, p.proposal.title, loaded.file,
+                                            span.line, span.column, obj=w.resource.ref,
+                                            doc_index=w.resource.doc_index)])[0]
             outcome.applied.append(AppliedFix(
                 f.file, f.line, f.column, p.proposal.rule_id,
-                w.resource.ref, p.proposal.title, p.proposal.safety, notes))
+                w.resource.ref, p.proposal.title, p.proposal.safety, notes, f))
     return outcome
 
 

@@ -3,14 +3,15 @@ file on disk is still the old one, so their lines and columns are moved back to 
 
 The edits say exactly how the texts differ (no diff heuristics): a position outside every edit moves by the
 size of the edits before it; one inside a replacement text exists only after the fix and is placed at the
-start of the text it replaces, with `extra["after_fix"]` = its position in the fixed text.
+start of the text it replaces, with `extra["after_fix"]` = its position in the fixed text. Objects are
+named with their apiVersion on disk too.
 """
 from __future__ import annotations
 
 import bisect
 import dataclasses
 
-from ..loader import LoadedFile
+from ..loader import LoadedFile, load_text
 from ..sources import helm_source_map
 
 
@@ -45,6 +46,10 @@ def _line_starts(text: str) -> list:
     return starts
 
 
+def _object_key(doc_index: int, ref) -> tuple:
+    return doc_index, ref.kind, ref.namespace, ref.name
+
+
 class PreviewPositions:
     """Moves the findings of the fixed text of one file to the text on disk."""
 
@@ -54,6 +59,8 @@ class PreviewPositions:
         self.before_lines, self.after_lines = _line_starts(before), _line_starts(after)
         source_map = helm_source_map(before)  # rendered Helm output: name the template, as lint does
         self.relabeller = LoadedFile(file, before, source_maps={file: source_map} if source_map else {})
+        # the objects as on disk (a migration changes the apiVersion, never the document, kind or name)
+        self.objects = {_object_key(r.doc_index, r.ref): r.ref for r in load_text(before, file).resources}
 
     def _old(self, line: int, column: int) -> tuple:
         if not 1 <= line <= len(self.after_lines):
@@ -73,7 +80,8 @@ class PreviewPositions:
         extra = {k: v for k, v in finding.extra.items() if k != "rendered_at"}
         if inside:
             extra["after_fix"] = f"{finding.file}:{finding.line}:{finding.column}"
-        moved = dataclasses.replace(finding, file=self.file, line=old_line, column=old_column, extra=extra)
+        obj = finding.obj and self.objects.get(_object_key(finding.doc_index, finding.obj), finding.obj)
+        moved = dataclasses.replace(finding, file=self.file, line=old_line, column=old_column, extra=extra, obj=obj)
         if inside:
             moved.message += f" [only after the fix: at {finding.line}:{finding.column} of the fixed text]"
         return self.relabeller.relabel([moved])[0]
