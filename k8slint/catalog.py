@@ -12,8 +12,8 @@ A location is one of
 Locations are tried in order; the first that has the schema wins. Downloads (timeout 10 s) are cached under
 `$XDG_CACHE_HOME/k8slint/schemas` (else ~/.cache/k8slint/schemas), one file per URL named by its SHA-256,
 reused for a week and, when the location cannot be reached, whatever their age. A 404 is remembered for
-the run. A location that cannot be reached is reported once (SCH006, a warning) and not asked again in
-the run; a schema that is not JSON or not a valid JSON schema is reported once per file.
+the run. A location that cannot be reached is reported once (SCH006: an error when it leaves a custom
+resource unvalidated, else a warning) and not asked again in the run; a schema that is not JSON or not a valid JSON schema is reported once per file.
 
 Catalog schemas are JSON Schema draft-04/06/07 (the `$schema` keyword picks the validator class; draft-07
 without it). `$ref`s are resolved inside the schema only, never fetched. In strict mode objects that list
@@ -35,7 +35,9 @@ from .atomic import write_bytes_atomic
 from .model import Severity
 
 SCHEMA_LOCATION_PROBLEM = "SCH006"
-CATALOG_SEVERITY = {SCHEMA_LOCATION_PROBLEM: Severity.WARNING}
+# an error: the custom resources it would have described go unvalidated (a warning when another location
+# served them, or with --ignore-missing-schemas)
+CATALOG_SEVERITY = {SCHEMA_LOCATION_PROBLEM: Severity.ERROR}
 
 DEFAULT_LAYOUT = "{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
 VARIABLES = ("Group", "ResourceKind", "ResourceAPIVersion", "NormalizedKubernetesVersion", "StrictSuffix",

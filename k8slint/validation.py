@@ -54,6 +54,11 @@ _JSON_TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "stri
                     dict: "object", type(None): "null"}
 
 
+def _as_warning(finding):
+    finding.severity = Severity.WARNING
+    return finding
+
+
 def _type_name(value) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
@@ -272,8 +277,8 @@ class Validator:
             found, notes = self._from_catalog(resource)
             if found is not None:
                 return found
-        if self.ignore_missing_schemas:
-            return notes
+        if self.ignore_missing_schemas:  # told that unvalidated custom resources are fine
+            return [_as_warning(n) for n in notes]
         if builtin:
             known = sorted(k for av, k in self.store.kinds(self.version)
                            if av == api_version and not k.endswith("List") and k not in _META_KINDS)
@@ -302,7 +307,7 @@ class Validator:
             notes += [self._location_finding(resource, p.location, p.message)
                       for p in self.catalog.unusable(found, str(exc))]
             return None, notes
-        out = list(notes)
+        out = [_as_warning(n) for n in notes]  # another location served the schema: nothing went unchecked
         for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
             out.extend(self._convert(resource, err))
         return out, []

@@ -241,14 +241,14 @@ def test_builtin_kinds_never_use_the_catalog(tmp_path):
     assert finding.rule_id == "SCH004"
 
 
-def test_broken_schema_files_are_one_warning_each_then_sch005(catalog_dir):
+def test_broken_schema_files_are_one_error_each_then_sch005(catalog_dir):
     (catalog_dir / "example.com").mkdir()
     (catalog_dir / "example.com" / "gadget_v1.json").write_text("{not json")
     text = "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: a}\n---\n" \
            "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: b}\n"
     findings = check(text, [catalog_dir])
     assert [(f.rule_id, f.obj.name) for f in findings] == [("SCH006", "a"), ("SCH005", "a"), ("SCH005", "b")]
-    assert findings[0].severity == Severity.WARNING and "gadget_v1.json is not JSON" in findings[0].message
+    assert findings[0].severity == Severity.ERROR and "gadget_v1.json is not JSON" in findings[0].message
     assert findings[0].extra["schema_location"] == str(catalog_dir)
 
 
@@ -342,14 +342,36 @@ def test_an_unreachable_location_is_one_warning_and_is_not_asked_again(tmp_path,
     assert len(web.calls) == 1
 
 
-def test_through_the_validator_the_warning_is_a_finding_once(tmp_path):
+def test_through_the_validator_an_unreachable_location_is_an_error_once(tmp_path):
     catalog = remote_catalog(FakeWeb(down=True), tmp_path)
     validator = Validator(resolve("1.30"), catalog=catalog)
     text = CERTIFICATE + "---\n" + CERTIFICATE.replace("name: web\n", "name: api\n", 1)
     findings = [f for r in resources(text) for f in validator.check(r)]
     assert [(f.rule_id, f.severity, f.obj.name) for f in findings] == [
-        ("SCH006", Severity.WARNING, "web"), ("SCH005", Severity.INFO, "web"), ("SCH005", Severity.INFO, "api")]
+        ("SCH006", Severity.ERROR, "web"), ("SCH005", Severity.INFO, "web"), ("SCH005", Severity.INFO, "api")]
     assert findings[0].message.startswith(f"schema location {URL}: cannot reach")
+
+
+def test_an_unreachable_location_is_a_warning_when_told_to_ignore_missing_schemas(tmp_path):
+    validator = Validator(resolve("1.30"), catalog=remote_catalog(FakeWeb(down=True), tmp_path),
+                          ignore_missing_schemas=True)
+    (resource,) = resources(CERTIFICATE)
+    assert [(f.rule_id, f.severity) for f in validator.check(resource)] == [("SCH006", Severity.WARNING)]
+
+
+def test_an_unreachable_location_is_a_warning_when_another_location_serves(tmp_path, catalog_dir):
+    validator = Validator(resolve("1.30"), catalog=remote_catalog(FakeWeb(down=True), tmp_path, URL, str(catalog_dir)))
+    (resource,) = resources(CERTIFICATE)
+    assert [(f.rule_id, f.severity) for f in validator.check(resource)] == [("SCH006", Severity.WARNING)]
+
+
+def test_a_run_whose_schema_location_is_down_fails(cli, write, monkeypatch, tmp_path):
+    monkeypatch.setattr(catalog_module, "http_get", FakeWeb(down=True))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write("cert.yaml", CERTIFICATE)
+    failed = cli(["lint", "--schema-location", URL, path])
+    assert failed.code == 1 and "error SCH006 schema location" in failed.out
+    assert cli(["lint", "--schema-location", URL, "--ignore-missing-schemas", path]).code == 0
 
 
 def test_a_stale_copy_serves_when_the_location_is_down(tmp_path):

@@ -163,9 +163,11 @@ BUILTIN_RULES = [
     _sch("SCH006", "schema-location-unavailable", "A schema location cannot be used", RuleDoc(
         what="Reports, once per run, a `--schema-location` that cannot be reached (network error, HTTP error "
              "other than 404), and once per file a schema there that is not JSON, not a valid JSON schema or "
-             "cannot be applied. The custom resources it would have described are reported by SCH005 instead.",
-        why="A location that silently fails would leave custom resources unvalidated while the run looks "
-            "clean. A location that simply has no schema for a kind (HTTP 404, no such file) is not a problem "
+             "cannot be applied. The custom resources it would have described are reported by SCH005 instead. "
+             "It is an error when a custom resource goes unvalidated because of it, a warning when another "
+             "location served the schema or with `--ignore-missing-schemas`.",
+        why="A location that silently fails (a network failure in CI) would leave custom resources "
+            "unvalidated while the run looks clean. A location that simply has no schema for a kind (HTTP 404, no such file) is not a problem "
             "and is not reported.",
         example="# k8slint lint --schema-location 'https://schemas.example/{{.Group}}/"
                 "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' -\n# while schemas.example cannot be reached:\n"
