@@ -143,6 +143,18 @@ class Resource:
         return node
 
 
+# Groups of configuration-file kinds (kubeadm's ClusterConfiguration, KubeSchedulerConfiguration, an audit
+# Policy, an ExecCredential ...): a component reads them from a file, no API server serves or stores them.
+CONFIG_FILE_GROUPS = frozenset({"kubeadm.k8s.io", "audit.k8s.io", "client.authentication.k8s.io",
+                                "apiserver.k8s.io"})
+
+
+def is_config_file_kind(api_version: str | None) -> bool:
+    """Is this apiVersion one of a configuration file's (neither a built-in kind nor a custom resource)?"""
+    group = api_version.rpartition("/")[0] if api_version and "/" in api_version else ""
+    return group in CONFIG_FILE_GROUPS or group.endswith(".config.k8s.io")
+
+
 @dataclass
 class Edit:
     """Replace source[start:end] (character offsets) with `text`."""

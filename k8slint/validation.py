@@ -26,7 +26,7 @@ from .crd import meta as crd_meta
 from .re2regex import search as re2_search
 from .crd.registry import CrdRegistry
 from .crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, to_json_schema
-from .model import Resource, Severity, finding_at, format_json_path
+from .model import Resource, Severity, finding_at, format_json_path, is_config_file_kind
 from .schemastore import SchemaStore, default_store
 from .versions import KubeVersion
 
@@ -279,6 +279,9 @@ class Validator:
                 return found
         if self.ignore_missing_schemas:  # told that unvalidated custom resources are fine
             return [_as_warning(n) for n in notes]
+        if is_config_file_kind(api_version):
+            # a configuration file is no custom resource: no CRD will ever describe it
+            return notes
         if builtin:
             known = sorted(k for av, k in self.store.kinds(self.version)
                            if av == api_version and not k.endswith("List") and k not in _META_KINDS)

@@ -141,9 +141,12 @@ def test_configuration_file_kinds_need_no_metadata(write):
     path = write("kubeadm.yaml", "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
                  "kubernetesVersion: v1.31.0\n---\napiVersion: kubescheduler.config.k8s.io/v1\n"
                  "kind: KubeSchedulerConfiguration\nprofiles: [{schedulerName: default-scheduler}]\n---\n"
-                 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n")
+                 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n---\n"
+                 "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n")
     result = run_cli(["lint", "-k", "1.31", "--no-cache", str(path)])
-    assert "SRV" not in result.out, result.out
+    # nor are they custom resources waiting for a CRD (SCH005)
+    assert "SRV" not in result.out and "SCH005" not in result.out, result.out
+    assert "0 errors, 0 warnings, 0 infos" in result.out, result.out
     # a custom resource still needs a name
     cr = write("cr.yaml", "apiVersion: example.com/v1\nkind: Widget\nspec: {}\n")
     assert "SRV001" in run_cli(["lint", "-k", "1.31", "--no-cache", str(cr)]).out

@@ -8,6 +8,7 @@ call it for custom resources as they are.
 from __future__ import annotations
 
 from . import syntax
+from ..model import is_config_file_kind
 from .base import Report, mapping, rule, text
 
 # The name format each built-in kind's validation passes to ValidateObjectMeta ((group, kind) -> format),
@@ -54,17 +55,6 @@ BUILTIN_GROUPS = frozenset({
     "resource.k8s.io", "internal.apiserver.k8s.io", "storagemigration.k8s.io", "settings.k8s.io",
     "metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io",
 })
-
-# Groups of configuration-file kinds (kubeadm's ClusterConfiguration, KubeSchedulerConfiguration, an audit
-# Policy, an ExecCredential ...): a component reads them from a file, no API server stores them, and they
-# need no metadata at all.
-CONFIG_FILE_GROUPS = frozenset({"kubeadm.k8s.io", "audit.k8s.io", "client.authentication.k8s.io", "apiserver.k8s.io"})
-
-
-def is_config_file_kind(api_version: str) -> bool:
-    group = group_of(api_version)
-    return group in CONFIG_FILE_GROUPS or group.endswith(".config.k8s.io")
-
 
 # finalizers core's ValidateObjectMeta accepts without a domain prefix, and the groups whose validation goes
 # through it (those known to; other groups check finalizers as qualified names only)

@@ -155,7 +155,9 @@ BUILTIN_RULES = [
             "`--ignore-missing-schemas` to silence it for kinds you know exist.")),
     _sch("SCH005", "custom-resource-without-schema", "A custom resource whose CRD is not available", RuleDoc(
         what="Reports, as information, a custom resource (a group that is not built into Kubernetes) whose "
-             "CustomResourceDefinition is neither in the input nor given with `--crd`.",
+             "CustomResourceDefinition is neither in the input nor given with `--crd`. Configuration files "
+             "(kubeadm, `*.config.k8s.io`, audit policies, exec credentials) are no custom resources and are "
+             "not reported.",
         why="Without its schema the object cannot be validated; you should know that it was not.",
         example="apiVersion: cert-manager.io/v1\nkind: Certificate\n",
         fix="Add the CRD to the input or pass `--crd path/to/crds`, or silence it with "
