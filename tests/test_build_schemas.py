@@ -359,6 +359,43 @@ def test_special_definitions():
     assert text["description"] == "Policy."
 
 
+def test_required_markers_the_api_server_never_enforced_are_dropped():
+    # 1.7-1.13 mark Role.rules required (a Go field without omitempty); the API server accepts a Role
+    # without rules, and an aggregated ClusterRole has none of its own
+    role = build_schemas.normalise_definition("io.k8s.api.rbac.v1beta1.Role", {
+        "required": ["rules"], "properties": {"rules": {"type": "array"}, "metadata": {"type": "object"}}})
+    assert "required" not in role
+    binding = build_schemas.normalise_definition("io.k8s.api.rbac.v1.RoleBinding", {
+        "required": ["subjects", "roleRef"], "properties": {"subjects": {"type": "array"},
+                                                            "roleRef": {"type": "object"}}})
+    assert binding["required"] == ["roleRef"]  # what validation does require stays
+    # the same field name elsewhere keeps its marker (flowcontrol validation does require subjects)
+    flow = build_schemas.normalise_definition("io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", {
+        "required": ["subjects"], "properties": {"subjects": {"type": "array"}}})
+    assert flow["required"] == ["subjects"]
+
+
+@pytest.mark.parametrize("minor", ["1.8", "1.10", "1.12", "1.13"])
+def test_embedded_old_schemas_accept_what_their_api_server_accepted(minor):
+    store = SchemaStore()
+    for api_version, kind, doc in [
+            ("rbac.authorization.k8s.io/v1beta1", "Role", {"metadata": {"name": "r"}}),
+            ("rbac.authorization.k8s.io/v1beta1", "ClusterRole", {"metadata": {"name": "r"}}),
+            ("rbac.authorization.k8s.io/v1beta1", "RoleBinding",
+             {"metadata": {"name": "b"}, "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                                     "name": "r"}}),
+            ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration",
+             {"metadata": {"name": "w"}, "webhooks": [{"name": "a.example.com", "clientConfig": {
+                 "service": {"namespace": "default", "name": "svc"}}}]})]:
+        schema = store.bundle(minor, api_version, kind, strict=True)
+        if schema is None:  # admissionregistration v1beta1 came in 1.9
+            continue
+        assert errors(schema, {"apiVersion": api_version, "kind": kind, **doc}) == [], (minor, kind)
+    # a wrong type is still an error
+    role = store.bundle(minor, "rbac.authorization.k8s.io/v1beta1", "Role", strict=True)
+    assert errors(role, {"apiVersion": "rbac.authorization.k8s.io/v1beta1", "kind": "Role", "rules": "all"})
+
+
 # --------------------------------------------------------------------------------- recovered enums
 
 def _pod_swagger(minor: str, with_enums: bool) -> dict:

@@ -80,6 +80,9 @@ NORMALISATION_NOTES = [
     "borrows the group-version-kind its definition name carries in another minor's input (the name spells "
     "out group, version and kind, so it is the same everywhere); kinds_inferred_from_other_minors lists "
     "where that happened.",
+    "A field the old inputs mark required but the API server's validation never required is not required "
+    "(UNENFORCED_REQUIRED: Role and ClusterRole rules, binding subjects, webhook and APIService caBundle in "
+    "1.7-1.13): an object without it is accepted, so requiring it would be a false error.",
     *recovered_enums.NOTES,
     *list_semantics.NOTES,
     "Strict mode is derived at run time: additionalProperties false on every object node that has "
@@ -273,6 +276,36 @@ def normalise_node(node) -> dict:
     return out
 
 
+# Fields old inputs mark required (Go fields without omitempty) that the API server never asked for: its
+# validation accepts the object without them, so requiring them would be a false error. (definition name
+# ending, field) -> why; matched on the name's last segments so every rbac/admission version is covered.
+UNENFORCED_REQUIRED = {
+    (".Role", "rules"): "an empty Role is valid (ValidateRole only checks the rules given); 1.14 dropped the "
+                        "marker",
+    (".ClusterRole", "rules"): "an aggregated ClusterRole has no rules of its own; 1.14 dropped the marker",
+    (".RoleBinding", "subjects"): "a binding without subjects is valid; 1.11 dropped the marker",
+    (".ClusterRoleBinding", "subjects"): "a binding without subjects is valid; 1.11 dropped the marker",
+    (".WebhookClientConfig", "caBundle"): "without a caBundle the API server uses the system trust roots; "
+                                          "validation never required it and 1.13 dropped the marker",
+    (".AdmissionHookClientConfig", "caBundle"): "as WebhookClientConfig.caBundle (its 1.7/1.8 name)",
+    (".APIServiceSpec", "caBundle"): "an APIService with insecureSkipTLSVerify needs none; 1.11 dropped the "
+                                     "marker",
+}
+
+
+def _drop_unenforced_required(name: str, out: dict) -> None:
+    required = out.get("required")
+    if not required:
+        return
+    keep = [f for f in required if not any(name.endswith(end) and f == field
+                                           for end, field in UNENFORCED_REQUIRED)]
+    if len(keep) != len(required):
+        if keep:
+            out["required"] = keep
+        else:
+            del out["required"]
+
+
 def normalise_definition(name: str, raw: dict) -> dict:
     """A whole definition: the node rules plus the per-name special cases."""
     description = raw.get("description") if isinstance(raw, dict) else None
@@ -293,6 +326,7 @@ def normalise_definition(name: str, raw: dict) -> dict:
         for prop in open_ended:
             if isinstance(props.get(prop), dict):
                 props[prop].pop("enum", None)
+        _drop_unenforced_required(name, out)
         return out
     if isinstance(description, str) and description.rstrip():
         out["description"] = description.rstrip()
