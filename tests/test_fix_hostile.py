@@ -2,6 +2,7 @@
 files; no lost update; read-only files, owners and hard links respected; interruptions say what is done."""
 from __future__ import annotations
 
+import json
 import os
 import threading
 
@@ -90,6 +91,12 @@ def test_read_only_file_is_refused_and_kept(tmp_path):
     result = run_cli(["fix", "-k", "1.30", "--write", str(path)])
     assert result.code == 2 and "read-only" in result.err
     assert path.read_text() == OLD % "ro" and (path.stat().st_mode & 0o777) == 0o444
+    # a finding on the file too, so that every output format (and CI annotations) says it
+    assert result.out.startswith(f"{path}:1:1: error YML020 k8slint fix could not write this file and left it "
+                                 "unchanged: the file is read-only (mode 0444)")
+    assert "Nothing to fix." in result.out  # nothing was fixed: the findings are of the file as it is
+    doc = json.loads(run_cli(["fix", "-k", "1.30", "--write", "-f", "json", str(path)]).out)
+    assert [(f["rule_id"], f["line"]) for f in doc["findings"]][:1] == [("YML020", 1)]
 
 
 def test_hard_links_and_owner_are_kept(tmp_path):

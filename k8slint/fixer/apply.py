@@ -348,6 +348,11 @@ def _not_fixed(file: str, exc: Exception) -> Finding:
                    f"unchanged ({type(exc).__name__}: {exc}); the other files were fixed", file, 1, 1)
 
 
+def _not_written(file: str, reason: str) -> Finding:
+    return Finding("YML020", LOADER_SEVERITY["YML020"], f"k8slint fix could not write this file and left it "
+                   f"unchanged: {reason}", file, 1, 1)
+
+
 def _unexpected(exc: Exception) -> str:
     """Why a fix that failed in an unforeseen way was not applied (the object keeps its text)."""
     return (f"the object has a shape this fix does not handle ({type(exc).__name__}: {exc}); it was left "
@@ -511,6 +516,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             _write(inp, outcome)
             if outcome.written:
                 written.append(inp.path)
+            elif outcome.write_error and outcome.problem is None:  # a finding too, not only a line on stderr
+                outcome.problem = _not_written(inp.loaded.file, outcome.write_error)
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
         loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
         if outcome.problem is not None:

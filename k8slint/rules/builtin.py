@@ -112,8 +112,9 @@ BUILTIN_RULES = [
         what="Reported by `k8slint fix` for a file it does not fix at all, which keeps its text while every "
              "other file is still fixed: a file too large to fix within the memory `--max-file-size` allows "
              "(fixing takes about 130 times a file's size, so fix refuses files over 50/130 of the limit, "
-             "6.1 MiB by default; lint still checks them), or one the fixer failed on. A single object of odd "
-             "shape only gets its fix refused, with the reason on its finding.",
+             "6.1 MiB by default; lint still checks them), one the fixer failed on, or one `--write` could not "
+             "write (read-only, changed by someone else since it was read, a full disk). A single object of "
+             "odd shape only gets its fix refused, with the reason on its finding.",
         why="One hostile or broken file must never stop the fix of a whole tree half-way, nor leave you "
             "without a word about which files were rewritten and which were not.",
         example="# k8slint fix --max-file-size 1000 a-600-byte-file.yaml",
