@@ -201,3 +201,16 @@ def test_interrupted_fix_says_which_files_were_rewritten(tmp_path, monkeypatch):
     assert result.code == 130
     assert "2 files already rewritten" in result.err and "a.yaml" in result.err and "b.yaml" in result.err
     assert (tmp_path / "c.yaml").read_text() == OLD % "c"
+
+
+def test_a_file_of_lone_cr_line_ends_is_written_back_with_cr_only(tmp_path):
+    text = ("# top\n" + OLD % "cr" + "---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
+            "spec:\n  backend: {serviceName: s, servicePort: 80}  # kept\n  rules:\n  - http:\n      paths:\n"
+            "      - backend: {serviceName: s, servicePort: 80}\n")
+    lf, cr = tmp_path / "lf.yaml", tmp_path / "cr.yaml"
+    lf.write_bytes(text.encode())
+    cr.write_bytes(text.replace("\n", "\r").encode())
+    assert run_cli(["fix", "-k", "1.30", "--write", "--unsafe-fixes", str(lf), str(cr)]).code == 0
+    fixed = lf.read_bytes()
+    assert b"apps/v1" in fixed and b"networking.k8s.io/v1" in fixed and fixed != text.encode()
+    assert cr.read_bytes() == fixed.replace(b"\n", b"\r")  # the same fix, and not one LF in it

@@ -237,6 +237,11 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
     if loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings):
         return outcome
     text = loaded.text
+    # The editor finds lines by "\n": a file of lone CRs (classic Mac) is edited as LF and written back with
+    # CRs, never with mixed line ends. One character for one keeps every position and edit offset the same.
+    lone_cr = "\r" in text and "\n" not in text
+    if lone_cr:
+        text = text.replace("\r", "\n")
     try:
         roots = compose_documents(text)
     except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
@@ -329,6 +334,8 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
         return outcome
     outcome.edits = [e for w in active for e in w.edits]
     outcome.after = apply_edits(text, outcome.edits)
+    if lone_cr:
+        outcome.after = outcome.after.replace("\n", "\r")
     for w in active:
         for p, notes in w.applied:
             f = p.finding
