@@ -214,3 +214,35 @@ def test_a_file_of_lone_cr_line_ends_is_written_back_with_cr_only(tmp_path):
     fixed = lf.read_bytes()
     assert b"apps/v1" in fixed and b"networking.k8s.io/v1" in fixed and fixed != text.encode()
     assert cr.read_bytes() == fixed.replace(b"\n", b"\r")  # the same fix, and not one LF in it
+
+
+FLOW = ("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec: {\n  replicas: 2,  # two\n"
+        "%s  selector: {matchLabels: {app: a}},  # sel\n"
+        "  template: {metadata: {labels: {app: a}}, spec: {containers: [{name: a, image: nginx}]}}%s\n}\n")
+
+
+@pytest.mark.parametrize("middle, last", [
+    ("  rollbackTo: {revision: 1},  # rb\n", "  # tpl"),  # a deleted entry between kept ones
+    ("", ",  # tpl\n  rollbackTo: {revision: 1}  # rb"),  # the last entry deleted
+])
+def test_deleting_an_entry_of_a_multi_line_flow_mapping_keeps_the_other_lines_comments(tmp_path, middle, last):
+    path = tmp_path / "d.yaml"
+    path.write_text(FLOW % (middle, last))
+    assert run_cli(["fix", "-k", "1.30", "--write", str(path)]).code == 0
+    text = path.read_text()
+    assert "rollbackTo" not in text and "# rb" not in text and "apps/v1" in text
+    assert "  replicas: 2,  # two\n" in text and "  selector: {matchLabels: {app: a}},  # sel\n" in text
+    assert "image: nginx}]}}  # tpl\n}" in text  # the new last entry has no trailing comma
+
+
+def test_deleting_the_last_entry_of_multi_line_json_leaves_valid_json(tmp_path):
+    doc = {"apiVersion": "extensions/v1beta1", "kind": "Deployment", "metadata": {"name": "d"},
+           "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "a"}},
+                    "template": {"metadata": {"labels": {"app": "a"}},
+                                 "spec": {"containers": [{"name": "a", "image": "nginx"}]}},
+                    "rollbackTo": {"revision": 1}}}
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(doc, indent=2))
+    assert run_cli(["fix", "-k", "1.30", "--write", str(path)]).code == 0
+    fixed = json.loads(path.read_text())
+    assert fixed["apiVersion"] == "apps/v1" and "rollbackTo" not in fixed["spec"]

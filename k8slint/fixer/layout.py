@@ -239,7 +239,15 @@ class _Layout:
             j = i
             while j + 1 < n and deleted[j + 1]:
                 j += 1
-            if i > 0:
+            own_lines = self._own_lines(ks[i], vs[j], ks[j + 1] if j + 1 < n else None) if i > 0 else None
+            if own_lines is not None and (j < n - 1 or not pieces):
+                # entries on lines of their own go with their lines: the comment of the line above stays
+                out.append(Edit(*own_lines, ""))
+                if j == n - 1:  # the new last entry loses its comma (JSON allows no trailing one)
+                    comma = doc.text.find(",", vs[i - 1], own_lines[0])
+                    if comma >= 0 and not doc.text[vs[i - 1]:comma].strip():
+                        out.append(Edit(comma, comma + 1, ""))
+            elif i > 0:
                 out.append(Edit(vs[i - 1], vs[j], ""))
             elif j < n - 1:
                 out.append(Edit(ks[0], ks[j + 1], ""))
@@ -257,6 +265,23 @@ class _Layout:
                     raise FixRefused("unexpected flow mapping text")
                 out.append(Edit(start + 1, start + 1, ", ".join(pieces)))
         return out
+
+
+    def _own_lines(self, start: int, end: int, next_key: int | None):
+        """(first, after) of the whole lines that hold a run of flow entries from `start` to `end` and nothing
+        else but their comma and comment, or None when they share a line with other entries."""
+        doc = self.doc
+        if not doc.first_on_line(start):
+            return None
+        after = doc.line_end(end)
+        rest = doc.text[end:after].strip()
+        if rest.startswith(","):
+            rest = rest[1:].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        if next_key is not None and next_key < after:
+            return None
+        return doc.line_start(start), after
 
 
 def _key_column(doc: Document, null_node) -> int:
