@@ -1,4 +1,4 @@
-"""Where the shipped data lives: `rules/` and `schemas/`.
+"""Where the shipped data lives: `rules/`, `schemas/` and the generated rule pages `docs/rules/`.
 
 In a wheel they are installed inside the package (`k8slint/data/...`, see pyproject's force-include); in a
 checkout or an editable install they are the top-level folders of the repository.
@@ -25,3 +25,11 @@ def rules_dir() -> Path:
 
 def schemas_dir() -> Path:
     return data_dir("schemas")
+
+
+def rule_docs_dir() -> Path | None:
+    """The generated rule pages (docs/rules/ID.md), or None in an installation without them."""
+    try:
+        return data_dir("docs/rules")
+    except FileNotFoundError:
+        return None

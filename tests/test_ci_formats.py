@@ -81,7 +81,9 @@ def project(tmp_path):
 
 def lint(project: Path, fmt: str, *paths, stdin=None):
     # absolute paths, run from the checkout: what `k8slint lint $PWD/...` does in CI
-    args = [str(project / p) if p != "-" else p for p in paths] or [str(project)]
+    options = [p for p in paths if p.startswith("--") or p.startswith("https:")]
+    paths = [p for p in paths if p not in options]
+    args = options + ([str(project / p) if p != "-" else p for p in paths] or [str(project)])
     result = run_cli(["lint", "-k", "1.30", "-f", fmt, *args], cwd=project, stdin=stdin)
     assert result.code == 1, result.err
     assert result.err == ""
@@ -161,6 +163,23 @@ def test_sarif_lists_the_rules_that_have_results_with_their_docs(project):
         assert meta.docs.why.split("\n")[0] in descriptor["help"]["text"]
         assert descriptor["defaultConfiguration"]["level"] == levels[meta.severity]
         assert meta.family in descriptor["properties"]["tags"]
+
+
+def test_sarif_rules_link_to_their_docs_page(project, monkeypatch):
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    monkeypatch.delenv("K8SLINT_DOCS_URL", raising=False)
+    rules = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:  # by default the pages installed with k8slint
+        page = Path(url2pathname(urlsplit(rule["helpUri"]).path))
+        assert page.name == f"{rule['id']}.md" and page.read_text().startswith(f"# {rule['id']}")
+    given = json.loads(lint(project, "sarif", "--docs-url", "https://docs.example/k8slint/rules"))
+    assert [r["helpUri"] for r in given["runs"][0]["tool"]["driver"]["rules"]] == \
+        [f"https://docs.example/k8slint/rules/{r['id']}.md" for r in rules]
+    monkeypatch.setenv("K8SLINT_DOCS_URL", "https://mirror.example/r/")
+    from_env = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    assert from_env[0]["helpUri"] == f"https://mirror.example/r/{rules[0]['id']}.md"
 
 
 def test_sarif_results_have_rule_level_and_relative_location(project):

@@ -28,6 +28,7 @@ def test_wheel_size_and_content(wheel):
     assert wheel.stat().st_size <= WHEEL_BUDGET, f"wheel is {wheel.stat().st_size:,} bytes"
     names = zipfile.ZipFile(wheel).namelist()
     assert "k8slint/data/rules/api-versions.yaml" in names
+    assert "k8slint/data/docs/rules/SCH001.md" in names  # the pages SARIF's helpUri points at
     assert "k8slint/data/schemas/index.json" in names and "k8slint/data/schemas/PROVENANCE.json" in names
     assert sum(1 for n in names if n.startswith("k8slint/data/schemas/versions/")) == 31
     assert not any(n.startswith(("tests/", "bench/", "tools/")) for n in names)

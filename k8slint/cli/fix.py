@@ -17,7 +17,7 @@ from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
 
 EXIT_INTERRUPTED = 130
 from .options import FOLLOW_LINKS, config_file_used
-from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS,
+from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS,
                       MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
                       input_settings, lint_options, load_config, nothing_to_lint, repository_settings, root_setting,
                       write_output)
@@ -160,6 +160,7 @@ def fix(
     config_file: Optional[Path] = CONFIG,
     follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
+    docs_url: Optional[str] = DOCS_URL,
 ):
     """Rewrite manifests for the target version: migrate removed APIs, fields and annotations in place,
     keeping comments and layout. Shows a diff unless --write is given."""
@@ -195,7 +196,8 @@ def fix(
         use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
         report = _text_report(run, render("text", run.result, colour=use_colour), show_diff, write, options.current)
     else:
-        report = render(fmt, _ci_result(run, write), fail_on=failing_level, root=root_setting(config))
+        report = render(fmt, _ci_result(run, write), fail_on=failing_level, root=root_setting(config),
+                        docs_url=docs_url)
     write_output(report, output)
     if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
         sys.stderr.write(f"{_summary(run, write, options.current)} (written to {output})\n")

@@ -11,7 +11,7 @@ import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
 from .options import FOLLOW_LINKS
-from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
+from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
                       MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
                       config_file_used, input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
                       root_setting,
@@ -48,6 +48,7 @@ def lint(
     config_file: Optional[Path] = CONFIG,
     follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
+    docs_url: Optional[str] = DOCS_URL,
     no_cache: bool = typer.Option(False, "--no-cache", help="Check every file again instead of reusing the "
                                                              "results of earlier runs over the same bytes "
                                                              "(kept in the user cache directory)."),
@@ -72,7 +73,8 @@ def lint(
     if empty is not None:
         result.findings.append(empty)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-    write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config)), output)
+    write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config),
+                        docs_url=docs_url), output)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_file:  # GitHub shows 10 annotations per level: list them all on the run page
         from ..report.github_format import step_summary

@@ -228,6 +228,9 @@ FOLLOW_LINKS = typer.Option(False, "--follow-links", help="In directories, also 
                                                           "lead outside the paths given (default: skip them).")
 COLOUR = typer.Option(None, "--color/--no-color", help="Colour the text output (default: only on a terminal).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write the report to this file.")
+DOCS_URL = typer.Option(None, "--docs-url", envvar="K8SLINT_DOCS_URL",
+                        help="Where the rule pages (docs/rules/ID.md) are published: SARIF rules link to "
+                             "URL/ID.md (default: the pages installed with k8slint, as file: URIs).")
 
 
 def repository_settings(root, discover_crds) -> dict:

@@ -1,7 +1,7 @@
 """SARIF 2.1.0 (OASIS), the format GitHub code scanning and other code-scanning tools import.
 
 One run; `tool.driver.rules` lists the rules that have results, in the order `k8slint rules` lists them, each
-with its documentation (all 190+ would be most of the file). Each result points at the finding's file by a
+with its documentation (all 190+ would be most of the file) and `helpUri`, its page (see docs_base). Each result points at the finding's file by a
 URI relative to `%SRCROOT%`, the repository root (see projectroot), which `originalUriBaseIds` gives as an
 absolute file: URI, and carries the object and JSON path as logical
 locations, plus a partial fingerprint that does not depend on the line, so code scanning can follow an alert
@@ -50,7 +50,21 @@ def _fingerprint(finding, uri: str) -> str:
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _rule_descriptor(rule) -> dict:
+DOCS_URL_VARIABLE = "K8SLINT_DOCS_URL"
+
+
+def docs_base(docs_url: str | None = None) -> str | None:
+    """The URL the rule pages are under (`ID.md` appended): --docs-url, else $K8SLINT_DOCS_URL, else the
+    pages shipped with k8slint (a file: URI, which local SARIF viewers open), else None."""
+    base = docs_url or os.environ.get(DOCS_URL_VARIABLE)
+    if not base:
+        from ..datadir import rule_docs_dir
+        pages = rule_docs_dir()
+        return root_uri(pages) if pages is not None else None
+    return base if base.endswith("/") else base + "/"
+
+
+def _rule_descriptor(rule, base: str | None = None) -> dict:
     from ..docgen import documented
     from ..rules.docs import render_rule_markdown, render_rule_text
 
@@ -61,6 +75,7 @@ def _rule_descriptor(rule) -> dict:
         "shortDescription": {"text": meta.title},
         "fullDescription": {"text": meta.docs.what},
         "help": {"text": render_rule_text(meta), "markdown": render_rule_markdown(meta)},
+        **({"helpUri": f"{base}{quote(meta.id)}.md"} if base else {}),
         "defaultConfiguration": {"level": LEVELS[meta.severity]},
         "properties": {"tags": [meta.family]},
     }
@@ -122,19 +137,20 @@ def root_uri(root=None) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def sarif_log(result, root=None) -> dict:
+def sarif_log(result, root=None, docs_url: str | None = None) -> dict:
     from ..rules import all_rules
 
     used = {f.rule_id for f in result.findings}
     rules = [rule for rule in all_rules() if rule.id in used]
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
+    base = docs_base(docs_url) if rules else None
     seen: dict = {}
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "k8slint", "version": __version__,
-                                "rules": [_rule_descriptor(rule) for rule in rules]}},
+                                "rules": [_rule_descriptor(rule, base) for rule in rules]}},
             "originalUriBaseIds": {SRCROOT: {"uri": root_uri(root),
                                              "description": {"text": "The repository root."}}},
             "columnKind": "unicodeCodePoints",
@@ -144,5 +160,5 @@ def sarif_log(result, root=None) -> dict:
     }
 
 
-def render(result, root=None, **_) -> str:
-    return json.dumps(sarif_log(result, root), indent=2, ensure_ascii=False) + "\n"
+def render(result, root=None, docs_url=None, **_) -> str:
+    return json.dumps(sarif_log(result, root, docs_url), indent=2, ensure_ascii=False) + "\n"
