@@ -21,7 +21,7 @@ from .rules.fields import FieldRule, FieldRuleSet
 from .crd.registry import defines_a_kind_twice
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
 from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
-from .validation import API_NOT_IN_VERSION, UNKNOWN_KIND, CrdRegistry, Validator
+from .validation import API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, UNKNOWN_KIND, CrdRegistry, Validator
 from .versions import KubeVersion
 
 
@@ -66,6 +66,9 @@ class Linter:
         self.validator = Validator(options.target, options.strict, crds=self.crds,
                                    ignore_missing_schemas=options.ignore_missing_schemas,
                                    schema_locations=options.schema_locations)
+        # schema validation (and the CRD checks riding on it) is most of a resource's checking: skipped when
+        # none of its rules is enabled (`--select API`: deprecations only)
+        self.validating = any(self.enabled(rule_id) for rule_id in VALIDATION_RULES)
         # SCH007/SCH008: duplicate keys that server-side apply refuses (built-in kinds only)
         self.list_keys = (ListKeyChecker(options.target) if self.enabled(DUPLICATE_MAP_KEY)
                           or self.enabled(DUPLICATE_SET_VALUE) else None)
@@ -117,7 +120,7 @@ class Linter:
             found.extend(f for f in walk(resource, self.context) if f.rule_id in ids)
         removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
                               and f.json_path == "apiVersion" for f in found)
-        for f in self.validator.check(resource):
+        for f in self.validator.check(resource) if self.validating else ():
             if removed_by_rule and f.rule_id in (API_NOT_IN_VERSION, UNKNOWN_KIND):
                 continue  # one problem, one finding: the removal rule already says it, with its migration
                 # (an API gone before the oldest embedded schema is not even a known kind there)

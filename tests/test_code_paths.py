@@ -45,3 +45,16 @@ def test_every_format_is_the_same_on_every_path(tmp_path, monkeypatch, strict):
         assert answered[fmt] == reference[fmt], fmt
         assert answered_here[fmt] == reference[fmt], fmt
         assert forked[fmt] == reference[fmt], fmt
+
+
+@pytest.mark.parametrize("select", [("API",), ("SRV", "FLD", "YML")])
+def test_a_selection_skips_validation_and_keeps_the_full_runs_findings(monkeypatch, select):
+    """Without a SCH or CRD rule selected nothing is validated, and the findings are the full run's."""
+    files = discover(FIXTURES)
+    full = lint(files, LintOptions(target=resolve("1.30"), strict=True), jobs=1)
+    from k8slint.validation import Validator
+    monkeypatch.setattr(Validator, "check", lambda *a: pytest.fail("validated without a SCH or CRD rule"))
+    selected = lint(files, LintOptions(target=resolve("1.30"), strict=True, select=select), jobs=1)
+    expected = [f for f in full.findings if f.rule_id.startswith(select)]
+    assert expected
+    assert [f.as_dict() for f in selected.findings] == [f.as_dict() for f in expected]
