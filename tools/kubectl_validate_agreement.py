@@ -9,8 +9,10 @@ CHECKOUT is a checkout of https://github.com/kubernetes-sigs/kubectl-validate. E
 its own with `k8slint lint --strict` (kubectl applies with strict field validation), with the CRDs of
 `testcases/crds/` given as --crd, and counted as agreeing when k8slint reports an error exactly when the API
 server refused it. Prints one line per document and totals for built-in kinds and for custom resources
-(CRD objects counted with them: they belong to the CRD checks). Nothing is copied or downloaded; tests never
-run this script.
+(CRD objects counted with them: they belong to the CRD checks). The recorded answers come from
+kubectl-validate, which runs the schema but not the handwritten validation of built-in kinds; where that
+makes them differ from the API server's code, KNOWN_DIFFERENCES says why. Nothing is copied or downloaded;
+tests never run this script.
 """
 from __future__ import annotations
 
@@ -28,6 +30,18 @@ sys.path.insert(0, str(REPO))
 from k8slint.apiserver.metadata import BUILTIN_GROUPS, group_of  # noqa: E402
 
 _SEPARATOR = re.compile(r"^---\s*(#.*)?$")
+
+# Documents where k8slint answers otherwise on purpose, checked against the API server's code. kubectl-validate
+# runs the OpenAPI schema only, not the handwritten validation of built-in kinds, so its recorded answer is not
+# always the API server's. Each is still counted as a disagreement; the reason is printed beside it.
+KNOWN_DIFFERENCES = {
+    "error_x_list_map_duplicate_key.yaml#0":
+        "a plain create accepts duplicate map-list keys of a built-in kind (recent servers warn); only "
+        "server-side apply fails: k8slint reports it as the SCH007 warning",
+    "configmap.yaml#0":
+        "core's ValidateObjectMeta refuses a finalizer without a '/' unless it is a standard one "
+        "(validateKubeFinalizerName): 'finalizers.compute.linkedin.com' is neither, so SRV008 is an error",
+}
 
 
 def documents(text: str) -> list:
@@ -98,6 +112,7 @@ def main(argv=None) -> int:
         parser.error(f"{args.checkout} holds no testcases/manifests (not a kubectl-validate checkout?)")
     crds = sorted(p for p in (cases / "crds").glob("*.yaml"))
     totals: dict = {}
+    on_purpose: list = []
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted((cases / "manifests").glob("*.yaml")):
             for i, doc in enumerate(documents(path.read_text(encoding="utf-8"))):
@@ -110,10 +125,13 @@ def main(argv=None) -> int:
                 got = "Failure" if errors else "Success"
                 group = classify(doc)
                 agree = got == wanted
+                if not agree and f"{path.name}#{i}" in KNOWN_DIFFERENCES:
+                    on_purpose.append(f"{path.name}#{i}")
                 seen, ok = totals.get(group, (0, 0))
                 totals[group] = (seen + 1, ok + agree)
-                print(f"{'agree   ' if agree else 'DISAGREE'} {group:8} {path.name}#{i}: API server "
-                      f"{wanted}, k8slint {got}")
+                why = "" if agree else KNOWN_DIFFERENCES.get(f"{path.name}#{i}", "")
+                print(f"{'agree   ' if agree else 'DISAGREE'} {group:8} {path.name}#{i}: recorded "
+                      f"{wanted}, k8slint {got}" + (f" (on purpose: {why})" if why else ""))
                 if args.verbose or not agree:
                     for f in errors[:5]:
                         print(f"           {f['rule_id']} {f['message'][:160]}")
@@ -124,7 +142,7 @@ def main(argv=None) -> int:
             print(f"{group:8}: {ok} of {seen} documents agree")
     seen = sum(s for s, _ in totals.values())
     ok = sum(o for _, o in totals.values())
-    print(f"all     : {ok} of {seen} documents agree")
+    print(f"all     : {ok} of {seen} documents agree ({len(on_purpose)} of the others on purpose)")
     return 0
 
 
