@@ -150,3 +150,14 @@ def test_configuration_file_kinds_need_no_metadata(write):
     # a custom resource still needs a name
     cr = write("cr.yaml", "apiVersion: example.com/v1\nkind: Widget\nspec: {}\n")
     assert "SRV001" in run_cli(["lint", "-k", "1.31", "--no-cache", str(cr)]).out
+
+
+@pytest.mark.parametrize("version", ["1.23", str(newest_embedded())])
+def test_odd_shapes_in_pod_placement_and_security_fields_give_schema_errors_not_a_cascade(version):
+    """Strings where lists belong, numbers where strings belong ...: the schema reports them; the SRV walks
+    skip what they cannot read and report only the real problems beside them."""
+    text = (Path(__file__).resolve().parent / "data" / "apiserver-odd-shapes.yaml").read_text()
+    findings = lint(text, version)
+    assert any(f.rule_id == "SCH001" for f in findings)
+    srv = sorted((f.rule_id, f.json_path) for f in findings if f.rule_id.startswith("SRV"))
+    assert srv == [("SRV008", "spec.finalizers[2]"), ("SRV036", "spec.tolerations[2].operator")], srv

@@ -88,7 +88,7 @@ def check_tolerations(tolerations, path: tuple, report: Report) -> None:
             report.invalid(INVALID_TOLERATION, where + ("operator",), op or "",
                            "operator must be Exists when `key` is empty, which means \"match all values and all "
                            "keys\"")
-        if toleration.get("tolerationSeconds") is not None and effect != "NoExecute":
+        if integer(toleration.get("tolerationSeconds")) is not None and effect != "NoExecute":
             report.invalid(INVALID_TOLERATION, where + ("effect",), effect or "",
                            "effect must be 'NoExecute' when `tolerationSeconds` is set")
         if op in (None, "", "Equal"):

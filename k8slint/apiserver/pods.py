@@ -47,9 +47,11 @@ IMAGE_REQUIRED = rule(
     example=_POD + "  - name: app\n",
     fix="Set `image` to the container image to run.")
 INVALID_PORT = rule(
-    "SRV023", "invalid-container-port", "A container port or host port outside 1-65535",
-    what="Checks `containerPort` (1-65535) and `hostPort` (0 or 1-65535) of every container port.",
-    why="The API server rejects the pod with `Invalid value: must be between 1 and 65535, inclusive`.",
+    "SRV023", "invalid-container-port", "A container or host port outside 1-65535, or a host port bound twice",
+    what="Checks `containerPort` (1-65535) and `hostPort` (0 or 1-65535) of every container port, and that "
+         "no two containers bind the same host port (protocol, hostIP, hostPort).",
+    why="The API server rejects the pod with `Invalid value: must be between 1 and 65535, inclusive` or "
+        "`hostPort: Duplicate value: \"TCP//8080\"`.",
     example=_POD + "  - name: app\n    image: nginx\n    ports: [{containerPort: 80800}]\n",
     fix="Use a port number between 1 and 65535.")
 INVALID_PORT_NAME = rule(
@@ -193,7 +195,25 @@ def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
                 _check_container_name(container, cpath, names, report)
                 if group != "ephemeralContainers":
                     _check_container(container, cpath, volumes, report, version, probes=group == "containers")
+    _check_host_ports(items(spec.get("containers")), path + ("containers",), report)
     _check_pod_fields(spec, path, report)
+
+
+def _check_host_ports(containers: list, path: tuple, report: Report) -> None:
+    """Two containers of a pod cannot bind one host port (protocol, host IP and port), as upstream's
+    AccumulateUniqueHostPorts says; only explicit host ports (hostNetwork defaulting is not guessed)."""
+    seen: set = set()
+    for ci, container in enumerate(containers):
+        if container.__class__ is not dict or not container.get("ports"):
+            continue
+        for pi, port in enumerate(items(container.get("ports"))):
+            host = integer(port.get("hostPort")) if port.__class__ is dict else None
+            if not host:
+                continue
+            key = f"{text(port.get('protocol')) or 'TCP'}/{text(port.get('hostIP')) or ''}/{host}"
+            if key in seen:
+                report.duplicate(INVALID_PORT, path + (ci, "ports", pi, "hostPort"), key)
+            seen.add(key)
 
 
 def _check_container_name(container: dict, cpath: tuple, names: set, report: Report) -> None:
