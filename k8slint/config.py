@@ -353,24 +353,72 @@ def build_config(cli_values: dict, config_path: Path | None = None, search: bool
     return config
 
 
-def describe(config: Config) -> str:
-    """What `k8slint config` prints: each effective value and where it came from."""
+def key_position(path: Path, name: str) -> str | None:
+    """"line:column" of option `name` in a configuration file, for messages about its value (read again:
+    only a run that is about to fail asks)."""
+    spellings = {name, name.replace("-", "_")} | ({"kubernetes-version", "kubernetes_version"}
+                                                   if name == "target-version" else set())
+    try:
+        if path.name == "pyproject.toml" or path.suffix == ".toml":
+            text = _read_config_text(path)
+            return next((where for key in sorted(spellings) if (where := _toml_key_position(text, key))), None)
+        _, positions = _load_yaml_config(path)
+    except (ConfigError, OSError):
+        return None
+    return next((where for key, where in positions.items() if str(key) in spellings), None)
+
+
+def where_set(config: Config, name: str, option: str) -> str:
+    """Where a value came from, for a message about it: `--select` from the command line, else
+    `FILE:LINE:COLUMN: select` from the configuration file."""
+    setting = config.settings[name]
+    if setting.source in ("command line", "default") or config.file is None:
+        return option
+    position = key_position(config.file, name)
+    return f"{setting.source}:{position}: {name}" if position else f"{setting.source}: {name}"
+
+
+def describe(config: Config, searched: bool = True) -> str:
+    """What `k8slint config` prints: the effective values as a [tool.k8slint] table (valid TOML, to paste
+    into pyproject.toml), each with where it came from; unset values are commented out."""
     lines = [f"# configuration file: {config.file or 'none found'}"]
+    if config.file is not None and searched:
+        lines += [f"# {line}" for line in _passed_over(config.file)]
+    lines.append("[tool.k8slint]")
     for name, setting in config.settings.items():
-        lines.append(f"{name} = {_show(setting.value)}    # {setting.source}")
+        if setting.value is None:
+            lines.append(f"# {name} = (unset)    # {setting.source}")
+        else:
+            lines.append(f"{name} = {_toml_value(setting.value)}    # {setting.source}")
     return "\n".join(lines) + "\n"
 
 
-def _show(value) -> str:
-    if value is None:
-        return "(unset)"
+def _passed_over(chosen: Path) -> list:
+    """The other configuration files of the chosen one's directory, which it wins over (read first)."""
+    out = []
+    for name in CONFIG_FILES:
+        other = chosen.parent / name
+        if other.name == chosen.name or not other.is_file():
+            continue
+        if name == "pyproject.toml" and not _pyproject_has_table(other):
+            continue
+        out.append(f"{other} is not read: {chosen.name} comes first ({' > '.join(CONFIG_FILES)})")
+    return out
+
+
+def _toml_value(value) -> str:
+    import json
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
     if isinstance(value, list):
-        return "[" + ", ".join(value) + "]"
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
-    return str(value)
+        inner = ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    # a JSON string is a TOML basic string, except for DEL, which TOML wants escaped
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def glob_to_regex(pattern: str) -> re.Pattern:

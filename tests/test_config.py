@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import run_cli
 
 OLD_INGRESS = ("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
@@ -49,12 +51,64 @@ def test_config_command_says_where_each_value_came_from(tmp_path):
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == f"# configuration file: {tmp_path / '.k8slint.yaml'}"
-    assert f"target-version = 1.29    # {tmp_path / '.k8slint.yaml'}" in lines
+    assert f'target-version = "1.29"    # {tmp_path / ".k8slint.yaml"}' in lines
     assert "strict = false    # default" in lines
     named = tmp_path / "other.toml"
     named.write_text('[tool.k8slint]\ncurrent-version = "1.27"\n')
     out = run_cli(["config", "--config", str(named)], cwd=tmp_path).out
-    assert f"current-version = 1.27    # {named}" in out and "target-version = (unset)    # default" in out
+    assert f'current-version = "1.27"    # {named}' in out and "# target-version = (unset)    # default" in out
+
+
+def test_config_command_prints_valid_toml_with_the_command_line_values(tmp_path):
+    import tomllib
+    (tmp_path / ".k8slint.yaml").write_text('target-version: "1.29"\nseverity: {"API0": warning}\n'
+                                            'per-path-ignores: {"legacy/**": [SCH]}\n')
+    result = run_cli(["config", "--select", "API,FLD", "--jobs", "3", "--strict"], cwd=tmp_path)
+    assert result.code == 0, result.err
+    table = tomllib.loads(result.out)["tool"]["k8slint"]
+    assert table["target-version"] == "1.29" and table["select"] == ["API", "FLD"] and table["jobs"] == 3
+    assert table["strict"] is True and table["severity"] == {"API0": "warning"}
+    assert table["per-path-ignores"] == {"legacy/**": ["SCH"]}
+    assert 'select = ["API", "FLD"]    # command line' in result.out.splitlines()
+
+
+def test_config_command_says_which_file_of_a_directory_wins(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text("strict: true\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.k8slint]\nstrict = false\n')
+    out = run_cli(["config"], cwd=tmp_path).out
+    assert f"# {tmp_path / 'pyproject.toml'} is not read: .k8slint.yaml comes first" in out
+    assert "strict = true" in out
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')  # no table of ours: nothing to say
+    assert "is not read" not in run_cli(["config"], cwd=tmp_path).out
+
+
+def test_config_command_shows_the_values_then_names_file_line_and_key_of_a_bad_one(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.k8slint]\nstrict = true\ncrd = ["crds/"]\n')
+    result = run_cli(["config"], cwd=tmp_path)
+    assert result.code == 2 and 'crd = [' in result.out
+    assert result.err.startswith(f"k8slint: error: {tmp_path / 'pyproject.toml'}:3:1: crd: path does not exist")
+
+
+@pytest.mark.parametrize("text,where", [
+    ("select: [XYZ]\n", ":1:1: select: no rule matches XYZ"),
+    ("strict: true\nignore: [XYZ]\n", ":2:1: ignore: no rule matches XYZ"),
+    ("fail-on: loud\n", ":1:1: fail-on: "),
+    ('target-version: "1.29"\ncurrent-version: "1.30"\n', ":2:1: current-version: 1.30 is newer"),
+    ("severity: {API: loud}\n", ":1:1: severity: severity of API"),
+    ("jobs: 0\n", ""),  # refused when read: names the file too
+])
+def test_errors_about_file_values_name_file_line_and_key(tmp_path, text, where):
+    (tmp_path / ".k8slint.yaml").write_text(text)
+    (tmp_path / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    result = run_cli(["lint", "x.yaml"], cwd=tmp_path)
+    assert result.code == 2 and f"{tmp_path / '.k8slint.yaml'}{where}" in result.err, result.err
+    assert "--" not in result.err.split("error: ", 1)[1].split(":")[0]
+
+
+def test_errors_about_command_line_values_name_the_option(tmp_path):
+    (tmp_path / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    result = run_cli(["lint", "--select", "XYZ", "x.yaml"], cwd=tmp_path)
+    assert result.code == 2 and "error: --select: no rule matches XYZ" in result.err
 
 
 def test_bad_configuration_is_a_usage_error(tmp_path):

@@ -120,4 +120,4 @@ def test_a_crd_entry_that_matches_nothing_names_where_it_was_given(tmp_path):
     (tmp_path / ".k8slint.yaml").write_text("crd: [crds/]\n")
     out = run_cli(["lint", "w.yaml"], cwd=tmp_path)
     assert out.code == 2
-    assert f"{tmp_path / '.k8slint.yaml'}: crd: path does not exist" in out.err
+    assert f"{tmp_path / '.k8slint.yaml'}:1:1: crd: path does not exist" in out.err

@@ -1,22 +1,50 @@
 """The commands that describe k8slint itself: config, versions, rules, explain."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from .app import Usage, app
-from .options import CONFIG, check_rule_patterns, lint_options, load_config, split_values
+from .options import (CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, ROOT,
+                      SCHEMA_LOCATION, SELECT, check_rule_patterns, fail_level, input_settings, jobs_setting,
+                      lint_options, load_config, repository_settings, split_values)
 
 
 @app.command("config")
-def show_config(config_file: Optional[Path] = CONFIG):
-    """Print the effective configuration and where each value came from."""
+def show_config(
+    kubernetes_version: Optional[str] = typer.Option(None, "--kubernetes-version", "-k", "--target-version",
+                                                     help="As lint's: shown as a command-line value."),
+    current_version: Optional[str] = typer.Option(None, "--current-version", help="As lint's."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help="As lint's."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="As lint's."),
+    select: Optional[List[str]] = SELECT,
+    ignore: Optional[List[str]] = IGNORE,
+    ignore_missing_schemas: Optional[bool] = IGNORE_MISSING_SCHEMAS,
+    crd: Optional[List[str]] = CRD,
+    discover_crds: Optional[bool] = DISCOVER_CRDS,
+    root: Optional[Path] = ROOT,
+    schema_location: Optional[List[str]] = SCHEMA_LOCATION,
+    max_file_size: Optional[int] = MAX_FILE_SIZE,
+    jobs: Optional[int] = JOBS,
+    config_file: Optional[Path] = CONFIG,
+):
+    """Print the effective configuration (a [tool.k8slint] table) and where each value came from: the
+    configuration file, the command-line options given here (lint's), or the default. Then check it as lint
+    would: a value lint refuses is an error naming the file, line and option (exit code 2)."""
     from ..config import describe
-    config = load_config({}, config_file)
-    lint_options(config)  # the same checks lint would make
-    typer.echo(describe(config), nl=False)
+    config = load_config({
+        "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
+        "fail-on": fail_on, "jobs": jobs,
+        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
+        **repository_settings(root, discover_crds)}, config_file)
+    typer.echo(describe(config, searched=config_file is None), nl=False)
+    sys.stdout.flush()
+    fail_level(config)  # the same checks lint makes, after the values are shown
+    jobs_setting(config)
+    lint_options(config)
 
 
 @app.command()

@@ -71,26 +71,30 @@ def lint_options(config):
     from ..engine import LintOptions
     from ..model import Severity
 
-    target = kube_version(config["target-version"], "--kubernetes-version")
-    current = kube_version(config["current-version"], "--current-version") if config["current-version"] else None
+    from ..config import where_set
+    target = kube_version(config["target-version"], where_set(config, "target-version", "--kubernetes-version"))
+    current = kube_version(config["current-version"], where_set(config, "current-version", "--current-version")) \
+        if config["current-version"] else None
     if current is not None and current > target:
-        raise Usage(f"--current-version {current} is newer than the target version {target}")
+        raise Usage(f"{where_set(config, 'current-version', '--current-version')}: {current} is newer than the "
+                    f"target version {target}")
     select, ignore = tuple(config["select"]), tuple(config["ignore"])
-    check_rule_patterns(select, "--select")
-    check_rule_patterns(ignore, "--ignore")
+    check_rule_patterns(select, where_set(config, "select", "--select"))
+    check_rule_patterns(ignore, where_set(config, "ignore", "--ignore"))
     severities = {}
     for rule, text in config["severity"].items():
-        check_rule_patterns([rule], "severity")
+        check_rule_patterns([rule], where_set(config, "severity", "severity"))
         try:
             severities[rule.upper()] = Severity.parse(text)
         except ValueError as exc:
-            raise Usage(f"severity of {rule}: {exc}") from None
+            raise Usage(f"{where_set(config, 'severity', 'severity')}: severity of {rule}: {exc}") from None
     per_path = config["per-path-ignores"]
     for patterns in per_path.values():
-        check_rule_patterns(patterns, "per-path-ignores")
+        check_rule_patterns(patterns, where_set(config, "per-path-ignores", "per-path-ignores"))
     from ..config import MAX_FILE_SIZE_LIMIT
     if not 0 < config["max-file-size"] <= MAX_FILE_SIZE_LIMIT:
-        raise Usage(f"--max-file-size must be positive and at most {MAX_FILE_SIZE_LIMIT:,} bytes")
+        raise Usage(f"{where_set(config, 'max-file-size', '--max-file-size')} must be positive and at most "
+                    f"{MAX_FILE_SIZE_LIMIT:,} bytes")
     base = config.base_dir
     path_matcher = PathMatcher(list(per_path), base) if per_path else None
 
@@ -108,7 +112,7 @@ def lint_options(config):
         schema_locations = tuple(config["schema-location"])
         check_locations(schema_locations)
     except ValueError as exc:
-        raise Usage(f"--schema-location: {exc}") from None
+        raise Usage(f"{where_set(config, 'schema-location', '--schema-location')}: {exc}") from None
     return LintOptions(target=target, current=current, strict=config["strict"], select=select, ignore=ignore,
                        ignore_missing_schemas=config["ignore-missing-schemas"], severity_overrides=severities,
                        crd_files=crd_files, repository_crd_files=repository_crds,
@@ -122,8 +126,8 @@ def given_crd_files(config) -> tuple:
     naming where it was given."""
     import glob
     from ..discover import UsageError, discover
-    setting = config.settings["crd"]
-    where = "--crd" if setting.source == "command line" else f"{setting.source}: crd"
+    from ..config import where_set
+    where = where_set(config, "crd", "--crd")
     out = []
     for entry in config["crd"]:
         entry = str(entry)
@@ -146,9 +150,8 @@ def root_setting(config):
     from ..projectroot import project_root
     root = config["root"]
     if root is not None and not Path(root).is_dir():
-        setting = config.settings["root"]
-        where = "--root" if setting.source == "command line" else f"{setting.source}: root"
-        raise Usage(f"{where}: not a directory: {root}")
+        from ..config import where_set
+        raise Usage(f"{where_set(config, 'root', '--root')}: not a directory: {root}")
     return project_root(root, config.file.parent if config.file else None)
 
 
@@ -177,7 +180,8 @@ def jobs_setting(config) -> int:
     if jobs is None:
         return default_jobs()
     if jobs < 1:
-        raise Usage("--jobs must be at least 1")
+        from ..config import where_set
+        raise Usage(f"{where_set(config, 'jobs', '--jobs')} must be at least 1")
     return jobs
 
 
@@ -186,7 +190,8 @@ def fail_level(config):
     try:
         return Severity.parse(config["fail-on"])
     except ValueError as exc:
-        raise Usage(f"--fail-on: {exc}") from None
+        from ..config import where_set
+        raise Usage(f"{where_set(config, 'fail-on', '--fail-on')}: {exc}") from None
 
 
 def discover_files(paths, config, follow_links: bool = False):
