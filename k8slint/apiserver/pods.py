@@ -49,7 +49,8 @@ IMAGE_REQUIRED = rule(
 INVALID_PORT = rule(
     "SRV023", "invalid-container-port", "A container or host port outside 1-65535, or a host port bound twice",
     what="Checks `containerPort` (1-65535) and `hostPort` (0 or 1-65535) of every container port, and that "
-         "no two containers bind the same host port (protocol, hostIP, hostPort).",
+         "no two containers bind the same host port (protocol, hostIP, hostPort); with `hostNetwork: true` a "
+         "host port equals its container port.",
     why="The API server rejects the pod with `Invalid value: must be between 1 and 65535, inclusive` or "
         "`hostPort: Duplicate value: \"TCP//8080\"`.",
     example=_POD + "  - name: app\n    image: nginx\n    ports: [{containerPort: 80800}]\n",
@@ -150,7 +151,9 @@ INVALID_POD_FIELD = rule(
     "SRV035", "invalid-pod-spec-field", "A pod spec field with a value the API server rejects",
     what="Checks pod spec fields that name things or count: `serviceAccountName` and `priorityClassName` "
          "(DNS-1123 subdomains), `hostname` and `subdomain` (DNS-1123 labels), `activeDeadlineSeconds` (above "
-         "0), node selector labels; and that a pod has at least one container.",
+         "0), node selector labels; `dnsConfig` (nameservers required with `dnsPolicy: None`, at most 3 and "
+         "valid IPs; search domains DNS names within the version's count and length limits; option names); "
+         "and that a pod has at least one container.",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  serviceAccountName: Web_SA\n"
             "  containers: [{name: app, image: nginx}]\n",
@@ -195,13 +198,14 @@ def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
                 _check_container_name(container, cpath, names, report)
                 if group != "ephemeralContainers":
                     _check_container(container, cpath, volumes, report, version, probes=group == "containers")
-    _check_host_ports(items(spec.get("containers")), path + ("containers",), report)
+    _check_host_ports(items(spec.get("containers")), path + ("containers",), report, spec.get("hostNetwork") is True)
     _check_pod_fields(spec, path, report)
 
 
-def _check_host_ports(containers: list, path: tuple, report: Report) -> None:
+def _check_host_ports(containers: list, path: tuple, report: Report, host_network: bool) -> None:
     """Two containers of a pod cannot bind one host port (protocol, host IP and port), as upstream's
-    AccumulateUniqueHostPorts says; only explicit host ports (hostNetwork defaulting is not guessed)."""
+    AccumulateUniqueHostPorts says; with hostNetwork an explicit host port must be the container port (0 is
+    defaulted to it, or left alone in templates). Only explicit host ports count."""
     seen: set = set()
     for ci, container in enumerate(containers):
         if container.__class__ is not dict or not container.get("ports"):
@@ -210,6 +214,10 @@ def _check_host_ports(containers: list, path: tuple, report: Report) -> None:
             host = integer(port.get("hostPort")) if port.__class__ is dict else None
             if not host:
                 continue
+            number = integer(port.get("containerPort"))
+            if host_network and number is not None and host != number:
+                report.invalid(INVALID_PORT, path + (ci, "ports", pi, "hostPort"), host,
+                               "must match `containerPort` when `hostNetwork` is true")
             key = f"{text(port.get('protocol')) or 'TCP'}/{text(port.get('hostIP')) or ''}/{host}"
             if key in seen:
                 report.duplicate(INVALID_PORT, path + (ci, "ports", pi, "hostPort"), key)

@@ -1,11 +1,11 @@
 """Every SRV rule, listed explicitly by area: (rule metadata, check) pairs for the rules registry."""
 from __future__ import annotations
 
-from . import (autoscaling, config_data, cronjob, ingress, metadata, network_policy, placement, pods, rbac,
-               scheduling, security_context, services, storage, workloads)
+from . import (autoscaling, config_data, cronjob, ingress, metadata, network_policy, placement, pod_dns, pods,
+               rbac, scheduling, security_context, services, storage, workloads)
 from .runner import Runner
 
-AREAS = [metadata, pods, placement, security_context, workloads, cronjob, services, config_data, ingress,
+AREAS = [metadata, pods, pod_dns, placement, security_context, workloads, cronjob, services, config_data, ingress,
          autoscaling, rbac, storage, scheduling, network_policy]
 
 _RUNNER = Runner(AREAS)

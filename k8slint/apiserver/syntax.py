@@ -176,6 +176,25 @@ def port_name(value: str) -> list:
     return errors
 
 
+_SLOPPY_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+
+
+@_cached
+def ip_address(value: str) -> list:
+    """An IPv4 or IPv6 address as Go's net.ParseIP reads it (which, unlike Python, takes leading zeros in
+    IPv4 octets: 010.0.0.1)."""
+    import ipaddress
+    try:
+        ipaddress.ip_address(value)
+        return []
+    except ValueError:
+        pass
+    if _SLOPPY_IPV4.fullmatch(value) and all(int(part) <= 255 for part in value.split(".")):
+        return []
+    return [IP_ERROR]
+
+
 @_cached
 def local_descending_path(value: str) -> list:
     """A path that stays inside a directory (volume subPaths, a seccomp localhostProfile)."""
