@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -114,3 +115,41 @@ def test_interrupt_while_still_importing_is_quiet(monkeypatch, capsys):
     monkeypatch.setattr(builtins, "__import__", interrupted_import)
     assert run() == 130
     assert capsys.readouterr().err == "k8slint: interrupted\n"
+
+
+@pytest.mark.parametrize("after_written", [1, 90])
+def test_kill_9_leaves_every_file_old_or_new_and_the_next_run_cleans_up(tmp_path, fixed_versions, after_written):
+    """SIGKILL cannot be caught: what protects the files is only the write itself (a synced temporary file
+    renamed over the old one). Killed once `after_written` of 200 files are rewritten, at whatever moment
+    of the next write that is, every file is old or new, and the next run removes the temporary file it may have left."""
+    root = tmp_path / "files"
+    _make(root, 200)
+    inodes = {p.name: p.stat().st_ino for p in root.iterdir()}
+    proc = subprocess.Popen([sys.executable, "-m", "k8slint", "fix", "-k", "1.30", "--write", str(root)],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        replaced = 0
+        for entry in os.scandir(root):
+            if entry.name in inodes and entry.inode() != inodes[entry.name]:
+                replaced += 1
+        if replaced >= after_written:
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    time.sleep(random.random() * 0.05)
+    proc.kill()
+    proc.wait(timeout=30)
+    states = {"old": 0, "new": 0}
+    for path in root.iterdir():
+        if path.name not in inodes:  # only ever our own temporary file, named so that we can find it
+            assert re.fullmatch(rf"\.app\d{{3}}\.yaml\.k8slint-{proc.pid}-\w+\.tmp", path.name), path.name
+            continue
+        text = path.read_text()
+        i = int(path.name[3:6])
+        assert text in (OLD.format(i=i), fixed_versions[path.name]), f"{path.name} is half-written"
+        states["old" if text == OLD.format(i=i) else "new"] += 1
+    assert states["new"] >= after_written and states["old"] > 0
+    # the next run in that directory (even on one file of it) removes what the killed one left
+    assert run_cli(["fix", "-k", "1.30", "--write", str(root / "app000.yaml")]).code in (0, 1)
+    assert sorted(p.name for p in root.iterdir()) == sorted(inodes), "a temporary file was left behind"
