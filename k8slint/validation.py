@@ -209,6 +209,8 @@ class Validator:
                 return [self._refused_crd(resource, f"{type(exc).__name__}: {exc}")]
         if resource.kind == CRD_KIND and resource.api_version in CRD_API_VERSIONS:
             found = self._with_crd_findings(resource, found)
+        if resource.notes and found:
+            found = _without_unreadable(resource, found)
         return found
 
     def _with_crd_findings(self, resource: Resource, found: list) -> list:
@@ -392,6 +394,14 @@ def _matches_pattern(schema: dict, key: str) -> bool:
 def _did_you_mean(key: str, known: set) -> str:
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _without_unreadable(resource: Resource, found: list) -> list:
+    """Drop schema findings at a value kubectl cannot turn into JSON (`.nan`, `.inf`): its YML001 already
+    says that the file is refused, and the text kept in its place is not what anyone wrote."""
+    unreadable = {format_json_path(p) for kind, p, _ in resource.notes if kind == "non-finite"}
+    return [f for f in found if not (f.rule_id == SCHEMA_INVALID and f.json_path in unreadable)] if unreadable \
+        else found
 
 
 def _yaml11_hint(resource: Resource, path: tuple) -> str:

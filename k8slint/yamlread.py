@@ -296,6 +296,7 @@ class _Converter:
             elif isinstance(value, float) and not math.isfinite(value):
                 if text in NON_FINITE_WORDS:
                     self.problem("YML001", non_finite_problem(text), node, path)
+                    self.notes.append(("non-finite", path, text))
                 return text  # JSON has no NaN or infinity; keep the text (an overflowing numeral is one, as in Go)
             return value
         if node.tag == "tag:yaml.org,2002:str" or node.tag == "!":
@@ -306,6 +307,7 @@ class _Converter:
                 self.problem("YML005", f"{problem}; the value was read as a string", node, path)
             elif isinstance(value, float) and not math.isfinite(value):
                 self.problem("YML001", non_finite_problem(text), node, path)
+                self.notes.append(("non-finite", path, text))
                 return text
             return value
         self.problem("YML005", f"YAML tag {_tag(node.tag)} is not allowed in a Kubernetes manifest; "
@@ -331,10 +333,13 @@ class _Converter:
             text = key_node.value
             key = _PLAIN_KEYS.get(text)
             if key is None:
-                resolved = self.scalar(key_node, path + ("<key>",))
-                if resolved == "<<":
-                    return MERGE
-                key = key_text(resolved)
+                if text in NON_FINITE_WORDS:  # a key is formatted (".inf"), not encoded as JSON: no error
+                    key = key_text(resolve_plain(text))
+                else:
+                    resolved = self.scalar(key_node, path + ("<key>",))
+                    if resolved == "<<":
+                        return MERGE
+                    key = key_text(resolved)
                 if len(_PLAIN_KEYS) > _CACHE_LIMIT:
                     _PLAIN_KEYS.clear()
                 _PLAIN_KEYS[text] = key

@@ -11,6 +11,7 @@ import base64
 import binascii
 import math
 import re
+import struct
 
 MERGE = object()  # marker for the `<<` merge key
 
@@ -109,8 +110,12 @@ def decode_binary(text: str):
 def resolve_tagged(tag: str, text: str):
     """A scalar with an explicit standard tag (`!!int 3`). Returns (value, problem or None)."""
     short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
-    if short in ("str", "timestamp"):
+    if short == "str":
         return text, None
+    if short == "timestamp":  # go-yaml gives a valid one to Kubernetes as its text, and fails on the rest
+        if go_timestamp(text):
+            return text, None
+        return text, f"{text!r} is not a timestamp (cannot decode it as a !!timestamp)"
     if short == "binary":
         value = decode_binary(text)
         if value is None:
@@ -139,6 +144,33 @@ def resolve_tagged(tag: str, text: str):
     return text, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}"
 
 
+# go-yaml v2's timestamp layouts (time.Parse): "2006-1-2T15:4:5.999999999Z07:00" (T or t), "2006-1-2
+# 15:4:5.999999999" (no zone) and "2006-1-2". Month, day, hour, minute and second take one or two digits.
+_TIMESTAMP = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:([Tt ])(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?"
+                        r"(Z|[+-]\d\d:\d\d)?)?\Z")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def go_timestamp(text: str) -> bool:
+    """Whether go-yaml v2 accepts `text` as a !!timestamp (its layouts, and the ranges time.Parse checks)."""
+    m = _TIMESTAMP.match(text)
+    if not m:
+        return False
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month - 1]:
+        return False
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return False
+    if m.group(4) is None:
+        return True
+    if (m.group(4) == " ") == (m.group(8) is not None):  # T takes a zone, a space none
+        return False
+    if int(m.group(5)) > 23 or int(m.group(6)) > 59 or int(m.group(7)) > 59:
+        return False
+    zone = m.group(8)
+    return zone in (None, "Z") or (int(zone[1:3]) <= 24 and int(zone[4:6]) <= 60)
+
+
 def key_text(value) -> str:
     """How sigs.k8s.io/yaml turns a non-string mapping key into a JSON object key."""
     if isinstance(value, str):
@@ -148,9 +180,37 @@ def key_text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if math.isinf(value):
-            return "+Inf" if value > 0 else "-Inf"
-        if math.isnan(value):
-            return "NaN"
-        return repr(value)
+        return _go_float32_g(value)
     return str(value)
+
+
+def _go_float32_g(value: float) -> str:
+    """strconv.FormatFloat(key, 'g', -1, 32) with sigs.k8s.io/yaml's names for the non-finite ones: the
+    key rounded to a float32, in the fewest digits that round back to it, as an exponent (1e+06, 1e-05)
+    when it is below 1e-4 or at least 1e6. So `1.0` is the key "1", `1e3` "1000", `.inf` ".inf"."""
+    if math.isnan(value):
+        return ".nan"
+    try:
+        single = struct.unpack("<f", struct.pack("<f", value))[0]
+    except OverflowError:  # beyond the largest float32: Go's float32() conversion gives an infinity
+        single = math.copysign(math.inf, value)
+    if math.isinf(single):
+        return ".inf" if single > 0 else "-.inf"
+    if single == 0:
+        return "-0" if math.copysign(1, single) < 0 else "0"
+    for digits in range(1, 10):  # nine significant digits always identify a float32
+        text = f"{single:.{digits - 1}e}"
+        if struct.unpack("<f", struct.pack("<f", float(text)))[0] == single:
+            break
+    mantissa, exponent = text.split("e")
+    exponent = int(exponent)
+    sign = "-" if mantissa.startswith("-") else ""
+    figures = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
+    if exponent < -4 or exponent >= 6:  # 'g' with the shortest digits uses %e from six digits left of the point
+        head = figures[0] + ("." + figures[1:] if len(figures) > 1 else "")
+        return f"{sign}{head}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if exponent < 0:
+        return f"{sign}0.{'0' * (-exponent - 1)}{figures}"
+    whole = figures[:exponent + 1].ljust(exponent + 1, "0")
+    rest = figures[exponent + 1:]
+    return f"{sign}{whole}" + (f".{rest}" if rest else "")

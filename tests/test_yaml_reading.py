@@ -98,6 +98,51 @@ def test_keys_that_resolve_to_booleans_become_true_false_like_kubernetes():
     assert parse_documents("y: 1\nno: 2\n3: x\n")[0].value == {"true": 1, "false": 2, "3": "x"}
 
 
+@pytest.mark.parametrize("key, json_key", [
+    # sigs.k8s.io/yaml: strconv.FormatFloat(key, 'g', -1, 32), and .inf/-.inf/.nan for the non-finite ones
+    ("1.0", "1"), ("1e3", "1000"), ("0.1", "0.1"), ("-.5", "-0.5"), ("3.14159265358979", "3.1415927"),
+    ("123456.0", "123456"), ("1e6", "1e+06"), ("1234567.0", "1.234567e+06"), ("0.0001", "0.0001"),
+    ("0.00001", "1e-05"), ("1e39", ".inf"), ("-1e39", "-.inf"), ("16777217.0", "1.6777216e+07"),
+    ("99999999999999999999", "1e+20"), (".Inf", ".inf"), ("-.INF", "-.inf"), (".NaN", ".nan"),
+    ("!!float 2", "2"), ("1e400", "1e400"),
+])
+def test_float_keys_become_the_json_keys_kubernetes_makes_of_them(key, json_key):
+    doc = parse_documents(f"{key}: x\n")[0]
+    assert doc.value == {json_key: "x"}
+    assert doc.problems == []  # a key is formatted, never encoded as a JSON number: .inf is no error there
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("2024-01-01", True), ("2024-1-2", True), ("2024-02-29", True), ("2001-12-14t21:59:43.10-05:00", True),
+    ("2001-12-14T21:59:43Z", True), ("2001-12-14 21:59:43.10", True),
+    ("notadate", False), ("123", False), ("2023-02-29", False), ("2024-13-01", False), ("20240-01-01", False),
+    ("2001-12-14T21:59:43", False), ("2001-12-14 21:59:43Z", False), ("2001-12-14 21:59:43.10 -5", False),
+    ("2001-12-14T25:00:00Z", False), ("~", False),
+])
+def test_timestamp_tag_is_checked_as_go_yaml_v2_checks_it(text, ok):
+    # go-yaml v2 fails with "cannot decode !!str `notadate` as a !!timestamp"; a valid one stays its text
+    doc = parse_documents(f"a: !!timestamp {text}\n")[0]
+    assert doc.value == {"a": text if text != "~" else "~"}
+    assert [p.rule_id for p in doc.problems] == ([] if ok else ["YML005"])
+    if not ok:
+        assert "cannot decode it as a !!timestamp" in doc.problems[0].message
+
+
+def test_a_non_finite_value_draws_its_yml001_and_no_schema_finding_at_the_same_place():
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: %s\n"
+            "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n"
+            "    spec: {containers: [{name: a, image: x}]}\n")
+    from k8slint.engine import LintOptions, Linter
+    from k8slint.versions import resolve
+    linter = Linter(LintOptions(target=resolve("1.30")))
+    for word in (".nan", "!!float .inf"):
+        loaded = load_text(text % word, "d.yaml")
+        found = linter.check_file(loaded)
+        assert [(f.rule_id, f.json_path) for f in found] == [("YML001", "spec.replicas")], word
+    loaded = load_text(text % '".nan"', "d.yaml")  # quoted, it is a string: the schema check says so
+    assert [f.rule_id for f in linter.check_file(loaded)] == ["SCH001"]
+
+
 def test_positions_are_one_based_and_point_at_values_and_keys():
     text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c\n      image: busybox\n"
     res = load_text(text, "p.yaml").resources[0]
