@@ -148,3 +148,17 @@ def test_yaml_configuration_errors_name_line_and_column(tmp_path):
     (tmp_path / ".k8slint.yaml").write_text("strict: [true\n")
     result = run_cli(["config"], cwd=tmp_path)
     assert result.code == 2 and f"{tmp_path / '.k8slint.yaml'}:2:1: expected ',' or ']'" in result.err
+
+
+def test_a_file_named_explicitly_but_excluded_is_noted_not_dropped_silently(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text('strict: true\nexclude: ["gen/", "*.generated.yaml"]\n')
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
+    for name in ("a.yaml", "b.generated.yaml", "gen/c.yaml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    result = run_cli(["lint", "a.yaml", "b.generated.yaml", "gen/c.yaml"], cwd=tmp_path)
+    assert result.code == 0 and "in 1 file" in result.out
+    where = f"{tmp_path / '.k8slint.yaml'}:2:1: exclude"
+    assert result.err.splitlines() == [f"k8slint: note: b.generated.yaml not read: {where} matches it (*.generated.yaml)",
+                                       f"k8slint: note: gen/c.yaml not read: {where} matches it (gen/)"]
+    assert run_cli(["lint", "."], cwd=tmp_path).err == ""  # a walk skips excluded files quietly

@@ -196,10 +196,28 @@ def fail_level(config):
 
 def discover_files(paths, config, follow_links: bool = False):
     from ..discover import UsageError, discover
+    matcher = exclude_matcher(config)
     try:
-        return discover(paths, exclude_matcher(config), follow_links=follow_links)
+        files = discover(paths, matcher, follow_links=follow_links)
     except UsageError as exc:
         raise Usage(str(exc)) from None
+    if matcher is not None:
+        note_excluded(paths, matcher, config)
+    return files
+
+
+def note_excluded(paths, matcher, config) -> None:
+    """Say which files named explicitly the configuration's `exclude` drops: they must not vanish silently
+    (pre-commit names every staged file; a file named by hand was probably meant to be read)."""
+    from ..config import where_set
+    from ..printable import printable
+    for raw in paths:
+        if raw == "-" or Path(raw).is_dir():
+            continue
+        globs = matcher.matching(raw)
+        if globs:
+            sys.stderr.write(printable(f"k8slint: note: {raw} not read: {where_set(config, 'exclude', 'exclude')} "
+                                       f"matches it ({', '.join(globs)})\n"))
 
 
 # Options shared by lint, fix and report: declared once so that their names and help stay the same.
