@@ -349,7 +349,8 @@ def _load_release(doc: ParsedDocument, value: dict, item_path: tuple, file: str,
     result.release_bytes += release.size
     if label_status is None and release.status != "deployed":
         return
-    extra = {"helm_release": release.describe()}
+    record = doc.value_spans.get(item_path, doc.span)  # the Secret or ConfigMap: what CI formats point at
+    extra = {"helm_release": {**release.describe(), "record": f"{file}:{record.line}"}}
     label = release.label
     _load_documents(release.manifest, label, result, top_level=False,
                     source_map=SourceMap(prefix=label + ":", extra=extra))

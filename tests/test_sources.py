@@ -371,7 +371,7 @@ def test_deployed_release_is_linted_under_a_release_label_and_the_secret_is_not(
     assert (port.line, port.column) == (7, 13)
     assert port.extra["rendered_at"] == "helm:prod/shop@3:9"
     assert port.extra["helm_release"] == {"name": "shop", "namespace": "prod", "revision": 3, "status": "deployed",
-                                          "chart": "shop", "chart_version": "1.2.3"}
+                                          "chart": "shop", "chart_version": "1.2.3", "record": "<stdin>:3"}
     hook = next(f for f in findings if f.json_path == "spec.backoffLimit")
     assert hook.file == "helm:prod/shop@3:shop/templates/job.yaml"
     assert hook.line == 6 and "rendered_at" not in hook.extra and hook.extra["helm_release"]["revision"] == 3

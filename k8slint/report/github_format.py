@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..model import Severity
 from ..printable import printable
 from . import STDIN_LABEL, relative_path
+from .places import ci_place
 from .summary import summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -26,14 +27,15 @@ def escape_property(text: str) -> str:
 
 def annotation(finding, show_suggestions: bool = True, root=None) -> str:
     props = []
-    if finding.file != STDIN_LABEL:
-        props.append(("file", relative_path(finding.file, root)[0]))
-        if finding.line >= 1:
-            props.append(("line", str(finding.line)))
-            if finding.column >= 1:
-                props.append(("col", str(finding.column)))
+    file, line, column, lead = ci_place(finding, root)
+    if file != STDIN_LABEL:
+        props.append(("file", relative_path(file, root)[0]))
+        if line >= 1:
+            props.append(("line", str(line)))
+            if column >= 1:
+                props.append(("col", str(column)))
     props.append(("title", finding.rule_id))
-    message = finding.message
+    message = lead + finding.message
     if show_suggestions and finding.suggestion:
         message += "\n\nhint: " + " ".join(finding.suggestion.split())
     joined = ",".join(f"{key}={escape_property(printable(value))}" for key, value in props)
@@ -60,8 +62,9 @@ def step_summary(result, root=None) -> str:
     if result.findings:
         lines += ["| Severity | Rule | Where | Message |", "| --- | --- | --- | --- |"]
         for f in result.findings[:MAX_SUMMARY_ROWS]:
-            where = relative_path(f.file, root)[0] + (f":{f.line}:{f.column}" if f.line >= 1 else "")
-            lines.append(f"| {f.severity} | {f.rule_id} | `{cell(where)}` | {cell(f.message)} |")
+            file, line, column, lead = ci_place(f, root)
+            where = relative_path(file, root)[0] + (f":{line}:{column}" if line >= 1 else "")
+            lines.append(f"| {f.severity} | {f.rule_id} | `{cell(where)}` | {cell(lead + f.message)} |")
         left = len(result.findings) - MAX_SUMMARY_ROWS
         if left > 0:
             lines += ["", f"… and {left} more (`--format json` or `--format sarif` lists every one)."]

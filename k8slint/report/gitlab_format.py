@@ -13,6 +13,7 @@ import json
 
 from ..model import Severity
 from . import relative_path
+from .places import ci_place
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -31,15 +32,16 @@ def issues(result, root=None) -> list:
     out = []
     seen: dict = {}
     for f in result.findings:
-        path = relative_path(f.file, root)[0]
+        file, line, _, lead = ci_place(f, root)
+        path = relative_path(file, root)[0]
         base = fingerprint(f, path)
         seen[base] = seen.get(base, 0) + 1
         out.append({
-            "description": f.message,
+            "description": lead + f.message,
             "check_name": f.rule_id,
             "fingerprint": base if seen[base] == 1 else fingerprint(f, path, seen[base]),
             "severity": SEVERITIES[f.severity],
-            "location": {"path": path, "lines": {"begin": max(f.line, 1)}},
+            "location": {"path": path, "lines": {"begin": max(line, 1)}},
         })
     return out
 

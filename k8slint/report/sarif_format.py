@@ -18,6 +18,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..model import Severity
 from . import STDIN_LABEL, relative_path
+from .places import ci_place
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -96,12 +97,13 @@ def _logical_locations(finding) -> list:
 
 
 def _result(finding, rule_index: dict, seen: dict, root) -> dict:
-    location = artifact_location(finding.file, root)
+    file, line, column, lead = ci_place(finding, root)
+    location = artifact_location(file, root)
     physical: dict = {"artifactLocation": location}
-    if finding.line >= 1:
-        region = {"startLine": finding.line}
-        if finding.column >= 1:
-            region["startColumn"] = finding.column
+    if line >= 1:
+        region = {"startLine": line}
+        if column >= 1:
+            region["startColumn"] = column
         physical["region"] = region
     loc: dict = {"physicalLocation": physical}
     logical = _logical_locations(finding)
@@ -116,7 +118,7 @@ def _result(finding, rule_index: dict, seen: dict, root) -> dict:
         out["ruleIndex"] = rule_index[finding.rule_id]
     out.update({
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": lead + finding.message},
         "locations": [loc],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     })
