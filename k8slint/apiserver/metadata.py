@@ -120,7 +120,7 @@ ANNOTATIONS_TOO_LARGE = rule(
     fix="Move large values out of annotations (into a ConfigMap), or use `kubectl apply --server-side`, which "
         "does not write the last-applied annotation.")
 INVALID_FINALIZER = rule(
-    "SRV008", "invalid-finalizer-name", "A finalizer that is not a qualified name",
+    "SRV008", "invalid-finalizer-name", "A finalizer name the API server rejects",
     what="Checks every `metadata.finalizers` entry (and a Namespace's `spec.finalizers`): an optional DNS "
          "subdomain prefix and '/' followed by a name of at most 63 alphanumerics, '-', '_' and '.'; on "
          "built-in kinds a name without a prefix must be one of the standard finalizers (`kubernetes`, "

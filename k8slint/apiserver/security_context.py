@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import syntax
-from .base import Report, at_least, integer, items, rule
+from .base import Report, at_least, integer, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 
 KINDS = frozenset(POD_SPEC_PATHS)
@@ -29,7 +29,9 @@ INVALID_SECURITY_CONTEXT = rule(
          "and `supplementalGroups` between 0 and 2147483647; `allowPrivilegeEscalation: false` not together "
          "with `privileged: true` or an added `CAP_SYS_ADMIN`; sysctl names well formed and not repeated; "
          "`shareProcessNamespace` not with `hostPID`; a seccomp or (from 1.30) AppArmor profile of type "
-         "`Localhost` names its `localhostProfile` (a relative path for seccomp), and other types do not.",
+         "`Localhost` names its `localhostProfile` (a relative path for seccomp), and other types do not; "
+         "from 1.24 a pod with `os.name: windows` sets none of the Linux-only fields (user and group ids, "
+         "seccomp, SELinux, capabilities, privileged ...) and one with `os.name: linux` no `windowsOptions`.",
     why="The API server rejects the pod (or the workload) with `runAsUser: Invalid value: -1: must be between 0 "
         "and 2147483647, inclusive`, `cannot set `allowPrivilegeEscalation` to false and `privileged` to true`, "
         "`localhostProfile: Required value: must be set when seccomp type is Localhost` and similar answers.",
@@ -40,6 +42,17 @@ INVALID_SECURITY_CONTEXT = rule(
     versions="every version (AppArmor profiles from 1.30)")
 
 RULES = [INVALID_SECURITY_CONTEXT]
+
+# What a pod that declares `os.name: windows` may not set (validateWindows), with the first minor whose
+# schema has the field; `os` itself is honoured from 1.24 (IdentifyPodOS on by default).
+_WINDOWS_POD_FIELDS = (("seLinuxOptions", 24), ("seccompProfile", 24), ("fsGroup", 24),
+                       ("fsGroupChangePolicy", 24), ("sysctls", 24), ("runAsUser", 24), ("runAsGroup", 24),
+                       ("supplementalGroups", 24), ("appArmorProfile", 30), ("supplementalGroupsPolicy", 31),
+                       ("seLinuxChangePolicy", 32))
+_WINDOWS_SPEC_FIELDS = ("hostPID", "hostIPC", "shareProcessNamespace")
+_WINDOWS_CONTAINER_FIELDS = (("seLinuxOptions", 24), ("seccompProfile", 24), ("capabilities", 24),
+                             ("readOnlyRootFilesystem", 24), ("privileged", 24), ("allowPrivilegeEscalation", 24),
+                             ("procMount", 24), ("runAsUser", 24), ("runAsGroup", 24), ("appArmorProfile", 30))
 
 
 def walk(resource, ctx, report: Report) -> None:
@@ -54,12 +67,44 @@ def walk(resource, ctx, report: Report) -> None:
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
         report.invalid(INVALID_SECURITY_CONTEXT, path + ("shareProcessNamespace",), True,
                        "ShareProcessNamespace and HostPID cannot both be enabled")
+    os_name = spec.get("os")
+    if os_name.__class__ is dict and at_least(ctx.target, 24):
+        _os_fields(spec, os_name.get("name"), path, report, ctx.target)
     for group in ("containers", "initContainers", "ephemeralContainers"):
         for i, container in enumerate(items(spec.get(group))):
             if container.__class__ is dict:
                 context = container.get("securityContext")
                 if context.__class__ is dict and context:
                     _container_context(context, path + (group, i, "securityContext"), report, apparmor)
+
+
+def _os_fields(spec: dict, name, path: tuple, report: Report, version) -> None:
+    """validateWindows and validateLinux: what the declared operating system cannot use."""
+    containers = [(group, i, c) for group in ("containers", "initContainers", "ephemeralContainers")
+                  for i, c in enumerate(items(spec.get(group))) if c.__class__ is dict]
+    if name == "linux":
+        forbidden = "windows options cannot be set for a linux pod"
+        if mapping(spec.get("securityContext")).get("windowsOptions") is not None:
+            report.forbidden(INVALID_SECURITY_CONTEXT, path + ("securityContext", "windowsOptions"), forbidden)
+        for group, i, container in containers:
+            if mapping(container.get("securityContext")).get("windowsOptions") is not None:
+                report.forbidden(INVALID_SECURITY_CONTEXT, path + (group, i, "securityContext", "windowsOptions"),
+                                 forbidden)
+    elif name == "windows":
+        forbidden = "cannot be set for a windows pod"
+        context = mapping(spec.get("securityContext"))
+        for key, since in _WINDOWS_POD_FIELDS:
+            if context.get(key) is not None and at_least(version, since):
+                report.forbidden(INVALID_SECURITY_CONTEXT, path + ("securityContext", key), forbidden)
+        for key in _WINDOWS_SPEC_FIELDS:
+            if spec.get(key) is True or (key == "shareProcessNamespace" and spec.get(key) is not None):
+                report.forbidden(INVALID_SECURITY_CONTEXT, path + (key,), forbidden)
+        for group, i, container in containers:
+            context = mapping(container.get("securityContext"))
+            for key, since in _WINDOWS_CONTAINER_FIELDS:
+                if context.get(key) is not None and at_least(version, since):
+                    report.forbidden(INVALID_SECURITY_CONTEXT, path + (group, i, "securityContext", key),
+                                     forbidden)
 
 
 def _ids(context: dict, keys: tuple, path: tuple, report: Report) -> None:
