@@ -59,8 +59,8 @@ BUILTIN_GROUPS = frozenset({
 # finalizers core's ValidateObjectMeta accepts without a domain prefix, and the groups whose validation goes
 # through it (those known to; other groups check finalizers as qualified names only)
 STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
-KUBE_FINALIZER_GROUPS = frozenset({"", "apps", "batch", "autoscaling", "policy", "extensions",
-                                   "networking.k8s.io", "storage.k8s.io"})
+KUBE_FINALIZER_GROUPS = frozenset({"", "apps", "batch", "autoscaling", "extensions", "networking.k8s.io",
+                                   "storage.k8s.io"})
 
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to make each Job's name
 
