@@ -53,3 +53,38 @@ def test_colour_only_when_asked(cli, write):
     assert "\033[31merror\033[0m" in coloured and "would fix API021" in coloured
     assert "\033[" not in cli(["fix", "--no-diff", path]).out  # not a terminal: no colour by default
     assert "\033[" not in cli(["fix", "--no-color", "--no-diff", path]).out
+
+
+def _tree(root, count: int = 20):
+    root.mkdir()
+    for i in range(count):  # more than one batch of files, so that -j 2 forks
+        (root / f"f{i:02}.yaml").write_text(LEGACY.replace("name: billing", f"name: billing-{i}"))
+    return root
+
+
+def test_jobs_give_the_same_preview_and_the_same_files(cli, tmp_path, monkeypatch):
+    from k8slint.fixer import apply
+    forked = []
+    original = apply._fix_rest
+    monkeypatch.setattr(apply, "_fix_rest", lambda *a: forked.append(original(*a)) or forked[-1])
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    preview = [cli(["fix", "-j", str(jobs), "-f", "json", root]).out for jobs, root in ((1, one), (2, two))]
+    assert preview[0].replace(str(one), "") == preview[1].replace(str(two), "")
+    assert [len(done) for done in forked] == [20]  # -j 1 never forks; -j 2 computed every file in workers
+    written = [cli(["fix", "--write", "-j", str(jobs), root]) for jobs, root in ((1, one), (2, two))]
+    assert written[0].out.replace(str(one), "") == written[1].out.replace(str(two), "")
+    assert all((one / p.name).read_text() == p.read_text() != LEGACY.replace("name: billing", "name: billing-0")
+               for p in sorted(two.iterdir()))
+
+
+def test_with_jobs_a_file_that_cannot_be_written_is_left_and_reported(cli, tmp_path):
+    root = _tree(tmp_path / "t")
+    locked = root / "f05.yaml"
+    before = locked.read_text()
+    locked.chmod(0o444)
+    result = cli(["fix", "--write", "-j", "2", "-f", "json", root])
+    doc = json.loads(result.out)
+    assert result.code == 2 and locked.read_text() == before
+    assert [f["rule_id"] for f in doc["findings"] if f["file"] == str(locked)].count("YML020") == 1
+    assert str(locked) not in doc["files_changed"] and len(doc["files_changed"]) == 19
+    assert "API021" in {f["rule_id"] for f in doc["findings"] if f["file"] == str(locked)}  # as it still is

@@ -17,10 +17,10 @@ from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
 
 EXIT_INTERRUPTED = 130
 from .options import FOLLOW_LINKS, config_file_used
-from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS,
-                      MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
-                      input_settings, lint_options, load_config, nothing_to_lint, repository_settings, root_setting,
-                      write_output)
+from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE,
+                      IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT,
+                      discover_files, fail_level, input_settings, jobs_setting, lint_options, load_config,
+                      nothing_to_lint, repository_settings, root_setting, write_output)
 
 
 def _ci_result(run, write: bool):
@@ -157,6 +157,7 @@ def fix(
     allow_empty: bool = ALLOW_EMPTY,
     schema_location: Optional[List[str]] = SCHEMA_LOCATION,
     max_file_size: Optional[int] = MAX_FILE_SIZE,
+    jobs: Optional[int] = JOBS,
     config_file: Optional[Path] = CONFIG,
     follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
@@ -173,14 +174,14 @@ def fix(
         raise Usage("--write cannot rewrite standard input; give the file instead (or leave out --write)")
     config = load_config({
         "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
-        "fail-on": fail_on,
+        "fail-on": fail_on, "jobs": jobs,
         **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
         **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
     try:
-        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write))
+        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config)))
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP (typer would turn it into a silent 130)
         _interrupted(getattr(stop, "written", []))
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -44,6 +44,7 @@ class FixOptions:
     lint: LintOptions
     unsafe: bool = False  # also apply unsafe fixes
     write: bool = False  # write the files (otherwise only compute what would change)
+    jobs: int = 1  # processes that compute the fixes (the files are written by this one)
 
 
 @dataclass
@@ -511,7 +512,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     refusals: dict = {}
     final = _FinalLint(options, crd_inputs, refusals)
 
-    def fix_one(inp):
+    def fix_one(inp, write_now: bool = True):
         try:
             outcome = fix_file(inp, linter, ctx, options, verifier, refusals)
         except Exception as exc:  # noqa: BLE001 - this file stays as it is, the other files are still fixed
@@ -520,26 +521,32 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
         if outcome.problem is None:  # refused before fixing (too large): the final lint must still say so
             outcome.problem = next((f for f in inp.loaded.findings if f.rule_id == "YML020"), None)
         if outcome.changed and options.write and inp.path != STDIN:
-            _write(inp, outcome)
-            if outcome.written:
-                written.append(inp.path)
-            elif outcome.write_error and outcome.problem is None:  # a finding too, not only a line on stderr
-                outcome.problem = _not_written(inp.loaded.file, outcome.write_error)
+            if write_now:
+                write_one(inp, outcome)
+            else:  # provisionally: the parent process writes it (see _fix_rest) and checks again if that fails
+                outcome.written = True
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
         loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
         if outcome.problem is not None:
             loaded.findings.append(outcome.problem)
         return outcome, loaded
 
+    def write_one(inp, outcome):
+        _write(inp, outcome)
+        if outcome.written:
+            written.append(inp.path)
+        elif outcome.write_error and outcome.problem is None:  # a finding too, not only a line on stderr
+            outcome.problem = _not_written(inp.loaded.file, outcome.write_error)
+
     written: list = []
     try:
-        return _fix_all(paths, preloaded, fix_one, final, lint_options)
+        return _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, options.jobs)
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP: say what is already on disk
         stop.written = list(written)
         raise
 
 
-def _fix_all(paths, preloaded, fix_one, final, lint_options) -> FixRun:
+def _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, jobs: int = 1) -> FixRun:
 
     done: dict = {}
     for path, inp in preloaded.items():  # first, so that their CRDs (as fixed) serve the final lint of all
@@ -547,12 +554,66 @@ def _fix_all(paths, preloaded, fix_one, final, lint_options) -> FixRun:
         final.register(done[path][1])
     final.prepare([loaded for _, loaded in done.values()])
     results: dict = {path: (outcome, final.check(loaded, outcome)) for path, (outcome, loaded) in done.items()}
-    for path in paths:
+    rest = [path for path in paths if path not in results]
+    if jobs > 1:
+        results.update(_fix_rest(rest, fix_one, write_one, final, lint_options, jobs))
+    for path in rest:
         if path not in results:
             outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
             results[path] = (outcome, final.check(loaded, outcome))
     outcomes = [results[p][0] for p in paths]
     return FixRun(outcomes, *final.result([results[p][1] for p in paths]))
+
+
+# What a forked worker of fix runs on each path (inherited from the parent, as the whole fix state is).
+_FIX_TASK = None
+
+
+def _fix_batch(batch: list) -> list:
+    return [_FIX_TASK(path) for path in batch]
+
+
+def _fix_worker_signals() -> None:
+    """Ctrl-C is the parent's to handle (it stops the pool); SIGTERM from the pool ends a worker quietly."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -> dict:
+    """path -> (outcome, final findings) of files that nothing else depends on, computed over `jobs` forked
+    processes. Workers never write: this process writes each file as its result comes, so an interrupted
+    run knows exactly which files it rewrote, and a file it could not write is linted again as it is."""
+    import multiprocessing
+    from ..engine import BATCH
+    batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
+    if len(batches) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+
+    def fix_and_check(path):
+        inp = _read(path, lint_options.max_file_size)
+        outcome, loaded = fix_one(inp, write_now=False)
+        checked = final.check(loaded, outcome)
+        return outcome, checked, (inp.raw, inp.st) if outcome.written else None
+
+    global _FIX_TASK
+    _FIX_TASK = fix_and_check
+    results: dict = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _fix_worker_signals) as pool:
+            for batch, batch_results in zip(batches, pool.imap(_fix_batch, batches)):
+                for path, (outcome, checked, pending) in zip(batch, batch_results):
+                    if pending is not None:
+                        outcome.written = False
+                        write_one(_Input(path, pending[0], LoadedFile(outcome.file, None), pending[1]), outcome)
+                        if not outcome.written:  # left as it was: its findings are those of the old text
+                            loaded = load_text(outcome.before, outcome.file)
+                            loaded.findings.extend([outcome.problem] if outcome.problem is not None else [])
+                            checked = final.check(loaded, outcome)
+                    results[path] = (outcome, checked)
+    finally:
+        _FIX_TASK = None
+    return results
 
 
 class _FinalLint:
