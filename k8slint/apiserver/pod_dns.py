@@ -1,6 +1,6 @@
-"""A pod's DNS settings as ValidatePodSpec checks them (validatePodDNSConfig): `dnsPolicy: None` needs its
-own nameservers, and the limits on nameservers, search domains and options. Reported as SRV035 (a pod spec
-field the API server rejects)."""
+"""How a pod resolves names, as ValidatePodSpec checks it: its DNS settings (validatePodDNSConfig:
+`dnsPolicy: None` needs its own nameservers; the limits on nameservers, search domains and options) and its
+/etc/hosts entries (ValidateHostAliases). Reported as SRV035 (a pod spec field the API server rejects)."""
 from __future__ import annotations
 
 from . import syntax
@@ -24,6 +24,9 @@ def walk(resource, ctx, report: Report) -> None:
     spec = resource.get(path)
     if spec.__class__ is not dict:
         return
+    aliases = spec.get("hostAliases")
+    if aliases:
+        check_host_aliases(aliases, path + ("hostAliases",), report)
     policy, config = spec.get("dnsPolicy"), spec.get("dnsConfig")
     if policy != "None" and config is None:
         return
@@ -67,3 +70,17 @@ def check_dns_config(config: dict, path: tuple, report: Report, version) -> None
     for i, option in enumerate(items(config.get("options"))):
         if option.__class__ is dict and option.get("name") in (None, ""):
             report.required(INVALID_POD_FIELD, path + ("options", i), "must not be empty")
+
+
+def check_host_aliases(aliases, path: tuple, report: Report) -> None:
+    for i, alias in enumerate(items(aliases)):
+        if alias.__class__ is not dict:
+            continue
+        ip = alias.get("ip")
+        if isinstance(ip, str):
+            for msg in syntax.ip_address(ip):
+                report.invalid(INVALID_POD_FIELD, path + (i, "ip"), ip, msg)
+        for j, name in enumerate(items(alias.get("hostnames"))):
+            if isinstance(name, str):
+                for msg in syntax.dns1123_subdomain(name):
+                    report.invalid(INVALID_POD_FIELD, path + (i, "hostnames", j), name, msg)

@@ -7,7 +7,7 @@ the values each version lists; this module checks what the schema cannot say.
 from __future__ import annotations
 
 from . import syntax
-from .base import Report, at_least, integer, items, mapping, rule, text
+from .base import Report, at_least, integer, items, looks_dumped, mapping, rule, text
 from .metadata import INVALID_LABEL, check_labels
 
 # where the pod spec sits in each kind whose validation checks it. Not StatefulSet: its API server checks
@@ -153,7 +153,8 @@ INVALID_POD_FIELD = rule(
          "(DNS-1123 subdomains), `hostname` and `subdomain` (DNS-1123 labels), `activeDeadlineSeconds` (above "
          "0), node selector labels; `dnsConfig` (nameservers required with `dnsPolicy: None`, at most 3 and "
          "valid IPs; search domains DNS names within the version's count and length limits; option names); "
-         "and that a pod has at least one container.",
+         "`hostAliases` (an IP and DNS names); that a pod has at least one container and no ephemeral "
+         "containers on create.",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  serviceAccountName: Web_SA\n"
             "  containers: [{name: app, image: nginx}]\n",
@@ -183,6 +184,11 @@ def walk(resource, ctx, report: Report) -> None:
     spec = resource.get(path)
     if isinstance(spec, dict):
         check_pod_spec(spec, path, report, ctx.target)
+        # ephemeral containers are added later through their subresource (a dump may hold them); before
+        # 1.23 their feature gate was off and the field was dropped instead
+        if resource.kind == "Pod" and spec.get("ephemeralContainers") and not looks_dumped(resource) \
+                and at_least(ctx.target, 23):
+            report.forbidden(INVALID_POD_FIELD, path + ("ephemeralContainers",), "cannot be set on create")
 
 
 def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
