@@ -124,6 +124,9 @@ class Linter:
             if removed_by_rule and f.rule_id in (API_NOT_IN_VERSION, UNKNOWN_KIND):
                 continue  # one problem, one finding: the removal rule already says it, with its migration
                 # (an API gone before the oldest embedded schema is not even a known kind there)
+            if "last_known" in f.extra and any(g.json_path == f.json_path and g.rule_id.startswith("FLD")
+                                               for g in found):
+                continue  # a removed field an FLD rule reports, with its replacement
             found.append(f)
         if self.list_keys is not None and (resource.api_version, resource.kind) not in self.crds:
             found.extend(self.list_keys.check(resource))

@@ -24,6 +24,7 @@ from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
 from .re2regex import search as re2_search
+from .removedfields import find_in, removed_fields
 from .crd.registry import CrdRegistry
 from .crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, to_json_schema
 from .model import Resource, Severity, finding_at, format_json_path, is_config_file_kind
@@ -166,6 +167,7 @@ class Validator:
             SchemaCatalog(tuple(schema_locations), version, strict) if schema_locations else None)
         self._compiled: dict = {}
         self._plans: dict = {}  # (apiVersion, kind) -> the CRD version's compiled CEL rules
+        self._removed_tries: dict = {}  # (apiVersion, kind) -> where fields this version removed can be
         self._crd_generation = self.crds.generation
         if self.crds.kube_version is None:
             self.crds.kube_version = (version.major, version.minor)
@@ -197,6 +199,8 @@ class Validator:
         else:
             try:
                 found = self._findings(resource, validator)
+                if (resource.api_version, resource.kind) not in self.crds:
+                    found = self._with_removed_fields(resource, found)
                 if (resource.api_version, resource.kind) in self.crds:
                     openapi = self.crds.schemas[(resource.api_version, resource.kind)]
                     if found:  # the API server validates the object with nulls dropped and defaults applied
@@ -212,6 +216,36 @@ class Validator:
         if resource.notes and found:
             found = _without_unreadable(resource, found)
         return found
+
+    def _with_removed_fields(self, resource: Resource, found: list) -> list:
+        """A field an earlier release knew and this one removed is refused (kubectl validates strictly by
+        default), with or without --strict: reported as SCH002 saying when it went (see removedfields)."""
+        if self.strict and not any(f.rule_id == UNKNOWN_FIELD for f in found):
+            return found
+        key = (resource.api_version, resource.kind)
+        try:
+            trie = self._removed_tries[key]
+        except KeyError:
+            trie = self._removed_tries[key] = removed_fields(self.store).trie(self.version, *key)
+        removed = find_in(trie, resource.data)
+        if not removed:
+            return found
+        by_path = {format_json_path(path): (path, last) for path, last in removed}
+        if self.strict:  # the strict check found them already: say why each one is unknown
+            for f in found:
+                if f.rule_id == UNKNOWN_FIELD and f.json_path in by_path:
+                    path, last = by_path[f.json_path]
+                    f.message, f.extra["last_known"] = self._removed_message(path, last), last
+            return found
+        return found + [finding_at(resource, UNKNOWN_FIELD, RULE_SEVERITY[UNKNOWN_FIELD],
+                                   self._removed_message(path, last), path, prefer_key=True,
+                                   extra={"last_known": last}) for path, last in removed]
+
+    def _removed_message(self, path: tuple, last: str) -> str:
+        gone = KubeVersion.parse(last).next()
+        return (f"unknown field {path[-1]!r} in {self._where(path[:-1])}: Kubernetes {gone} removed it "
+                f"({last} was the last version to know it), and kubectl, which validates strictly by default, "
+                "refuses it")
 
     def _with_crd_findings(self, resource: Resource, found: list) -> list:
         """The CRD rules' findings on a CRD; a schema finding at the same place says the same, less precisely."""

@@ -12,7 +12,8 @@ Inputs
                    a v3 document (`components.schemas`), or a folder of v3 documents (`api/openapi-spec/v3`),
                    which are merged. An --openapi input overrides any sdist for that minor.
 
-Output (see schemas/README.md): index.json, versions/<minor>.json, defs/<definition>.json, PROVENANCE.json.
+Output (see schemas/README.md): index.json, versions/<minor>.json, defs/<definition>.json, removed-fields.json,
+PROVENANCE.json.
 The output depends only on the inputs' bytes: keys are sorted, hashes are content hashes, nothing records
 a time or a local path.
 
@@ -639,6 +640,12 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True, lists: 
         },
     }
     (out / "index.json").write_bytes(canonical_bytes(index) + b"\n")
+    # derived from what was just written: the fields a minor removed that earlier minors knew (SCH002 reports
+    # them without --strict); k8slint's own code derives them so that a test can check the committed table
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from k8slint.removedfields import FILE as REMOVED_FIELDS, derive as removed_fields
+    from k8slint.schemastore import SchemaStore
+    (out / REMOVED_FIELDS).write_bytes(canonical_bytes(removed_fields(SchemaStore(out))) + b"\n")
 
     def by_minor(mapping: dict) -> dict:
         return {m: mapping[m] for m in sorted(mapping, key=minor_key)}

@@ -30,7 +30,8 @@ def lint(
                                         "there and which only appear on the way to the target."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
                                           help="Report fields the schema does not know (typos), like kubectl "
-                                               "--validate=strict."),
+                                               "--validate=strict. Fields the target removed are errors "
+                                               "without it too (kubectl validates strictly by default)."),
     fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
     output: Optional[Path] = OUTPUT,
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: "

@@ -131,13 +131,21 @@ BUILTIN_RULES = [
         example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: \"three\"\n",
         fix="Change the value to the type the schema asks for (the message names it). An unquoted `yes`, "
             "`no`, `on` or `off` is a boolean to Kubernetes: quote it where a string is meant.")),
-    _sch("SCH002", "unknown-field", "A field the schema does not know (strict mode)", RuleDoc(
+    _sch("SCH002", "unknown-field", "A field the schema does not know (strict mode, or removed by the target)",
+         RuleDoc(
         what="With `--strict`, reports fields the schema of the target version does not define, like "
              "`kubectl apply --validate=strict` does. Maps such as labels, annotations and data, and objects "
-             "that preserve unknown fields, accept any key.",
+             "that preserve unknown fields, accept any key. Without `--strict` it reports the fields of "
+             "built-in kinds that an earlier release knew and the target removed (`metadata.clusterName` "
+             "from 1.25, an ephemeral volume's `readOnly` from 1.21), naming the last release that knew "
+             "each; a field rule (FLD) that reports the same field says it instead.",
         why="Without strict validation the API server drops unknown fields silently: a typo such as "
-            "`replica:` for `replicas:` or a field from a newer release simply does nothing.",
-        example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replica: 3\n",
+            "`replica:` for `replicas:` or a field from a newer release simply does nothing. kubectl "
+            "validates strictly by default (server-side field validation from 1.27, client-side before), "
+            "so a field the target removed is refused at apply time: not a style question but an error, "
+            "which lint, fix and the upgrade report agree on.",
+        example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  clusterName: east   "
+                "# removed in 1.25\n",
         fix="Correct the name (the message suggests the closest known field) or remove the field.")),
     _sch("SCH003", "api-not-in-version", "The apiVersion/kind does not exist in the target version", RuleDoc(
         what="Reports an object whose apiVersion and kind exist in some embedded Kubernetes version but not "

@@ -11,7 +11,7 @@ to its object, then for each object:
   verify it; other objects are judged as written. A schema error the object already had at the start is
   "already there"; a new one is dated by validating at the versions in between (rare: only objects with
   errors at the target get any extra validation). Unknown fields count without --strict too when the
-  start version knew them: a field the target no longer knows is not a typo.
+  start version knew them or an earlier release did (removedfields): a field the target dropped is not a typo.
 
 Files are spread over processes like lint spreads them; the result does not depend on their number.
 """
@@ -239,8 +239,8 @@ class Analyser:
         for e in errors:
             key = (e.rule_id, e.json_path)
             old = key in before
-            if old and e.rule_id == UNKNOWN_FIELD and not self.user_strict:
-                continue  # unknown at the start as well: a typo, reported with --strict only
+            if old and e.rule_id == UNKNOWN_FIELD and not self.user_strict and "last_known" not in e.extra:
+                continue  # unknown at the start as well: a typo, reported with --strict only (not a removed field)
             since = str(self.start) if old else self._first_failing(resource, data, key, baseline)
             out.append(Issue(e.rule_id, SCHEMA, e.json_path or "the object", e.message, str(e.severity),
                              e.severity == Severity.ERROR, INVALID, since, e.file, e.line, e.column, e.json_path,
