@@ -25,13 +25,13 @@ from ..loader import load_path
 from ..model import Resource, Severity, finding_at
 from ..rules import rules_by_id
 from ..rules.api_versions import last_applied, replacement_text
-from ..rules.context import lifecycle_state
+from ..rules.context import RuleContext, lifecycle_state
 from ..schemastore import default_store
 from ..validation import API_NOT_IN_VERSION, UNKNOWN_FIELD, Validator
 from ..versions import KubeVersion
 from .lifecycle import UpgradePath
 from .plan import build as build_plan
-from .model import API, FIELD, INVALID, REMOVED, SCHEMA, Issue, ObjectReport, Problem, Validity, assemble
+from .model import API, FIELD, INVALID, REMOVED, SCHEMA, SERVER, Issue, ObjectReport, Problem, Validity, assemble
 
 SCHEMA_ERRORS = ("SCH001", "SCH002", "SCH003", "SCH004")
 NO_SCHEMA = "SCH005"
@@ -105,7 +105,7 @@ class Analyser:
     # ------------------------------------------------------------------------------------------- objects
 
     def analyse_object(self, resource: Resource, anchor, findings: list, state: "FileMigrator") -> ObjectReport:
-        lifecycle, schema, no_schema, references = [], [], False, []
+        lifecycle, schema, no_schema, references, server = [], [], False, [], []
         for f in findings:
             family = f.rule_id[:3]
             rule = rules_by_id().get(f.rule_id)
@@ -117,14 +117,17 @@ class Analyser:
                 schema.append(f)
             elif f.rule_id == NO_SCHEMA:
                 no_schema = True
+            elif family == "SRV" and f.severity == Severity.ERROR:
+                server.append(f)
         issues = [self._lifecycle_issue(resource, f, state) for f in lifecycle] + \
             [self._reference_issue(resource, f, state) for f in references]
         removal = next((f for f, i in zip(lifecycle, issues)
                         if i.type == API and i.state == REMOVED and f.json_path == "apiVersion"), None)
+        migrated = None
         if not self.schema_checked:
             validity = Validity("unchecked", note="the schema rules are not selected")
         elif removal is not None:
-            validity, schema_issues = self._after_migration(resource, lifecycle, issues, removal, state)
+            validity, schema_issues, migrated = self._after_migration(resource, lifecycle, issues, removal, state)
             issues.extend(schema_issues)
         elif no_schema:
             validity = Validity("unchecked", note="no schema for this kind (add its CRD with --crd or the config)")
@@ -132,6 +135,9 @@ class Analyser:
             schema_issues = self._schema_issues(resource, resource.data, schema, None)
             issues.extend(schema_issues)
             validity = Validity(INVALID if schema_issues else "valid", "as-written", resource.api_version)
+        if removal is not None:  # judged as it would be applied there: migrated, or not at all
+            server = state.loaded.relabel(self._server_errors(resource, migrated, self.end)) if migrated else []
+        issues.extend(self._server_issues(resource, server, migrated))
         states = self.path.api_states(resource.api_version, resource.kind)
         return ObjectReport(anchor.file, anchor.line, anchor.column, resource.api_version, resource.kind,
                             resource.namespace, resource.name, states, validity, issues)
@@ -200,7 +206,8 @@ class Analyser:
     # ------------------------------------------------------------------------------------------- validity
 
     def _after_migration(self, resource: Resource, lifecycle: list, issues: list, removal, state) -> tuple:
-        """(Validity, schema issues) of an object whose apiVersion the target no longer serves."""
+        """(Validity, schema issues, the migrated object or None) of an object whose apiVersion the target no
+        longer serves."""
         migrated, refused = state.migrate(resource, lifecycle)
         by_finding = {id(f): i for f, i in zip(lifecycle, issues)}
         for f, reason in refused.items():
@@ -210,7 +217,7 @@ class Analyser:
         if migrated is None:
             api_issue = by_finding[id(removal)]
             note = api_issue.fix_note or "no automatic migration"
-            return Validity("unchecked", note=f"needs its migration first: {note}"), []
+            return Validity("unchecked", note=f"needs its migration first: {note}"), [], None
         errors = self._errors(resource, migrated, self.end, state)
         before_version = self._last_serving(resource)
         before = self._keys(self._errors(resource, resource.data, before_version)) if errors and before_version \
@@ -225,7 +232,8 @@ class Analyser:
         schema_issues = self._schema_issues(resource, migrated, errors, before)
         result = INVALID if schema_issues else "valid"
         return Validity(result, "after-migration", migrated.get("apiVersion"),
-                        f"migrated in memory to {migrated.get('apiVersion')} {migrated.get('kind')}"), schema_issues
+                        f"migrated in memory to {migrated.get('apiVersion')} {migrated.get('kind')}"), schema_issues, \
+            migrated
 
     def _schema_issues(self, resource: Resource, data: dict, errors: list, before: set | None) -> list:
         """Schema errors at the target -> issues, dated along the path. `before`: the error keys the object
@@ -245,6 +253,42 @@ class Analyser:
             out.append(Issue(e.rule_id, SCHEMA, e.json_path or "the object", e.message, str(e.severity),
                              e.severity == Severity.ERROR, INVALID, since, e.file, e.line, e.column, e.json_path,
                              action=_schema_action(e, since, old), details=_words(e.suggestion)))
+        return out
+
+    def _server_issues(self, resource: Resource, found: list, migrated) -> list:
+        """What the target's API server refuses beyond the schema (SRV errors at the target, of the object or
+        of its migration when its apiVersion is gone there), dated along the path."""
+        out = []
+        for f in found:
+            key = (f.rule_id, f.json_path)
+            since = next((str(v) for v in self.path.versions
+                          if key in self._keys(self._server_errors(resource, self._form(resource, migrated, v), v))),
+                         str(self.end))
+            already = since == str(self.start)
+            action = f"correct {f.json_path or 'the object'}" + ("" if already else f" (Kubernetes {since} refuses it)")
+            out.append(Issue(f.rule_id, SERVER, f.json_path or "the object", f.message, str(f.severity), True,
+                             INVALID, since, f.file, f.line, f.column, f.json_path, action=action,
+                             details=_words(f.suggestion)))
+        return out
+
+    def _form(self, resource: Resource, migrated, version: KubeVersion) -> dict:
+        """The object as it would be written for `version`: migrated once its own apiVersion is gone."""
+        if migrated is None or self.path.serves(resource.api_version, resource.kind, version):
+            return resource.data
+        return migrated
+
+    def _server_errors(self, resource: Resource, data: dict, version: KubeVersion) -> list:
+        """The enabled SRV rules' errors on `data` at `version` (the cluster upgraded from the start)."""
+        probe = resource if data is resource.data else dataclasses.replace(resource, data=data)
+        context = RuleContext(version, self.start)
+        out = []
+        for walk, ids in self.linter.shared_walks.items():
+            for f in walk(probe, context):
+                if f.rule_id not in ids:
+                    continue
+                override = severity_override(f.rule_id, self.options.severity_overrides)
+                if (override or f.severity) == Severity.ERROR:
+                    out.append(f)
         return out
 
     def _first_failing(self, resource: Resource, data: dict, key: tuple, after) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .lifecycle import REMOVED, UpgradePath, api_records
 
 # Issue types and states
-API, FIELD, SCHEMA = "api", "field", "schema"
+API, FIELD, SCHEMA, SERVER = "api", "field", "schema", "server"  # SERVER: an SRV refusal
 INVALID = "invalid"
 # Object status
 BLOCKING, ACTION, OK = "blocking", "action", "ok"
@@ -22,7 +22,7 @@ class Issue:
     """One thing about one object that changes, or is wrong, on the way to the target version."""
 
     rule_id: str
-    type: str  # API, FIELD or SCHEMA
+    type: str  # API, FIELD, SCHEMA or SERVER
     subject: str  # "extensions/v1beta1 Deployment", "spec.rollbackTo", "metadata.clusterName"
     message: str  # the lint message at the target version
     severity: str  # at the target: error, warning or info
@@ -141,7 +141,7 @@ class Hop:
     to: str
     removed: list = field(default_factory=list)  # Changes: removed APIs, fields and values no longer honoured
     deprecated: list = field(default_factory=list)
-    invalid: list = field(default_factory=list)  # schema errors that first appear here
+    invalid: list = field(default_factory=list)  # schema errors and API-server refusals that first appear here
     breaks: list = field(default_factory=list)  # ObjectReports that stop working here
 
     @property
@@ -312,7 +312,7 @@ def _place(obj: ObjectReport, issue: Issue, path: UpgradePath, already: Hop, hop
     def hop_at(version: str) -> Hop:
         return already if version == start else hops[version]
 
-    if issue.type == SCHEMA:
+    if issue.type in (SCHEMA, SERVER):
         hop_at(issue.since).invalid.append(Change(obj, issue, issue.blocking))
         return
     removal_here = issue.state == REMOVED

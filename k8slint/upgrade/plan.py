@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ..fixer.plan import FIELD_SINCE
 from ..rules import rules_by_id, windows
 from ..versions import KubeVersion
-from .model import API, FIELD, SCHEMA
+from .model import API, FIELD, SCHEMA, SERVER
 
 
 @dataclass
@@ -133,7 +133,7 @@ def object_changes(obj, start: KubeVersion, end: KubeVersion) -> list:
             out.append(PlannedChange(obj, issue, f"{issue.subject}: {issue.action}", opens, closes,
                                      not reference or issue.fix is not None, not hard or not issue.blocking,
                                      issue.fix, issue.action))
-        elif issue.type == SCHEMA:
+        elif issue.type in (SCHEMA, SERVER):
             closes = _minus_one(issue.since) if KubeVersion.parse(issue.since) > start else None
             out.append(PlannedChange(obj, issue, f"{issue.subject}: {issue.action}", None, closes, False,
                                      False, issue.fix, issue.action))

@@ -33,12 +33,13 @@ def fix_label(fix: str | None) -> str:
     return FIX_LABELS[fix]
 
 
-CHANGE_LABELS = {"removed": "removed", "deprecated": "deprecated", "invalid": "schema error"}
+CHANGE_LABELS = {"removed": "removed", "deprecated": "deprecated", "invalid": "schema error", "refused": "refused"}
 
 
 def hop_changes(hop) -> list:
     """(change label, Change) of a hop, removals first."""
-    return ([("removed", c) for c in hop.removed] + [("invalid", c) for c in hop.invalid]
+    return ([("removed", c) for c in hop.removed]
+            + [("refused" if c.issue.type == "server" else "invalid", c) for c in hop.invalid]
             + [("deprecated", c) for c in hop.deprecated])
 
 
@@ -51,8 +52,11 @@ def hop_headline(hop) -> str:
                      else f"1 object {'does not work' if hop.start is None else 'stops working'}")
     if hop.removed:
         parts.append(plural(len(hop.removed), "removal"))
-    if hop.invalid:
-        parts.append(plural(len(hop.invalid), "schema error"))
+    refused = sum(1 for c in hop.invalid if c.issue.type == "server")
+    if len(hop.invalid) > refused:
+        parts.append(plural(len(hop.invalid) - refused, "schema error"))
+    if refused:
+        parts.append(plural(refused, "API-server refusal"))
     if hop.deprecated:
         parts.append(plural(len(hop.deprecated), "deprecation"))
     return " · ".join(parts) if parts else "no change"
@@ -148,6 +152,8 @@ def issue_when(issue) -> str:
     """"removed in 1.16", "deprecated since 1.21", "schema error from 1.25"."""
     if issue.type == "schema":
         return f"schema error from {issue.since}"
+    if issue.type == "server":
+        return f"refused by the API server from {issue.since}"
     if issue.state == "removed":
         return f"removed in {issue.removed_in}"
     return f"deprecated since {issue.deprecated_in}" if issue.deprecated_in else "deprecated"
