@@ -15,7 +15,7 @@ from .resultcache import content_digest, fingerprint
 from .sources import chart_dir_of
 from . import suppress
 from .rules import all_rules, is_enabled
-from .rules.api_versions import last_applied
+from .rules.api_versions import last_applied, with_helm_release_advice
 from .rules.context import RuleContext
 from .rules.fields import FieldRule, FieldRuleSet
 from .crd.registry import defines_a_kind_twice
@@ -160,7 +160,8 @@ class Linter:
             if override is not None:
                 f.severity = override
             out.append(f)
-        return first.relabel(out), objects  # Helm `# Source:` templates and releases; last, after suppressions
+        # Helm `# Source:` templates and releases; last, after suppressions
+        return with_helm_release_advice(first.relabel(out)), objects
 
     def reportable(self, pattern: str) -> bool:
         """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run

@@ -196,3 +196,34 @@ def api_version_rules() -> list:
         meta = _meta(record)
         rules.append(Rule(meta, _make_check(record, meta), record))
     return rules
+
+
+def mapkubeapis_command(release: dict) -> str:
+    """The helm-mapkubeapis command that rewrites one release's stored manifest."""
+    namespace = release.get("namespace")
+    return f"helm mapkubeapis {release.get('name') or 'RELEASE'}" + (f" --namespace {namespace}" if namespace else "")
+
+
+def helm_release_name(release: dict) -> str:
+    name, namespace = release.get("name") or "?", release.get("namespace")
+    return f"{namespace}/{name}" if namespace else name
+
+
+def helm_release_advice(release: dict) -> str:
+    """What to do about a removed API in the stored manifest of a deployed Helm release."""
+    revision = f" (revision {release['revision']})" if release.get("revision") is not None else ""
+    return (f"Helm release {helm_release_name(release)}{revision} stores this apiVersion in its deployed "
+            "manifest: once the cluster no longer serves it, the next `helm upgrade` fails even with a fixed "
+            "chart, because Helm compares with the stored manifest. Fix the chart, then rewrite the stored "
+            f"release with the helm-mapkubeapis plugin: `{mapkubeapis_command(release)}` (try `--dry-run` first).")
+
+
+def with_helm_release_advice(findings: list) -> list:
+    """Findings of removed apiVersions inside a deployed Helm release (relabelled, so carrying
+    `extra["helm_release"]`) name the way out: `helm mapkubeapis`, per release."""
+    for f in findings:
+        release = f.extra.get("helm_release")
+        if release and f.rule_id.startswith("API") and f.severity == Severity.ERROR and f.json_path == "apiVersion" \
+                and "helm mapkubeapis" not in (f.suggestion or ""):
+            f.suggestion = ((f.suggestion + " ") if f.suggestion else "") + helm_release_advice(release)
+    return findings

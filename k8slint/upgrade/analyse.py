@@ -24,7 +24,7 @@ from ..fixer import FileMigrator, context_for, plan_finding
 from ..loader import load_path
 from ..model import Resource, Severity, finding_at
 from ..rules import rules_by_id
-from ..rules.api_versions import last_applied, replacement_text
+from ..rules.api_versions import helm_release_name, last_applied, mapkubeapis_command, replacement_text
 from ..rules.context import RuleContext, lifecycle_state
 from ..schemastore import default_store
 from ..validation import API_NOT_IN_VERSION, UNKNOWN_FIELD, Validator
@@ -164,6 +164,15 @@ class Analyser:
         issue = Issue(f.rule_id, issue_type, subject, f.message, str(f.severity), f.severity == Severity.ERROR,
                       at_end, since, f.file, f.line, f.column, f.json_path, deprecated, removed, replacement)
         self._plan(resource, f, issue, state)
+        release = f.extra.get("helm_release")
+        if release and issue_type == API and at_end == "removed" and f.json_path == "apiVersion":
+            # the chart is fixed elsewhere; the stored release must be rewritten too, or helm upgrade fails
+            issue.helm_release = release
+            issue.fix = None
+            issue.fix_note = (f"inside deployed Helm release {helm_release_name(release)}: k8slint fix does not "
+                              "rewrite release records")
+            issue.action = (f"fix the chart, then `{mapkubeapis_command(release)}` (the stored release holds the "
+                            "removed API: helm upgrade fails without it)")
         return issue
 
     def _reference_issue(self, resource: Resource, f, state: "FileMigrator") -> Issue:

@@ -40,6 +40,7 @@ class Issue:
     details: str | None = None  # how to do it by hand
     fix: str | None = None  # SAFE or UNSAFE when `k8slint fix` does it (UNSAFE: with --unsafe-fixes)
     fix_note: str | None = None  # why the fix is unsafe, or why there is none
+    helm_release: dict | None = None  # the deployed Helm release whose stored manifest holds the object
 
     def as_dict(self) -> dict:
         return {
@@ -48,6 +49,7 @@ class Issue:
             "file": self.file, "line": self.line, "column": self.column, "json_path": self.json_path,
             "deprecated_in": self.deprecated_in, "removed_in": self.removed_in, "replacement": self.replacement,
             "action": self.action, "details": self.details, "fix": self.fix, "fix_note": self.fix_note,
+            "helm_release": self.helm_release,
         }
 
 

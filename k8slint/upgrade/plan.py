@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..fixer.plan import FIELD_SINCE
 from ..rules import rules_by_id, windows
+from ..rules.api_versions import mapkubeapis_command
 from ..versions import KubeVersion
 from .model import API, FIELD, SCHEMA, SERVER
 
@@ -111,8 +112,11 @@ def object_changes(obj, start: KubeVersion, end: KubeVersion) -> list:
                     what = f"{old}: no successor API; replace or remove the object"
                 else:
                     what = f"{old} -> {windows.words(link.to)}"
+                if issue.helm_release:
+                    what += f" in the chart, then `{mapkubeapis_command(issue.helm_release)}`"
                 opens = max(link.opens, start) if link.opens is not None else None
-                action = f"migrate to {windows.words(link.to)}" if link.to is not None else issue.action
+                action = f"migrate to {windows.words(link.to)}" if link.to is not None and not issue.helm_release \
+                    else issue.action
                 out.append(PlannedChange(obj, issue, what, opens, link.closes, link.to is not None, link.advised,
                                          issue.fix if link.to is not None else None, action))
         elif issue.type == API:  # found in last-applied-configuration: the live object is fine
