@@ -58,3 +58,22 @@ def test_a_selection_skips_validation_and_keeps_the_full_runs_findings(monkeypat
     expected = [f for f in full.findings if f.rule_id.startswith(select)]
     assert expected
     assert [f.as_dict() for f in selected.findings] == [f.as_dict() for f in expected]
+
+
+def test_fix_reads_a_file_with_nothing_to_fix_once(tmp_path, monkeypatch):
+    """An untouched file is parsed and linted once, without the node tree edits need; its remaining
+    findings are lint's."""
+    from k8slint import fixer, loader
+    from k8slint.fixer import apply
+    path = tmp_path / "cm.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {a: -x}}\ndata: {a: 1}\n")
+    options = LintOptions(target=resolve("1.30"), strict=True)
+    parsed, composed = [], []
+    real_load, real_compose = loader._load_documents, apply.compose_documents
+    monkeypatch.setattr(loader, "_load_documents", lambda *a, **k: parsed.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(apply, "compose_documents", lambda *a: composed.append(1) or real_compose(*a))
+    run = fixer.run_fix([str(path)], fixer.FixOptions(options))
+    assert (len(parsed), composed) == (1, [])
+    assert not run.files[0].changed
+    linted = lint([str(path)], options)
+    assert [f.as_dict() for f in run.result.findings] == [f.as_dict() for f in linted.findings] != []

@@ -76,6 +76,9 @@ class FileOutcome:
     written: bool = False
     problem: Finding | None = None  # YML020: the file could not be fixed at all
     edits: list = field(default_factory=list)  # before -> after
+    # the findings of the text as read, when the fixer found nothing to do in it: the same as the final
+    # lint's when that lint knows the same CRDs (see _FinalLint.check), which then need not run again
+    lint: list | None = None
 
     @property
     def changed(self) -> bool:
@@ -243,12 +246,6 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
     lone_cr = "\r" in text and "\n" not in text
     if lone_cr:
         text = text.replace("\r", "\n")
-    try:
-        roots = compose_documents(text)
-    except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
-        return outcome
-    if len(roots) != len(loaded.documents):
-        return outcome
     findings = linter.check_file(loaded)
     resources = [r for r in loaded.resources if r.file == loaded.file]
     by_key: dict = {}
@@ -261,19 +258,31 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
         candidates = by_key.get((f.doc_index, f.obj), [])
         if f.obj is not None and len(candidates) == 1:
             per_resource[id(candidates[0])].append(f)
-    documents: dict = {}
-    work = []
+    plans, unplanned = [], {}
     for r in resources:
         try:
             planned = plan_resource(r, per_resource[id(r)], ctx)
         except Exception as exc:  # noqa: BLE001 - a shape no migration expected: this object only, never the run
             for f in per_resource[id(r)]:
-                refusals[_key(r, f.rule_id)] = (_unexpected(exc), "")
+                unplanned[_key(r, f.rule_id)] = (_unexpected(exc), "")
             continue
         runnable = [p for p in planned if p.proposal is not None
                     and (p.proposal.safety == FixSafety.SAFE or options.unsafe)]
-        if not runnable:
-            continue
+        if runnable:
+            plans.append((r, runnable))
+    if not plans and not unplanned:  # most files: nothing to edit, so no node tree to edit it at
+        outcome.lint = findings
+        return outcome
+    try:
+        roots = compose_documents(text)
+    except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
+        return outcome
+    if len(roots) != len(loaded.documents):
+        return outcome
+    refusals.update(unplanned)
+    documents: dict = {}
+    work = []
+    for r, runnable in plans:
         if r.doc_index not in documents:
             documents[r.doc_index] = Document(text, roots[r.doc_index])
         try:
@@ -510,7 +519,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
                                                    if r.file == inp.loaded.file], lint_options.current)
     verifier = _Verifier(lint_options, linter.crds.copy())
     refusals: dict = {}
-    final = _FinalLint(options, crd_inputs, refusals)
+    final = _FinalLint(options, crd_inputs, refusals, linter.crds)
 
     def fix_one(inp, write_now: bool = True):
         try:
@@ -526,7 +535,11 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             else:  # provisionally: the parent process writes it (see _fix_rest) and checks again if that fails
                 outcome.written = True
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
-        loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
+        if outcome.lint is not None and outcome.problem is None:
+            loaded = inp.loaded  # untouched: what was read is what the final lint would read
+        else:
+            loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
+            outcome.lint = None
         if outcome.problem is not None:
             loaded.findings.append(outcome.problem)
         return outcome, loaded
@@ -619,13 +632,15 @@ def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -
 class _FinalLint:
     """Lints the texts as they are now (written) or would be (preview) and says which findings have fixes."""
 
-    def __init__(self, options: FixOptions, crd_inputs: list, refusals: dict):
+    def __init__(self, options: FixOptions, crd_inputs: list, refusals: dict, fixer_crds):
         self.options = options
+        self.fixer_crds = fixer_crds
         self.refusals = refusals
         self.linter = Linter(options.lint)
         for loaded in crd_inputs:
             self.linter.register_crds(loaded)
         self.ctx = None
+        self.same_crds = False  # does this lint know the CRDs the fixer's lint knew?
 
     def register(self, loaded: LoadedFile) -> None:
         self.linter.register_crds(loaded)
@@ -634,9 +649,10 @@ class _FinalLint:
         self.ctx = context_for(self.options.lint.target, default_store(),
                                [r for loaded in preloaded for r in loaded.resources if r.file == loaded.file],
                                self.options.lint.current)
+        self.same_crds = self.linter.crds.state() == self.fixer_crds.state()
 
     def check(self, loaded: LoadedFile, outcome: FileOutcome) -> tuple:
-        found = self.linter.check_file(loaded)
+        found = outcome.lint if outcome.lint is not None and self.same_crds else self.linter.check_file(loaded)
         resources = {(r.doc_index, r.ref): r for r in loaded.resources if r.file == loaded.file}
         unsafe_available = 0
         for f in found:
