@@ -413,7 +413,9 @@ class SchemaCatalog:
     def _compile(self, document: dict, ref: str):
         from jsonschema import Draft7Validator  # imported only when a catalog schema is used
         from jsonschema.exceptions import SchemaError
-        from jsonschema.validators import validator_for
+        from jsonschema.validators import extend, validator_for
+
+        from .re2regex import RE2_KEYWORDS
 
         schema = prepare_schema(document, self.strict)
         cls = validator_for(schema, default=Draft7Validator)
@@ -421,6 +423,8 @@ class SchemaCatalog:
             cls.check_schema(schema)
         except SchemaError as exc:
             raise LocationError(f"{ref} is not a valid JSON schema: {exc.message}") from None
+        # patterns in linear time with RE2 (as kubeconform's Go matcher): a downloaded schema is input too
+        cls = extend(cls, RE2_KEYWORDS)
         try:
             from referencing import Registry
         except ImportError:  # pragma: no cover - jsonschema < 4.18

@@ -23,7 +23,7 @@ from .crd.listtypes import has_list_types
 from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
-from .re2regex import search as re2_search
+from .re2regex import RE2_KEYWORDS, search as re2_search
 from .removedfields import find_in, removed_fields
 from .crd.registry import CrdRegistry
 from .crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, to_json_schema
@@ -111,22 +111,6 @@ class _Compiled:
         return self.reference.iter_errors(instance)
 
 
-def _re2_pattern(validator, pattern, instance, schema):
-    """`pattern` as the API server (Go's RE2) matches it: linear time, RE2 syntax."""
-    if validator.is_type(instance, "string") and not re2_search(pattern, instance):
-        from jsonschema import ValidationError
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-def _re2_pattern_properties(validator, patterns, instance, schema):
-    if not validator.is_type(instance, "object"):
-        return
-    for pattern, subschema in patterns.items():
-        for key, value in instance.items():
-            if re2_search(pattern, key):
-                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
-
-
 _REFERENCE_CLASS = None
 
 
@@ -135,8 +119,7 @@ def _reference_validator_class():
     global _REFERENCE_CLASS
     if _REFERENCE_CLASS is None:
         from jsonschema import Draft202012Validator, validators
-        _REFERENCE_CLASS = validators.extend(Draft202012Validator, {
-            "pattern": _re2_pattern, "patternProperties": _re2_pattern_properties})
+        _REFERENCE_CLASS = validators.extend(Draft202012Validator, RE2_KEYWORDS)
     return _REFERENCE_CLASS
 
 

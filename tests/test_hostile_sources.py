@@ -33,6 +33,32 @@ def test_a_deep_catalog_schema_is_a_finding(tmp_path):
     assert any(f.rule_id == "SCH001" and "data.a" in f.json_path for f in findings)  # the run went on
 
 
+def test_a_catalog_schema_regex_bomb_is_matched_in_linear_time(tmp_path):
+    """Python's re backtracks exponentially on ^(a+)+$; the catalog's patterns are RE2, like kubeconform's."""
+    (tmp_path / "example.com").mkdir()
+    (tmp_path / "example.com" / "widget_v1.json").write_text(
+        '{"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": '
+        '{"type": "string", "pattern": "^(a+)+$"}}, "patternProperties": {"^(b|b)*$": {"type": "integer"}}}}}')
+    long = "a" * 50_000 + "!"
+    started = time.monotonic()
+    key = "b" * 1_000 + "!"  # (YAML keeps implicit keys under 1,024 characters)
+    findings = _check(CR.replace("size: 1", f"size: {long}, {key}: x, bbb: x") + OTHER, tmp_path)
+    assert time.monotonic() - started < 5
+    by_path = {f.json_path: f.message for f in findings if f.rule_id == "SCH001"}
+    assert by_path["spec.size"].endswith("...' does not match '^(a+)+$'") and len(by_path["spec.size"]) < 200
+    assert by_path["spec.bbb"] == 'spec.bbb: expected integer, got string "x"'
+    assert sorted(by_path) == ["data.a", "spec.bbb", "spec.size"]  # the run went on; the long key matched none
+
+
+def test_a_catalog_pattern_re2_refuses_makes_the_schema_unusable_not_a_crash(tmp_path):
+    (tmp_path / "example.com").mkdir()
+    (tmp_path / "example.com" / "widget_v1.json").write_text(
+        '{"type": "object", "properties": {"spec": {"properties": {"size": {"pattern": "(?=x)"}}}}}')
+    findings = _check(CR.replace("size: 1", "size: text") + OTHER, tmp_path)
+    assert any(f.rule_id == "SCH006" and "cannot be applied" in f.message for f in findings)
+    assert any(f.rule_id == "SCH001" and "data.a" in f.json_path for f in findings)
+
+
 def test_a_release_record_nested_100000_levels_is_refused():
     import base64
     import gzip
