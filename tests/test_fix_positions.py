@@ -65,3 +65,11 @@ def test_a_finding_only_in_the_fixed_text_says_so():
     new = moved.move(Finding("SCH001", Severity.ERROR, "m", "f.yaml", 3, 3))
     assert (new.line, new.column) == (2, 1) and new.extra["after_fix"] == "f.yaml:3:3"
     assert "only after the fix: at 3:3 of the fixed text" in new.message
+
+
+def test_preview_positions_count_lines_as_the_reader_does(cli, write):
+    # lone CR line ends (old Mac files): the reader counts each CR as a line break, and so must the preview
+    text = LEGACY.read_text().replace("\n", "\r")
+    path = write("app.yaml", text.encode())
+    lint, fix = _positions(cli(["lint", "-f", "json", path]).out), _positions(cli(["fix", "-f", "json", path]).out)
+    assert fix and all(lint[key] == where for key, where in fix.items()), (lint, fix)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 
 from ..loader import LoadedFile, load_text
 from ..sources import helm_source_map
@@ -38,12 +39,12 @@ class OffsetMap:
         return old_end + (offset - end), False
 
 
+# the line breaks the YAML reader counts lines by (YAML 1.1, as libyaml): CRLF counts once
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _line_starts(text: str) -> list:
-    starts, at = [0], text.find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
-    return starts
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
 
 def _object_key(doc_index: int, ref) -> tuple:
