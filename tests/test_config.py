@@ -162,3 +162,16 @@ def test_a_file_named_explicitly_but_excluded_is_noted_not_dropped_silently(tmp_
     assert result.err.splitlines() == [f"k8slint: note: b.generated.yaml not read: {where} matches it (*.generated.yaml)",
                                        f"k8slint: note: gen/c.yaml not read: {where} matches it (gen/)"]
     assert run_cli(["lint", "."], cwd=tmp_path).err == ""  # a walk skips excluded files quietly
+
+
+def test_a_good_configuration_is_read_once(tmp_path, monkeypatch):
+    from k8slint import config as config_module
+
+    def read_again(*_):
+        raise AssertionError("the configuration was read again for a message nobody sees")
+
+    monkeypatch.setattr(config_module, "key_position", read_again)
+    (tmp_path / ".k8slint.yaml").write_text('target-version: "1.29"\nselect: [SCH]\nseverity: {SCH: warning}\n'
+                                            'per-path-ignores: {"x/**": [SCH]}\ncrd: []\nfail-on: warning\n')
+    (tmp_path / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    assert run_cli(["lint", "x.yaml"], cwd=tmp_path).code == 0

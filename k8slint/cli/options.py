@@ -18,19 +18,25 @@ def split_values(values) -> tuple:
     return tuple(out)
 
 
-def kube_version(text: Optional[str], option: str):
+def _label(option) -> str:
+    """An option's name, or a function that says where a value came from (asked only for an error: finding
+    the line of a configuration key reads the file again)."""
+    return option() if callable(option) else option
+
+
+def kube_version(text: Optional[str], option):
     from ..versions import resolve
     try:
         return resolve(text)
     except (ValueError, FileNotFoundError) as exc:
-        raise Usage(f"{option}: {exc}") from None
+        raise Usage(f"{_label(option)}: {exc}") from None
 
 
-def check_rule_patterns(patterns, option: str):
+def check_rule_patterns(patterns, option):
     from ..rules import unknown_patterns
     bad = unknown_patterns(patterns)
     if bad:
-        raise Usage(f"{option}: no rule matches {', '.join(bad)} (see `k8slint rules`)")
+        raise Usage(f"{_label(option)}: no rule matches {', '.join(bad)} (see `k8slint rules`)")
 
 
 def write_output(text: str, output: Optional[Path]):
@@ -72,25 +78,29 @@ def lint_options(config):
     from ..model import Severity
 
     from ..config import where_set
-    target = kube_version(config["target-version"], where_set(config, "target-version", "--kubernetes-version"))
-    current = kube_version(config["current-version"], where_set(config, "current-version", "--current-version")) \
+
+    def at(name: str, option: str):
+        return lambda: where_set(config, name, option)
+
+    target = kube_version(config["target-version"], at("target-version", "--kubernetes-version"))
+    current = kube_version(config["current-version"], at("current-version", "--current-version")) \
         if config["current-version"] else None
     if current is not None and current > target:
         raise Usage(f"{where_set(config, 'current-version', '--current-version')}: {current} is newer than the "
                     f"target version {target}")
     select, ignore = tuple(config["select"]), tuple(config["ignore"])
-    check_rule_patterns(select, where_set(config, "select", "--select"))
-    check_rule_patterns(ignore, where_set(config, "ignore", "--ignore"))
+    check_rule_patterns(select, at("select", "--select"))
+    check_rule_patterns(ignore, at("ignore", "--ignore"))
     severities = {}
     for rule, text in config["severity"].items():
-        check_rule_patterns([rule], where_set(config, "severity", "severity"))
+        check_rule_patterns([rule], at("severity", "severity"))
         try:
             severities[rule.upper()] = Severity.parse(text)
         except ValueError as exc:
             raise Usage(f"{where_set(config, 'severity', 'severity')}: severity of {rule}: {exc}") from None
     per_path = config["per-path-ignores"]
     for patterns in per_path.values():
-        check_rule_patterns(patterns, where_set(config, "per-path-ignores", "per-path-ignores"))
+        check_rule_patterns(patterns, at("per-path-ignores", "per-path-ignores"))
     from ..config import MAX_FILE_SIZE_LIMIT
     if not 0 < config["max-file-size"] <= MAX_FILE_SIZE_LIMIT:
         raise Usage(f"{where_set(config, 'max-file-size', '--max-file-size')} must be positive and at most "
@@ -127,21 +137,24 @@ def given_crd_files(config) -> tuple:
     import glob
     from ..discover import UsageError, discover
     from ..config import where_set
-    where = where_set(config, "crd", "--crd")
+
+    def where() -> str:
+        return where_set(config, "crd", "--crd")
+
     out = []
     for entry in config["crd"]:
         entry = str(entry)
         if glob.has_magic(entry):
             matches = sorted(glob.glob(entry, recursive=True))
             if not matches:
-                raise Usage(f"{where}: no file matches {entry}")
+                raise Usage(f"{where()}: no file matches {entry}")
             out.extend(matches)
         else:
             out.append(entry)
     try:
         return tuple(discover(out))
     except UsageError as exc:
-        raise Usage(f"{where}: {exc}") from None
+        raise Usage(f"{where()}: {exc}") from None
 
 
 def root_setting(config):
