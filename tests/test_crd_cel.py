@@ -334,7 +334,10 @@ def test_metadata_of_custom_resources_follows_the_api_servers_rules(tmp_path):
     assert "SRV002" in [f.rule_id for f in _lint(tmp_path, text).findings]
 
 
-def test_unknown_fields_are_pruned_before_the_rules_run(tmp_path):
-    # `extra` is not in the schema: pruned, so has(self.extra) is false in the cluster
+def test_rule_reading_a_field_the_schema_does_not_declare_does_not_compile(tmp_path):
+    # `extra` is not in the schema: the API server types self from it and refuses the rule (and with it the
+    # CRD); in the object such a field would be pruned before the rules run anyway
     text = _crd_with_rule("!has(self.extra)") + _thing("{items: [1], extra: 1}")
-    assert _lint(tmp_path, text).findings == []
+    found = {f.rule_id: f.message for f in _lint(tmp_path, text).findings}
+    assert sorted(found) == ["CRD005", "CRD006"]
+    assert "undefined field 'extra'" in found["CRD006"]

@@ -9,7 +9,7 @@ from . import library as lib
 FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.25; before, not evaluated
 # Kubernetes version -> the libraries its API server offers CRD rules (in addition to lists, regex, urls)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31),
-                  "semver": (1, 33)}
+                  "semver": (1, 33), "cross_numeric": (1, 29)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("format", "authorizer", "sets", "indexOf", "lastIndexOf")
 
@@ -22,66 +22,73 @@ def features(version: tuple) -> frozenset:
     return frozenset(name for name, since in _LIBRARY_SINCE.items() if version >= since)
 
 
-def _overload(cel, oid: str, params: str, impl, member: bool = True, ret=None):
-    """`params`: one letter per parameter, receiver first: s string, l list, m map (a library value), i int."""
+def _overload(cel, oid: str, params: str, impl, member: bool = True, ret: str = "y"):
+    """`params`: one letter per parameter, receiver first: s string, l list, m map (a library value), i int;
+    `ret` the same for the result, with b bool, d double, y dyn, q a list of strings, u a map of lists of
+    strings (as the API server declares them: a rule must give a bool, a message expression a string)."""
     T = cel.Type
-    kinds = {"s": T.STRING, "l": T.List(T.DYN), "m": T.Map(T.STRING, T.DYN), "i": T.INT}
-    return cel.Overload(oid, ret or T.DYN, [kinds[p] for p in params], is_member=member, impl=impl)
+    kinds = {"s": T.STRING, "l": T.List(T.DYN), "m": T.Map(T.STRING, T.DYN), "i": T.INT, "b": T.BOOL,
+             "d": T.DOUBLE, "y": T.DYN, "q": T.List(T.STRING), "u": T.Map(T.STRING, T.List(T.STRING))}
+    return cel.Overload(oid, kinds[ret], [kinds[p] for p in params], is_member=member, impl=impl)
 
 
 def _functions(cel, feats: frozenset) -> list:
     F = cel.FunctionDecl
     out = [
-        F("isSorted", [_overload(cel, "k8s_list_is_sorted", "l", lib.is_sorted)]),
+        F("isSorted", [_overload(cel, "k8s_list_is_sorted", "l", lib.is_sorted, ret="b")]),
         F("sum", [_overload(cel, "k8s_list_sum", "l", lib.list_sum)]),
         F("min", [_overload(cel, "k8s_list_min", "l", lib.list_min)]),
         F("max", [_overload(cel, "k8s_list_max", "l", lib.list_max)]),
-        F("find", [_overload(cel, "k8s_string_find", "ss", lib.find)]),
-        F("findAll", [_overload(cel, "k8s_string_find_all", "ss", lib.find_all),
-                      _overload(cel, "k8s_string_find_all_n", "ssi", lib.find_all)]),
-        F("isURL", [_overload(cel, "k8s_is_url", "s", lib.is_url, member=False)]),
-        F("url", [_overload(cel, "k8s_url", "s", lib.url, member=False)]),
+        F("find", [_overload(cel, "k8s_string_find", "ss", lib.find, ret="s")]),
+        F("findAll", [_overload(cel, "k8s_string_find_all", "ss", lib.find_all, ret="q"),
+                      _overload(cel, "k8s_string_find_all_n", "ssi", lib.find_all, ret="q")]),
+        F("isURL", [_overload(cel, "k8s_is_url", "s", lib.is_url, member=False, ret="b")]),
+        F("url", [_overload(cel, "k8s_url", "s", lib.url, member=False, ret="m")]),
     ]
     # lists' indexOf/lastIndexOf share their names with the strings extension's, which the runtime cannot
     # overload from Python: rules that call them on a list are not judged (see NOT_PROVIDED)
     for name, part in (("getScheme", "scheme"), ("getHost", "host"), ("getHostname", "hostname"),
                        ("getPort", "port"), ("getEscapedPath", "path"), ("getQuery", "query")):
-        out.append(F(name, [_overload(cel, f"k8s_url_{part}", "m", lambda v, _p=part: lib.url_part(v, _p))]))
+        out.append(F(name, [_overload(cel, f"k8s_url_{part}", "m", lambda v, _p=part: lib.url_part(v, _p),
+                                      ret="u" if part == "query" else "s")]))
     if "quantity" in feats:
-        out += [F("quantity", [_overload(cel, "k8s_quantity", "s", lib.quantity, member=False)]),
-                F("isQuantity", [_overload(cel, "k8s_is_quantity", "s", lib.is_quantity, member=False)])]
-        for op in ("sign", "isInteger", "asInteger", "asApproximateFloat"):
-            out.append(F(op, [_overload(cel, f"k8s_quantity_{op}", "m", lambda a, _o=op: lib.quantity_op(_o, a))]))
+        out += [F("quantity", [_overload(cel, "k8s_quantity", "s", lib.quantity, member=False, ret="m")]),
+                F("isQuantity", [_overload(cel, "k8s_is_quantity", "s", lib.is_quantity, member=False, ret="b")])]
+        for op, ret in (("sign", "i"), ("isInteger", "b"), ("asInteger", "i"), ("asApproximateFloat", "d")):
+            out.append(F(op, [_overload(cel, f"k8s_quantity_{op}", "m", lambda a, _o=op: lib.quantity_op(_o, a),
+                                        ret=ret)]))
         for op in ("add", "sub"):
-            out.append(F(op, [_overload(cel, f"k8s_quantity_{op}", "mm", lambda a, b, _o=op: lib.quantity_op(_o, a, b)),
+            out.append(F(op, [_overload(cel, f"k8s_quantity_{op}", "mm", lambda a, b, _o=op: lib.quantity_op(_o, a, b),
+                                        ret="m"),
                               _overload(cel, f"k8s_quantity_{op}_int", "mi",
-                                        lambda a, b, _o=op: lib.quantity_op(_o, a, b))]))
+                                        lambda a, b, _o=op: lib.quantity_op(_o, a, b), ret="m")]))
     if "ip" in feats:
-        out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False),
-                         _overload(cel, "k8s_cidr_ip", "m", lambda v: lib.cidr_op("ip", v))]),
-                F("isIP", [_overload(cel, "k8s_is_ip", "s", lib.is_ip, member=False)]),
-                F("cidr", [_overload(cel, "k8s_cidr", "s", lib.cidr, member=False)]),
-                F("isCIDR", [_overload(cel, "k8s_is_cidr", "s", lib.is_cidr, member=False)]),
-                F("family", [_overload(cel, "k8s_ip_family", "m", lambda v: lib.ip_op("family", v))]),
-                F("prefixLength", [_overload(cel, "k8s_cidr_prefix", "m", lambda v: lib.cidr_op("prefixLength", v))]),
-                F("masked", [_overload(cel, "k8s_cidr_masked", "m", lambda v: lib.cidr_op("masked", v))]),
-                F("containsIP", [_overload(cel, "k8s_cidr_contains_ip", "mm", lambda v, o: lib.cidr_op("containsIP", v, o)),
+        out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False, ret="m"),
+                         _overload(cel, "k8s_cidr_ip", "m", lambda v: lib.cidr_op("ip", v), ret="m")]),
+                F("isIP", [_overload(cel, "k8s_is_ip", "s", lib.is_ip, member=False, ret="b")]),
+                F("cidr", [_overload(cel, "k8s_cidr", "s", lib.cidr, member=False, ret="m")]),
+                F("isCIDR", [_overload(cel, "k8s_is_cidr", "s", lib.is_cidr, member=False, ret="b")]),
+                F("family", [_overload(cel, "k8s_ip_family", "m", lambda v: lib.ip_op("family", v), ret="i")]),
+                F("prefixLength", [_overload(cel, "k8s_cidr_prefix", "m", lambda v: lib.cidr_op("prefixLength", v), ret="i")]),
+                F("masked", [_overload(cel, "k8s_cidr_masked", "m", lambda v: lib.cidr_op("masked", v), ret="m")]),
+                F("containsIP", [_overload(cel, "k8s_cidr_contains_ip", "mm", lambda v, o: lib.cidr_op("containsIP", v, o), ret="b"),
                                  _overload(cel, "k8s_cidr_contains_ip_s", "ms",
-                                           lambda v, o: lib.cidr_op("containsIP", v, o))]),
+                                           lambda v, o: lib.cidr_op("containsIP", v, o), ret="b")]),
                 F("containsCIDR", [_overload(cel, "k8s_cidr_contains_cidr", "mm",
-                                             lambda v, o: lib.cidr_op("containsCIDR", v, o)),
+                                             lambda v, o: lib.cidr_op("containsCIDR", v, o), ret="b"),
                                    _overload(cel, "k8s_cidr_contains_cidr_s", "ms",
-                                             lambda v, o: lib.cidr_op("containsCIDR", v, o))])]
+                                             lambda v, o: lib.cidr_op("containsCIDR", v, o), ret="b")])]
         for op in ("isUnspecified", "isLoopback", "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast"):
-            out.append(F(op, [_overload(cel, f"k8s_ip_{op}", "m", lambda v, _o=op: lib.ip_op(_o, v))]))
+            out.append(F(op, [_overload(cel, f"k8s_ip_{op}", "m", lambda v, _o=op: lib.ip_op(_o, v), ret="b")]))
     if "semver" in feats:
-        out += [F("semver", [_overload(cel, "k8s_semver", "s", lib.semver, member=False)]),
-                F("isSemver", [_overload(cel, "k8s_is_semver", "s", lib.is_semver, member=False)])]
+        out += [F("semver", [_overload(cel, "k8s_semver", "s", lib.semver, member=False, ret="m")]),
+                F("isSemver", [_overload(cel, "k8s_is_semver", "s", lib.is_semver, member=False, ret="b")])]
         for op in ("major", "minor", "patch"):
-            out.append(F(op, [_overload(cel, f"k8s_semver_{op}", "m", lambda a, _o=op: lib.semver_op(_o, a))]))
+            out.append(F(op, [_overload(cel, f"k8s_semver_{op}", "m", lambda a, _o=op: lib.semver_op(_o, a), ret="i")]))
     if "quantity" in feats or "semver" in feats:
-        for op in ("isGreaterThan", "isLessThan", "compareTo"):
-            out.append(F(op, [_overload(cel, f"k8s_cmp_{op}", "mm", lambda a, b, _o=op: _quantity_or_semver(_o, a, b))]))
+        for op, ret in (("isGreaterThan", "b"), ("isLessThan", "b"), ("compareTo", "i")):
+            out.append(F(op, [_overload(cel, f"k8s_cmp_{op}", "mm", lambda a, b, _o=op: _quantity_or_semver(_o, a, b),
+                                        ret=ret)]))
     return out
 
 
@@ -91,19 +98,80 @@ def _quantity_or_semver(op: str, a, b):
     return lib.quantity_op(op, a, b)
 
 
-@lru_cache(maxsize=None)
-def environment(feats: frozenset):
+def _cel():
     try:
         from cel_expr_python import cel
         from cel_expr_python.ext import ext_bindings, ext_optional, ext_strings
     except ImportError as exc:  # pragma: no cover - the dependency is declared; a platform without a wheel
         raise CelUnavailable(str(exc)) from None
+    return cel, ext_bindings, ext_optional, ext_strings
+
+
+def _extensions(feats: frozenset) -> list:
+    _c, ext_bindings, ext_optional, ext_strings = _cel()
     extensions = [ext_strings.ExtStrings(2 if "strings_v2" in feats else 0), ext_bindings.ExtBindings()]
     if "optional" in feats:
         extensions.append(ext_optional.ExtOptional())
+    return extensions
+
+
+@lru_cache(maxsize=None)
+def environment(feats: frozenset):
+    """The environment rules are evaluated in: `self` is dyn, bound to the value converted as the API
+    server converts it (see values.py); the types are checked beforehand in typed_environment."""
+    cel = _cel()[0]
     T = cel.Type
-    return cel.NewEnv(variables={"self": T.DYN, "oldSelf": T.DYN}, extensions=extensions,
+    return cel.NewEnv(variables={"self": T.DYN, "oldSelf": T.DYN}, extensions=_extensions(feats),
                       functions=_functions(cel, feats))
+
+
+_ORDERINGS = (("_<_", "less"), ("_<=_", "less_equals"), ("_>_", "greater"), ("_>=_", "greater_equals"))
+_ORDERED = ("int", "uint", "double", "string", "bytes", "bool", "timestamp", "duration")
+_NUMBERS = ("int", "uint", "double")
+
+
+def _orderings(cel) -> list:
+    """<, <=, >, >= with the cross-type numeric overloads (int < double ...) that the API server's CEL
+    has from 1.29 on; the C++ checker only declares same-type ones. Declarations for checking only."""
+    T = cel.Type
+    kinds = {"int": T.INT, "uint": T.UINT, "double": T.DOUBLE, "string": T.STRING, "bytes": T.BYTES,
+             "bool": T.BOOL, "timestamp": T.TIMESTAMP, "duration": T.DURATION}
+    pairs = [(k, k) for k in _ORDERED] + [(a, b) for a in _NUMBERS for b in _NUMBERS if a != b]
+
+    def never(*_args):  # pragma: no cover - the typed environment only checks
+        raise RuntimeError("the typed environment does not evaluate")
+    return [cel.FunctionDecl(op, [cel.Overload(f"k8slint_{name}_{a}_{b}", T.BOOL, [kinds[a], kinds[b]],
+                                               is_member=False, impl=never) for a, b in pairs])
+            for op, name in _ORDERINGS]
+
+
+@lru_cache(maxsize=256)
+def typed_environment(feats: frozenset, types, spec: tuple, optional_old_self: bool):
+    """An environment that declares `self` (and `oldSelf`) with the CEL type of one schema node, as the
+    API server does when it compiles the node's rules: used to check a rule, never to evaluate it."""
+    cel = _cel()[0]
+    T = cel.Type
+    self_type = types.cel_type(cel, spec)
+    functions = _functions(cel, feats)
+    config = None
+    if "cross_numeric" in feats:
+        config = cel.NewEnvConfigFromYaml("stdlib:\n  exclude_functions:\n" + "".join(
+            f"    - name: \"{op}\"\n" for op, _ in _ORDERINGS))
+        functions = functions + _orderings(cel)
+    return cel.NewEnv(descriptor_pool=types.pool(), config=config,
+                      variables={"self": self_type, "oldSelf": T.DYN if optional_old_self else self_type},
+                      extensions=_extensions(feats), functions=functions)
+
+
+@lru_cache(maxsize=8192)
+def check_expression(feats: frozenset, types, spec: tuple, expression: str, optional_old_self: bool) -> str:
+    """The type the expression gives with `self` typed from the schema ("bool", "string", "dyn" ...), or
+    CompileError with the checker's message."""
+    env = typed_environment(feats, types, spec, optional_old_self)
+    try:
+        return env.compile(expression).return_type().name().lower()
+    except Exception as exc:  # noqa: BLE001 - the binding raises RuntimeError with the compiler's report
+        raise CompileError(_first_lines(str(exc))) from None
 
 
 class CompileError(ValueError):

@@ -4,10 +4,12 @@ the API server does on create. Transition rules (`oldSelf`) need the stored obje
 except with `optionalOldSelf: true`, where `oldSelf` is an empty optional as on create in the cluster."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
-from .env import FIRST_VERSION, NOT_PROVIDED, CompileError, activation, compile_expression, features
+from .env import (FIRST_VERSION, NOT_PROVIDED, CelUnavailable, CompileError, activation, check_expression,
+                  compile_expression, features)
 
 REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueRequired": "Required value",
            "FieldValueForbidden": "Forbidden", "FieldValueDuplicate": "Duplicate value"}
@@ -31,6 +33,7 @@ class CompiledRule:
 class PlanNode:
     rules: list = field(default_factory=list)
     combined: object = None  # all rules in one program (`r1 && r2 ...`): one evaluation when all hold
+    convert: object = None  # the value as CEL sees it (escaped names, timestamps ...); None: unchanged
     props: dict = field(default_factory=dict)
     items: "PlanNode | None" = None
     additional: "PlanNode | None" = None
@@ -60,58 +63,105 @@ class RulePlan:
         return out
 
 
+_TYPES_CACHE: dict = {}
+_TYPES_CACHE_SIZE = 64
+
+
+def schema_types(schema):
+    """The CEL types of a schema (see types.py), built once per schema content."""
+    from .types import SchemaTypes
+
+    key = json.dumps(schema, sort_keys=True, default=str)
+    types = _TYPES_CACHE.get(key)
+    if types is None:
+        if len(_TYPES_CACHE) >= _TYPES_CACHE_SIZE:
+            _TYPES_CACHE.pop(next(iter(_TYPES_CACHE)))
+        types = _TYPES_CACHE[key] = SchemaTypes(schema)
+    return types
+
+
+@dataclass
+class _Context:
+    feats: frozenset
+    types: object  # SchemaTypes
+    problems: list
+    skipped: list
+
+
 def build_plan(schema, schema_path: tuple, version: tuple) -> RulePlan:
     """The rules of one CRD version's schema, compiled for Kubernetes `version` (major, minor)."""
     if version < FIRST_VERSION:
         plan = RulePlan(None, [], 0)
     else:
         feats = features(version)
-        problems: list = []
-        counter = [0]
-        root = _plan(schema, tuple(schema_path), feats, problems, counter, 0)
-        plan = RulePlan(root, problems, counter[0])
+        ctx = _Context(feats, schema_types(schema) if _has_rules(schema, 0) else None, [], [0])
+        root = _plan(schema, tuple(schema_path), (), True, ctx, 0)
+        plan = RulePlan(root, ctx.problems, ctx.skipped[0])
         plan.feats = feats
         return plan
     plan.feats = frozenset()
     return plan
 
 
-def _plan(node, path: tuple, feats, problems: list, skipped: list, depth: int):
+def _has_rules(node, depth: int) -> bool:
+    if not isinstance(node, dict) or depth > 200:
+        return False
+    if node.get("x-kubernetes-validations"):
+        return True
+    props = node.get("properties")
+    children = list(props.values()) if isinstance(props, dict) else []
+    children += [node.get("items"), node.get("additionalProperties")]
+    return any(_has_rules(child, depth + 1) for child in children)
+
+
+def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, depth: int):
     if not isinstance(node, dict) or depth > 200:
         return None
     out = PlanNode()
     rules = node.get("x-kubernetes-validations")
-    for i, spec in enumerate(rules if isinstance(rules, list) else ()):
-        if not isinstance(spec, dict) or not isinstance(spec.get("rule"), str):
+    if isinstance(rules, list) and rules:
+        from .values import converter
+
+        spec = ctx.types.type_of(where)
+        if spec is None:
+            ctx.problems.append((path + ("x-kubernetes-validations",),
+                                 "rules cannot be compiled here: CEL has no type for this node (it needs a `type`; "
+                                 "x-kubernetes-preserve-unknown-fields alone, or an array without items, is not "
+                                 "exposed to CEL)"))
+            rules = []
+        out.convert = converter(node, is_resource or node.get("x-kubernetes-embedded-resource") is True)
+    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
+        if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
             continue
-        compiled = _compile_rule(spec, path + ("x-kubernetes-validations", i), feats, problems, skipped)
+        compiled = _compile_rule(rule, path + ("x-kubernetes-validations", i), spec, ctx)
         if compiled is not None:
             out.rules.append(compiled)
     if len(out.rules) > 1:
         try:
-            out.combined = compile_expression(feats, " && ".join(f"({r.expression})" for r in out.rules))
+            out.combined = compile_expression(ctx.feats, " && ".join(f"({r.expression})" for r in out.rules))
         except CompileError:
             out.combined = None
     props = node.get("properties")
     if isinstance(props, dict):
         for name, child in props.items():
-            sub = _plan(child, path + ("properties", name), feats, problems, skipped, depth + 1)
+            sub = _plan(child, path + ("properties", name), where + ("properties", name), False, ctx, depth + 1)
             if sub is not None:
                 out.props[name] = sub
-    if isinstance(node.get("items"), dict):
-        out.items = _plan(node["items"], path + ("items",), feats, problems, skipped, depth + 1)
-    if isinstance(node.get("additionalProperties"), dict):
-        out.additional = _plan(node["additionalProperties"], path + ("additionalProperties",), feats, problems,
-                               skipped, depth + 1)
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            sub = _plan(node[key], path + (key,), where + (key,), False, ctx, depth + 1)
+            setattr(out, "items" if key == "items" else "additional", sub)
     if not (out.rules or out.props or out.items or out.additional):
         return None
     return out
 
 
-def _compile_rule(spec: dict, path: tuple, feats, problems: list, skipped: list):
+def _compile_rule(spec: dict, path: tuple, self_type: tuple, ctx: _Context):
     text = spec["rule"]
+    feats, problems = ctx.feats, ctx.problems
     transition = bool(_OLD_SELF.search(text))
-    if transition and spec.get("optionalOldSelf") is not True:
+    optional_old_self = spec.get("optionalOldSelf") is True
+    if transition and not optional_old_self:
         expression = text  # compiled to check it, never evaluated on create
     elif transition:
         expression = f"cel.bind(oldSelf, optional.none(), {text})" if "optional" in feats else text
@@ -119,26 +169,49 @@ def _compile_rule(spec: dict, path: tuple, feats, problems: list, skipped: list)
         expression = text
     try:
         program = compile_expression(feats, expression)
+        gives = _checked(ctx, self_type, text, optional_old_self)
     except CompileError as exc:
         missing = _UNDECLARED.findall(str(exc))
         if missing and any(name.split(".")[0] in NOT_PROVIDED for name in missing):
-            skipped[0] += 1  # a library k8slint does not provide: not judged rather than wrongly refused
+            ctx.skipped[0] += 1  # a library k8slint does not provide: not judged rather than wrongly refused
             return None
         problems.append((path + ("rule",), f"the rule does not compile: {exc}"))
+        return None
+    if not _gives(ctx, gives, "bool"):
+        problems.append((path + ("rule",), f"the rule must evaluate to a bool, not {gives}"))
         return None
     message_program = None
     if isinstance(spec.get("messageExpression"), str) and spec["messageExpression"].strip():
         try:
             message_program = compile_expression(feats, spec["messageExpression"])
+            gives = _checked(ctx, self_type, spec["messageExpression"], optional_old_self)
+            if not _gives(ctx, gives, "string"):
+                problems.append((path + ("messageExpression",),
+                                 f"messageExpression must evaluate to a string, not {gives}"))
         except CompileError as exc:
             problems.append((path + ("messageExpression",), f"messageExpression does not compile: {exc}"))
-    if transition and spec.get("optionalOldSelf") is not True:
-        skipped[0] += 1
+    if transition and not optional_old_self:
+        ctx.skipped[0] += 1
         return None
     reason = spec.get("reason") if spec.get("reason") in REASONS else "FieldValueInvalid"
     field_path = parse_field_path(spec.get("fieldPath")) if isinstance(spec.get("fieldPath"), str) else ()
     message = spec.get("message") if isinstance(spec.get("message"), str) and spec["message"].strip() else None
     return CompiledRule(text, program, expression, message, message_program, reason, field_path or ())
+
+
+def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self: bool) -> str:
+    """The type an expression gives with `self` typed from the schema, as the API server checks it when the
+    CRD is created (a field the schema does not declare, a string function on an integer, int == string
+    are compile errors there); CompileError when it does not check."""
+    try:
+        return check_expression(ctx.feats, ctx.types, self_type, expression, optional_old_self)
+    except CelUnavailable:  # pragma: no cover - protobuf missing: the rules run untyped
+        return "dyn"
+
+
+def _gives(ctx: _Context, gives: str, wanted: str) -> bool:
+    # dyn is what the API server refuses too, unless our types fell back to dyn where it has a real type
+    return gives == wanted or (gives == "dyn" and not ctx.types.exact)
 
 
 _FIELD_PATH = re.compile(r"\.([A-Za-z_][\w-]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]")
@@ -162,7 +235,7 @@ def _evaluate(node: PlanNode, value, path: tuple, feats, out: list) -> None:
     if value is None:
         return
     if node.rules:
-        _run_rules(node, value, path, feats, out)
+        _run_rules(node, value if node.convert is None else node.convert(value), path, feats, out)
     if node.props and isinstance(value, dict):
         for name, child in node.props.items():
             if name in value:
