@@ -2,6 +2,7 @@
 programs cached per (environment, expression): a CRD's rules are compiled once per run."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from . import library as lib
@@ -145,33 +146,46 @@ def _orderings(cel) -> list:
             for op, name in _ORDERINGS]
 
 
-@lru_cache(maxsize=256)
-def typed_environment(feats: frozenset, types, spec: tuple, optional_old_self: bool):
-    """An environment that declares `self` (and `oldSelf`) with the CEL type of one schema node, as the
-    API server does when it compiles the node's rules: used to check a rule, never to evaluate it."""
+@lru_cache(maxsize=64)
+def typed_environment(feats: frozenset, types):
+    """One environment per schema that declares a variable for the CEL type of each schema node that
+    carries rules (see check_expression); used to check rules, never to evaluate them."""
     cel = _cel()[0]
     T = cel.Type
-    self_type = types.cel_type(cel, spec)
+    variables = {_typed_name(i): types.cel_type(cel, spec) for i, spec in enumerate(types.rule_specs)}
+    variables["oldSelf"] = T.DYN  # optionalOldSelf: an optional, checked as dyn
     functions = _functions(cel, feats)
     config = None
     if "cross_numeric" in feats:
         config = cel.NewEnvConfigFromYaml("stdlib:\n  exclude_functions:\n" + "".join(
             f"    - name: \"{op}\"\n" for op, _ in _ORDERINGS))
         functions = functions + _orderings(cel)
-    return cel.NewEnv(descriptor_pool=types.pool(), config=config,
-                      variables={"self": self_type, "oldSelf": T.DYN if optional_old_self else self_type},
+    return cel.NewEnv(descriptor_pool=types.pool(), config=config, variables=variables,
                       extensions=_extensions(feats), functions=functions)
+
+
+def _typed_name(index: int) -> str:
+    return f"__k8slint_self{index}"
+
+
+_COLUMN = re.compile(r"<input>:1:(\d+):")
 
 
 @lru_cache(maxsize=8192)
 def check_expression(feats: frozenset, types, spec: tuple, expression: str, optional_old_self: bool) -> str:
-    """The type the expression gives with `self` typed from the schema ("bool", "string", "dyn" ...), or
-    CompileError with the checker's message."""
-    env = typed_environment(feats, types, spec, optional_old_self)
+    """The type the expression gives with `self` (and `oldSelf`) of the schema node's CEL type, as the API
+    server declares them when it compiles the node's rules ("bool", "string", "dyn" ...), or CompileError
+    with the checker's message. `self` is bound to the node's variable with cel.bind, so that one
+    environment serves every node of the schema."""
+    env = typed_environment(feats, types)
+    typed = _typed_name(types.rule_specs.index(spec))
+    old = "" if optional_old_self else f"cel.bind(oldSelf, {typed}, "
+    prefix = f"cel.bind(self, {typed}, {old}("
     try:
-        return env.compile(expression).return_type().name().lower()
+        return env.compile(prefix + expression + ")" * (3 if old else 2)).return_type().name().lower()
     except Exception as exc:  # noqa: BLE001 - the binding raises RuntimeError with the compiler's report
-        raise CompileError(_first_lines(str(exc))) from None
+        message = _COLUMN.sub(lambda m: f"<input>:1:{max(1, int(m.group(1)) - len(prefix))}:", str(exc))
+        raise CompileError(_first_lines(message)) from None
 
 
 class CompileError(ValueError):

@@ -16,6 +16,7 @@ REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueRequired": "Required
 _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDECLARED = re.compile(r"(?:undeclared reference to|no matching overload for) '([\w.]+)'")
 MAX_MESSAGE = 300
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
@@ -129,7 +130,9 @@ def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, dep
                                  "x-kubernetes-preserve-unknown-fields alone, or an array without items, is not "
                                  "exposed to CEL)"))
             rules = []
-        out.convert = converter(node, is_resource or node.get("x-kubernetes-embedded-resource") is True)
+        names = frozenset(_IDENTIFIER.findall(" ".join(
+            str(r.get(k, "")) for r in rules if isinstance(r, dict) for k in ("rule", "messageExpression"))))
+        out.convert = converter(node, names, is_resource or node.get("x-kubernetes-embedded-resource") is True)
     for i, rule in enumerate(rules if isinstance(rules, list) else ()):
         if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
             continue

@@ -75,9 +75,11 @@ class SchemaTypes:
         self._spec(schema, (), True)
         # A node the walk from the root does not reach as a field (under a node with no CEL type, or with a
         # name CEL cannot spell) is typed on its own, as the API server does when it compiles its rules.
+        self.rule_specs: list = []  # the distinct types of the nodes that carry rules
         for path, node in _rule_nodes(schema, ()):
-            if path not in self._specs:
-                self._spec(node, path, node.get("x-kubernetes-embedded-resource") is True)
+            spec = self._spec(node, path, node.get("x-kubernetes-embedded-resource") is True)
+            if spec is not None and spec not in self.rule_specs:
+                self.rule_specs.append(spec)
 
     def type_of(self, path: tuple):
         """The spec of the node at `path` (keys inside openAPIV3Schema: "properties", name, "items" ...)."""

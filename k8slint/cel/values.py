@@ -1,8 +1,10 @@
 """A custom resource's values as the API server hands them to CEL rules: the fields of an object with
 declared properties under their escaped names (`namespace` is `__namespace__`), a null field of such an
 object absent, numbers as doubles, and strings of format date / date-time / duration / byte as
-timestamps, durations and bytes. `converter(schema)` gives a function per schema node, or None where the
-value goes to CEL unchanged (most nodes: no conversion is paid for there)."""
+timestamps, durations and bytes. `converter(schema, names)` gives a function per schema node, or None
+where the value goes to CEL unchanged. A rule reaches a field of an object only by naming it (CEL cannot
+iterate over or index a typed object), so only the fields whose names the node's rules spell are
+converted; the others pass unchanged, out of the rules' reach (most nodes: nothing to pay)."""
 from __future__ import annotations
 
 import base64
@@ -81,9 +83,10 @@ def parse_bytes(text: str):
 _FORMAT_PARSERS = {"duration": parse_duration, "date-time": parse_date_time, "date": parse_date, "byte": parse_bytes}
 
 
-def converter(schema, is_resource: bool = False, depth: int = 0):
-    """A function that turns a value of this schema node into what CEL sees, or None for "unchanged".
-    A value that does not fit its schema is left as it is (the schema validation reports it)."""
+def converter(schema, names: frozenset, is_resource: bool = False, depth: int = 0):
+    """A function that turns a value of this schema node into what CEL sees, or None for "unchanged";
+    `names`: the identifiers the rules use. A value that does not fit its schema is left as it is (the
+    schema validation reports it)."""
     if not isinstance(schema, dict) or depth > MAX_DEPTH or schema.get("x-kubernetes-int-or-string") is True:
         return None
     if is_resource:
@@ -96,26 +99,27 @@ def converter(schema, is_resource: bool = False, depth: int = 0):
         return None if parse is None else _parsed(parse)
     if kind == "array":
         items = schema.get("items")
-        inner = converter(items, _embedded(items), depth + 1)
+        inner = converter(items, names, _embedded(items), depth + 1)
         return None if inner is None else _each_item(inner)
     if kind != "object":
         return None
     extra = schema.get("additionalProperties")
     if isinstance(extra, dict):
-        inner = converter(extra, _embedded(extra), depth + 1)
+        inner = converter(extra, names, _embedded(extra), depth + 1)
         return None if inner is None else _each_value(inner)
     props = schema.get("properties")
     if not isinstance(props, dict):
         return None
-    fields, changes = [], False
+    fields = []
     for name, sub in props.items():
         escaped = escape(name) if isinstance(name, str) else None
-        inner = converter(sub, _embedded(sub), depth + 1)
+        if escaped is None or escaped not in names:
+            continue  # out of the rules' reach: passed unchanged
+        inner = converter(sub, names, _embedded(sub), depth + 1)
         nullable = isinstance(sub, dict) and sub.get("nullable") is True
-        changes = changes or escaped != name or inner is not None or nullable
-        if escaped is not None:
+        if escaped != name or inner is not None or nullable:
             fields.append((name, escaped, inner))
-    return _object(fields) if changes else None
+    return _object(fields) if fields else None
 
 
 def _embedded(schema) -> bool:
@@ -163,13 +167,15 @@ def _each_value(inner):
 
 
 def _object(fields: list):
+    """`fields`: (name, escaped name, converter or None) of the fields the rules name that need a change."""
     def convert(value):
         if not isinstance(value, dict):
             return value
-        out = {}
+        out = dict(value)
         for name, escaped, inner in fields:
-            item = value.get(name)
-            if item is not None:  # a null field of an object is absent to CEL (has() is false)
-                out[escaped] = item if inner is None else inner(item)
+            if name in out:
+                item = out.pop(name)
+                if item is not None:  # a null field of an object is absent to CEL (has() is false)
+                    out[escaped] = item if inner is None else inner(item)
         return out
     return convert
