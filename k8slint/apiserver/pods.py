@@ -149,9 +149,10 @@ INVALID_PROBE = rule(
     fix="Use `successThreshold: 1` for liveness and startup probes; use valid ports and non-negative numbers.")
 INVALID_POD_FIELD = rule(
     "SRV035", "invalid-pod-spec-field", "A pod spec field with a value the API server rejects",
-    what="Checks pod spec fields that name things or count: `serviceAccountName` and `priorityClassName` "
-         "(DNS-1123 subdomains), `hostname` and `subdomain` (DNS-1123 labels), `activeDeadlineSeconds` (above "
-         "0), node selector labels; `dnsConfig` (nameservers required with `dnsPolicy: None`, at most 3 and "
+    what="Checks pod spec fields that name things or count: `serviceAccountName`, `priorityClassName`, "
+         "`nodeName`, `runtimeClassName` (DNS-1123 subdomains), `hostname` and `subdomain` (DNS-1123 labels), "
+         "`activeDeadlineSeconds` (above 0), node selector labels, readiness gate conditions and (from 1.27) "
+         "scheduling gates (qualified names, gates unique); `dnsConfig` (nameservers required with `dnsPolicy: None`, at most 3 and "
          "valid IPs; search domains DNS names within the version's count and length limits; option names); "
          "`hostAliases` (an IP and DNS names); that a pod has at least one container and no ephemeral "
          "containers on create.",
@@ -205,7 +206,7 @@ def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
                 if group != "ephemeralContainers":
                     _check_container(container, cpath, volumes, report, version, probes=group == "containers")
     _check_host_ports(items(spec.get("containers")), path + ("containers",), report, spec.get("hostNetwork") is True)
-    _check_pod_fields(spec, path, report)
+    _check_pod_fields(spec, path, report, version)
 
 
 def _check_host_ports(containers: list, path: tuple, report: Report, host_network: bool) -> None:
@@ -485,9 +486,10 @@ def _check_port_ref(port, path: tuple, report: Report) -> None:
             report.invalid(INVALID_PROBE, path, port, msg)
 
 
-def _check_pod_fields(spec: dict, path: tuple, report: Report) -> None:
+def _check_pod_fields(spec: dict, path: tuple, report: Report, version) -> None:
     for key, check in (("serviceAccountName", syntax.dns1123_subdomain),
-                       ("priorityClassName", syntax.dns1123_subdomain),
+                       ("priorityClassName", syntax.dns1123_subdomain), ("nodeName", syntax.dns1123_subdomain),
+                       ("runtimeClassName", syntax.dns1123_subdomain),
                        ("hostname", syntax.dns1123_label), ("subdomain", syntax.dns1123_label)):
         value = text(spec.get(key))
         if value:
@@ -498,6 +500,24 @@ def _check_pod_fields(spec: dict, path: tuple, report: Report) -> None:
         report.invalid(INVALID_POD_FIELD, path + ("activeDeadlineSeconds",), deadline,
                        "must be between 1 and 2147483647, inclusive")
     check_labels(spec.get("nodeSelector"), path + ("nodeSelector",), report)
+    for i, gate in enumerate(items(spec.get("readinessGates"))):
+        condition = text(mapping(gate).get("conditionType"))
+        if condition:
+            for msg in syntax.qualified_name(condition):
+                report.invalid(INVALID_POD_FIELD, path + ("readinessGates", i, "conditionType"), condition, msg)
+    gates = spec.get("schedulingGates")
+    if gates and at_least(version, 27):  # PodSchedulingReadiness on by default from 1.27
+        names: set = set()
+        for i, gate in enumerate(items(gates)):
+            name = text(mapping(gate).get("name"))
+            if name is None:
+                continue
+            problems = syntax.qualified_name(name)
+            for msg in problems:
+                report.invalid(INVALID_POD_FIELD, path + ("schedulingGates", i, "name"), name, msg)
+            if not problems and name in names:
+                report.duplicate(INVALID_POD_FIELD, path + ("schedulingGates", i, "name"), name)
+            names.add(name)
 
 
 __all__ = ["check_pod_spec", "INVALID_LABEL"]
