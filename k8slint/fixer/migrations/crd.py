@@ -5,12 +5,20 @@ subresources move from spec into every entry of spec.versions (moved as text, co
 scope must be explicit; the conversion webhook's settings move under spec.conversion.webhook. v1beta1
 kept unknown fields unless preserveUnknownFields was false; v1 prunes them unless the schema says
 x-kubernetes-preserve-unknown-fields: true, so that marker is written wherever pruning would start.
+
+v1 also wants a structural schema: every node typed. Most v1beta1-era CRDs left types out where the rest of
+the node implies one; with --unsafe-fixes the migration infers them (`type: object` for a node with
+`properties` or `additionalProperties`, `type: array` for one with `items`) and keeps any value where
+nothing can be inferred (`x-kubernetes-preserve-unknown-fields: true`), and says what it inferred.
 """
+
 from __future__ import annotations
+
+import copy
 
 from ...crd.spec_check import v1_schema_problems
 from ..render import FlowList
-from . import SAFE, NoFix, Proposal, api, as_dict, as_list
+from . import SAFE, UNSAFE, NoFix, Proposal, api, as_dict, as_list
 
 V1 = "apiextensions.k8s.io/v1"
 PRESERVE = "x-kubernetes-preserve-unknown-fields"
@@ -22,6 +30,55 @@ def structural_problems(schema: dict) -> list:
     SCH002), ignoring a missing type at the root: the fix adds it."""
     rooted = schema if "type" in schema else {"type": "object", **schema}
     return [f"{_dotted(path)}: {message}" for path, message in v1_schema_problems(rooted, ("openAPIV3Schema",))]
+
+
+MAX_DEPTH = 200  # as deep as the CRD verdict walks
+
+
+def inferred_types(schema: dict, path: tuple = (), depth: int = 0) -> list:
+    """[(path inside the schema, keyword, value)]: what makes each untyped node below the root structural.
+    The root is left alone (the migration types it `object` in any case)."""
+    out: list = []
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return out
+    free = schema.get("x-kubernetes-int-or-string") is True or schema.get(PRESERVE) is True
+    if path and not schema.get("type") and not free:
+        if isinstance(schema.get("properties"), dict) or isinstance(schema.get("additionalProperties"), dict):
+            out.append((path, "type", "object"))
+        elif isinstance(schema.get("items"), dict):
+            out.append((path, "type", "array"))
+        else:
+            out.append((path, PRESERVE, True))
+    for name, sub in as_dict(schema.get("properties")).items():
+        out.extend(inferred_types(sub, path + ("properties", name), depth + 1))
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            out.extend(inferred_types(schema[key], path + (key,), depth + 1))
+    return out
+
+
+def with_inferred_types(schema: dict) -> dict:
+    """A copy of `schema` with inferred_types applied."""
+    out = copy.deepcopy(schema)
+    for path, key, value in inferred_types(schema):
+        node = out
+        for part in path:
+            node = node[part]
+        node[key] = value
+    return out
+
+
+def _inference_notes(where: str, found: list) -> list:
+    by_kind: dict = {}
+    for path, key, value in found:
+        by_kind.setdefault(f"type: {value}" if key == "type" else f"{PRESERVE}: true", []).append(_dotted(path))
+    reasons = {"type: object": "it has properties", "type: array": "it has items",
+               f"{PRESERVE}: true": "nothing says what it holds: any value is kept, unvalidated"}
+    notes = []
+    for what, paths in by_kind.items():
+        shown = ", ".join(paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
+        notes.append(f"{where}: inferred {what} at {shown} ({reasons[what]})")
+    return notes
 
 
 def _dotted(path: tuple) -> str:
@@ -61,7 +118,9 @@ def _versions(spec: dict) -> list:
 
 @api([("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition")])
 def crd_v1(resource, finding, ctx):
-    """CRD to v1: per-version schema, printer columns and subresources; explicit scope; conversion webhook."""
+    """CRD to v1: per-version schema, columns, subresources; scope; conversion webhook; implied types (unsafe).
+
+    A schema that is not structural is migrated only with --unsafe-fixes, typed as its nodes imply."""
     ctx.require(V1, "CustomResourceDefinition")
     spec = resource.get(("spec",))
     if not isinstance(spec, dict):
@@ -76,10 +135,13 @@ def crd_v1(resource, finding, ctx):
     for where, schema in schemas:
         if schema is not None and not isinstance(schema, dict):
             raise NoFix(f"the schema in {where} is not a mapping (the API server refuses the CRD; see CRD004)")
+    inferring = False  # some schema is structural only with inferred types: the migration is unsafe
     for where, schema in schemas:
         if schema is not None:
             problems = structural_problems(schema)
-            if problems:
+            if problems and not structural_problems(with_inferred_types(schema)):
+                inferring = True
+            elif problems:
                 raise NoFix(f"the schema in {where} is not structural, which v1 requires: " + "; ".join(problems[:3]),
                             "Give every schema node a type (or x-kubernetes-int-or-string / "
                             "x-kubernetes-preserve-unknown-fields), then migrate.")
@@ -114,6 +176,11 @@ def crd_v1(resource, finding, ctx):
             schema = ed.get(root)
             if not isinstance(schema, dict):
                 continue
+            found = inferred_types(schema) if inferring and structural_problems(schema) else []
+            for path, key, value in found:
+                node = ed.get(root + path)
+                ed.set(root + path + (key,), value, before=next(iter(node), None) if key == "type" else None)
+            notes.extend(_inference_notes(_dotted(root), found))
             if "type" not in schema:
                 ed.set(root + ("type",), "object", before=next(iter(schema), None))
             if preserve:
@@ -165,7 +232,13 @@ def crd_v1(resource, finding, ctx):
                             "v1beta1 default, the version the webhook is known to understand)"))
         return notes
 
-    return Proposal(finding.rule_id, f"migrate CustomResourceDefinition to {V1}", SAFE, run,
+    unsafe = ("the v1beta1 schema is not structural, which v1 requires: the migration infers the missing types "
+              "(type: object where there are properties, type: array where there are items) and keeps any value "
+              f"where nothing says what a node holds ({PRESERVE}: true, so it is neither validated nor pruned). "
+              "Check that the inferred types are what the custom resources hold: v1 refuses the others"
+              ) if inferring else ""
+    return Proposal(finding.rule_id, f"migrate CustomResourceDefinition to {V1}", UNSAFE if inferring else SAFE, run,
+                    unsafe_because=unsafe,
                     manual=f"Set apiVersion: {V1}; write spec.scope; turn spec.version into spec.versions; move "
                            "spec.validation.openAPIV3Schema, spec.additionalPrinterColumns (JSONPath -> jsonPath) and "
                            "spec.subresources into every spec.versions entry; replace preserveUnknownFields: true "
