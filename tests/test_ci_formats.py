@@ -139,6 +139,14 @@ def test_sarif_validates_against_the_schema(project, sarif_validator):
     assert len(_schema_errors(sarif_validator, broken)) == 2
 
 
+def test_sarif_of_a_fix_preview_validates_too(project, sarif_validator):
+    result = run_cli(["fix", "-k", "1.30", "-f", "sarif", "--docs-url", "https://docs.example/rules", project],
+                     cwd=project)
+    log = json.loads(result.out)
+    assert result.code == 1 and _schema_errors(sarif_validator, log) == []
+    assert any("[would fix: " in r["message"]["text"] for r in log["runs"][0]["results"])
+
+
 def test_sarif_lists_the_rules_that_have_results_with_their_docs(project):
     import k8slint
     from k8slint.docgen import documented
