@@ -21,8 +21,10 @@ INVALID_PRIORITY_CLASS = rule(
 INVALID_QUOTA = rule(
     "SRV131", "invalid-quota-quantity", "A ResourceQuota or LimitRange quantity the API server rejects",
     what="Checks the quantities of ResourceQuota `spec.hard` and LimitRange limits (`max`, `min`, `default`, "
-         "`defaultRequest`): readable and not negative; and that a LimitRange's `min` does not exceed its "
-         "`max` for one resource.",
+         "`defaultRequest`, `maxLimitRequestRatio`): readable, and quota amounts not negative; for each resource of a "
+         "LimitRange item min <= defaultRequest <= default <= max and a ratio of at least 1; item types "
+         "standard (`Pod`, `Container`, `PersistentVolumeClaim`) or domain-prefixed and not repeated; no "
+         "defaults for `Pod` items; a storage min or max for `PersistentVolumeClaim` items.",
     why="The API server rejects the object with `quantities must match the regular expression`, `must be "
         "greater than or equal to 0` or `min value ... is greater than max value`.",
     example="apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: team}\nspec:\n  hard: {requests.memory: 10GB}\n",
@@ -39,22 +41,64 @@ def walk(resource, ctx, report: Report) -> None:
         spec = mapping(resource.data.get("spec"))
         _quantities(mapping(spec.get("hard")), ("spec", "hard"), report)
     else:
-        spec = mapping(resource.data.get("spec"))
-        for i, limit in enumerate(items(spec.get("limits"))):
-            if not isinstance(limit, dict):
-                continue
-            path = ("spec", "limits", i)
-            parsed = {part: _quantities(mapping(limit.get(part)), path + (part,), report)
-                      for part in ("max", "min", "default", "defaultRequest")}
-            for key, low in parsed["min"].items():
-                high = parsed["max"].get(key)
-                if high is not None and low > high:
-                    report.invalid(INVALID_QUOTA, path + ("min", key), mapping(limit.get("min")).get(key),
-                                   f"min value {mapping(limit.get('min')).get(key)} is greater than max value "
-                                   f"{mapping(limit.get('max')).get(key)}")
+        _limit_range(mapping(resource.data.get("spec")), report)
 
 
-def _quantities(values: dict, path: tuple, report: Report) -> dict:
+# (lower part, higher part, the field reported, message) in ValidateLimitRange's order
+_LIMIT_ORDER = (("min", "max", "min", "min value {lo} is greater than max value {hi}"),
+                ("min", "defaultRequest", "defaultRequest",
+                 "min value {lo} is greater than default request value {hi}"),
+                ("defaultRequest", "max", "defaultRequest",
+                 "default request value {lo} is greater than max value {hi}"),
+                ("defaultRequest", "default", "defaultRequest",
+                 "default request value {lo} is greater than default limit value {hi}"),
+                ("min", "default", "default", "min value {lo} is greater than default value {hi}"),
+                ("default", "max", "default", "default value {lo} is greater than max value {hi}"))
+STANDARD_LIMIT_TYPES = frozenset({"Pod", "Container", "PersistentVolumeClaim"})
+
+
+def _limit_range(spec: dict, report: Report) -> None:
+    types: set = set()
+    for i, limit in enumerate(items(spec.get("limits"))):
+        if not isinstance(limit, dict):
+            continue
+        path = ("spec", "limits", i)
+        kind = text(limit.get("type"))
+        if kind is not None:
+            problems = syntax.qualified_name(kind)
+            for msg in problems:
+                report.invalid(INVALID_QUOTA, path + ("type",), kind, msg)
+            if not problems and "/" not in kind and kind not in STANDARD_LIMIT_TYPES:
+                report.invalid(INVALID_QUOTA, path + ("type",), kind, "must be a standard limit type or fully "
+                               "qualified")
+            if kind in types:
+                report.duplicate(INVALID_QUOTA, path + ("type",), kind)
+            types.add(kind)
+        if kind == "Pod":
+            for part in ("default", "defaultRequest"):
+                if mapping(limit.get(part)):
+                    report.forbidden(INVALID_QUOTA, path + (part,), "may not be specified when `type` is 'Pod'")
+        parts = ("max", "min", "maxLimitRequestRatio") + (() if kind == "Pod" else ("default", "defaultRequest"))
+        raw = {part: mapping(limit.get(part)) for part in parts}
+        parsed = {part: _quantities(raw[part], path + (part,), report, nonnegative=False) for part in parts}
+        if kind == "PersistentVolumeClaim" and "storage" not in raw["min"] and "storage" not in raw["max"]:
+            report.required(INVALID_QUOTA, path + ("limits",), "either minimum or maximum storage value is "
+                            "required, but neither was provided")
+        for low, high, where, message in _LIMIT_ORDER:
+            for key, amount in parsed.get(low, {}).items():
+                top = parsed.get(high, {}).get(key)
+                if top is not None and amount > top:
+                    report.invalid(INVALID_QUOTA, path + (where, key), raw[where].get(key),
+                                   message.format(lo=raw[low][key], hi=raw[high][key]))
+        for key, ratio in parsed["maxLimitRequestRatio"].items():
+            if ratio < 1:
+                report.invalid(INVALID_QUOTA, path + ("maxLimitRequestRatio", key), raw["maxLimitRequestRatio"][key],
+                               f"ratio {raw['maxLimitRequestRatio'][key]} is less than 1")
+
+
+def _quantities(values: dict, path: tuple, report: Report, nonnegative: bool = True) -> dict:
+    """The readable quantities (ValidateResourceQuantityValue also refuses negative ones; ValidateLimitRange
+    only compares them)."""
     parsed = {}
     for key, raw in values.items():
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
@@ -62,7 +106,7 @@ def _quantities(values: dict, path: tuple, report: Report) -> dict:
         amount = syntax.quantity(raw)
         if amount is None:
             report.invalid(INVALID_QUOTA, path + (key,), raw, syntax.QUANTITY_ERROR)
-        elif amount < 0:
+        elif amount < 0 and nonnegative:
             report.invalid(INVALID_QUOTA, path + (key,), raw, "must be greater than or equal to 0")
         else:
             parsed[key] = amount
