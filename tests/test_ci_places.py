@@ -23,6 +23,8 @@ def test_release_findings_name_the_file_and_line_of_their_record(tmp_path):
     assert len(in_release) == len(in_records)
     assert {(i["location"]["path"], f"{path}:{i['location']['lines']['begin']}") for i in in_release} == \
         {("releases.yaml", r) for r in records}
+    text = run_cli(["lint", "-k", "1.30", path]).out
+    assert text.count(f"    in the Helm release record at {path}:") == len(in_records)
     github = run_cli(["lint", "-k", "1.30", "-f", "github", "--root", tmp_path, path]).out
     assert "::error file=releases.yaml,line=" in github and "::helm:prod/shop@2:shop/templates/hpa.yaml:1:13: " in github
 

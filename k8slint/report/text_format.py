@@ -18,6 +18,9 @@ def render(result, colour: bool = False, show_suggestions: bool = True, **_) -> 
         if colour:
             where, sev, rule = f"{_BOLD}{where}{_RESET}", f"{_COLOURS[f.severity]}{sev}{_RESET}", f"{_DIM}{rule}{_RESET}"
         lines.append(f"{where} {sev} {rule} {f.message}")
+        release = f.extra.get("helm_release")
+        if isinstance(release, dict) and release.get("record"):  # the file the user gave, which holds it
+            lines.append(f"    in the Helm release record at {release['record']}")
         if show_suggestions and f.suggestion:
             hint = " ".join(f.suggestion.split())
             lines.append(f"    hint: {hint}" if not colour else f"    {_DIM}hint: {hint}{_RESET}")
