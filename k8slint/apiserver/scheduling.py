@@ -19,8 +19,11 @@ INVALID_PRIORITY_CLASS = rule(
             "value: 2000000000\n",
     fix="Use a value of at most 1000000000 and a name without the `system-` prefix.")
 INVALID_QUOTA = rule(
-    "SRV131", "invalid-quota-quantity", "A ResourceQuota or LimitRange quantity the API server rejects",
-    what="Checks the quantities of ResourceQuota `spec.hard` and LimitRange limits (`max`, `min`, `default`, "
+    "SRV131", "invalid-quota-quantity", "A ResourceQuota or LimitRange the API server rejects",
+    what="Checks ResourceQuota `spec.hard`: resource names standard (`pods`, `requests.cpu` ...) or "
+         "domain-prefixed (`count/deployments.apps`, `requests.nvidia.com/gpu`), no conflicting scopes "
+         "(`BestEffort` with `NotBestEffort`, `Terminating` with `NotTerminating`); the quantities of quotas and "
+         "of LimitRange limits (`max`, `min`, `default`, "
          "`defaultRequest`, `maxLimitRequestRatio`): readable, and quota amounts not negative; for each resource of a "
          "LimitRange item min <= defaultRequest <= default <= max and a ratio of at least 1; item types "
          "standard (`Pod`, `Container`, `PersistentVolumeClaim`) or domain-prefixed and not repeated; no "
@@ -38,8 +41,7 @@ def walk(resource, ctx, report: Report) -> None:
     if kind == "PriorityClass":
         _priority_class(resource, report)
     elif kind == "ResourceQuota":
-        spec = mapping(resource.data.get("spec"))
-        _quantities(mapping(spec.get("hard")), ("spec", "hard"), report)
+        _resource_quota(mapping(resource.data.get("spec")), report)
     else:
         _limit_range(mapping(resource.data.get("spec")), report)
 
@@ -55,6 +57,30 @@ _LIMIT_ORDER = (("min", "max", "min", "min value {lo} is greater than max value 
                 ("min", "default", "default", "min value {lo} is greater than default value {hi}"),
                 ("default", "max", "default", "default value {lo} is greater than max value {hi}"))
 STANDARD_LIMIT_TYPES = frozenset({"Pod", "Container", "PersistentVolumeClaim"})
+
+
+# the resource names a quota may use without a domain prefix (helper.IsStandardQuotaResourceName)
+STANDARD_QUOTA_RESOURCES = frozenset({
+    "pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps",
+    "persistentvolumeclaims", "services.nodeports", "services.loadbalancers", "cpu", "memory",
+    "ephemeral-storage", "storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
+    "requests.storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage"})
+_CONFLICTING_SCOPES = (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating"))
+
+
+def _resource_quota(spec: dict, report: Report) -> None:
+    hard = mapping(spec.get("hard"))
+    for key in hard:
+        if isinstance(key, str) and "/" not in key and key not in STANDARD_QUOTA_RESOURCES \
+                and not key.startswith(("hugepages-", "requests.hugepages-")):
+            problems = syntax.qualified_name(key)
+            detail = problems[0] if problems else "must be a standard resource for quota"
+            report.invalid(INVALID_QUOTA, ("spec", "hard", key), key, detail, prefer_key=True)
+    _quantities(hard, ("spec", "hard"), report)
+    scopes = [s for s in items(spec.get("scopes")) if isinstance(s, str)]
+    for pair in _CONFLICTING_SCOPES:
+        if all(scope in scopes for scope in pair):
+            report.invalid(INVALID_QUOTA, ("spec", "scopes"), "...", "conflicting scopes")
 
 
 def _limit_range(spec: dict, report: Report) -> None:
