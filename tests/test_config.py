@@ -175,3 +175,9 @@ def test_a_good_configuration_is_read_once(tmp_path, monkeypatch):
                                             'per-path-ignores: {"x/**": [SCH]}\ncrd: []\nfail-on: warning\n')
     (tmp_path / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
     assert run_cli(["lint", "x.yaml"], cwd=tmp_path).code == 0
+
+
+def test_a_usage_error_never_writes_a_terminal_escape_from_input(tmp_path):
+    (tmp_path / ".k8slint.yaml").write_text('select: ["\\e[2J\\e[31mAPI"]\n')  # YAML's \e is ESC
+    result = run_cli(["lint", "x.yaml"], cwd=tmp_path)
+    assert result.code == 2 and "no rule matches" in result.err and "\x1b" not in result.err

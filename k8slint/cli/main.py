@@ -61,10 +61,13 @@ def main(argv: Optional[list] = None) -> int:
             message = f"no such option {exc.option_name}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
         else:
             message = " ".join(exc.format_message().split())
-        sys.stderr.write(f"k8slint: error: {message}\n")
+        # values, paths and configuration text are input: no terminal escape of theirs reaches the terminal
+        from ..printable import printable
+        sys.stderr.write(printable(f"k8slint: error: {message}") + "\n")
         return EXIT_USAGE
     except click_exceptions.ClickException as exc:
-        sys.stderr.write(f"k8slint: error: {' '.join(exc.format_message().split())}\n")
+        from ..printable import printable
+        sys.stderr.write(printable(f"k8slint: error: {' '.join(exc.format_message().split())}") + "\n")
         return EXIT_USAGE
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("k8slint: interrupted\n")
