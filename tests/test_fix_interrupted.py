@@ -38,6 +38,16 @@ def fixed_versions(tmp_path_factory):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 @pytest.mark.parametrize("delay", [0.4, 0.8, 1.3])
 def test_interrupted_fix_leaves_every_file_whole(tmp_path, fixed_versions, sig, delay):
+    _interrupt(tmp_path, fixed_versions, sig, delay)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
+def test_hangup_leaves_every_file_whole_and_no_temporary_file(tmp_path, fixed_versions):
+    """A closed terminal or ssh session (SIGHUP) unwinds like Ctrl-C: it once left a temporary file."""
+    _interrupt(tmp_path, fixed_versions, signal.SIGHUP, 0.8)
+
+
+def _interrupt(tmp_path, fixed_versions, sig, delay):
     root = tmp_path / "files"
     _make(root)
     proc = subprocess.Popen([sys.executable, "-m", "k8slint", "fix", "-k", "1.30", "--write", str(root)],
