@@ -157,7 +157,16 @@ _K8SLINT_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?k8slint\b|^\s*tool\s*\.
 def _pyproject_has_table(path: Path) -> bool:
     """Whether the pyproject.toml has a [tool.k8slint] table. A file that does not parse is someone else's
     problem unless it mentions our table: then it is an error, not a silently ignored configuration."""
-    text = _read_config_text(path)
+    try:
+        text = _read_config_text(path)
+    except ConfigError:  # unreadable, too large or not UTF-8: an error only if it is meant for us
+        from .loader import read_limited
+        try:
+            if b"k8slint" not in read_limited(str(path), 4 * MAX_CONFIG_BYTES):
+                return False
+        except OSError:
+            return False
+        raise
     try:
         tool = _load_toml(path, text).get("tool", {})
     except ConfigError:

@@ -147,3 +147,12 @@ def test_every_summary_names_the_configuration_file_used(tmp_path):
     config.unlink()  # without one, nothing is said (and SRV is back)
     result = run_cli(["lint", "-f", "json", "a.yaml"], cwd=tmp_path)
     assert "config_file" not in json.loads(result.out)["summary"] and result.code == 1
+
+
+def test_someone_elses_unreadable_or_odd_pyproject_is_passed_over(tmp_path):
+    (tmp_path / "pyproject.toml").write_bytes(b"[project]\nname = '\xff'\n")  # not UTF-8, no table of ours
+    assert _lint(tmp_path).code == 0
+    (tmp_path / "pyproject.toml").write_text("# " + "x" * (2 << 20) + "\n")  # too large to be a configuration
+    assert _lint(tmp_path).code == 0
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.k8slint]\nselect = ['\xff']\n")  # ours: an error
+    assert _lint(tmp_path).code == 2
