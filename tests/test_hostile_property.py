@@ -71,7 +71,7 @@ SIZED = {
     "alias-bomb": (_alias_bomb, 3, 14, 40),
     "merge-bomb": (_merge_bomb, 5, 40, 200),
     "duplicates": (_duplicates, 100, 3_000, 50_000),
-    "broken-docs": (lambda n: "---\n@\n" * n, 100, 5_000, 300_000),
+    "broken-docs": (lambda n: "---\n@\n" * n, 100, 5_000, 100_000),
     "template-plain": (lambda n: "a: " + "{{ " * n + "\n", 100, 10_000, 40_000),
     "template-quoted": (lambda n: "a: '" + "{{ " * n + "'\n", 100, 10_000, 40_000),
     "template-comment": (lambda n: "# " + "{{ " * n + "\na: b\n", 100, 10_000, 40_000),
