@@ -77,3 +77,18 @@ def test_fix_reads_a_file_with_nothing_to_fix_once(tmp_path, monkeypatch):
     assert not run.files[0].changed
     linted = lint([str(path)], options)
     assert [f.as_dict() for f in run.result.findings] == [f.as_dict() for f in linted.findings] != []
+
+
+def test_fix_reads_rbac_ahead_only_for_a_pod_security_policy(tmp_path):
+    """RBAC grants serve only the fix of a PodSecurityPolicy; with one in another file they still name the
+    namespaces it is granted in, without one RBAC files are fixed like the others (not read ahead)."""
+    from k8slint import fixer
+    from k8slint.fixer.apply import PRELOAD_WORDS, PSP_GRANT_WORDS, _preload_words
+    psp, rbac = (REPO / "tests/fixes/psp/before/psp.yaml").read_text().split("---\n# who may use it")
+    (tmp_path / "a-psp.yaml").write_text(psp)
+    (tmp_path / "b-rbac.yaml").write_text("# who may use it" + rbac)
+    paths = [str(tmp_path / "a-psp.yaml"), str(tmp_path / "b-rbac.yaml")]
+    assert _preload_words(paths, 1 << 20) == PRELOAD_WORDS
+    assert not set(PSP_GRANT_WORDS) & set(_preload_words(paths[1:], 1 << 20))
+    run = fixer.run_fix(paths, fixer.FixOptions(LintOptions(target=resolve("1.30"))))
+    assert any("(shop)" in (f.suggestion or "") for f in run.result.findings), run.result.findings

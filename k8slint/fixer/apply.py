@@ -494,6 +494,15 @@ def _write(inp: _Input, outcome: FileOutcome) -> None:
 # ThirdPartyResources (their custom resources), RBAC grants of PodSecurityPolicies (the suggested labels).
 PRELOAD_WORDS = (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResource", b"podsecuritypolicies",
                  b"RoleBinding")
+# The RBAC grants serve only the fix of a PodSecurityPolicy: without one in the input (most repositories
+# today) RBAC files are fixed like any other, in the workers.
+PSP_GRANT_WORDS = (b"podsecuritypolicies", b"RoleBinding")
+
+
+def _preload_words(paths: list, max_file_size: int) -> tuple:
+    if STDIN in paths or any(mentions(p, max_file_size, (b"PodSecurityPolicy",)) for p in paths):
+        return PRELOAD_WORDS
+    return tuple(w for w in PRELOAD_WORDS if w not in PSP_GRANT_WORDS)
 
 
 def run_fix(paths: list, options: FixOptions) -> FixRun:
@@ -510,8 +519,9 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
                   for p in lint_options.crd_files + lint_options.repository_crd_files]
     for loaded in crd_inputs:
         linter.register_crds(loaded)
+    words = _preload_words(paths, lint_options.max_file_size)
     preloaded = {p: _read(p, lint_options.max_file_size) for p in paths
-                 if p == STDIN or mentions(p, lint_options.max_file_size, PRELOAD_WORDS)}
+                 if p == STDIN or mentions(p, lint_options.max_file_size, words)}
     for inp in preloaded.values():
         linter.register_crds(inp.loaded)
     store = default_store()
