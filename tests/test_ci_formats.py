@@ -293,6 +293,7 @@ def test_junit_validates_against_the_jenkins_schema(project, jenkins_junit_schem
     (tmp_path / "nothing").mkdir()
     empty = run_cli(["lint", "-f", "junit", "--allow-empty", str(tmp_path / "nothing")], cwd=tmp_path)
     jenkins_junit_schema.validate(empty.out)
+    jenkins_junit_schema.validate(run_cli(["fix", "-k", "1.30", "-f", "junit", project], cwd=project).out)
     # the schema does reject what Jenkins rejects: what the report used to write
     old = out.replace('<testsuites name="k8slint"', '<testsuites name="k8slint" skipped="0"', 1)
     assert not jenkins_junit_schema.is_valid(old)
