@@ -19,9 +19,10 @@ PROPERTIES = """                replicas: {type: integer}
                 port: {x-kubernetes-int-or-string: true}
                 note: {type: string, nullable: true}
                 labels: {type: object, additionalProperties: {type: string}}
-                matrix: {type: array, items: {type: array, items: {type: string}}}
+                matrix: {type: array, maxItems: 10, items: {type: array, maxItems: 10, items: {type: string}}}
                 refs:
                   type: array
+                  maxItems: 16
                   items:
                     type: object
                     properties:
@@ -92,7 +93,8 @@ def test_rule_that_does_not_type_check_is_refused_on_the_crd(tmp_path, case):
     if case.startswith("metadata"):
         text = text.replace("self.metadata.name != 'forbidden'", "self.metadata.labels.size() < 3")
     if case.startswith("int-or-string"):  # the list of lists makes the types inexact (see the last test)
-        text = text.replace("                matrix: {type: array, items: {type: array, items: {type: string}}}\n", "")
+        text = text.replace("                matrix: {type: array, maxItems: 10, items: {type: array, maxItems: 10, "
+                            "items: {type: string}}}\n", "")
     found = {f.rule_id: f for f in _findings(tmp_path, text)}
     assert sorted(found) == ["CRD005", "CRD006"], case
     assert message in found["CRD006"].message
@@ -171,3 +173,83 @@ def test_lists_of_lists_inside_objects_fall_back_to_dyn_and_say_so(tmp_path):
     # so a dyn result is not refused on the CRD (the API server might type it); the object's verdict says it
     found = _findings(tmp_path, _crd("self.port") + _thing("{port: 1}"))
     assert [(f.rule_id, "not a boolean" in f.message) for f in found] == [("CRD007", True)]
+
+
+def _list_crd(rule: str, list_schema: str, node_schema: str = "type: object") -> str:
+    return f"""apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: things.acme.io}}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {{kind: Thing, plural: things}}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              {node_schema}
+              x-kubernetes-validations:
+                - rule: {rule!r}
+              properties:
+                names: {list_schema}
+"""
+
+
+NESTED = "self.names.all(a, self.names.exists_one(b, a == b))"
+
+
+def test_rule_whose_estimated_cost_is_over_the_limit_is_refused(tmp_path):
+    # an unbounded list of strings can hold about a million items in a 3 MiB request: a million squared
+    found = _findings(tmp_path, _list_crd(NESTED, "{type: array, items: {type: string}}") + _thing("{names: [a]}"))
+    at_rule = [f for f in found if f.json_path.endswith("x-kubernetes-validations[0].rule")]
+    assert [f.rule_id for f in at_rule] == ["CRD006"] and "CRD005" in [f.rule_id for f in found]
+    assert "estimated rule cost exceeds budget by factor of more than 100x" in at_rule[0].message
+
+
+def test_max_items_bounds_the_estimate(tmp_path):
+    bounded = _list_crd(NESTED, "{type: array, maxItems: 100, items: {type: string}}") + _thing("{names: [a, b]}")
+    assert _findings(tmp_path, bounded) == []
+    single = _list_crd("self.names.all(a, a.size() < 5)", "{type: array, items: {type: string}}")
+    assert _findings(tmp_path, single + _thing("{names: [a]}")) == []  # one pass over a million: affordable
+
+
+def test_total_cost_of_the_schema_counts_how_often_a_rule_runs(tmp_path):
+    # each rule is cheap (100 iterations), but it sits in the items of an unbounded list: it may run for
+    # about a million items, past the limit for the whole schema
+    crd = _unbounded_list_of_rule_objects()
+    found = _findings(tmp_path, crd + _thing("[{names: [a]}]"))
+    assert [(f.rule_id, f.json_path) for f in found][:1] == [
+        ("CRD006", "spec.versions[0].schema.openAPIV3Schema")]
+    assert "estimated rule cost total for entire OpenAPIv3 schema exceeds budget" in found[0].message
+
+
+def _unbounded_list_of_rule_objects() -> str:
+    return """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: things.acme.io}
+spec:
+  group: acme.io
+  scope: Namespaced
+  names: {kind: Thing, plural: things}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: array
+              items:
+                type: object
+                x-kubernetes-validations:
+                  - rule: "self.names.all(a, a.size() < 5)"
+                properties:
+                  names: {type: array, maxItems: 100, items: {type: string}}
+"""

@@ -172,17 +172,18 @@ _COLUMN = re.compile(r"<input>:1:(\d+):")
 
 
 @lru_cache(maxsize=8192)
-def check_expression(feats: frozenset, types, spec: tuple, expression: str, optional_old_self: bool) -> str:
-    """The type the expression gives with `self` (and `oldSelf`) of the schema node's CEL type, as the API
-    server declares them when it compiles the node's rules ("bool", "string", "dyn" ...), or CompileError
-    with the checker's message. `self` is bound to the node's variable with cel.bind, so that one
-    environment serves every node of the schema."""
+def check_expression(feats: frozenset, types, spec: tuple, expression: str, optional_old_self: bool) -> tuple:
+    """(the type the expression gives, the name `self` is bound to, the serialized checked expression), with
+    `self` (and `oldSelf`) of the schema node's CEL type as the API server declares them when it compiles
+    the node's rules; CompileError with the checker's message. `self` is bound to the node's variable with
+    cel.bind, so that one environment serves every node of the schema."""
     env = typed_environment(feats, types)
     typed = _typed_name(types.rule_specs.index(spec))
     old = "" if optional_old_self else f"cel.bind(oldSelf, {typed}, "
     prefix = f"cel.bind(self, {typed}, {old}("
     try:
-        return env.compile(prefix + expression + ")" * (3 if old else 2)).return_type().name().lower()
+        checked = env.compile(prefix + expression + ")" * (3 if old else 2))
+        return checked.return_type().name().lower(), typed, checked.serialize()
     except Exception as exc:  # noqa: BLE001 - the binding raises RuntimeError with the compiler's report
         message = _COLUMN.sub(lambda m: f"<input>:1:{max(1, int(m.group(1)) - len(prefix))}:", str(exc))
         raise CompileError(_first_lines(message)) from None

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from . import cost
 from .env import (FIRST_VERSION, NOT_PROVIDED, CelUnavailable, CompileError, activation, check_expression,
                   compile_expression, features)
 
@@ -87,6 +88,7 @@ class _Context:
     types: object  # SchemaTypes
     problems: list
     skipped: list
+    total_cost: int = 0  # the schema's rules' estimated costs, each times how often its node can occur
 
 
 def build_plan(schema, schema_path: tuple, version: tuple) -> RulePlan:
@@ -96,7 +98,10 @@ def build_plan(schema, schema_path: tuple, version: tuple) -> RulePlan:
     else:
         feats = features(version)
         ctx = _Context(feats, schema_types(schema) if _has_rules(schema, 0) else None, [], [0])
-        root = _plan(schema, tuple(schema_path), (), True, ctx, 0)
+        root = _plan(schema, tuple(schema_path), (), True, ctx, 0, 1)
+        if ctx.total_cost > cost.PER_CRD_LIMIT:
+            ctx.problems.append((tuple(schema_path), "x-kubernetes-validations estimated rule cost total for "
+                                 "entire OpenAPIv3 schema " + cost.exceeds(ctx.total_cost, cost.PER_CRD_LIMIT)))
         plan = RulePlan(root, ctx.problems, ctx.skipped[0])
         plan.feats = feats
         return plan
@@ -115,7 +120,8 @@ def _has_rules(node, depth: int) -> bool:
     return any(_has_rules(child, depth + 1) for child in children)
 
 
-def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, depth: int):
+def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, depth: int, occurs: int | None):
+    """`occurs`: how many times this node can occur in one object (None: no schema bound)."""
     if not isinstance(node, dict) or depth > 200:
         return None
     out = PlanNode()
@@ -136,7 +142,8 @@ def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, dep
     for i, rule in enumerate(rules if isinstance(rules, list) else ()):
         if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
             continue
-        compiled = _compile_rule(rule, path + ("x-kubernetes-validations", i), spec, ctx)
+        times = occurs if occurs is not None else cost.unbounded_cardinality(node)
+        compiled = _compile_rule(rule, path + ("x-kubernetes-validations", i), spec, node, times, ctx)
         if compiled is not None:
             out.rules.append(compiled)
     if len(out.rules) > 1:
@@ -144,22 +151,25 @@ def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, dep
             out.combined = compile_expression(ctx.feats, " && ".join(f"({r.expression})" for r in out.rules))
         except CompileError:
             out.combined = None
+    factor = cost.cardinality_factor(node)
+    below = None if occurs is None or factor is None else occurs * factor
     props = node.get("properties")
     if isinstance(props, dict):
         for name, child in props.items():
-            sub = _plan(child, path + ("properties", name), where + ("properties", name), False, ctx, depth + 1)
+            sub = _plan(child, path + ("properties", name), where + ("properties", name), False, ctx, depth + 1,
+                        below)
             if sub is not None:
                 out.props[name] = sub
     for key in ("items", "additionalProperties"):
         if isinstance(node.get(key), dict):
-            sub = _plan(node[key], path + (key,), where + (key,), False, ctx, depth + 1)
+            sub = _plan(node[key], path + (key,), where + (key,), False, ctx, depth + 1, below)
             setattr(out, "items" if key == "items" else "additional", sub)
     if not (out.rules or out.props or out.items or out.additional):
         return None
     return out
 
 
-def _compile_rule(spec: dict, path: tuple, self_type: tuple, ctx: _Context):
+def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: int, ctx: _Context):
     text = spec["rule"]
     feats, problems = ctx.feats, ctx.problems
     transition = bool(_OLD_SELF.search(text))
@@ -172,7 +182,7 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, ctx: _Context):
         expression = text
     try:
         program = compile_expression(feats, expression)
-        gives = _checked(ctx, self_type, text, optional_old_self)
+        gives = _checked(ctx, self_type, text, optional_old_self, node, path + ("rule",), times, "rule")
     except CompileError as exc:
         missing = _UNDECLARED.findall(str(exc))
         if missing and any(name.split(".")[0] in NOT_PROVIDED for name in missing):
@@ -187,7 +197,8 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, ctx: _Context):
     if isinstance(spec.get("messageExpression"), str) and spec["messageExpression"].strip():
         try:
             message_program = compile_expression(feats, spec["messageExpression"])
-            gives = _checked(ctx, self_type, spec["messageExpression"], optional_old_self)
+            gives = _checked(ctx, self_type, spec["messageExpression"], optional_old_self, node,
+                             path + ("messageExpression",), times, "messageExpression")
             if not _gives(ctx, gives, "string"):
                 problems.append((path + ("messageExpression",),
                                  f"messageExpression must evaluate to a string, not {gives}"))
@@ -202,14 +213,24 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, ctx: _Context):
     return CompiledRule(text, program, expression, message, message_program, reason, field_path or ())
 
 
-def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self: bool) -> str:
+def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self: bool, node: dict,
+             path: tuple, times: int, what: str) -> str:
     """The type an expression gives with `self` typed from the schema, as the API server checks it when the
     CRD is created (a field the schema does not declare, a string function on an integer, int == string
-    are compile errors there); CompileError when it does not check."""
+    are compile errors there); CompileError when it does not check. Its estimated cost is reported when it
+    exceeds the API server's limit, and added to the schema's total."""
     try:
-        return check_expression(ctx.feats, ctx.types, self_type, expression, optional_old_self)
+        gives, bound, serialized = check_expression(ctx.feats, ctx.types, self_type, expression, optional_old_self)
     except CelUnavailable:  # pragma: no cover - protobuf missing: the rules run untyped
         return "dyn"
+    try:
+        estimated = cost.estimate(cost.checked_expression(serialized), {bound: node})
+    except (ValueError, IndexError):  # pragma: no cover - a serialization this reader does not know
+        estimated = 0
+    if estimated > cost.PER_RULE_LIMIT:
+        ctx.problems.append((path, f"estimated {what} cost {cost.exceeds(estimated, cost.PER_RULE_LIMIT)}"))
+    ctx.total_cost += estimated * times
+    return gives
 
 
 def _gives(ctx: _Context, gives: str, wanted: str) -> bool:

@@ -84,16 +84,31 @@ CRD_RULES = [
         what="Reports, at the rule, an `x-kubernetes-validations` rule (or `messageExpression`) of a CRD that "
              "does not compile in the CEL environment the target version's API server gives CRD rules: a syntax "
              "error, an unknown function, a library the version does not have yet (IP and CIDR functions before "
-             "1.31, quantities and optionals before 1.29, semver before 1.33).",
+             "1.31, quantities and optionals before 1.29, semver before 1.33), or a type error with `self` typed "
+             "from the schema as the API server types it (a field the schema does not declare, a string "
+             "function on an integer, `int == string`, a `date-time` string used as a string: it is a timestamp; "
+             "property names spelled escaped: `self.__namespace__`, `self.x__dash__y`); a rule that does not "
+             "give a bool or a `messageExpression` that does not give a string; a rule on a node CEL has no type "
+             "for; and a rule whose estimated cost is over the API server's limit (10,000,000 per expression, "
+             "100,000,000 for all the rules of a schema, each times how often its node can occur): comprehensions "
+             "over lists and maps without `maxItems` / `maxProperties` count as many iterations as a 3 MiB "
+             "request can hold. k8slint's estimate is a lower bound of the API server's (it counts string "
+             "and regex functions at 1 whatever the length, and no iteration over lists the schema does not "
+             "size, such as `map()` results), so a rule it reports is refused, and a rule it passes may still "
+             "be refused for those costs.",
         why="The API server refuses such a CRD, so its custom resources cannot be created; they are reported by "
             "CRD005. Rules that call a Kubernetes library k8slint does not provide (`format`, a list's "
-            "`indexOf`) are not judged rather than reported.",
+            "`indexOf`) are not judged rather than reported. Where protobuf (which types objects for the C++ "
+            "checker) cannot hold a field's type (a list of lists inside an object) the field is a list of "
+            "dyn there, and a rule's dyn result is then not refused.",
         example="x-kubernetes-validations:\n  - rule: \"self.replicas >\"\n",
         fix="Correct the expression; `k8slint lint -k VERSION` checks it against the libraries of that version.")),
     _crd(RULE_FAILED, "cel-rule-failed", "A custom resource breaks a CEL rule of its CRD", RuleDoc(
         what="Evaluates every `x-kubernetes-validations` rule of the CRD on the custom resource, with `self` "
-             "bound to each value the rule's schema node describes (objects, list items, map values, "
-             "int-or-string and preserved fields as they are), and reports each rule that gives false, at the "
+             "bound to each value the rule's schema node describes as the API server converts it (objects "
+             "under their escaped property names, a null field absent, numbers as doubles, `date`/`date-time` "
+             "strings as timestamps, `duration` as durations, `byte` as bytes, int-or-string as it is), and "
+             "reports each rule that gives false, at the "
              "rule's node plus its `fieldPath`, with its `messageExpression`, `message` or the rule itself, and "
              "its `reason` (Invalid value, Required value, Forbidden, Duplicate value). A rule that fails to "
              "evaluate (`no such key`) is reported too, as the API server does. Transition rules (those that "
