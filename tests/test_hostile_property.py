@@ -1,7 +1,7 @@
 """Property test over generated hostile input (issue 17): the families of bombs and broken input found so far
 (alias and merge-key bombs, recursive merges, duplicate keys, thousands of broken documents, template braces,
-deep nesting, huge numbers, odd tags and scalars, odd line breaks, hostile CRD schemas, odd shapes for the
-fixer), combined at random, through lint, `fix --write` and report in-process. Each case runs in a forked
+deep nesting, huge numbers, odd tags and scalars, odd line breaks, hostile CRD and --schema-location schemas, odd
+shapes for the fixer), combined at random, through lint, `fix --write` and report. Each case runs in a forked
 child with a time and a memory budget: no traceback, an exit code of 0, 1 or 2, never over budget, and
 `fix --write` never loses or breaks a file. So the next bomb of a known family fails CI.
 
@@ -85,7 +85,16 @@ DRAWN_MAX = {name: entry[LARGEST] if EXAMPLES else max(entry[1], entry[2] // 4) 
 ODD_SCALARS = ["a: .nan", "b: -.Inf", "c: !!timestamp notadate", "d: !!binary '!!!'", "e: !!python/object:os.system x",
                "1.0: f", ".inf: g", "h: !!float 1e400", "i: !!int 0x", "j: !!null x", "k: 0o17", "'l': !!str",
                "m: \x1b]52;c;cGF3bmVk\x07", "n: \u202eevil"]
-# family -> members: the suite runs every member of each family once, one file each
+CATALOG_SPEC = ('{"type": "object", "properties": {"spec": {"type": "object", "properties": %s}}}')
+
+
+def _catalog_case(index: int, properties: str, spec: str) -> dict:
+    """A schema for --schema-location (schemas/GROUP/KIND_VERSION.json) and a custom resource it serves."""
+    return {f"schemas/c{index}.io/thing_v1.json": CATALOG_SPEC % properties,
+            f"thing{index}.yaml": f"apiVersion: c{index}.io/v1\nkind: Thing\nmetadata: {{name: t}}\nspec: {spec}\n"}
+
+
+# family -> members (a text, or several files): the suite runs every member of each family once
 SAMPLED = {
     "recursive": ["data: &a {<<: *a}\n", "a: &a [*a]\n",
                   "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: r, labels: *m}\n"],
@@ -100,6 +109,14 @@ SAMPLED = {
         "{type: object, properties: {n: {$ref: 'http://169.254.169.254/latest'}}}",
         "{type: object, properties: [n]}", "{type: 5}", "'just text'",
         "{type: object, patternProperties: {'^(a|a)*$': {type: string}}}"])],
+    "hostile-catalog": [_catalog_case(i, *member) for i, member in enumerate((
+        ('{"x": {"type": "string", "pattern": "^(a+)+$"}}', "{x: %s}" % ("a" * 50_000 + "!")),
+        ('{"x": {"type": "string", "pattern": "(?=lookahead)"}}', "{x: text}"),
+        ('{"x": {"$ref": "http://169.254.169.254/latest/meta-data"}}', "{x: text}"),
+        ('{"x": {"$ref": "file:///etc/passwd"}}', "{x: text}"),
+        ('{"x": ' + '{"items": ' * 3_000 + "{}" + "}" * 3_000 + "}", "{x: [[[]]]}"),
+        ('[1, 2]', "{x: 1}"),
+    ))],
     "odd-shapes": ["apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: odd}\n" + shape for shape in (
         "spec:\n  template:\n    metadata: [a]\n", "spec:\n  template: {metadata: text}\n", "spec: 5\n",
         "spec:\n  template:\n    spec: {containers: {a: 1}}\n", "spec: {selector: [x], template: []}\n")],
@@ -132,8 +149,9 @@ def _in_child(directory: str, write) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (size_kb * 1024 + 4 * MEMORY_BUDGET, hard))
     out: dict = {"runs": []}
     os.chdir(directory)
-    for args in (["lint", "-j", "1", "-k", "1.30", "."], ["fix", "-k", "1.30", "--write", "."],
-                 ["report", "-j", "1", "--from", "1.16", "--to", "1.30", "."]):
+    schemas = ["--schema-location", "schemas"] if os.path.isdir("schemas") else []
+    for args in (["lint", "-j", "1", "-k", "1.30", *schemas, "."], ["fix", "-k", "1.30", "--write", *schemas, "."],
+                 ["report", "-j", "1", "--from", "1.16", "--to", "1.30", *schemas, "."]):
         sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
         sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
         try:
@@ -151,6 +169,7 @@ def _run_case(files: dict) -> tuple:
     directory = tempfile.mkdtemp(prefix="k8slint-hostile-")
     try:
         for name, text in files.items():
+            Path(directory, name).parent.mkdir(parents=True, exist_ok=True)
             Path(directory, name).write_bytes(text.encode("utf-8", "surrogatepass"))
         before = {name: Path(directory, name).read_bytes() for name in files}
         read, write = os.pipe()
@@ -184,7 +203,8 @@ def _run_case(files: dict) -> tuple:
         os.close(read)
         result = json.loads(b"".join(chunks) or b"{}")
         result["before"] = before
-        result["after"] = {p.name: p.read_bytes() for p in Path(directory).iterdir()}
+        result["after"] = {p.relative_to(directory).as_posix(): p.read_bytes()
+                           for p in Path(directory).rglob("*") if p.is_file()}
         return result, seconds
     finally:
         shutil.rmtree(directory, ignore_errors=True)
@@ -233,11 +253,15 @@ def _warm():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def _files(name: str, member) -> dict:
+    return member if isinstance(member, dict) else {f"{name}.yaml": member}
+
+
 @settings(max_examples=EXAMPLES or 3, derandomize=not EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(CASES)
 def test_hostile_input_never_crashes_hangs_blows_up_or_loses_a_file(case):
-    files = {f"{name}.yaml": text for name, text in case.items()}
+    files = {path: text for name, member in case.items() for path, text in _files(name, member).items()}
     files["old-deployment.yaml"] = OLD_DEPLOYMENT % "fixable"  # fix --write always has something to write
     _check(files)
 
@@ -253,5 +277,6 @@ def test_every_sized_family_at_its_largest_stays_within_budget():
 
 
 def test_every_member_of_the_other_families_stays_within_budget():
-    files = {f"{name}-{i}.yaml": text for name, members in SAMPLED.items() for i, text in enumerate(members)}
+    files = {path: text for name, members in SAMPLED.items() for i, member in enumerate(members)
+             for path, text in _files(f"{name}-{i}", member).items()}
     _check({**files, "old-deployment.yaml": OLD_DEPLOYMENT % "fixable"})
