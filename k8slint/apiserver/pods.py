@@ -64,9 +64,11 @@ INVALID_PORT_NAME = rule(
     example=_POD + "  - name: app\n    image: nginx\n    ports: [{name: http_web, containerPort: 80}]\n",
     fix="Use a short lower-case name such as `http` or `metrics`.")
 INVALID_VOLUME = rule(
-    "SRV025", "invalid-volume", "A volume without a valid unique name, or with more than one source",
+    "SRV025", "invalid-volume", "A volume without a valid unique name, with more than one source, or a bad source",
     what="Checks every pod volume: `name` required, a DNS-1123 label, unique in the pod; at most one volume "
-         "source (`configMap`, `secret`, `emptyDir` ...).",
+         "source (`configMap`, `secret`, `emptyDir` ...); inside it, the ConfigMap, Secret or claim it names, "
+         "`defaultMode` and item modes within 0-0777, item keys and relative item paths without '..', a "
+         "`hostPath` path without '..', a non-negative emptyDir `sizeLimit`.",
     why="The API server rejects the pod with `Required value`, `Invalid value`, `Duplicate value` or "
         "`Forbidden: may not specify more than 1 volume type`.",
     example=_POD + "  - {name: app, image: nginx}\n  volumes:\n  - {name: data, emptyDir: {}}\n"
@@ -152,10 +154,10 @@ INVALID_POD_FIELD = rule(
     what="Checks pod spec fields that name things or count: `serviceAccountName`, `priorityClassName`, "
          "`nodeName`, `runtimeClassName` (DNS-1123 subdomains), `hostname` and `subdomain` (DNS-1123 labels), "
          "`activeDeadlineSeconds` (above 0), node selector labels, readiness gate conditions and (from 1.27) "
-         "scheduling gates (qualified names, gates unique); `dnsConfig` (nameservers required with `dnsPolicy: None`, at most 3 and "
-         "valid IPs; search domains DNS names within the version's count and length limits; option names); "
-         "`hostAliases` (an IP and DNS names); that a pod has at least one container and no ephemeral "
-         "containers on create.",
+         "scheduling gates (qualified names, gates unique); `dnsConfig` (nameservers required with "
+         "`dnsPolicy: None`, at most 3 and valid IPs; search domains DNS names within the version's count and "
+         "length limits; option names); `hostAliases` (an IP and DNS names); that a pod has at least one "
+         "container and no ephemeral containers on create.",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  serviceAccountName: Web_SA\n"
             "  containers: [{name: app, image: nginx}]\n",
