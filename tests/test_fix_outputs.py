@@ -88,3 +88,13 @@ def test_with_jobs_a_file_that_cannot_be_written_is_left_and_reported(cli, tmp_p
     assert [f["rule_id"] for f in doc["findings"] if f["file"] == str(locked)].count("YML020") == 1
     assert str(locked) not in doc["files_changed"] and len(doc["files_changed"]) == 19
     assert "API021" in {f["rule_id"] for f in doc["findings"] if f["file"] == str(locked)}  # as it still is
+
+
+def test_github_format_of_fix_writes_the_step_summary_too(cli, write, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    path = write("app.yaml", LEGACY)
+    out = cli(["fix", "-f", "github", path]).out
+    table = summary.read_text()
+    assert out.count("::") >= 16 and table.startswith("### k8slint")
+    assert table.count("[would fix: ") == 6 and "| error | API065 |" in table

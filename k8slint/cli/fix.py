@@ -20,7 +20,8 @@ from .options import FOLLOW_LINKS, config_file_used
 from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE,
                       IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT,
                       discover_files, fail_level, input_settings, jobs_setting, lint_options, load_config,
-                      nothing_to_lint, repository_settings, root_setting, write_output)
+                      nothing_to_lint, repository_settings, root_setting, write_output,
+                      write_step_summary)
 
 
 def _ci_result(run, write: bool):
@@ -197,8 +198,10 @@ def fix(
         use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
         report = _text_report(run, render("text", run.result, colour=use_colour), show_diff, write, options.current)
     else:
-        report = render(fmt, _ci_result(run, write), fail_on=failing_level, root=root_setting(config),
-                        docs_url=docs_url)
+        shown = _ci_result(run, write)
+        report = render(fmt, shown, fail_on=failing_level, root=root_setting(config), docs_url=docs_url)
+        if fmt == "github":
+            write_step_summary(shown, root_setting(config))
     write_output(report, output)
     if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
         sys.stderr.write(f"{_summary(run, write, options.current)} (written to {output})\n")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -14,8 +13,7 @@ from .options import FOLLOW_LINKS
 from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
                       MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
                       config_file_used, input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
-                      root_setting,
-                      write_output)
+                      root_setting, write_output, write_step_summary)
 
 
 @app.command()
@@ -76,14 +74,8 @@ def lint(
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config),
                         docs_url=docs_url), output)
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if fmt == "github" and summary_file:  # GitHub shows 10 annotations per level: list them all on the run page
-        from ..report.github_format import step_summary
-        try:
-            with open(summary_file, "a", encoding="utf-8") as fh:
-                fh.write(step_summary(result, root_setting(config)))
-        except OSError as exc:
-            sys.stderr.write(f"k8slint: warning: cannot write $GITHUB_STEP_SUMMARY ({exc.strerror or exc})\n")
+    if fmt == "github":
+        write_step_summary(result, root_setting(config))
     if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
         from ..report.summary import summary_line
         sys.stderr.write(f"{summary_line(result)} (written to {output})\n")

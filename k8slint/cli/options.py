@@ -52,6 +52,21 @@ def write_output(text: str, output: Optional[Path]):
         raise Usage(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+def write_step_summary(result, root) -> None:
+    """With --format github under GitHub Actions, every finding also goes to $GITHUB_STEP_SUMMARY: GitHub
+    shows only 10 annotations of each level per step, the run page shows the whole table."""
+    import os
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_file:
+        return
+    from ..report.github_format import step_summary
+    try:
+        with open(summary_file, "a", encoding="utf-8") as fh:
+            fh.write(step_summary(result, root))
+    except OSError as exc:
+        sys.stderr.write(f"k8slint: warning: cannot write $GITHUB_STEP_SUMMARY ({exc.strerror or exc})\n")
+
+
 FORMAT_HELP = "Output format: text, json, sarif, junit, github (workflow commands) or gitlab (Code Quality)."
 CONFIG_HELP = "Configuration file to use instead of searching for .k8slint.yaml or pyproject.toml [tool.k8slint]."
 
