@@ -19,7 +19,8 @@ INVALID_TOLERATION = rule(
     "SRV036", "invalid-toleration", "A toleration the API server rejects",
     what="Checks every pod toleration: the key is a valid label key; an empty key needs `operator: Exists` "
          "(tolerate everything); `Exists` takes no value; an `Equal` value is a valid label value; "
-         "`tolerationSeconds` only goes with `effect: NoExecute`.",
+         "`tolerationSeconds` only goes with `effect: NoExecute`; on 1.35 no `Gt`/`Lt` operator (its feature "
+         "gate is alpha, off by default).",
     why="The API server rejects the pod (or the workload) with `tolerations[0].operator: Invalid value: ...: "
         "value must be empty when `operator` is 'Exists'` and similar answers.",
     example=_POD + "  tolerations:\n  - {key: dedicated, operator: Exists, value: gpu, effect: NoSchedule}\n",
@@ -65,14 +66,20 @@ def walk(resource, ctx, report: Report) -> None:
     get = spec.get
     tolerations, affinity, spread = get("tolerations"), get("affinity"), get("topologySpreadConstraints")
     if tolerations:
-        check_tolerations(tolerations, path + ("tolerations",), report)
+        check_tolerations(tolerations, path + ("tolerations",), report, ctx.target)
     if affinity.__class__ is dict:
         check_affinity(affinity, path + ("affinity",), report, ctx.target)
     if spread:
         check_topology_spread(spread, path + ("topologySpreadConstraints",), report, ctx.target)
 
 
-def check_tolerations(tolerations, path: tuple, report: Report) -> None:
+def comparison_gate_off(version) -> bool:
+    """Toleration operators Gt and Lt came in 1.35 behind TaintTolerationComparisonOperators, alpha and off by
+    default there (kubernetes#134665); the schema lists them from 1.35 on. Later releases are not judged."""
+    return (version.major, version.minor) == (1, 35)
+
+
+def check_tolerations(tolerations, path: tuple, report: Report, version) -> None:
     for i, toleration in enumerate(items(tolerations)):
         if toleration.__class__ is not dict:
             continue
@@ -99,6 +106,10 @@ def check_tolerations(tolerations, path: tuple, report: Report) -> None:
         elif op == "Exists" and isinstance(value, str) and value:
             report.invalid(INVALID_TOLERATION, where + ("value",), value,
                            "value must be empty when `operator` is 'Exists'")
+        elif op in ("Gt", "Lt") and comparison_gate_off(version):
+            report.unsupported(INVALID_TOLERATION, where + ("operator",), op, ("Equal", "Exists"),
+                               suggestion="Gt and Lt need the TaintTolerationComparisonOperators feature gate, "
+                                          "alpha and off by default in 1.35: use Equal or Exists.")
 
 
 def check_affinity(affinity: dict, path: tuple, report: Report, version) -> None:
