@@ -44,7 +44,8 @@ INVALID_SPREAD = rule(
     "SRV038", "invalid-topology-spread-constraint", "A topology spread constraint the API server rejects",
     what="Checks `topologySpreadConstraints`: `maxSkew` above 0, `topologyKey` not empty, no two constraints "
          "with the same `topologyKey` and `whenUnsatisfiable`; from 1.27 `minDomains` above 0 and only with "
-         "`whenUnsatisfiable: DoNotSchedule`, and the label selector well formed.",
+         "`whenUnsatisfiable: DoNotSchedule`, the label selector well formed, and `matchLabelKeys` valid label "
+         "keys given with a label selector.",
     why="The API server rejects the pod (or the workload) with `maxSkew: Invalid value: 0: must be greater "
         "than zero`, `Duplicate value: \"{kubernetes.io/hostname, DoNotSchedule}\"` and similar answers.",
     example=_POD + "  topologySpreadConstraints:\n  - {maxSkew: 0, topologyKey: kubernetes.io/hostname, "
@@ -263,3 +264,11 @@ def check_topology_spread(constraints, path: tuple, report: Report, version) -> 
         selector = get("labelSelector")
         if selector.__class__ is dict:
             check_label_selector(selector, where + ("labelSelector",), report)
+        keys = items(get("matchLabelKeys"))
+        if keys and selector is None:
+            report.forbidden(INVALID_SPREAD, where + ("matchLabelKeys",),
+                             "must not be specified when labelSelector is not set")
+        for j, key in enumerate(keys):
+            if isinstance(key, str):
+                for msg in syntax.qualified_name(key):
+                    report.invalid(INVALID_SPREAD, where + ("matchLabelKeys", j), key, msg)
