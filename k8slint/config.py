@@ -89,9 +89,15 @@ def find_config_file(start: Path | None = None) -> Path | None:
             candidate = directory / name
             if not candidate.is_file():
                 continue
+            owner = _foreign_owner(candidate)
+            if owner is not None:  # not parsed at all: only a pyproject.toml that never names us is passed over
+                if name == "pyproject.toml" and not _mentions_k8slint(candidate):
+                    continue
+                raise ConfigError(f"{candidate}: refusing a configuration file owned by another user (uid "
+                                  f"{owner}); it was found by searching the parent directories. Name it with "
+                                  "--config to use it")
             if name == "pyproject.toml" and not _pyproject_has_table(candidate):
                 continue
-            _check_owner(candidate)
             return candidate
     return None
 
@@ -104,13 +110,20 @@ def _trusted_uids() -> set:
     return trusted
 
 
-def _check_owner(path: Path) -> None:
+def _foreign_owner(path: Path) -> int | None:
+    """The owner's uid when another user owns the file, else None."""
     if not hasattr(os, "geteuid"):  # Windows: no owner uid to compare
-        return
+        return None
     owner = path.stat().st_uid
-    if owner not in _trusted_uids():
-        raise ConfigError(f"{path}: refusing a configuration file owned by another user (uid {owner}); it "
-                          "was found by searching the parent directories. Name it with --config to use it")
+    return None if owner in _trusted_uids() else owner
+
+
+def _mentions_k8slint(path: Path) -> bool:
+    from .loader import read_limited
+    try:
+        return b"k8slint" in read_limited(str(path), 4 * MAX_CONFIG_BYTES)
+    except OSError:
+        return False
 
 
 def _read_config_text(path: Path) -> str:
@@ -160,11 +173,7 @@ def _pyproject_has_table(path: Path) -> bool:
     try:
         text = _read_config_text(path)
     except ConfigError:  # unreadable, too large or not UTF-8: an error only if it is meant for us
-        from .loader import read_limited
-        try:
-            if b"k8slint" not in read_limited(str(path), 4 * MAX_CONFIG_BYTES):
-                return False
-        except OSError:
+        if not _mentions_k8slint(path):
             return False
         raise
     try:
