@@ -35,3 +35,60 @@ def test_fixer_ignores_only_the_missing_root_type_it_adds():
     assert v1_schema_problems(schema, ROOT) and not structural_problems(schema)
     schema["properties"]["spec"] = {"properties": {}}
     assert [p.split(":")[0] for p in structural_problems(schema)] == ["openAPIV3Schema.properties.spec.type"]
+
+
+NOT_STRUCTURAL = {
+    "array without items": ({"type": "object", "properties": {"l": {"type": "array"}}},
+                            ROOT + ("properties", "l", "items")),
+    "additionalProperties at the root": ({"type": "object", "additionalProperties": {"type": "string"}},
+                                         ROOT + ("additionalProperties",)),
+    "embedded resource that is not an object": (
+        {"type": "object", "properties": {"t": {"type": "string", "x-kubernetes-embedded-resource": True}}},
+        ROOT + ("properties", "t", "type")),
+    "embedded resource with nothing declared": (
+        {"type": "object", "properties": {"t": {"type": "object", "x-kubernetes-embedded-resource": True}}},
+        ROOT + ("properties", "t", "properties")),
+    "int-or-string that preserves unknown fields": (
+        {"type": "object", "properties": {"p": {"x-kubernetes-int-or-string": True,
+                                                "x-kubernetes-preserve-unknown-fields": True}}},
+        ROOT + ("properties", "p", "x-kubernetes-preserve-unknown-fields")),
+    "type inside anyOf": ({"type": "object", "properties": {"a": {"type": "string"}}, "anyOf": [
+        {"properties": {"a": {"type": "string"}}}]}, ROOT + ("anyOf", 0, "properties", "a", "type")),
+    "description inside oneOf": ({"type": "object", "properties": {"a": {"type": "string"}},
+                                  "oneOf": [{"description": "x", "required": ["a"]}]}, ROOT + ("oneOf", 0, "description")),
+    "rules inside allOf": ({"type": "object", "properties": {"a": {"type": "string"}},
+                            "allOf": [{"x-kubernetes-validations": [{"rule": "true"}]}]},
+                           ROOT + ("allOf", 0, "x-kubernetes-validations")),
+    "metadata named in not": ({"type": "object", "not": {"properties": {"metadata": {}}}},
+                              ROOT + ("not", "properties", "metadata")),
+    "anyOf names a field the structural part lacks": (
+        {"type": "object", "properties": {"a": {"type": "string"}}, "anyOf": [{"required": ["b"]},
+                                                                              {"properties": {"b": {}}}]},
+        ROOT + ("properties", "b")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_STRUCTURAL))
+def test_schemas_that_are_not_structural_are_refused_at_the_node(name):
+    schema, where = NOT_STRUCTURAL[name]
+    assert where in [path for path, _message in v1_schema_problems(schema, ROOT)]
+
+
+STRUCTURAL = {
+    "int-or-string spelled out": {"type": "object", "properties": {"p": {
+        "x-kubernetes-int-or-string": True, "anyOf": [{"type": "integer"}, {"type": "string"}]}}},
+    "int-or-string spelled out under allOf": {"type": "object", "properties": {"p": {
+        "x-kubernetes-int-or-string": True, "allOf": [{"anyOf": [{"type": "integer"}, {"type": "string"}]},
+                                                      {"pattern": "^[0-9]+%?$"}]}}},
+    "oneOf of required fields": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                                 "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+    "embedded resource preserving its fields": {"type": "object", "properties": {"t": {
+        "type": "object", "x-kubernetes-embedded-resource": True, "x-kubernetes-preserve-unknown-fields": True}}},
+    "value validation of a declared field": {"type": "object", "properties": {"a": {"type": "string"}},
+                                             "anyOf": [{"properties": {"a": {"minLength": 1}}}]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURAL))
+def test_structural_schemas_are_accepted(name):
+    assert v1_schema_problems(STRUCTURAL[name], ROOT) == []

@@ -57,7 +57,13 @@ CRD_RULES = [
              "a keyword of the wrong type (`minLength: \"3\"`, `type: 5`, `properties` as a list), a `type` "
              "that is not one of object, array, string, integer, number, boolean, a `pattern` that is not an "
              "RE2 regular expression, `multipleOf` that is not positive, `$ref`, `definitions`, `patternProperties`, "
-             "`uniqueItems: true`, `additionalProperties` beside `properties`, or a malformed list or map type.",
+             "`uniqueItems: true`, `additionalProperties` beside `properties`, or a malformed list or map type; "
+             "and, in `apiextensions.k8s.io/v1`, a schema that is not structural: a field or array item "
+             "without `type` (unless int-or-string or preserving unknown fields), an array without `items`, "
+             "`additionalProperties` at the root, an embedded resource that is not an object, a `type`, "
+             "`default`, `description`, `nullable`, x-kubernetes-* extension or `metadata` inside `allOf` / "
+             "`anyOf` / `oneOf` / `not` (the int-or-string `anyOf: [{type: integer}, {type: string}]` "
+             "excepted), or a field those name at the root that the structural part does not declare.",
         why="`kubectl apply` of such a CRD fails, so its custom resources cannot exist. k8slint reports the CRD "
             "and does not use the schema (its resources are reported by CRD005); it never fetches what a `$ref` "
             "names.",

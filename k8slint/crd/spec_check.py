@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from .schema_check import schema_problems
+from .structural import structural_problems
 
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _PROTECTED = ("k8s.io", "kubernetes.io")
 APPROVAL = "api-approved.kubernetes.io"
-MAX_DEPTH = 200
 
 
 def spec_problems(data: dict, crd_api: str) -> list:
@@ -68,30 +68,3 @@ def v1_schema_problems(schema, path: tuple) -> list:
     (malformed keywords first; the structural rules only once those are right). The CRD verdict and the
     v1beta1 -> v1 fixer both ask this, so that they never disagree."""
     return schema_problems(schema, path) or structural_problems(schema, path)
-
-
-def structural_problems(schema, path: tuple) -> list:
-    """Where a v1 schema is not structural: a node without `type` (unless int-or-string or preserving
-    unknown fields), a root that is not an object."""
-    out: list = []
-    if isinstance(schema, dict) and schema.get("type") not in (None, "object"):
-        out.append((path + ("type",), "the root of the schema must be of type object"))
-    _typed(schema, path, out, 0)
-    return out
-
-
-def _typed(node, path: tuple, out: list, depth: int) -> None:
-    if not isinstance(node, dict) or depth > MAX_DEPTH:
-        return
-    free = node.get("x-kubernetes-int-or-string") is True or node.get("x-kubernetes-preserve-unknown-fields") is True
-    if not node.get("type") and not free:
-        out.append((path + ("type",), "type is required (a structural schema types every field; use "
-                                      "x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields for "
-                                      "free-form values)"))
-    props = node.get("properties")
-    if isinstance(props, dict):
-        for name, child in props.items():
-            _typed(child, path + ("properties", name), out, depth + 1)
-    for key in ("items", "additionalProperties"):
-        if isinstance(node.get(key), dict):
-            _typed(node[key], path + (key,), out, depth + 1)
