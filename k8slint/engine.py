@@ -4,7 +4,6 @@ The engine knows nothing of output formats or exit codes; the command line turns
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 
@@ -295,6 +294,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def can_fork() -> bool:
+    import multiprocessing  # imported only for a pool: a one-file run (a pre-commit hook) never pays for it
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 BATCH = 16  # files per task: large enough to amortise the pickling, small enough to balance the load
 
 
@@ -303,7 +307,8 @@ def _run_all(paths: list, task: tuple, jobs: int) -> dict:
     global _WORKER_TASK
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     results: dict = {}
-    if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and len(batches) > 1 and can_fork():
+        import multiprocessing
         _WORKER_TASK = task
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _worker_signals) as pool:

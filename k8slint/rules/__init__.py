@@ -44,8 +44,8 @@ def all_rules() -> tuple:
     rules += field_rules()
     rules += LOGIC_RULES
     rules += [Rule(meta, check) for meta, check in SRV_RULES]
-    ids = [r.id for r in rules]
-    duplicates = {i for i in ids if ids.count(i) > 1}
+    seen: set = set()
+    duplicates = {r.id for r in rules if r.id in seen or seen.add(r.id)}
     if duplicates:
         raise RuntimeError(f"duplicate rule ids: {sorted(duplicates)}")
     return tuple(sorted(rules, key=lambda r: (_family_order(r.id), r.id)))
