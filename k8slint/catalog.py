@@ -13,7 +13,8 @@ Locations are tried in order; the first that has the schema wins. Downloads (tim
 `$XDG_CACHE_HOME/k8slint/schemas` (else ~/.cache/k8slint/schemas), one file per URL named by its SHA-256,
 reused for a week and, when the location cannot be reached, whatever their age. A 404 is remembered for
 the run. A location that cannot be reached is reported once (SCH006: an error when it leaves a custom
-resource unvalidated, else a warning) and not asked again in the run; a schema that is not JSON or not a valid JSON schema is reported once per file.
+resource unvalidated, else a warning) and not asked again in the run, which each further kind it leaves
+unchecked says; a schema that is not JSON or not a valid JSON schema is reported once per file.
 
 Catalog schemas are JSON Schema draft-04/06/07 (the `$schema` keyword picks the validator class; draft-07
 without it). `$ref`s are resolved inside the schema only, never fetched. In strict mode objects that list
@@ -367,7 +368,8 @@ class SchemaCatalog:
         if cached_data is not None and (age < CACHE_MAX_AGE or location in self._offline):
             if self._valid_json(cached_data):
                 return cached_data
-        if location in self._offline:
+        if location in self._offline:  # not asked again, but not silently either: this kind goes unchecked
+            self.note(location, f"{url} not fetched: the location could not be reached earlier in this run", url)
             return None
         try:
             data = self.fetch(url, self.timeout)

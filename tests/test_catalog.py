@@ -338,6 +338,9 @@ def test_an_unreachable_location_is_one_warning_and_is_not_asked_again(tmp_path,
     found, problems = catalog.lookup("cert-manager.io/v1", "Certificate")
     assert found is not None and found.source.startswith(str(catalog_dir))  # the next location still serves
     assert [p.location for p in problems] == [URL] and "Connection refused" in problems[0].message
+    found, problems = catalog.lookup("example.com/v1", "Gadget")  # not asked again, but said once per kind
+    assert found is None and [p.location for p in problems] == [URL]
+    assert "could not be reached earlier in this run" in problems[0].message
     assert catalog.lookup("example.com/v1", "Gadget") == (None, [])
     assert len(web.calls) == 1
 
@@ -363,6 +366,16 @@ def test_an_unreachable_location_is_a_warning_when_another_location_serves(tmp_p
     validator = Validator(resolve("1.30"), catalog=remote_catalog(FakeWeb(down=True), tmp_path, URL, str(catalog_dir)))
     (resource,) = resources(CERTIFICATE)
     assert [(f.rule_id, f.severity) for f in validator.check(resource)] == [("SCH006", Severity.WARNING)]
+
+
+def test_a_kind_looked_up_after_the_location_went_down_is_an_error_too(tmp_path, catalog_dir):
+    catalog = remote_catalog(FakeWeb(down=True), tmp_path, URL, str(catalog_dir))
+    validator = Validator(resolve("1.30"), catalog=catalog)
+    gadget = "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n"
+    findings = [f for r in resources(CERTIFICATE + "---\n" + gadget) for f in validator.check(r)]
+    assert [(f.rule_id, f.severity, f.obj.kind) for f in findings] == [
+        ("SCH006", Severity.WARNING, "Certificate"),  # the next location served it: nothing unchecked
+        ("SCH006", Severity.ERROR, "Gadget"), ("SCH005", Severity.INFO, "Gadget")]
 
 
 def test_a_run_whose_schema_location_is_down_fails(cli, write, monkeypatch, tmp_path):

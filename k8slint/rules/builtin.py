@@ -172,8 +172,9 @@ BUILTIN_RULES = [
         fix="Add the CRD to the input or pass `--crd path/to/crds`, or silence it with "
             "`--ignore-missing-schemas`.")),
     _sch("SCH006", "schema-location-unavailable", "A schema location cannot be used", RuleDoc(
-        what="Reports, once per run, a `--schema-location` that cannot be reached (network error, HTTP error "
-             "other than 404), and once per file a schema there that is not JSON, not a valid JSON schema or "
+        what="Reports a `--schema-location` that cannot be reached (network error, HTTP error other than 404): "
+             "once when it fails, then once for each further kind it is not asked about in the run; and once "
+             "per file a schema there that is not JSON, not a valid JSON schema or "
              "cannot be applied. The custom resources it would have described are reported by SCH005 instead. "
              "It is an error when a custom resource goes unvalidated because of it, a warning when another "
              "location served the schema or with `--ignore-missing-schemas`.",
