@@ -134,7 +134,8 @@ def fix(
         help="Kubernetes version to migrate to (1.29, v1.29 or 1.29.3). Default: the newest embedded."),
     current_version: Optional[str] = typer.Option(
         None, "--current-version", help="Version the cluster runs now: only fixes whose result it accepts too are made; the "
-                                       "others wait and say for which cluster version."),
+                                       "others wait and say for which cluster version. One step of `k8slint "
+                                       "report`'s plan is this run with the step's cluster version."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict",
                                           help="Report unknown fields among the remaining findings. Fixed "
                                                "objects are always checked strictly."),
