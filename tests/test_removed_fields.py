@@ -108,3 +108,48 @@ def test_report_agrees_with_lint(write, start):
     assert obj["status"] == "blocking"
     assert [(i["rule_id"], i["json_path"]) for i in obj["issues"]] == [("SCH002", "metadata.clusterName")]
     assert [(f["rule_id"], f["json_path"]) for f in lint(path, "-k", "1.28")] == [("SCH002", "metadata.clusterName")]
+
+
+CRONJOB = """apiVersion: batch/v1beta1
+kind: CronJob
+metadata:
+  name: nightly
+  clusterName: east   # from the 1.16 days
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: job, image: busybox}]
+"""
+
+
+def test_fix_drops_a_field_the_api_server_ignored(write):
+    path = write("cm.yaml", CONFIGMAP)
+    result = run_cli(["fix", "-k", "1.26", "--write", path])
+    assert "fixed SCH002 ConfigMap/settings: drop metadata.clusterName" in result.out
+    assert "clusterName" not in path.read_text()
+    assert lint(path, "-k", "1.26") == []
+    assert "Nothing to fix" in run_cli(["fix", "-k", "1.26", "--write", path]).out
+
+
+def test_the_migration_of_a_removed_api_drops_it_too(write):
+    path = write("cronjob.yaml", CRONJOB)
+    assert [f["rule_id"] for f in lint(path, "-k", "1.30")] == ["API059"]  # not validated as written at 1.30
+    result = run_cli(["fix", "-k", "1.30", "--write", path])
+    assert "drop metadata.clusterName" in result.out
+    text = path.read_text()
+    assert text.startswith("apiVersion: batch/v1\n") and "clusterName" not in text
+    assert lint(path, "--strict", "-k", "1.30") == []
+
+
+def test_a_field_that_may_still_act_is_dropped_only_with_unsafe_fixes(write):
+    path = write("deploy.yaml", DEPLOYMENT)
+    result = run_cli(["fix", "-k", "1.30", "--write", path])
+    assert "unsafe fix not applied" in result.out and "readOnly: true" in path.read_text()
+    assert "clusterName" not in path.read_text()  # the safe one went
+    run_cli(["fix", "-k", "1.30", "--write", "--unsafe-fixes", path])
+    assert "readOnly" not in path.read_text()
+    assert lint(path, "--strict", "-k", "1.30") == []

@@ -28,7 +28,7 @@ from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
 from ..yamlread import parse_documents
 from .migrations import NoFix
-from .plan import context_for, plan_finding, plan_resource
+from .plan import context_for, is_removed_field, plan_finding, plan_resource
 from .positions import PreviewPositions
 from .source import Document, SourceError, compose_documents
 from .yamledit import Editor, FixRefused, apply_edits, check_overlaps
@@ -667,7 +667,7 @@ class _FinalLint:
         unsafe_available = 0
         for f in found:
             resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None
-            if resource is not None and f.rule_id[:3] in ("API", "FLD", "REF"):
+            if resource is not None and (f.rule_id[:3] in ("API", "FLD", "REF") or is_removed_field(f)):
                 unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
         if outcome.changed and not outcome.written and outcome.write_error is None:
             # a preview: the findings are of the fixed text, the file on disk is still the old one

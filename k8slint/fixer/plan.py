@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import FixSafety
+from ..model import FixSafety, Severity, finding_at
 from ..rules import rules_by_id, windows
 from ..versions import KubeVersion
 from .migrations import API_MIGRATIONS, FIELD_MIGRATIONS, FixContext, NoFix, Proposal, Waits, as_dict, strings
+from .migrations.removed import REMOVED_FIELD
 from .migrations.tpr import propose_custom_resource, version_map
 from .source import SourceError
 
@@ -42,6 +43,8 @@ FIELD_SINCE = {
 
 def migration_for(finding, kind: str | None = None):
     """The registered migration for a finding (None when the rule has none)."""
+    if is_removed_field(finding):
+        return REMOVED_FIELD
     rule = rules_by_id().get(finding.rule_id)
     if rule is None or (rule.record is None and not finding.rule_id.startswith("REF")):
         return None
@@ -53,6 +56,31 @@ def migration_for(finding, kind: str | None = None):
     if finding.rule_id.startswith(("FLD", "REF")):
         return FIELD_MIGRATIONS.get(rule.meta.name)
     return None
+
+
+def is_removed_field(finding) -> bool:
+    """A field the target removed (SCH002 saying when): the one schema finding fix acts on."""
+    return finding.rule_id == "SCH002" and "last_known" in finding.extra
+
+
+def removed_after_migration(resource, findings: list, ctx: FixContext) -> list:
+    """SCH002 findings the object will have once its removed apiVersion is migrated: lint cannot validate
+    it at the target as written (the target does not serve it), but its migration keeps fields the target
+    removed (metadata.clusterName of a batch/v1beta1 CronJob moving to batch/v1 at 1.30)."""
+    if not any(f.rule_id.startswith("API") and f.json_path == "apiVersion" and f.severity == Severity.ERROR
+               for f in findings):
+        return []
+    pick = windows.choose(resource.api_version, resource.kind, ctx.target)
+    if pick is None:
+        return []
+    from ..removedfields import removed_fields
+    from ..validation import UNKNOWN_FIELD, Validator
+    found = []
+    for path, last in removed_fields(ctx.store).find(ctx.target, pick[0], pick[1], resource.data):
+        message = Validator(ctx.target, store=ctx.store)._removed_message(path, last)
+        found.append(finding_at(resource, UNKNOWN_FIELD, Severity.ERROR, message, path, prefer_key=True,
+                                extra={"last_known": last}))
+    return found
 
 
 def plan_finding(resource, finding, ctx: FixContext) -> Planned:
@@ -107,7 +135,9 @@ def _waiting(resource, finding, exc: Waits) -> Planned:
 
 def plan_resource(resource, findings: list, ctx: FixContext) -> list:
     """Planned fixes for one object's findings, in the order they must run."""
-    planned = [plan_finding(resource, f, ctx) for f in findings if f.rule_id[:3] in ("API", "FLD", "REF")]
+    planned = [plan_finding(resource, f, ctx) for f in findings
+               if f.rule_id[:3] in ("API", "FLD", "REF") or is_removed_field(f)]
+    planned += [plan_finding(resource, f, ctx) for f in removed_after_migration(resource, findings, ctx)]
     extra = propose_custom_resource(resource, ctx)
     if extra is not None:
         planned.append(Planned(None, extra))

@@ -146,7 +146,11 @@ BUILTIN_RULES = [
             "which lint, fix and the upgrade report agree on.",
         example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  clusterName: east   "
                 "# removed in 1.25\n",
-        fix="Correct the name (the message suggests the closest known field) or remove the field.")),
+        fix="Correct the name (the message suggests the closest known field) or remove the field.",
+        fix_safety="A field the target removed: `k8slint fix` drops it, also when it migrates the object's "
+                   "removed apiVersion. Safe where the field never acted (`metadata.clusterName`, which the "
+                   "API server ignored, `managedFields`, `status`); elsewhere unsafe (`--unsafe-fixes`): it may "
+                   "still act on a cluster that knows it. A typo: no automatic fix.")),
     _sch("SCH003", "api-not-in-version", "The apiVersion/kind does not exist in the target version", RuleDoc(
         what="Reports an object whose apiVersion and kind exist in some embedded Kubernetes version but not "
              "in the target one, and names the versions that have it. When a deprecation rule explains the "

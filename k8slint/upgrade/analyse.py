@@ -133,6 +133,10 @@ class Analyser:
             validity = Validity("unchecked", note="no schema for this kind (add its CRD with --crd or the config)")
         else:
             schema_issues = self._schema_issues(resource, resource.data, schema, None)
+            removed = {f.json_path: f for f in schema if "last_known" in f.extra}
+            for issue in schema_issues:  # a field the target removed: k8slint fix drops it
+                if issue.rule_id == UNKNOWN_FIELD and issue.json_path in removed:
+                    self._plan(resource, removed[issue.json_path], issue, state)
             issues.extend(schema_issues)
             validity = Validity(INVALID if schema_issues else "valid", "as-written", resource.api_version)
         if removal is not None:  # judged as it would be applied there: migrated, or not at all
