@@ -144,7 +144,8 @@ INVALID_PROBE = rule(
     "SRV034", "invalid-probe", "Probe settings or handler values the API server rejects",
     what="Checks probe numbers (not negative; `successThreshold` 1 for liveness and startup probes; "
          "`terminationGracePeriodSeconds` above 0), handler ports (1-65535 or a port name) and that `exec` "
-         "has a command.",
+         "has a command; and that init containers carry no probes or lifecycle hooks unless they are sidecars "
+         "(`restartPolicy: Always`, from 1.29).",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example=_POD + "  - name: app\n    image: nginx\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n"
                    "      successThreshold: 2\n",
@@ -157,7 +158,8 @@ INVALID_POD_FIELD = rule(
          "scheduling gates (qualified names, gates unique); `dnsConfig` (nameservers required with "
          "`dnsPolicy: None`, at most 3 and valid IPs; search domains DNS names within the version's count and "
          "length limits; option names); `hostAliases` (an IP and DNS names); that a pod has at least one "
-         "container and no ephemeral containers on create.",
+         "container, no ephemeral containers on create, and (1.29-1.34) no `restartPolicy` on regular "
+         "containers.",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  serviceAccountName: Web_SA\n"
             "  containers: [{name: app, image: nginx}]\n",
@@ -207,8 +209,27 @@ def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
                 _check_container_name(container, cpath, names, report)
                 if group != "ephemeralContainers":
                     _check_container(container, cpath, volumes, report, version, probes=group == "containers")
+                _check_restart_rules(container, group, cpath, report, version)
     _check_host_ports(items(spec.get("containers")), path + ("containers",), report, spec.get("hostNetwork") is True)
     _check_pod_fields(spec, path, report, version)
+
+
+def _check_restart_rules(container: dict, group: str, cpath: tuple, report: Report, version) -> None:
+    """Init containers run to completion: no probes or lifecycle hooks, unless they are sidecars
+    (`restartPolicy: Always`, SidecarContainers on by default from 1.29). A container's own restartPolicy
+    exists for init containers only (1.29 to 1.34; ContainerRestartRules, alpha in 1.34, is not judged after)."""
+    sidecars = at_least(version, 29)
+    policy = container.get("restartPolicy")
+    if group == "initContainers":
+        if sidecars and policy == "Always":
+            return
+        detail = ("may not be set for init containers without restartPolicy=Always" if at_least(version, 28)
+                  else "may not be set for init containers")
+        for key in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
+            if container.get(key) is not None:
+                report.forbidden(INVALID_PROBE, cpath + (key,), detail)
+    elif group == "containers" and policy is not None and sidecars and not at_least(version, 35):
+        report.forbidden(INVALID_POD_FIELD, cpath + ("restartPolicy",), "may not be set for non-init containers")
 
 
 def _check_host_ports(containers: list, path: tuple, report: Report, host_network: bool) -> None:
