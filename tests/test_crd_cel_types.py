@@ -253,3 +253,14 @@ spec:
                 properties:
                   names: {type: array, maxItems: 100, items: {type: string}}
 """
+
+
+def test_fields_protobuf_cannot_tell_apart_make_their_object_dyn(tmp_path, capfd):
+    # protobuf refuses two fields whose JSON names collide (foo_bar and fooBar): that object is typed dyn
+    # rather than a broken message, so its rules still compile, and nothing is logged
+    crd = _crd("self.fooBar == self.foo_bar").replace(
+        "                replicas: {type: integer}\n",
+        "                replicas: {type: integer}\n                fooBar: {type: string}\n"
+        "                foo_bar: {type: string}\n")
+    assert _findings(tmp_path, crd + _thing("{fooBar: a, foo_bar: a}")) == []
+    assert "descriptor" not in capfd.readouterr().err

@@ -221,7 +221,8 @@ def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self
     exceeds the API server's limit, and added to the schema's total."""
     try:
         gives, bound, serialized = check_expression(ctx.feats, ctx.types, self_type, expression, optional_old_self)
-    except CelUnavailable:  # pragma: no cover - protobuf missing: the rules run untyped
+    except CelUnavailable:  # pragma: no cover - no descriptors for this schema: the rules run unchecked
+        ctx.types.exact = False
         return "dyn"
     try:
         estimated = cost.estimate(cost.checked_expression(serialized), {bound: node})

@@ -112,9 +112,7 @@ class SchemaTypes:
                 elem = self._spec(extra, path + ("additionalProperties",),
                                   extra.get("x-kubernetes-embedded-resource") is True)
                 return None if elem is None else ("map", elem)
-            name = f"O{len(self._messages)}"
             fields: list = []
-            self._messages.append((name, fields))
             props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
             for prop, sub in props.items():
                 spec = self._spec(sub, path + ("properties", prop),
@@ -122,6 +120,11 @@ class SchemaTypes:
                 escaped = escape(prop) if isinstance(prop, str) else None
                 if spec is not None and escaped is not None:
                     fields.append((escaped, spec))
+            if len({_json_name(f) for f, _spec in fields}) < len(fields):
+                self.exact = False  # protobuf refuses fields whose JSON names collide (a_b, aB): dyn here
+                return ("dyn",)
+            name = f"O{len(self._messages)}"
+            self._messages.append((name, fields))
             return ("msg", name)
         if kind == "string":
             return (_FORMAT_TYPES.get(node.get("format"), "string"),)
@@ -147,7 +150,7 @@ class SchemaTypes:
         if self._pool is None:
             try:
                 self._pool = _build_pool(self)
-            except ImportError as exc:  # pragma: no cover - protobuf is a declared dependency
+            except Exception as exc:  # noqa: BLE001 - protobuf missing, or a descriptor it refuses: rules go untyped
                 from .env import CelUnavailable
                 raise CelUnavailable(str(exc)) from None
         return self._pool
@@ -183,7 +186,7 @@ def _build_pool(types: SchemaTypes):
         module.DESCRIPTOR.CopyToProto(proto)
         pool.Add(proto)
     file = descriptor_pb2.FileDescriptorProto(name=types.package.replace(".", "/") + ".proto",
-                                              package=types.package, syntax="proto3")
+                                              package=types.package, syntax="proto2")
     file.dependency.extend(["google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
                             "google/protobuf/duration.proto"])
     for name, fields in types._messages:
@@ -216,6 +219,20 @@ def _build_pool(types: SchemaTypes):
                 _set_type(field, spec, types)
     pool.Add(file)
     return pool
+
+
+def _json_name(name: str) -> str:
+    """protobuf's default JSON name of a field (`foo_bar` -> `fooBar`); two in one message may not collide."""
+    out, upper = [], False
+    for char in name:
+        if char == "_":
+            upper = True
+        elif upper:
+            out.append(char.upper())
+            upper = False
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _camel(name: str) -> str:
