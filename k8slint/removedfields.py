@@ -17,6 +17,7 @@ import json
 import threading
 import weakref
 
+from .model import format_json_path
 from .schemastore import SchemaStore, _ref_target, default_store
 from .versions import KubeVersion
 
@@ -175,6 +176,14 @@ def find_in(trie, data) -> list:
     out: list = []
     _match(trie, data, (), out)
     return out
+
+
+def removed_message(path: tuple, last: str) -> str:
+    """The SCH002 message of a removed field (lint's, fix's and the report's words)."""
+    gone = KubeVersion.parse(last).next()
+    where = format_json_path(path[:-1]) or "the top level"
+    return (f"unknown field {path[-1]!r} in {where}: Kubernetes {gone} removed it ({last} was the last version to "
+            "know it), and kubectl, which validates strictly by default, refuses it")
 
 
 def _refs(node, found: set) -> set:

@@ -24,7 +24,7 @@ from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
 from .re2regex import RE2_KEYWORDS, search as re2_search
-from .removedfields import find_in, removed_fields
+from .removedfields import find_in, removed_fields, removed_message
 from .crd.registry import CrdRegistry
 from .crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, to_json_schema
 from .model import Resource, Severity, finding_at, format_json_path, is_config_file_kind
@@ -218,17 +218,11 @@ class Validator:
             for f in found:
                 if f.rule_id == UNKNOWN_FIELD and f.json_path in by_path:
                     path, last = by_path[f.json_path]
-                    f.message, f.extra["last_known"] = self._removed_message(path, last), last
+                    f.message, f.extra["last_known"] = removed_message(path, last), last
             return found
         return found + [finding_at(resource, UNKNOWN_FIELD, RULE_SEVERITY[UNKNOWN_FIELD],
-                                   self._removed_message(path, last), path, prefer_key=True,
+                                   removed_message(path, last), path, prefer_key=True,
                                    extra={"last_known": last}) for path, last in removed]
-
-    def _removed_message(self, path: tuple, last: str) -> str:
-        gone = KubeVersion.parse(last).next()
-        return (f"unknown field {path[-1]!r} in {self._where(path[:-1])}: Kubernetes {gone} removed it "
-                f"({last} was the last version to know it), and kubectl, which validates strictly by default, "
-                "refuses it")
 
     def _with_crd_findings(self, resource: Resource, found: list) -> list:
         """The CRD rules' findings on a CRD; a schema finding at the same place says the same, less precisely."""

@@ -51,8 +51,10 @@ def report(
     follow_links: bool = FOLLOW_LINKS,
     colour: Optional[bool] = COLOUR,
 ):
-    """Upgrade report: for every hop from --from to --to, what stops working, what becomes deprecated, and
-    what `k8slint fix` can do about it; per object, its API's lifecycle and its schema validity in --to."""
+    """Upgrade report: for every hop from --from to --to, what stops working (removed APIs and fields,
+    schema errors, what the API server refuses), what becomes deprecated, and what `k8slint fix` can do about
+    it; per object, its API's lifecycle and its schema validity in --to. The plan's steps are `k8slint fix
+    --current-version STEP -k TO --write` runs, one per cluster version."""
     from ..upgrade import render
     from ..upgrade.analyse import build_report
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import FixSafety, Severity, finding_at
+from ..removedfields import removed_fields, removed_message
 from ..rules import rules_by_id, windows
+from ..validation import UNKNOWN_FIELD
 from ..versions import KubeVersion
 from .migrations import API_MIGRATIONS, FIELD_MIGRATIONS, FixContext, NoFix, Proposal, Waits, as_dict, strings
 from .migrations.removed import REMOVED_FIELD
@@ -60,7 +62,7 @@ def migration_for(finding, kind: str | None = None):
 
 def is_removed_field(finding) -> bool:
     """A field the target removed (SCH002 saying when): the one schema finding fix acts on."""
-    return finding.rule_id == "SCH002" and "last_known" in finding.extra
+    return finding.rule_id == UNKNOWN_FIELD and "last_known" in finding.extra
 
 
 def removed_after_migration(resource, findings: list, ctx: FixContext) -> list:
@@ -73,14 +75,9 @@ def removed_after_migration(resource, findings: list, ctx: FixContext) -> list:
     pick = windows.choose(resource.api_version, resource.kind, ctx.target)
     if pick is None:
         return []
-    from ..removedfields import removed_fields
-    from ..validation import UNKNOWN_FIELD, Validator
-    found = []
-    for path, last in removed_fields(ctx.store).find(ctx.target, pick[0], pick[1], resource.data):
-        message = Validator(ctx.target, store=ctx.store)._removed_message(path, last)
-        found.append(finding_at(resource, UNKNOWN_FIELD, Severity.ERROR, message, path, prefer_key=True,
-                                extra={"last_known": last}))
-    return found
+    return [finding_at(resource, UNKNOWN_FIELD, Severity.ERROR, removed_message(path, last), path, prefer_key=True,
+                       extra={"last_known": last})
+            for path, last in removed_fields(ctx.store).find(ctx.target, pick[0], pick[1], resource.data)]
 
 
 def plan_finding(resource, finding, ctx: FixContext) -> Planned:
