@@ -264,3 +264,15 @@ def test_fields_protobuf_cannot_tell_apart_make_their_object_dyn(tmp_path, capfd
         "                foo_bar: {type: string}\n")
     assert _findings(tmp_path, crd + _thing("{fooBar: a, foo_bar: a}")) == []
     assert "descriptor" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("rule,since", [
+    ("!has(self.labels) || self.labels.all(k, v, v.size() < 10)", "1.33"),  # two-variable comprehensions
+    ("!has(self.refs) || self.refs.map(r, r.name).distinct().size() >= 0", "1.35"),  # lists extension v3
+])
+def test_libraries_k8slint_cannot_run_are_not_judged_where_the_version_has_them(tmp_path, rule, since):
+    text = _crd(rule) + _thing("{labels: {a: b}}")
+    assert _findings(tmp_path, text, since) == []
+    before = KubeVersion.parse(since)
+    earlier = f"{before.major}.{before.minor - 1}"
+    assert [f.rule_id for f in _findings(tmp_path, text, earlier)] == ["CRD006", "CRD005"]

@@ -10,9 +10,16 @@ from . import library as lib
 FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.25; before, not evaluated
 # Kubernetes version -> the libraries its API server offers CRD rules (in addition to lists, regex, urls)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31),
-                  "semver": (1, 33), "cross_numeric": (1, 29)}
+                  "semver": (1, 33), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
+                  "lists_v3": (1, 35)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("format", "authorizer", "sets", "indexOf", "lastIndexOf")
+# ... and those of the lists extension (version 3) the API server has from that feature's version on
+_LISTS_V3 = ("distinct", "first", "flatten", "last", "lists", "reverse", "slice", "sort", "sortBy")
+
+
+def not_provided(feats: frozenset) -> tuple:
+    return NOT_PROVIDED + (_LISTS_V3 if "lists_v3" in feats else ())
 
 
 class CelUnavailable(Exception):
