@@ -7,7 +7,7 @@ schema's findings, with the values each version lists; this module checks how th
 from __future__ import annotations
 
 from . import syntax
-from .base import Report, at_least, integer, items, rule
+from .base import Report, at_least, integer, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 from .workloads import INVALID_SELECTOR, check_label_selector
 
@@ -32,14 +32,15 @@ INVALID_AFFINITY = rule(
          "values for `In`/`NotIn`, none for `Exists`/`DoesNotExist`, exactly one for `Gt`/`Lt`, valid label "
          "keys (and, from 1.33, valid label values in required terms); `matchFields` only use "
          "`metadata.name` with `In`/`NotIn` and one value; preferred terms weigh 1-100; pod (anti-)affinity "
-         "terms have a valid `topologyKey` and valid namespace names.",
+         "terms have a valid `topologyKey` and valid namespace names, and (from 1.31) `matchLabelKeys` and "
+         "`mismatchLabelKeys` valid label keys given with a label selector, not in it and not in both lists.",
     why="The API server rejects the pod (or the workload) with `topologyKey: Required value: can not be empty`, "
         "`weight: Invalid value: ...: must be in the range 1-100` and similar answers.",
     example=_POD + "  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
                    "      - labelSelector: {matchLabels: {app: web}}\n",
     fix="Give every pod affinity term a `topologyKey` such as `kubernetes.io/hostname`; keep weights within "
         "1-100; match the operator's rule for `values`.",
-    versions="every version (label values of required node affinity from 1.33)")
+    versions="every version (matchLabelKeys from 1.31, label values of required node affinity from 1.33)")
 INVALID_SPREAD = rule(
     "SRV038", "invalid-topology-spread-constraint", "A topology spread constraint the API server rejects",
     what="Checks `topologySpreadConstraints`: `maxSkew` above 0, `topologyKey` not empty, no two constraints "
@@ -69,7 +70,7 @@ def walk(resource, ctx, report: Report) -> None:
     if tolerations:
         check_tolerations(tolerations, path + ("tolerations",), report, ctx.target)
     if affinity.__class__ is dict:
-        check_affinity(affinity, path + ("affinity",), report, ctx.target)
+        check_affinity(affinity, path + ("affinity",), report, ctx.target, is_pod=resource.kind == "Pod")
     if spread:
         check_topology_spread(spread, path + ("topologySpreadConstraints",), report, ctx.target)
 
@@ -113,7 +114,7 @@ def check_tolerations(tolerations, path: tuple, report: Report, version) -> None
                                           "alpha and off by default in 1.35: use Equal or Exists.")
 
 
-def check_affinity(affinity: dict, path: tuple, report: Report, version) -> None:
+def check_affinity(affinity: dict, path: tuple, report: Report, version, is_pod: bool = False) -> None:
     node = affinity.get("nodeAffinity")
     if node.__class__ is dict:
         npath = path + ("nodeAffinity",)
@@ -142,14 +143,15 @@ def check_affinity(affinity: dict, path: tuple, report: Report, version) -> None
         ppath = path + (kind,)
         for i, term in enumerate(items(pod.get("requiredDuringSchedulingIgnoredDuringExecution"))):
             if term.__class__ is dict:
-                _pod_affinity_term(term, ppath + ("requiredDuringSchedulingIgnoredDuringExecution", i), report)
+                _pod_affinity_term(term, ppath + ("requiredDuringSchedulingIgnoredDuringExecution", i), report,
+                                   version, is_pod)
         for i, term in enumerate(items(pod.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             if term.__class__ is dict:
                 tpath = ppath + ("preferredDuringSchedulingIgnoredDuringExecution", i)
                 _weight(term, tpath, report)
                 inner = term.get("podAffinityTerm")
                 if inner.__class__ is dict:
-                    _pod_affinity_term(inner, tpath + ("podAffinityTerm",), report)
+                    _pod_affinity_term(inner, tpath + ("podAffinityTerm",), report, version, is_pod)
 
 
 def _weight(term: dict, path: tuple, report: Report) -> None:
@@ -214,10 +216,12 @@ def _label_key(key: str, path: tuple, report: Report) -> None:
         report.invalid(INVALID_AFFINITY, path, key, msg)
 
 
-def _pod_affinity_term(term: dict, path: tuple, report: Report) -> None:
+def _pod_affinity_term(term: dict, path: tuple, report: Report, version, is_pod: bool) -> None:
     selector = term.get("labelSelector")
     if selector.__class__ is dict:
         check_label_selector(selector, path + ("labelSelector",), report)
+    if at_least(version, 31):  # MatchLabelKeysInPodAffinity on by default
+        _match_label_keys(term, selector, path, report, is_pod)
     namespace_selector = term.get("namespaceSelector")
     if namespace_selector.__class__ is dict:
         check_label_selector(namespace_selector, path + ("namespaceSelector",), report)
@@ -230,6 +234,35 @@ def _pod_affinity_term(term: dict, path: tuple, report: Report) -> None:
         report.required(INVALID_AFFINITY, path + ("topologyKey",), "can not be empty")
     elif isinstance(key, str):
         _label_key(key, path + ("topologyKey",), report)
+
+
+def _match_label_keys(term: dict, selector, path: tuple, report: Report, is_pod: bool) -> None:
+    """validateMatchLabelKeysAndMismatchLabelKeys: valid label keys, only with a labelSelector, not in both
+    lists; and, for a Pod (whose selector the API server extends with matchLabelKeys before validating it),
+    none of them already in the selector. Templates are not extended, so that check does not apply there."""
+    match = [k for k in items(term.get("matchLabelKeys")) if isinstance(k, str)]
+    mismatch = [k for k in items(term.get("mismatchLabelKeys")) if isinstance(k, str)]
+    if not match and not mismatch:
+        return
+    for field, keys in (("matchLabelKeys", match), ("mismatchLabelKeys", mismatch)):
+        if not keys:
+            continue
+        if selector is None:
+            report.forbidden(INVALID_AFFINITY, path + (field,), "must not be specified when labelSelector is not set")
+            continue
+        for j, key in enumerate(keys):
+            _label_key(key, path + (field, j), report)
+    if is_pod and selector.__class__ is dict:
+        used = set(mapping(selector.get("matchLabels")))
+        used.update(mapping(e).get("key") for e in items(selector.get("matchExpressions")))
+        for j, key in enumerate(match):
+            if key in used:
+                report.invalid(INVALID_AFFINITY, path + ("matchLabelKeys", j), key,
+                               "exists in both matchLabelKeys and labelSelector")
+    for j, key in enumerate(match):
+        if key in mismatch:
+            report.invalid(INVALID_AFFINITY, path + ("matchLabelKeys", j), key,
+                           "exists in both matchLabelKeys and mismatchLabelKeys")
 
 
 def check_topology_spread(constraints, path: tuple, report: Report, version) -> None:
