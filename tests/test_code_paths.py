@@ -92,3 +92,20 @@ def test_fix_reads_rbac_ahead_only_for_a_pod_security_policy(tmp_path):
     assert not set(PSP_GRANT_WORDS) & set(_preload_words(paths[1:], 1 << 20))
     run = fixer.run_fix(paths, fixer.FixOptions(LintOptions(target=resolve("1.30"))))
     assert any("(shop)" in (f.suggestion or "") for f in run.result.findings), run.result.findings
+
+
+def test_fix_parses_a_file_too_large_to_fix_once(tmp_path, monkeypatch):
+    """A file over fix's size limit is linted as read, once (two parses held two copies in memory)."""
+    from k8slint import fixer, loader
+    path = tmp_path / "big.yaml"
+    path.write_text("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n"
+                    + "".join(f"# padding line {i}\n" for i in range(30)))
+    options = LintOptions(target=resolve("1.30"), max_file_size=1000)
+    assert 1000 * fixer.apply.LINT_BYTES_PER_BYTE // fixer.apply.FIX_BYTES_PER_BYTE < path.stat().st_size < 1000
+    parsed = []
+    real = loader._load_documents
+    monkeypatch.setattr(loader, "_load_documents", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    run = fixer.run_fix([str(path)], fixer.FixOptions(options))
+    assert len(parsed) == 1
+    assert [f.rule_id for f in run.result.findings].count("YML020") == 1
+    assert "API" in {f.rule_id[:3] for f in run.result.findings}  # still linted

@@ -547,11 +547,15 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
         if outcome.lint is not None and outcome.problem is None:
             loaded = inp.loaded  # untouched: what was read is what the final lint would read
+        elif outcome.problem is not None and any(f is outcome.problem for f in inp.loaded.findings):
+            # refused as read (too large to fix), so never touched, and it says so already: not parsed
+            # again (a second parse of a file at --max-file-size held both in memory at once)
+            loaded = inp.loaded
         else:
             loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
             outcome.lint = None
-        if outcome.problem is not None:
-            loaded.findings.append(outcome.problem)
+            if outcome.problem is not None:
+                loaded.findings.append(outcome.problem)
         return outcome, loaded
 
     def write_one(inp, outcome):
