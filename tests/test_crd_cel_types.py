@@ -276,3 +276,45 @@ def test_libraries_k8slint_cannot_run_are_not_judged_where_the_version_has_them(
     before = KubeVersion.parse(since)
     earlier = f"{before.major}.{before.minor - 1}"
     assert [f.rule_id for f in _findings(tmp_path, text, earlier)] == ["CRD006", "CRD005"]
+
+
+ENTRY_PROBLEMS = {
+    "empty rule": ({"rule": " "}, "rule is not specified"),
+    "blank message": ({"rule": "true", "message": " "}, "message must be non-empty"),
+    "message with a line break": ({"rule": "true", "message": "a\nb"}, "must not contain line breaks"),
+    "multi-line rule without message": ({"rule": "true &&\ntrue"}, "message must be specified"),
+    "blank messageExpression": ({"rule": "true", "messageExpression": " "}, "messageExpression must be non-empty"),
+    "unknown reason": ({"rule": "true", "reason": "FieldValueWrong"}, "is not supported"),
+    "fieldPath to no field": ({"rule": "true", "fieldPath": ".replica"}, "must be a valid path"),
+    "fieldPath with a list index": ({"rule": "true", "fieldPath": ".refs[0]"}, "must be a valid path"),
+    "optionalOldSelf without oldSelf": ({"rule": "true", "optionalOldSelf": True}, "may not be set"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENTRY_PROBLEMS))
+def test_fields_of_a_validation_entry_are_checked_like_the_api_server(tmp_path, case):
+    import json
+    entry, message = ENTRY_PROBLEMS[case]
+    text = _crd("true").replace("                - rule: 'true'\n", f"                - {json.dumps(entry)}\n")
+    found = [f for f in _findings(tmp_path, text + _thing("{}")) if f.rule_id == "CRD006"]
+    assert len(found) == 1 and message in found[0].message, (case, [f.message for f in found])
+
+
+def test_valid_field_paths_pass(tmp_path):
+    for field_path in (".replicas", ".labels['a.b']", "['x-mode']", ".template"):
+        text = _crd("true").replace("                - rule: 'true'\n",
+                                    f"                - {{rule: 'true', fieldPath: \"{field_path}\"}}\n")
+        assert _findings(tmp_path, text + _thing("{}")) == [], field_path
+
+
+def test_old_self_inside_the_items_of_an_atomic_list_is_refused(tmp_path):
+    crd = _crd("true").replace("                      name: {type: string}\n",
+                               "                      name:\n                        type: string\n"
+                               "                        x-kubernetes-validations:\n"
+                               "                          - rule: 'self == oldSelf'\n")
+    found = [f for f in _findings(tmp_path, crd + _thing("{}")) if f.rule_id == "CRD006"]
+    assert len(found) == 1 and "uncorrelatable" in found[0].message
+    as_map = crd.replace("                  maxItems: 16\n",
+                         "                  maxItems: 16\n                  x-kubernetes-list-type: map\n"
+                         "                  x-kubernetes-list-map-keys: [name]\n")
+    assert _findings(tmp_path, as_map + _thing("{}")) == []  # map-list items are matched to old ones by key

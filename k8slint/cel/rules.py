@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import cost
+from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
                   compile_expression, features, not_provided)
 
@@ -124,8 +125,10 @@ def _has_rules(node, depth: int) -> bool:
     return any(_has_rules(child, depth + 1) for child in children)
 
 
-def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, depth: int, occurs: int | None):
-    """`occurs`: how many times this node can occur in one object (None: no schema bound)."""
+def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, depth: int, occurs: int | None,
+          correlatable: bool = True):
+    """`occurs`: how many times this node can occur in one object (None: no schema bound); `correlatable`:
+    whether an old value can be matched to this node (not inside the items of a list that is not a map list)."""
     if not isinstance(node, dict) or depth > 200:
         return None
     out = PlanNode()
@@ -143,11 +146,13 @@ def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, dep
         names = frozenset(_IDENTIFIER.findall(" ".join(
             str(r.get(k, "")) for r in rules if isinstance(r, dict) for k in ("rule", "messageExpression"))))
         out.convert = converter(node, names, is_resource or node.get("x-kubernetes-embedded-resource") is True)
-    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
-        if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
-            continue
+    entries = [(i, r) for i, r in enumerate(rules if isinstance(rules, list) else ())
+               if isinstance(r, dict) and isinstance(r.get("rule"), str)]
+    fields = [p for i, r in entries for p in entry_problems(r, path + ("x-kubernetes-validations", i), node)]
+    ctx.problems.extend(fields)
+    for i, rule in [] if fields else entries:  # the API server compiles no rule of a node with such problems
         times = occurs if occurs is not None else cost.unbounded_cardinality(node)
-        compiled = _compile_rule(rule, path + ("x-kubernetes-validations", i), spec, node, times, ctx)
+        compiled = _compile_rule(rule, path + ("x-kubernetes-validations", i), spec, node, times, correlatable, ctx)
         if compiled is not None:
             out.rules.append(compiled)
     if len(out.rules) > 1:
@@ -161,19 +166,21 @@ def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, dep
     if isinstance(props, dict):
         for name, child in props.items():
             sub = _plan(child, path + ("properties", name), where + ("properties", name), False, ctx, depth + 1,
-                        below)
+                        below, correlatable)
             if sub is not None:
                 out.props[name] = sub
     for key in ("items", "additionalProperties"):
         if isinstance(node.get(key), dict):
-            sub = _plan(node[key], path + (key,), where + (key,), False, ctx, depth + 1, below)
+            keeps = correlatable and (key == "additionalProperties" or node.get("x-kubernetes-list-type") == "map")
+            sub = _plan(node[key], path + (key,), where + (key,), False, ctx, depth + 1, below, keeps)
             setattr(out, "items" if key == "items" else "additional", sub)
     if not (out.rules or out.props or out.items or out.additional):
         return None
     return out
 
 
-def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: int, ctx: _Context):
+def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: int, correlatable: bool,
+                  ctx: _Context):
     text = spec["rule"]
     feats, problems = ctx.feats, ctx.problems
     transition = bool(_OLD_SELF.search(text))
@@ -198,6 +205,12 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     if not _gives(ctx, gives, "bool"):
         problems.append((path + ("rule",), f"the rule must evaluate to a bool, not {gives}"))
         return None
+    if transition and not correlatable:
+        problems.append((path + ("rule",), "oldSelf cannot be used on the uncorrelatable portion of the schema "
+                                           "(inside the items of a list that is not x-kubernetes-list-type: map)"))
+    elif not transition and spec.get("optionalOldSelf") is not None:
+        problems.append((path + ("optionalOldSelf",), "optionalOldSelf may not be set if oldSelf is not used in "
+                                                      "the rule"))
     message_program = None
     if isinstance(spec.get("messageExpression"), str) and spec["messageExpression"].strip():
         try:
@@ -233,8 +246,10 @@ def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self
         estimated = cost.estimate(cost.checked_expression(serialized), {bound: node})
     except (ValueError, IndexError):  # pragma: no cover - a serialization this reader does not know
         estimated = 0
-    if estimated > cost.PER_RULE_LIMIT:
-        ctx.problems.append((path, f"estimated {what} cost {cost.exceeds(estimated, cost.PER_RULE_LIMIT)}"))
+    # the API server weighs each expression by how often its node can occur, for its own limit as well
+    if estimated * times > cost.PER_RULE_LIMIT:
+        ctx.problems.append((path, f"estimated {what} cost "
+                                   f"{cost.exceeds(estimated * times, cost.PER_RULE_LIMIT)}"))
     ctx.total_cost += estimated * times
     return gives
 
