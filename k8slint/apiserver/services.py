@@ -15,7 +15,7 @@ INVALID_SERVICE_PORT = rule(
     what="Checks Service ports: at least one (except headless and ExternalName Services), `port` 1-65535, "
          "names required when there is more than one port, DNS-1123 labels and unique, no two ports with one "
          "port number and protocol, `targetPort` 1-65535 or a port name (a numeric string is not a name), no "
-         "`nodePort` on a ClusterIP Service.",
+         "`nodePort` on a ClusterIP Service and no node port used twice for one protocol.",
     why="The API server rejects the Service with `Required value`, `Invalid value`, `Duplicate value` or "
         "`Forbidden`.",
     example=_SVC + "  selector: {app: web}\n  ports:\n  - {port: 80, targetPort: 8080}\n"
@@ -64,6 +64,7 @@ def walk(resource, ctx, report: Report) -> None:
 def _check_ports(ports: list, kind: str, report: Report) -> None:
     names: set = set()
     seen: set = set()
+    node_ports: set = set()
     need_names = len(ports) > 1
     for i, port in enumerate(ports):
         if not isinstance(port, dict):
@@ -101,8 +102,12 @@ def _check_ports(ports: list, kind: str, report: Report) -> None:
         node_port = integer(port.get("nodePort"))
         if node_port and kind == "ClusterIP":
             report.forbidden(INVALID_SERVICE_PORT, path + ("nodePort",), "may not be used when `type` is 'ClusterIP'")
-        del node_port
-    return None
+        elif node_port:
+            # two ports of one Service cannot share a node port of one protocol
+            key = (node_port, port.get("protocol") or "TCP")
+            if key in node_ports:
+                report.duplicate(INVALID_SERVICE_PORT, path + ("nodePort",), node_port)
+            node_ports.add(key)
 
 
 
