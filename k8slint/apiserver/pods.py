@@ -6,7 +6,7 @@ the values each version lists; this module checks what the schema cannot say.
 """
 from __future__ import annotations
 
-from . import syntax
+from . import downward_api, syntax
 from .base import Report, at_least, integer, items, looks_dumped, mapping, rule, text
 from .metadata import INVALID_LABEL, check_labels
 
@@ -125,7 +125,10 @@ INVALID_ENV_SOURCE = rule(
     "SRV032", "invalid-env-var-source", "An environment variable with both value and valueFrom, or a valueFrom "
     "with other than one source",
     what="Checks `env[]` entries with `valueFrom`: `value` must be empty, and exactly one of `fieldRef`, "
-         "`resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` (and `fileKeyRef` from 1.34) is set.",
+         "`resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` (and `fileKeyRef` from 1.34) is set; a "
+         "`fieldRef` names a pod field the downward API offers (`metadata.name`, `status.podIP`, "
+         "`metadata.labels['app']` ...; `status.hostIPs` from 1.29) and a `resourceFieldRef` a container "
+         "resource (`limits.cpu`, `requests.memory` ...).",
     why="The API server rejects the pod with `may not be specified when value is not empty` or `may not have "
         "more than one field specified at a time`.",
     example=_POD + "  - name: app\n    image: nginx\n    env:\n    - name: MODE\n      value: fast\n"
@@ -447,6 +450,23 @@ def _check_env(env, path: tuple, report: Report, version) -> None:
                 report.invalid(INVALID_ENV_SOURCE, path + (i, "valueFrom"), "",
                                "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or "
                                "`secretKeyRef`")
+            _check_downward_refs(source, path + (i, "valueFrom"), report, version)
+
+
+def _check_downward_refs(source: dict, path: tuple, report: Report, version) -> None:
+    field_path = text(mapping(source.get("fieldRef")).get("fieldPath"))
+    if field_path:
+        where = path + ("fieldRef", "fieldPath")
+        for msg, supported in downward_api.field_path_problems(field_path, version):
+            if supported:
+                report.unsupported(INVALID_ENV_SOURCE, where, field_path, supported)
+            else:
+                report.invalid(INVALID_ENV_SOURCE, where, field_path, msg)
+    resource = text(mapping(source.get("resourceFieldRef")).get("resource"))
+    if resource:
+        supported = downward_api.resource_problems(resource)
+        if supported:
+            report.unsupported(INVALID_ENV_SOURCE, path + ("resourceFieldRef", "resource"), resource, supported)
 
 
 def _probe_handlers(version) -> tuple:
