@@ -83,7 +83,8 @@ UNKNOWN_VOLUME = rule(
 INVALID_MOUNT = rule(
     "SRV027", "invalid-volume-mount", "A volumeMount without a mountPath, with a repeated one, or a bad subPath",
     what="Checks every volume mount: `mountPath` required and unique in the container; `subPath` and "
-         "`subPathExpr` relative, without '..', and not both.",
+         "`subPathExpr` relative, without '..', and not both; `mountPropagation: Bidirectional` only in a "
+         "privileged container.",
     why="The API server rejects the pod with `Required value`, `Invalid value: must be unique`, `must be a "
         "relative path` or `must not contain '..'`.",
     example=_POD + "  - name: app\n    image: nginx\n    volumeMounts: [{name: data, mountPath: ''}]\n"
@@ -278,7 +279,8 @@ def _check_container(container: dict, cpath: tuple, volumes, report: Report, ver
     if get("ports"):
         _check_ports(get("ports"), cpath + ("ports",), report)
     if get("volumeMounts"):
-        _check_mounts(get("volumeMounts"), cpath + ("volumeMounts",), volumes, report)
+        privileged = mapping(get("securityContext")).get("privileged") is True
+        _check_mounts(get("volumeMounts"), cpath + ("volumeMounts",), volumes, report, privileged)
     resources = get("resources")
     if isinstance(resources, dict) and resources:
         _check_resources(resources, cpath + ("resources",), report)
@@ -352,11 +354,14 @@ def _check_volumes(volumes, path: tuple, report: Report):
     return names
 
 
-def _check_mounts(mounts, path: tuple, volumes, report: Report) -> None:
+def _check_mounts(mounts, path: tuple, volumes, report: Report, privileged: bool) -> None:
     paths: set = set()
     for i, mount in enumerate(items(mounts)):
         if not isinstance(mount, dict):
             continue
+        if mount.get("mountPropagation") == "Bidirectional" and not privileged:
+            report.forbidden(INVALID_MOUNT, path + (i, "mountPropagation"),
+                             "Bidirectional mount propagation is available only to privileged containers")
         name = mount.get("name")
         if name in (None, ""):
             report.required(UNKNOWN_VOLUME, path + (i, "name"))
