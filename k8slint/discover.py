@@ -18,9 +18,10 @@ class UsageError(Exception):
 def discover(paths: list, exclude=None, follow_links: bool = False) -> list:
     """Expand `paths` into the list of files to read ("-" stays as stdin), sorted within each directory.
 
-    Directories are walked recursively for *.yaml, *.yml and *.json; hidden directories (.git ...) and
-    kustomize's configuration files (kustomization.yaml, .yml; it is not a Kubernetes object) are skipped,
-    and so is anything that is not a regular file (a FIFO would block the run, a device never ends).
+    Directories are walked recursively for *.yaml, *.yml and *.json, and for kustomize's configuration
+    files (kustomization.yaml, .yml, Kustomization: their patch targets name apiVersions); hidden
+    directories (.git ...) are skipped, and so is anything that is not a regular file (a FIFO would block
+    the run, a device never ends).
     A symbolic link found in a walk is followed only when it stays inside the directories given (a link to
     `/` must not make `fix --write .` rewrite the file system, nor a pull request make CI read files outside
     its checkout), unless `follow_links`; a directory is walked once however many links lead to it.
@@ -87,8 +88,8 @@ def _walk(root: Path, seen: set, exclude, roots: list | None) -> list:
                              and _stays_inside(os.path.join(dirpath, d), roots)
                              and (exclude is None or not exclude(Path(dirpath, d))))
         for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES) \
-                    or name in KUSTOMIZATION_FILE_NAMES:
+            if name.startswith(".") or not (name.lower().endswith(MANIFEST_SUFFIXES)
+                                            or name in KUSTOMIZATION_FILE_NAMES):
                 continue
             full = os.path.normpath(os.path.join(dirpath, name))
             if (exclude is not None and exclude(Path(full))) or full in seen:

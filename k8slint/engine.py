@@ -74,13 +74,16 @@ class Linter:
         enabled = [r for r in all_rules() if r.check is not None and self.enabled(r.id)]
         self.rules_by_api: dict = {}
         self.other_rules = []
+        self.kustomization_rules = []  # the rules that read kustomize's configuration, and nothing else
         self._by_kind: dict = {}
         field_rules = []
         self.shared_walks: dict = {}  # one walk serving several rules (check.shared_walk) -> their enabled ids
         for rule in enabled:
             api = getattr(rule.check, "api_version", None)
             walk = getattr(rule.check, "shared_walk", None)
-            if walk is not None:
+            if getattr(rule.check, "reads_kustomizations", False):
+                self.kustomization_rules.append(rule)
+            elif walk is not None:
                 self.shared_walks.setdefault(walk, set()).add(rule.id)
             elif api is not None:
                 self.rules_by_api.setdefault(api, []).append(rule)
@@ -144,6 +147,8 @@ class Linter:
             findings.extend(f for f in loaded.findings if self.enabled(f.rule_id))
             for resource in loaded.resources:
                 findings.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+            for config in loaded.kustomizations:  # not Kubernetes objects: never validated
+                findings.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
             annotations.extend(suppress.from_annotations(loaded.resources))
             objects.extend((loaded.file, r.ref) for r in loaded.resources)
         if first.text is not None:

@@ -10,8 +10,9 @@ Sources that are not plain manifests (see `sources`):
 - a Helm 3 release record (Secret of type helm.sh/release.v1, or the configmap driver's ConfigMap) is not
   itself checked: the manifest and hooks of a *deployed* revision are, as files named
   `helm:NAMESPACE/RELEASE@REVISION:CHART/templates/FILE.yaml`; other revisions are skipped silently;
-- kustomize's configuration (kustomization.yaml, apiVersion kustomize.config.k8s.io/...) and a Helm chart's
-  Chart.yaml are skipped quietly.
+- kustomize's configuration (kustomization.yaml, apiVersion kustomize.config.k8s.io/...) is not a Kubernetes
+  object: it is kept apart in `LoadedFile.kustomizations` (only the REF rule for patch targets reads it, see
+  rules.logic.api_references), never validated; a Helm chart's Chart.yaml is skipped quietly.
 """
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ class LoadedFile:
     # file label of findings -> SourceMap: rendered Helm output, whose findings name the template
     source_maps: dict = field(default_factory=dict)
     release_bytes: int = 0  # decompressed Helm release records read so far (bounded per input)
+    # kustomize's configuration documents, as Resources that are never validated (not Kubernetes objects)
+    kustomizations: list = field(default_factory=list)
 
     def relabel(self, findings: list) -> list:
         """Findings of this input with the file and line of the template that rendered them.
@@ -251,7 +254,8 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
             if found_map is not None:
                 merged.segments = found_map.segments
             result.source_maps[file] = merged
-    quiet = top_level and (is_kustomization_file(file) or is_chart_metadata_file(file))
+    kustomization = top_level and is_kustomization_file(file)
+    quiet = kustomization or (top_level and is_chart_metadata_file(file))
     for doc in parse_documents(text, *(piece or ())):
         if top_level:
             result.documents.append(doc)
@@ -259,6 +263,12 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
             result.findings.append(_finding(p.rule_id, p.message, file, p.line, p.column, p.path,
                                             doc_index=doc.index))
         if doc.value is None:  # empty (skipped silently) or broken (its problems are reported above)
+            continue
+        if top_level and isinstance(doc.value, dict) and (is_kustomize_config(doc.value)
+                                            or (kustomization and doc.value.get("kind") is None)):
+            result.kustomizations.append(Resource(file=file, doc_index=doc.index, data=doc.value,
+                                                  value_spans=doc.value_spans, key_spans=doc.key_spans,
+                                                  doc_span=doc.span))
             continue
         _collect(doc, doc.value, (), file, result, top_level, quiet)
 

@@ -4,9 +4,10 @@ one file a commit touches) validates custom resources as a run on the whole repo
 Only which files define CRDs is found here; the engine loads and registers them. In a git checkout one
 `git grep` (compiled, multi-threaded, honours .gitignore, tracked and untracked files) lists the files that
 have `kind: CustomResourceDefinition`; elsewhere the tree is walked and each manifest's bytes are searched for it. Either way the files
-are those a directory walk would lint (discover's rules: manifest suffixes, no hidden files or directories,
-no kustomization files) minus the configuration's excludes, and the pattern is only a cheap first filter: the
-engine registers what really is a CRD.
+are those a directory walk would lint (discover's rules: manifest suffixes, no hidden files or directories)
+minus kustomization files (kustomize's configuration, which the walk reads only for REF004) and the
+configuration's excludes, and the pattern is only a cheap first filter: the engine registers what really is a
+CRD.
 """
 from __future__ import annotations
 
@@ -68,5 +69,6 @@ def crd_files(root: Path, exclude=None, git: bool = True) -> list:
         paths = [str(root / rel) for rel in found if _lintable(rel)]
         paths = [p for p in paths if exclude is None or not exclude(Path(p))]
     else:
-        paths = [os.path.abspath(p) for p in discover([str(root)], exclude) if _mentions(p)]
+        paths = [os.path.abspath(p) for p in discover([str(root)], exclude)
+                 if os.path.basename(p) not in KUSTOMIZATION_FILE_NAMES and _mentions(p)]
     return sorted(paths)

@@ -424,11 +424,12 @@ def test_an_ordinary_secret_is_linted_as_usual():
 # kustomize
 # ------------------------------------------------------------------------------------------------------
 
-def test_kustomization_files_are_skipped_in_directory_walks(tmp_path):
-    for name in ("kustomization.yaml", "kustomization.yml", "Kustomization", "deployment.yaml"):
+def test_kustomization_files_are_read_in_directory_walks(tmp_path):
+    """Their patch targets name apiVersions (REF004); every other file without a manifest suffix is not."""
+    for name in ("kustomization.yaml", "kustomization.yml", "Kustomization", "deployment.yaml", "README"):
         (tmp_path / name).write_text("resources: []\n")
-    assert [p.rsplit("/", 1)[-1] for p in discover([str(tmp_path)])] == ["deployment.yaml"]
-    # named explicitly, it is still read, and quietly skipped
+    assert [p.rsplit("/", 1)[-1] for p in discover([str(tmp_path)])] == [
+        "Kustomization", "deployment.yaml", "kustomization.yaml", "kustomization.yml"]
     assert discover([str(tmp_path / "kustomization.yaml")]) == [str(tmp_path / "kustomization.yaml")]
 
 
@@ -440,6 +441,7 @@ def test_kustomization_files_are_skipped_in_directory_walks(tmp_path):
 def test_kustomize_configuration_gives_no_finding(write, name, text):
     loaded = load_path(str(write(name, text)))
     assert loaded.resources == [] and lint_loaded(loaded) == []
+    assert [k.doc_index for k in loaded.kustomizations] == [0]  # kept apart, for REF004 only
 
 
 def test_a_flux_kustomization_is_a_kubernetes_object():

@@ -247,7 +247,7 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
     if lone_cr:
         text = text.replace("\r", "\n")
     findings = linter.check_file(loaded)
-    resources = [r for r in loaded.resources if r.file == loaded.file]
+    resources = [r for r in loaded.resources if r.file == loaded.file] + loaded.kustomizations
     by_key: dict = {}
     for r in resources:
         by_key.setdefault((r.doc_index, r.ref), []).append(r)
@@ -406,6 +406,8 @@ def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier
             if w.editor.data.get("kind") == "CustomResourceDefinition":
                 verifier.crds.add_resource(Resource(w.resource.file, d, w.editor.data, {}, {}, Span(1, 1)))
         for w in mine:
+            if any(w.resource is k for k in loaded.kustomizations):
+                continue  # kustomize's configuration: not a Kubernetes object, nothing to validate
             before = verifier.before(w.resource.data)
             after = verifier.errors(w.editor.data, verifier.checked_at(w.editor.data))
             new_errors = [m for k, m in after.items()

@@ -23,7 +23,7 @@ from ..engine import Linter, LintOptions, depends_on_crds, is_crd, map_files, se
 from ..fixer import FileMigrator, context_for, plan_finding
 from ..loader import load_path
 from ..model import Resource, Severity, finding_at
-from ..rules import rules_by_id
+from ..rules import rules_by_id, windows
 from ..rules.api_versions import helm_release_name, last_applied, mapkubeapis_command, replacement_text
 from ..rules.context import RuleContext, lifecycle_state
 from ..schemastore import default_store
@@ -84,9 +84,13 @@ class Analyser:
         for i, (r, a) in enumerate(zip(resources, anchors)):
             index.setdefault((a.file, r.doc_index, r.ref), []).append(i)
         per_object: list = [[] for _ in resources]
+        configs = {(c.file, c.doc_index): (c, []) for c in loaded.kustomizations}
         problems = []
         for f in findings:
             candidates = index.get((f.file, f.doc_index, f.obj)) if f.obj is not None else None
+            if not candidates and f.rule_id.startswith("REF") and (f.file, f.doc_index) in configs:
+                configs[f.file, f.doc_index][1].append(f)
+                continue
             if not candidates:
                 if f.rule_id.startswith("YML"):
                     problems.append(Problem(f.rule_id, str(f.severity), f.message, f.file, f.line, f.column))
@@ -100,7 +104,20 @@ class Analyser:
         out = []
         for r, anchor, found in zip(resources, anchors, per_object):
             out.append(self.analyse_object(r, anchor, found, state))
+        out.extend(self.analyse_kustomization(c, found, state) for c, found in configs.values() if found)
         return out, problems
+
+    def analyse_kustomization(self, config: Resource, findings: list, state: "FileMigrator") -> ObjectReport:
+        """kustomize's configuration: only its selectors are judged (REF), it is never validated."""
+        issues = [self._reference_issue(config, f, state) for f in findings if f.extra.get("removed_in")]
+        # independent changes: in the order their windows open, so that the plan's queue of this object
+        # never holds one that could be made now behind one that waits
+        issues.sort(key=lambda i: (KubeVersion.parse(i.available_since or "0.0"), i.line, i.column))
+        span = config.span(())
+        validity = Validity("unchecked", note="kustomize's configuration, not a Kubernetes object: only the API "
+                                              "versions its selectors name are checked")
+        return ObjectReport(config.file, span.line, span.column, config.api_version, config.kind or "Kustomization",
+                            config.namespace, config.name, self.path.api_states(None, None), validity, issues)
 
     # ------------------------------------------------------------------------------------------- objects
 
@@ -185,6 +202,9 @@ class Analyser:
         issue = Issue(f.rule_id, FIELD, f.json_path or resource.kind or "", f.message, str(f.severity),
                       f.severity == Severity.ERROR, REMOVED, self.path.clamp(removed), f.file, f.line, f.column,
                       f.json_path, None, removed, f.extra.get("replacement"))
+        if issue.replacement and f.extra.get("kind"):  # a kustomize target must move with its resources
+            served = windows.served(issue.replacement, f.extra["kind"])
+            issue.available_since = str(served[0]) if served else None
         self._plan(resource, f, issue, state)
         if issue.fix is None:  # the rule's own advice: "remove it" is not what a reference needs
             advice = rules_by_id()[f.rule_id].meta.docs.fix.split(": ", 1)[0].split(" (", 1)[0]

@@ -41,6 +41,8 @@ class Issue:
     fix: str | None = None  # SAFE or UNSAFE when `k8slint fix` does it (UNSAFE: with --unsafe-fixes)
     fix_note: str | None = None  # why the fix is unsafe, or why there is none
     helm_release: dict | None = None  # the deployed Helm release whose stored manifest holds the object
+    # REF: first version serving the replacement the reference must name (the plan opens its change there)
+    available_since: str | None = None
 
     def as_dict(self) -> dict:
         return {

@@ -130,6 +130,8 @@ def object_changes(obj, start: KubeVersion, end: KubeVersion) -> list:
             opens = max(KubeVersion.parse(since[0]), start) if since else None
             record = (rule.record if rule is not None else None) or {}
             reference = issue.rule_id.startswith("REF")  # an apiVersion inside the object: due at its removal
+            if reference and issue.available_since:  # and possible once the cluster serves the replacement
+                opens = max(KubeVersion.parse(issue.available_since), start)
             hard = bool(issue.removed_in) and (reference or (record.get("removed_severity") or "error") == "error")
             closes = _minus_one(issue.removed_in) if hard else None
             if closes is not None and opens is not None and closes < opens:

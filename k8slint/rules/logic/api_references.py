@@ -6,7 +6,9 @@ and more quietly than a manifest that no longer applies:
 - REF002 admission-rule-matches-removed-version: an admission webhook rule or a ValidatingAdmissionPolicy
   match rule names a group/version/resource the target no longer serves: it silently matches nothing;
 - REF003 rbac-rule-for-removed-resource: an RBAC rule grants a resource in an API group that no longer
-  serves it at the target: the grant does nothing, and the new group is not granted.
+  serves it at the target: the grant does nothing, and the new group is not granted;
+- REF004 kustomize-target-removed-version: a kustomization's patch or replacement target selects a
+  group/version/kind the target no longer serves: once the resources are migrated it selects nothing.
 """
 from __future__ import annotations
 
@@ -75,6 +77,35 @@ REF003 = RuleMeta(
         fix_safety="No automatic fix: a grant is a security decision."),
     versions="from the removal of the resource's last version in that group", family="REF")
 
+REF004 = RuleMeta(
+    "REF004", "kustomize-target-removed-version",
+    "A kustomization patch or replacement selects an API version the target no longer serves", Severity.ERROR,
+    RuleDoc(
+        what="Reads kustomize's configuration (kustomization.yaml, kustomization.yml, Kustomization; "
+             "`kustomize.config.k8s.io` Kustomization and Component documents) and finds the selectors that "
+             "name an API group and version: `patches[].target`, `patchesJson6902[].target`, "
+             "`replacements[].source` and `replacements[].targets[].select` / `.reject`, where every "
+             "group/version/kind the selector matches is removed in the target version. "
+             "`patchesStrategicMerge` has no selector and is not read; nothing else of the file is validated "
+             "(it is not a Kubernetes object).",
+        why="kustomize applies a targeted patch, and a replacement's targets, to every resource that matches "
+            "all the fields of the selector, and matching none is no error: once the resources are rewritten "
+            "for a version the target serves (as they must be), a selector naming the removed version selects "
+            "nothing and the patch or replacement is silently not applied; the rendered objects lack what the "
+            "overlay was written to set (replicas, resources, an image) and nothing refuses them. A `reject` "
+            "naming it excludes nothing any more, and a replacement `source` that selects nothing makes "
+            "`kustomize build` fail.",
+        example="apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [ingress.yaml]\n"
+                "patches:\n  - path: tls.yaml\n    target:\n      group: extensions\n      version: v1beta1\n"
+                "      kind: Ingress\n      name: web\n",
+        fix="Select the group and version the resources are migrated to (`group: networking.k8s.io`, "
+            "`version: v1` for an Ingress), together with the resources themselves.",
+        fix_safety="Safe: `k8slint fix` writes the replacement served at the target (and at the running cluster "
+                   "with --current-version), the same one it writes into the resources: the version, and the "
+                   "group when it changes (only the group for a selector that names no version)."),
+    versions="from the removal of the selected version", family="REF")
+
+
 def _removed(api_version: str, kind: str, target) -> dict | None:
     """The API record of apiVersion/kind when it is removed at `target`, else None."""
     record = windows.records().get((api_version, kind))
@@ -120,7 +151,8 @@ def check_references(resource, ctx):
         yield finding_at(resource, REF001.id, REF001.severity,
                          f"{format_json_path(path[:-1])} names {kind} {api_version}, removed in "
                          f"{record['removed']}{use}", path, suggestion=REF001.docs.fix,
-                         extra={"replacement": pick[0] if pick else None, "removed_in": record["removed"]})
+                         extra={"replacement": pick[0] if pick else None, "removed_in": record["removed"],
+                                "kind": kind})
 
 
 def plural(kind: str) -> str:
@@ -239,3 +271,74 @@ def _gone_from_group(group: str, resource: str, target) -> str | None:
 check_admission.kinds = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                                    "ValidatingAdmissionPolicy", "MutatingAdmissionPolicy"})
 check_rbac.kinds = frozenset({"Role", "ClusterRole"})
+
+
+# ----------------------------------------------------------------------------------------------- kustomize
+
+def kustomize_selectors(resource) -> list:
+    """(json path, selector) of every kustomize selector of a kustomization that names a kind."""
+    data = resource.data
+    out = []
+    for key in ("patches", "patchesJson6902"):
+        items = data.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                out.append(((key, i, "target"), item.get("target")))
+    items = data.get("replacements")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict):
+            continue
+        out.append((("replacements", i, "source"), item.get("source")))
+        targets = item.get("targets")
+        for j, target in enumerate(targets if isinstance(targets, list) else []):
+            if not isinstance(target, dict):
+                continue
+            out.append((("replacements", i, "targets", j, "select"), target.get("select")))
+            rejects = target.get("reject")
+            for k, reject in enumerate(rejects if isinstance(rejects, list) else []):
+                out.append((("replacements", i, "targets", j, "reject", k), reject))
+    return [(p, s) for p, s in out if isinstance(s, dict) and isinstance(s.get("kind"), str) and s["kind"]
+            and isinstance(s.get("group", ""), str) and isinstance(s.get("version", ""), str)]
+
+
+def selected_removed(selector: dict, target) -> list:
+    """The removed (apiVersion, kind) pairs a kustomize selector matches when nothing it matches is served
+    at `target` (kustomize: an absent or empty group or version matches any), else []."""
+    kind, group, version = selector["kind"], selector.get("group") or "", selector.get("version") or ""
+    if not group and not version:
+        return []  # selects by kind alone: still matches the migrated resources
+    pairs = set(windows.records()) | set(windows.known_pairs())
+    matched = [av for (av, k) in pairs if k == kind and (not group or _group_of(av) == group)
+               and (not version or av.rsplit("/", 1)[-1] == version)]
+    if not matched or any(windows.serves(av, kind, target) for av in matched):
+        return []
+    return sorted((av, kind) for av in matched if _removed(av, kind, target) is not None)
+
+
+def _group_of(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
+def check_kustomization(resource, ctx):
+    for path, selector in kustomize_selectors(resource):
+        gone = selected_removed(selector, ctx.target)
+        if not gone:
+            continue
+        api_version, kind = gone[0]
+        record = windows.records()[gone[0]]
+        pick = windows.choose(api_version, kind, ctx.target, ctx.current) or windows.choose(api_version, kind,
+                                                                                            ctx.target)
+        use = f"; select {pick[0]}" if pick else "; no version serves it any more"
+        where = next((path + (k,) for k in ("version", "group") if selector.get(k)), path + ("kind",))
+        effect = ("it excludes nothing and the replacement reaches them" if "reject" in path
+                  else "nothing is selected and kustomize build fails" if path[-1] == "source"
+                  else "kustomize silently skips it")
+        yield finding_at(resource, REF004.id, REF004.severity,
+                         f"{format_json_path(path)} selects {kind} {api_version}, removed in {record['removed']}: "
+                         f"resources written for a version Kubernetes {ctx.target} serves do not match it, so "
+                         f"{effect}{use}", where, suggestion=REF004.docs.fix,
+                         extra={"replacement": pick[0] if pick else None, "removed_in": record["removed"],
+                                "kind": kind})
+
+
+check_kustomization.reads_kustomizations = True  # run on kustomize's configuration only (engine)

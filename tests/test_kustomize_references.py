@@ -1,0 +1,121 @@
+"""REF004: kustomize selectors (patch and replacement targets) naming an API version the target removed.
+kustomization files are read in directory walks for this and nothing else: never validated."""
+from __future__ import annotations
+
+import json
+
+KUSTOMIZATION = """apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [ingress.yaml]
+patches:
+  - path: tls.yaml
+    target:
+      group: extensions
+      version: v1beta1
+      kind: Ingress
+      name: web
+  - path: replicas.yaml
+    target: {group: apps, version: v1beta2, kind: Deployment}  # removed in 1.16
+  - path: fine.yaml
+    target: {group: apps, version: v1, kind: Deployment}
+  - path: by-kind.yaml
+    target: {kind: Ingress}  # by kind alone: matches the migrated Ingress too
+patchesStrategicMerge: [no-target.yaml]
+patchesJson6902:
+  - target: {group: batch, version: v1beta1, kind: CronJob, name: nightly}
+    path: cron.yaml
+replacements:
+  - source: {kind: Deployment, group: extensions, name: web}
+    targets:
+      - select: {group: policy, version: v1beta1, kind: PodDisruptionBudget}
+        reject: [{group: extensions, kind: Ingress}]
+openapi: {path: schema.json}
+unknownField: [1, 2]
+"""
+
+INGRESS = """apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: web}
+spec:
+  backend: {serviceName: web, servicePort: 80}
+"""
+
+
+def _refs(out: str) -> list:
+    return [(f["rule_id"], f["line"], f["column"], f["json_path"]) for f in json.loads(out)["findings"]]
+
+
+def test_each_selector_naming_a_removed_version_is_reported_where_it_is(cli, write):
+    path = write("kustomization.yaml", KUSTOMIZATION)
+    result = cli(["lint", "-k", "1.30", "-f", "json", path])
+    assert _refs(result.out) == [
+        ("REF004", 8, 16, "patches[0].target.version"),
+        ("REF004", 12, 36, "patches[1].target.version"),
+        ("REF004", 19, 37, "patchesJson6902[0].target.version"),
+        ("REF004", 22, 39, "replacements[0].source.group"),
+        ("REF004", 24, 42, "replacements[0].targets[0].select.version"),
+        ("REF004", 25, 26, "replacements[0].targets[0].reject[0].group"),
+    ]
+    messages = [f["message"] for f in json.loads(result.out)["findings"]]
+    assert messages[0].endswith("kustomize silently skips it; select networking.k8s.io/v1")
+    assert "kustomize build fails" in messages[3] and "excludes nothing" in messages[5]
+    assert result.code == 1
+
+
+def test_a_kustomization_is_quiet_while_the_versions_are_served_and_never_validated(cli, write):
+    path = write("kustomization.yaml", KUSTOMIZATION)
+    quiet = _refs(cli(["lint", "--strict", "-k", "1.15", "-f", "json", path]).out)
+    assert quiet == [("YML010", 1, 1, "")]  # no SCH or SRV noise: the input holds no Kubernetes object
+    assert [r[3] for r in _refs(cli(["lint", "-k", "1.22", "-f", "json", path]).out)] == [
+        "patches[0].target.version", "patches[1].target.version", "replacements[0].source.group",
+        "replacements[0].targets[0].reject[0].group"]
+
+
+def test_the_replacement_is_the_one_current_and_target_both_serve(cli, write):
+    path = write("kustomization.yaml", "resources: [flow.yaml]\npatches:\n  - path: p.yaml\n    target:\n"
+                 "      group: flowcontrol.apiserver.k8s.io\n      version: v1beta1\n      kind: FlowSchema\n")
+    out = cli(["lint", "-k", "1.27", "--current-version", "1.26", "-f", "json", path]).out
+    assert json.loads(out)["findings"][0]["message"].endswith("; select flowcontrol.apiserver.k8s.io/v1beta3")
+    cli(["fix", "-k", "1.27", "--current-version", "1.26", "--write", path])
+    assert "      version: v1beta3\n" in path.read_text()
+
+
+def test_a_directory_walk_reads_the_kustomization(cli, tmp_path):
+    (tmp_path / "kustomization.yaml").write_text(KUSTOMIZATION)
+    (tmp_path / "ingress.yaml").write_text(INGRESS)
+    result = json.loads(cli(["lint", "-k", "1.30", "-f", "json", tmp_path]).out)
+    files = {f["file"].rsplit("/", 1)[-1] for f in result["findings"]}
+    assert files == {"ingress.yaml", "kustomization.yaml"}
+
+
+def test_fix_moves_the_selectors_with_the_resources_step_by_step(cli, tmp_path):
+    kustomization, ingress = tmp_path / "kustomization.yaml", tmp_path / "ingress.yaml"
+    kustomization.write_text(KUSTOMIZATION)
+    ingress.write_text(INGRESS)
+    first = cli(["fix", "-k", "1.30", "--current-version", "1.16", "--write", tmp_path])
+    text = kustomization.read_text()
+    # on 1.16 only what the cluster already serves: apps/v1; the Ingress and its targets wait for 1.19
+    assert "target: {group: apps, version: v1, kind: Deployment}  # removed in 1.16" in text
+    assert "source: {kind: Deployment, group: apps, name: web}" in text  # no version given: the group only
+    assert "      group: extensions\n      version: v1beta1\n" in text and "extensions/v1beta1" in ingress.read_text()
+    assert "fixed REF004" in first.out
+    cli(["fix", "-k", "1.30", "--current-version", "1.21", "--write", tmp_path])
+    text = kustomization.read_text()
+    assert "      group: networking.k8s.io\n      version: v1\n      kind: Ingress\n" in text
+    assert "reject: [{group: networking.k8s.io, kind: Ingress}]" in text
+    assert "target: {group: batch, version: v1, kind: CronJob, name: nightly}" in text
+    assert "unknownField: [1, 2]" in text and "patchesStrategicMerge: [no-target.yaml]" in text
+    assert cli(["lint", "--strict", "-k", "1.30", tmp_path]).code == 0
+
+
+def test_the_report_plans_each_selector_in_the_window_of_its_resources(cli, tmp_path):
+    (tmp_path / "kustomization.yaml").write_text(KUSTOMIZATION)
+    (tmp_path / "ingress.yaml").write_text(INGRESS)
+    report = json.loads(cli(["report", "--from", "1.16", "--to", "1.30", "-f", "json", tmp_path]).out)
+    config = next(o for o in report["objects"] if o["kind"] == "Kustomization")
+    assert config["status"] == "blocking" and config["validity"]["result"] == "unchecked"
+    assert sorted(i["json_path"] for i in config["issues"]) == sorted(
+        r[3] for r in _refs(cli(["lint", "-k", "1.30", "-f", "json", tmp_path / "kustomization.yaml"]).out))
+    steps = {c["subject"]: step["cluster"] for step in report["plan"]["steps"] for c in step["changes"]}
+    assert steps["patches[1].target.version"] == "1.16"
+    assert steps["patches[0].target.version"] == steps["extensions/v1beta1 Ingress"] == "1.21"
