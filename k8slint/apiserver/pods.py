@@ -148,8 +148,9 @@ INVALID_PROBE = rule(
     "SRV034", "invalid-probe", "Probe settings or handler values the API server rejects",
     what="Checks probe numbers (not negative; `successThreshold` 1 for liveness and startup probes; "
          "`terminationGracePeriodSeconds` above 0), handler ports (1-65535 or a port name) and that `exec` "
-         "has a command; and that init containers carry no probes or lifecycle hooks unless they are sidecars "
-         "(`restartPolicy: Always`, from 1.29).",
+         "has a command; a `sleep` hook (1.30+) no longer than the pod's terminationGracePeriodSeconds (30 "
+         "by default) and above 0 (0 allowed from 1.33); and that init containers carry no probes or "
+         "lifecycle hooks unless they are sidecars (`restartPolicy: Always`, from 1.29).",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example=_POD + "  - name: app\n    image: nginx\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n"
                    "      successThreshold: 2\n",
@@ -202,6 +203,8 @@ def walk(resource, ctx, report: Report) -> None:
 
 def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
     volumes = _check_volumes(spec.get("volumes"), path + ("volumes",), report)
+    grace = integer(spec.get("terminationGracePeriodSeconds"))
+    grace = 30 if grace is None else grace  # the default the API server fills in before validating
     names: set = set()
     containers = spec.get("containers")
     if isinstance(containers, list) and not containers:
@@ -212,7 +215,8 @@ def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
                 cpath = path + (group, i)
                 _check_container_name(container, cpath, names, report)
                 if group != "ephemeralContainers":
-                    _check_container(container, cpath, volumes, report, version, probes=group == "containers")
+                    _check_container(container, cpath, volumes, report, version, probes=group == "containers",
+                                     grace=grace)
                 _check_restart_rules(container, group, cpath, report, version)
     _check_host_ports(items(spec.get("containers")), path + ("containers",), report, spec.get("hostNetwork") is True)
     _check_pod_fields(spec, path, report, version)
@@ -272,7 +276,8 @@ def _check_container_name(container: dict, cpath: tuple, names: set, report: Rep
     names.add(name)
 
 
-def _check_container(container: dict, cpath: tuple, volumes, report: Report, version, probes: bool) -> None:
+def _check_container(container: dict, cpath: tuple, volumes, report: Report, version, probes: bool,
+                     grace: int = 30) -> None:
     get = container.get
     if get("image") in (None, ""):
         report.required(IMAGE_REQUIRED, cpath + ("image",))
@@ -299,6 +304,7 @@ def _check_container(container: dict, cpath: tuple, volumes, report: Report, ver
             value = lifecycle.get(hook)
             if isinstance(value, dict):
                 _check_handler(value, cpath + ("lifecycle", hook), report, _hook_handlers(version))
+                _check_sleep(value, cpath + ("lifecycle", hook), report, version, grace)
 
 
 def _check_ports(ports, path: tuple, report: Report) -> None:
@@ -472,6 +478,19 @@ def _check_downward_refs(source: dict, path: tuple, report: Report, version) -> 
         supported = downward_api.resource_problems(resource)
         if supported:
             report.unsupported(INVALID_ENV_SOURCE, path + ("resourceFieldRef", "resource"), resource, supported)
+
+
+def _check_sleep(hook: dict, path: tuple, report: Report, version, grace: int) -> None:
+    """A sleep hook (1.30+) may not outlast the pod's grace period; 0 is allowed from 1.33
+    (PodLifecycleSleepActionAllowZero on by default)."""
+    seconds = integer(mapping(hook.get("sleep")).get("seconds")) if at_least(version, 30) else None
+    if seconds is None:
+        return
+    zero_ok = at_least(version, 33)
+    if (seconds < 0 or (seconds == 0 and not zero_ok)) or seconds > grace:
+        lower = "non-negative" if zero_ok else "greater than 0"
+        report.invalid(INVALID_PROBE, path + ("sleep", "seconds"), seconds,
+                       f"must be {lower} and less than terminationGracePeriodSeconds ({grace})")
 
 
 def _probe_handlers(version) -> tuple:
