@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from k8slint import datadir
 from k8slint.rules import data
 
 
@@ -60,7 +61,7 @@ def test_caches_nobody_wrote_for_a_month_are_removed(tables, tmp_path):
     old, recent, other = cache / "t-aaaa.marshal", cache / "t-bbbb.marshal", cache / "u-cccc.marshal"
     for f in (old, recent, other):
         f.write_bytes(b"x")
-    month_ago = os.stat(old).st_mtime - data.STALE_AFTER - 10
+    month_ago = os.stat(old).st_mtime - datadir.STALE_AFTER - 10
     os.utime(old, (month_ago, month_ago))
     os.utime(other, (month_ago, month_ago))
     data.load_table("t")

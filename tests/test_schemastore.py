@@ -4,7 +4,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -328,7 +331,8 @@ def test_default_store_is_shared():
 
 # ------------------------------------------------------------------------------------------ loading
 
-def test_bundle_loads_only_what_it_needs(monkeypatch):
+def test_bundle_loads_only_what_it_needs(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # no bundle stored by an earlier run
     fresh = SchemaStore()
     reads = []
     original = SchemaStore._read
@@ -350,6 +354,41 @@ def test_bundle_loads_only_what_it_needs(monkeypatch):
     before = len(reads)
     fresh.bundle("1.30", "apps/v1", "Deployment", strict=True)
     assert len(reads) == before
+
+
+def _small_store(tmp_path) -> Path:
+    """A schemas/ folder holding 1.30's index, version map and the definitions of a ConfigMap."""
+    root = tmp_path / "schemas"
+    (root / "versions").mkdir(parents=True)
+    (root / "defs").mkdir()
+    shutil.copy(ROOT / "index.json", root / "index.json")
+    shutil.copy(ROOT / "versions" / "1.30.json", root / "versions" / "1.30.json")
+    for name in SchemaStore().bundle("1.30", "v1", "ConfigMap", strict=True)["$defs"]:
+        shutil.copy(ROOT / "defs" / f"{name}.json", root / "defs" / f"{name}.json")
+    return root
+
+
+def test_built_bundles_are_kept_between_runs_and_rebuilt_when_the_data_changes(tmp_path, monkeypatch):
+    root = _small_store(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built = SchemaStore(root).bundle("1.30", "v1", "ConfigMap", strict=True)
+    stored = list((tmp_path / "cache" / "k8slint" / "bundles").glob("*.marshal"))
+    assert len(stored) == 1
+    real_build = SchemaStore._build_bundle
+    builds = []
+    monkeypatch.setattr(SchemaStore, "_build_bundle", lambda *a: builds.append(1) or real_build(*a))
+    assert SchemaStore(root).bundle("1.30", "v1", "ConfigMap", strict=True) == built  # a later run
+    assert builds == []
+    assert SchemaStore(root).bundle("1.30", "v1", "ConfigMap", strict=False) != built  # its own key
+    assert len(builds) == 1
+    stored[0].write_bytes(b"not marshal")  # broken: built again
+    assert SchemaStore(root).bundle("1.30", "v1", "ConfigMap", strict=True) == built
+    assert len(builds) == 2
+    version_map = root / "versions" / "1.30.json"  # new data (a definition changed its content hash)
+    st = version_map.stat()
+    os.utime(version_map, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert SchemaStore(root).bundle("1.30", "v1", "ConfigMap", strict=True) == built
+    assert len(builds) == 3
 
 
 def test_cold_deployment_bundle_is_fast():

@@ -9,33 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 from functools import lru_cache
-from pathlib import Path
 
 from ..atomic import write_bytes_atomic
-from ..datadir import rules_dir
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "k8slint" / "rules"
-
-
-STALE_AFTER = 30 * 24 * 3600  # seconds; other installations' caches younger than this are kept
-
-
-def _forget_stale(current: Path) -> None:
-    """Remove this table's caches that no run has written for a month (old installs, edited tables)."""
-    name = current.name.rsplit("-", 1)[0]
-    for other in current.parent.glob(f"{name}-*.marshal"):
-        try:
-            if other != current and other.stat().st_mtime < current.stat().st_mtime - STALE_AFTER:
-                other.unlink()
-        except OSError:
-            pass
+from ..datadir import derived_cache_dir, forget_stale, rules_dir
 
 
 @lru_cache(maxsize=None)
@@ -50,7 +28,7 @@ def load_table(name: str) -> tuple:
     key = hashlib.sha256(identity.encode()).hexdigest()[:24]
     cached = None
     try:
-        cached = _cache_dir() / f"{name}-{key}.marshal"
+        cached = derived_cache_dir("rules") / f"{name}-{key}.marshal"
         return tuple(marshal.loads(cached.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError, RuntimeError):
         pass
@@ -62,7 +40,7 @@ def load_table(name: str) -> tuple:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(cached, marshal.dumps(records))
-            _forget_stale(cached)
+            forget_stale(cached, f"{name}-*.marshal")
         except (OSError, ValueError):
             pass  # no cache this time
     return tuple(records)
