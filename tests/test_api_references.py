@@ -45,3 +45,41 @@ def test_the_report_agrees_with_lint_on_references(cli):
                                                       ("ValidatingWebhookConfiguration", "image-policy")}
     issues = [i for o in report["objects"] for i in o["issues"] if i["rule_id"] == "REF001"]
     assert {(i["since"], i["fix"]) for i in issues} == {("1.16", "safe")}
+
+
+APISERVICES = """apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.batch}
+spec: {group: batch, version: v1beta1, groupPriorityMinimum: 17400, versionPriority: 9, service: null}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1beta1.policy
+  labels: {kube-aggregator.kubernetes.io/automanaged: "true"}
+spec: {group: policy, version: v1beta1, groupPriorityMinimum: 17600, versionPriority: 1}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.extensions}
+spec:
+  group: extensions
+  version: v1beta1
+  service: {name: legacy-api, namespace: ops}
+  groupPriorityMinimum: 100
+  versionPriority: 1
+"""
+
+
+def test_a_hand_made_local_apiservice_for_a_removed_group_version(cli, write):
+    """REF005: only the local one without the automanaged label (the API server deletes a labelled one,
+    and an extension server behind spec.service may serve any group)."""
+    path = write("apiservices.yaml", APISERVICES)
+    assert _rules(cli(["lint", "-k", "1.24", "-f", "json", path]).out) == []  # batch/v1beta1 served up to 1.24
+    found = [f for f in json.loads(cli(["lint", "-k", "1.25", "-f", "json", path]).out)["findings"]]
+    assert [(f["rule_id"], f["severity"], f["line"], f["column"], f["object"]["name"]) for f in found] == [
+        ("REF005", "warning", 4, 31, "v1beta1.batch")]
+    assert "removed in 1.25" in found[0]["message"]
+    report = json.loads(cli(["report", "--from", "1.24", "--to", "1.25", "-f", "json", path]).out)
+    issues = [i for o in report["objects"] for i in o["issues"] if i["rule_id"] == "REF005"]
+    assert [(i["since"], i["blocking"], i["fix"]) for i in issues] == [("1.25", False, None)]

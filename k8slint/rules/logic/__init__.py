@@ -10,4 +10,5 @@ LOGIC_RULES: list = [
     Rule(api_references.REF002, api_references.check_admission),
     Rule(api_references.REF003, api_references.check_rbac),
     Rule(api_references.REF004, api_references.check_kustomization),
+    Rule(api_references.REF005, api_references.check_apiservice),
 ]

@@ -8,7 +8,9 @@ and more quietly than a manifest that no longer applies:
 - REF003 rbac-rule-for-removed-resource: an RBAC rule grants a resource in an API group that no longer
   serves it at the target: the grant does nothing, and the new group is not granted;
 - REF004 kustomize-target-removed-version: a kustomization's patch or replacement target selects a
-  group/version/kind the target no longer serves: once the resources are migrated it selects nothing.
+  group/version/kind the target no longer serves: once the resources are migrated it selects nothing;
+- REF005 local-apiservice-for-removed-version: a hand-made local APIService registers a built-in group
+  version the target no longer serves.
 """
 from __future__ import annotations
 
@@ -104,6 +106,35 @@ REF004 = RuleMeta(
                    "with --current-version), the same one it writes into the resources: the version, and the "
                    "group when it changes (only the group for a selector that names no version)."),
     versions="from the removal of the selected version", family="REF")
+
+
+AUTOMANAGED_LABEL = "kube-aggregator.kubernetes.io/automanaged"
+
+REF005 = RuleMeta(
+    "REF005", "local-apiservice-for-removed-version",
+    "A local APIService registers a built-in group version the target no longer serves", Severity.WARNING,
+    RuleDoc(
+        what="Finds APIService objects without `spec.service` (served by the kube-apiserver itself) whose "
+             "`spec.group`/`spec.version` is a built-in group version the target no longer serves (for "
+             "example `v1beta1.extensions` at 1.22 or later). APIServices labelled "
+             "`kube-aggregator.kubernetes.io/automanaged` (`true` or `onstart`: what a cluster dump holds) are "
+             "skipped, and so are APIServices with a `spec.service` (an extension server may serve any group).",
+        why="The API server registers an APIService for every built-in group version by itself, labelled "
+            "`kube-aggregator.kubernetes.io/automanaged`, and its autoregister controller deletes a labelled one "
+            "once the group version is gone. An APIService without that label is left alone: the API server "
+            "neither refuses it (its validation does not know which groups are built in) nor removes it, so "
+            "after the upgrade it keeps registering a group version whose requests the kube-apiserver answers "
+            "with 404 Not Found. Clients that read the API discovery (kubectl, Helm, the namespace and garbage "
+            "collection controllers) can then report the group version as failed. A manifest that applies one "
+            "by hand was written to pin a group version that is now gone.",
+        example="apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.extensions}\n"
+                "spec:\n  group: extensions\n  version: v1beta1\n  groupPriorityMinimum: 17900\n"
+                "  versionPriority: 1\n",
+        fix="Delete the APIService (`kubectl delete apiservice v1beta1.extensions`) and drop it from the "
+            "manifests: the API server registers the group versions it serves by itself.",
+        fix_safety="No automatic fix: removing an object from the manifests and from the cluster is a person's "
+                   "decision."),
+    versions="from the removal of the registered group version", family="REF")
 
 
 def _removed(api_version: str, kind: str, target) -> dict | None:
@@ -342,3 +373,45 @@ def check_kustomization(resource, ctx):
 
 
 check_kustomization.reads_kustomizations = True  # run on kustomize's configuration only (engine)
+
+
+# ----------------------------------------------------------------------------------------------- APIService
+
+# Kinds every group version's schema carries (options, watch events): served with it, no resource of it.
+_META_KINDS = frozenset({"DeleteOptions", "WatchEvent", "Status", "ListOptions", "GetOptions", "CreateOptions",
+                         "PatchOptions", "UpdateOptions", "ExportOptions"})
+
+
+def removed_group_version(api_version: str, target) -> str | None:
+    """The version that removed the built-in group version `api_version` when no kind of it is served at
+    `target` any more (the last of its kinds to go), else None."""
+    kinds = {k for (av, k) in set(windows.records()) | set(windows.known_pairs())
+             if av == api_version and k not in _META_KINDS and not k.endswith("List")}
+    if not kinds or any(windows.serves(api_version, k, target) for k in kinds):
+        return None
+    removals = [r["removed"] for (av, k), r in windows.records().items()
+                if av == api_version and _removed(av, k, target) is not None]
+    return max(removals, key=lambda r: tuple(int(x) for x in r.split("."))) if removals else None
+
+
+def check_apiservice(resource, ctx):
+    if not str(resource.api_version).startswith("apiregistration.k8s.io/"):
+        return
+    labels = resource.metadata.get("labels") if isinstance(resource.metadata.get("labels"), dict) else {}
+    if AUTOMANAGED_LABEL in labels:
+        return  # registered by the API server itself, which deletes it once the group version is gone
+    spec = resource.data.get("spec") if isinstance(resource.data.get("spec"), dict) else {}
+    group, version = spec.get("group"), spec.get("version")
+    if spec.get("service") is not None or not isinstance(group, str) or not group or not isinstance(version, str):
+        return  # an extension server may serve any group version
+    removed = removed_group_version(f"{group}/{version}", ctx.target)
+    if removed is None:
+        return
+    yield finding_at(resource, REF005.id, REF005.severity,
+                     f"local APIService for {group}/{version}, a built-in group version removed in {removed}: "
+                     f"Kubernetes {ctx.target} serves nothing there and, as the APIService is not labelled "
+                     f"{AUTOMANAGED_LABEL}, does not remove it either; delete it", ("spec", "version"),
+                     suggestion=REF005.docs.fix, extra={"removed_in": removed})
+
+
+check_apiservice.kinds = frozenset({"APIService"})
