@@ -61,6 +61,10 @@ NOT_STRUCTURAL = {
                            ROOT + ("allOf", 0, "x-kubernetes-validations")),
     "metadata named in not": ({"type": "object", "not": {"properties": {"metadata": {}}}},
                               ROOT + ("not", "properties", "metadata")),
+    "metadata restricting labels": ({"type": "object", "properties": {"metadata": {
+        "type": "object", "properties": {"labels": {"type": "object"}}}}}, ROOT + ("properties", "metadata")),
+    "kind that is not a string": ({"type": "object", "properties": {"kind": {"type": "integer"}}},
+                                  ROOT + ("properties", "kind", "type")),
     "anyOf names a field the structural part lacks": (
         {"type": "object", "properties": {"a": {"type": "string"}}, "anyOf": [{"required": ["b"]},
                                                                               {"properties": {"b": {}}}]},
@@ -84,6 +88,8 @@ STRUCTURAL = {
                                  "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
     "embedded resource preserving its fields": {"type": "object", "properties": {"t": {
         "type": "object", "x-kubernetes-embedded-resource": True, "x-kubernetes-preserve-unknown-fields": True}}},
+    "metadata restricting only name": {"type": "object", "properties": {"metadata": {
+        "type": "object", "properties": {"name": {"type": "string", "maxLength": 20}}}}},
     "value validation of a declared field": {"type": "object", "properties": {"a": {"type": "string"}},
                                              "anyOf": [{"properties": {"a": {"minLength": 1}}}]},
 }

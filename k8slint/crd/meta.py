@@ -60,7 +60,8 @@ CRD_RULES = [
              "`uniqueItems: true`, `additionalProperties` beside `properties`, or a malformed list or map type; "
              "and, in `apiextensions.k8s.io/v1`, a schema that is not structural: a field or array item "
              "without `type` (unless int-or-string or preserving unknown fields), an array without `items`, "
-             "`additionalProperties` at the root, an embedded resource that is not an object, a `type`, "
+             "`additionalProperties` at the root, an embedded resource that is not an object, `apiVersion` or "
+             "`kind` not strings, a root `metadata` that restricts more than `name` and `generateName`, a `type`, "
              "`default`, `description`, `nullable`, x-kubernetes-* extension or `metadata` inside `allOf` / "
              "`anyOf` / `oneOf` / `not` (the int-or-string `anyOf: [{type: integer}, {type: string}]` "
              "excepted), or a field those name at the root that the structural part does not declare.",

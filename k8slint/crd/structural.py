@@ -1,6 +1,7 @@
 """Whether an apiextensions.k8s.io/v1 schema is structural, as the API server decides it before it accepts
 a CRD: every specified field and array item has a type (unless int-or-string or preserving unknown fields),
 arrays have items, the root is an object without additionalProperties, embedded resources are objects,
+apiVersion and kind are strings and the root's metadata restricts at most its name and generateName,
 and the value validations under allOf / anyOf / oneOf / not only restrict values: they declare no type,
 default, description, nullable or x-kubernetes-* extension and name no field or item the structural part
 does not (the int-or-string `anyOf: [{type: integer}, {type: string}]` pattern excepted). Each problem is
@@ -66,6 +67,8 @@ def _node(node, path: tuple, level: str, out: list, depth: int) -> None:
         out.append((path + ("x-kubernetes-embedded-resource",), "must be false if x-kubernetes-int-or-string is "
                                                                  "true"))
     _value_validations(node, path, out, depth)
+    if level == "root" or embedded:
+        _resource_fields(node, path, level == "root", out)
     props = node.get("properties")
     if isinstance(props, dict):
         for name, child in props.items():
@@ -74,6 +77,28 @@ def _node(node, path: tuple, level: str, out: list, depth: int) -> None:
         _node(node["items"], path + ("items",), "items", out, depth + 1)
     if isinstance(node.get("additionalProperties"), dict):
         _node(node["additionalProperties"], path + ("additionalProperties",), "field", out, depth + 1)
+
+
+def _resource_fields(node: dict, path: tuple, root: bool, out: list) -> None:
+    """apiVersion and kind of a resource (the root, an embedded resource) are strings, metadata an object;
+    at the root the schema may only restrict metadata.name and metadata.generateName."""
+    props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    for name in ("apiVersion", "kind"):
+        if isinstance(props.get(name), dict) and props[name].get("type") != "string":
+            out.append((path + ("properties", name, "type"), "must be string"))
+    meta = props.get("metadata")
+    if not isinstance(meta, dict):
+        return
+    where = path + ("properties", "metadata")
+    if meta.get("type") != "object":
+        out.append((where + ("type",), "must be object"))
+    if not root:
+        return
+    meta_props = meta.get("properties") if isinstance(meta.get("properties"), dict) else {}
+    others = [key for key, value in meta.items() if key not in ("type", "properties", "default") and _given(value)]
+    if set(meta_props) - {"name", "generateName"} or others:
+        out.append((where, "must not specify anything other than name and generateName, but metadata is "
+                           "implicitly specified"))
 
 
 def _value_validations(node: dict, path: tuple, out: list, depth: int) -> None:
