@@ -117,7 +117,7 @@ class ListKeyChecker:
         plan = self._by_def[name] = _Plan()
         self._building.add(name)
         try:
-            definition = self.store.definition(self.version, name)
+            definition = self.store.definition(self.version, name, shared=True)  # only read
         except KeyError:
             definition = {}
         built = self._node(definition, name, None)

@@ -135,13 +135,14 @@ class SchemaStore:
             self._kinds[minor] = cached
         return list(cached)
 
-    def definition(self, version, name: str) -> dict:
-        """A copy of the canonical (stored) definition `name` of that minor; KeyError when it has none."""
+    def definition(self, version, name: str, shared: bool = False) -> dict:
+        """A copy of the canonical (stored) definition `name` of that minor; KeyError when it has none.
+        `shared`: the store's own object, for readers that never change it (no copy to pay for)."""
         minor = self._minor(version)
         found = self._def(minor, name)
         if found is None:
             raise KeyError(f"Kubernetes {minor} has no definition {name!r}")
-        return copy.deepcopy(found)
+        return found if shared else copy.deepcopy(found)
 
     # ------------------------------------------------------------------------------------ bundles
 

@@ -308,6 +308,10 @@ def test_definition_returns_a_copy(store):
     assert store.definition("1.30", "io.k8s.api.core.v1.ConfigMap")["properties"]
     with pytest.raises(KeyError):
         store.definition("1.30", "io.k8s.api.core.v1.NoSuchThing")
+    # readers that never change it may have the store's own object, without a copy
+    shared = store.definition("1.30", "io.k8s.api.core.v1.ConfigMap", shared=True)
+    assert shared is store.definition("1.30", "io.k8s.api.core.v1.ConfigMap", shared=True)
+    assert shared == store.definition("1.30", "io.k8s.api.core.v1.ConfigMap") is not shared
 
 
 def test_field_description(store):
