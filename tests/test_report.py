@@ -100,7 +100,8 @@ def test_summary(fixture_report):
 def test_validity_in_the_target_is_judged_after_the_migration(fixture_report):
     objects = _objects(fixture_report)
     assert objects["web"]["validity"] == {"result": "valid", "checked": "after-migration", "api_version": "apps/v1",
-                                          "note": "migrated in memory to apps/v1 Deployment"}
+                                          "note": "migrated in memory to apps/v1 Deployment", "schema": "valid",
+                                          "refused_by": []}
     # keeps metadata.clusterName, which 1.25 dropped: the migration drops it too (the API server ignored it),
     # so the migrated object validates and fix makes the whole change
     cleanup = objects["cleanup"]

@@ -76,3 +76,19 @@ def test_an_object_whose_api_is_gone_is_judged_as_migrated(write):
     (obj,) = report(path, "1.15", "1.17")["objects"]
     assert [(i["rule_id"], i["type"], i["since"]) for i in obj["issues"]] == \
         [("API021", "api", "1.16"), ("SRV044", "server", "1.15")]
+
+
+def test_an_object_the_api_server_refuses_is_never_called_valid(write):
+    """Schema-valid but refused (SRV070): every format says refused, none says "valid in 1.30"."""
+    path = write("svc.yaml", SERVICE)
+    (obj,) = report(path, "1.28", "1.30")["objects"]
+    assert obj["validity"] == {"result": "invalid", "checked": "as-written", "api_version": "v1", "note": None,
+                               "schema": "valid", "refused_by": ["SRV070"]}
+    words = "refused by the 1.30 API server (SRV070); schema valid in 1.30 as written"
+    for fmt in ("text", "markdown", "html"):
+        out = run_cli(["report", "--from", "1.28", "--to", "1.30", "--format", fmt, "--no-color", path]).out
+        assert words in out, fmt
+        assert "· valid in 1.30" not in out and "| valid in 1.30" not in out and ": valid in 1.30" not in out
+    fine = write("ok.yaml", SERVICE + "  ports: [{port: 80}]\n")
+    (obj,) = report(fine, "1.28", "1.30")["objects"]
+    assert obj["validity"]["result"] == "valid" and obj["validity"]["refused_by"] == []

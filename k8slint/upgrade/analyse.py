@@ -158,7 +158,9 @@ class Analyser:
             validity = Validity(INVALID if schema_issues else "valid", "as-written", resource.api_version)
         if removal is not None:  # judged as it would be applied there: migrated, or not at all
             server = state.loaded.relabel(self._server_errors(resource, migrated, self.end)) if migrated else []
-        issues.extend(self._server_issues(resource, server, migrated))
+        server_issues = self._server_issues(resource, server, migrated)
+        issues.extend(server_issues)
+        validity = validity.judged_by_server(i.rule_id for i in server_issues)
         states = self.path.api_states(resource.api_version, resource.kind)
         return ObjectReport(anchor.file, anchor.line, anchor.column, resource.api_version, resource.kind,
                             resource.namespace, resource.name, states, validity, issues)

@@ -211,8 +211,8 @@ def render(report, **_) -> str:
         f"<footer><p>Made with <code>k8slint report --from {e(report.start)} --to {e(report.end)}</code>"
         f"{' --strict' if report.strict else ''}. A hop is the upgrade from one minor version to the next; "
         "“removed” means the API server no longer serves it, “deprecated” that it still works but is on its "
-        "way out. Schema validity is judged with the target version's own schema, after the migration "
-        "<code>k8slint fix</code> would make.</p></footer>",
+        "way out. An object is valid in the target when its schema and the checks of the target's API server "
+        "(SRV rules) both accept it, after the migration <code>k8slint fix</code> would make.</p></footer>",
         "</body>",
         "</html>",
     ]
@@ -446,7 +446,7 @@ def _objects(report) -> str:
             lifecycle = _bar(obj.states, labels, breaks, "mini", 10, f"{obj.api_version}: {words}") + \
                 f'<span class="note">{e(words)}</span>'
             state = (f"{_status_badge(obj, report)}<br>k8slint fix: {_fix_badge(obj.fix)}"
-                     f'<div class="note">Schema: {e(validity_text(obj, report))}</div>')
+                     f'<div class="note">In {e(report.end)}: {e(validity_text(obj, report))}</div>')
             issues = '<ul class="issues">' + "".join(_issue_item(i) for i in obj.issues) + "</ul>"
             rows.append(f'<tr id="object-{obj.id}" data-status="{e(obj.status)}">' + _cells([
                 ("Object", ident, ""), ("Lifecycle", lifecycle, ""), ("Status", state, ""),
@@ -463,9 +463,9 @@ def _objects(report) -> str:
                 ("Object", e(obj.label), ""), ("Where", f"<code>{e(obj.where)}</code>", ""),
                 ("apiVersion", f"<code>{e(obj.api_version or '?')}</code>", ""),
                 ("Lifecycle", e(describe_states(obj.states, labels)), ""),
-                (f"Schema in {report.end}", e(validity_text(obj, report)), "")]) + "</tr>")
+                (f"Valid in {report.end}", e(validity_text(obj, report)), "")]) + "</tr>")
         out.append(f"<details><summary>{e(plural(len(fine), 'object needs', 'objects need'))} no change</summary>"
-                   + _table(["Object", "Where", "apiVersion", "Lifecycle", f"Schema in {report.end}"], rows)
+                   + _table(["Object", "Where", "apiVersion", "Lifecycle", f"Valid in {report.end}"], rows)
                    + "</details>")
     out.append("</section>")
     return "".join(out)

@@ -132,7 +132,7 @@ def _objects(report, rows: int) -> list:
     out = ["### Objects needing action", "", "<details>",
            f"<summary>{plural(len(acting), 'object')} ({blocking} blocking) of {len(report.objects)}</summary>", "",
            f"| Object | Where | apiVersion | Lifecycle {cell(report.start)} → {cell(report.end)} | Status | "
-           f"Actions | `k8slint fix` | Schema in {cell(report.end)} |",
+           f"Actions | `k8slint fix` | Valid in {cell(report.end)} |",
            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for obj in acting[:rows]:
         status = status_text(obj, report)

@@ -57,15 +57,25 @@ class Issue:
 
 @dataclass
 class Validity:
-    """Schema validity of the object in the target version, after its migration where it needs one."""
+    """Does the target accept the object (after its migration where it needs one): its schema, and the
+    target's API server checks (SRV errors). `result` is "valid" only when both accept it."""
 
     result: str  # "valid", "invalid" or "unchecked"
-    checked: str | None = None  # "as-written" or "after-migration" (None when unchecked)
+    checked: str | None = None  # "as-written" or "after-migration" (None when the schema was not checked)
     api_version: str | None = None  # the apiVersion that was validated
     note: str | None = None  # why it was not checked, or what the migration was
+    schema: str | None = None  # the schema's own verdict: "valid", "invalid" or "unchecked"
+    refused_by: tuple = ()  # SRV rules by which the target's API server refuses it
+
+    def judged_by_server(self, refused_by) -> "Validity":
+        """This schema verdict completed with the API server's: an object it refuses is never valid."""
+        refused = tuple(sorted(set(refused_by)))
+        return Validity(INVALID if refused else self.result, self.checked, self.api_version, self.note,
+                        self.result, refused)
 
     def as_dict(self) -> dict:
-        return {"result": self.result, "checked": self.checked, "api_version": self.api_version, "note": self.note}
+        return {"result": self.result, "checked": self.checked, "api_version": self.api_version, "note": self.note,
+                "schema": self.schema or self.result, "refused_by": list(self.refused_by)}
 
 
 @dataclass

@@ -141,11 +141,18 @@ def lifecycle_text(obj, report, sep: str = " · ") -> str:
 
 
 def validity_text(obj, report) -> str:
+    """"valid in T as written" only when the schema and the API server checks of T both accept the object."""
     v = obj.validity
-    if v.result == "unchecked":
-        return f"not checked: {v.note}" if v.note else "not checked"
-    where = " after migration to " + v.api_version if v.checked == "after-migration" else " as written"
-    return ("valid" if v.result == "valid" else "invalid") + f" in {report.end}{where}"
+    schema = v.schema or v.result
+    if schema == "unchecked":
+        text = f"not checked: {v.note}" if v.note else "not checked"
+    else:
+        where = " after migration to " + v.api_version if v.checked == "after-migration" else " as written"
+        text = schema + f" in {report.end}{where}"
+    if not v.refused_by:
+        return text
+    refused = f"refused by the {report.end} API server ({', '.join(v.refused_by)})"
+    return f"{refused}; schema {text}"
 
 
 def issue_when(issue) -> str:
