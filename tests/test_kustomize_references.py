@@ -99,6 +99,11 @@ def test_fix_moves_the_selectors_with_the_resources_step_by_step(cli, tmp_path):
     assert "source: {kind: Deployment, group: apps, name: web}" in text  # no version given: the group only
     assert "      group: extensions\n      version: v1beta1\n" in text and "extensions/v1beta1" in ingress.read_text()
     assert "fixed REF004" in first.out
+    waiting = [line for line in first.out.splitlines() if "REF004 patches[0]" in line]
+    assert waiting and waiting[0].endswith("[fix waits for the cluster: networking.k8s.io/v1 Ingress is served from "
+                                           "1.19 and your cluster runs 1.16; upgrade the cluster to 1.19-1.21, then "
+                                           "run k8slint fix again]")
+    assert "Waiting for a newer cluster: 3 fixes from 1.19, 2 fixes from 1.21." in first.out
     cli(["fix", "-k", "1.30", "--current-version", "1.21", "--write", tmp_path])
     text = kustomization.read_text()
     assert "      group: networking.k8s.io\n      version: v1\n      kind: Ingress\n" in text

@@ -669,7 +669,8 @@ class _FinalLint:
 
     def check(self, loaded: LoadedFile, outcome: FileOutcome) -> tuple:
         found = outcome.lint if outcome.lint is not None and self.same_crds else self.linter.check_file(loaded)
-        resources = {(r.doc_index, r.ref): r for r in loaded.resources if r.file == loaded.file}
+        resources = {(r.doc_index, r.ref): r for r in loaded.resources + loaded.kustomizations
+                     if r.file == loaded.file}
         unsafe_available = 0
         for f in found:
             resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None

@@ -111,6 +111,8 @@ def closing(resource, finding):
     record = rules_by_id()[finding.rule_id].record or {}
     if finding.rule_id.startswith("API"):
         return windows.window((resource.api_version, resource.kind), None)[1]
+    if finding.rule_id.startswith("REF"):  # the apiVersion it names: works up to its removal
+        record = {"removed": finding.extra.get("removed_in")}
     removed = record.get("removed")
     if removed and (record.get("removed_severity") or "error") == "error":
         v = KubeVersion.parse(removed)
