@@ -316,5 +316,7 @@ def test_old_self_inside_the_items_of_an_atomic_list_is_refused(tmp_path):
     assert len(found) == 1 and "uncorrelatable" in found[0].message
     as_map = crd.replace("                  maxItems: 16\n",
                          "                  maxItems: 16\n                  x-kubernetes-list-type: map\n"
-                         "                  x-kubernetes-list-map-keys: [name]\n")
+                         "                  x-kubernetes-list-map-keys: [name]\n").replace(
+        "                    type: object\n                    properties:\n",
+        "                    type: object\n                    required: [name]\n                    properties:\n")
     assert _findings(tmp_path, as_map + _thing("{}")) == []  # map-list items are matched to old ones by key

@@ -98,3 +98,40 @@ STRUCTURAL = {
 @pytest.mark.parametrize("name", sorted(STRUCTURAL))
 def test_structural_schemas_are_accepted(name):
     assert v1_schema_problems(STRUCTURAL[name], ROOT) == []
+
+
+def _list(list_type: str, items: dict, **extra) -> dict:
+    return {"type": "object", "properties": {"l": {"type": "array", "x-kubernetes-list-type": list_type,
+                                                   "items": items, **extra}}}
+
+
+LIST_ITEMS_REFUSED = {
+    "map key neither required nor defaulted": (
+        _list("map", {"type": "object", "properties": {"name": {"type": "string"}}}, **{
+            "x-kubernetes-list-map-keys": ["name"]}), ("items", "properties", "name", "default")),
+    "nullable map key": (
+        _list("map", {"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string", "nullable": True}}}, **{"x-kubernetes-list-map-keys": ["name"]}),
+        ("items", "properties", "name", "nullable")),
+    "nullable set items": (_list("set", {"type": "string", "nullable": True}), ("items", "nullable")),
+    "set of granular objects": (_list("set", {"type": "object", "properties": {"a": {"type": "string"}}}),
+                                ("items", "x-kubernetes-map-type")),
+    "set of set lists": (_list("set", {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}),
+                         ("items", "x-kubernetes-list-type")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_ITEMS_REFUSED))
+def test_set_and_map_list_items_are_checked_like_the_api_server(name):
+    schema, tail = LIST_ITEMS_REFUSED[name]
+    assert ROOT + ("properties", "l") + tail in [p for p, _m in v1_schema_problems(schema, ROOT)]
+
+
+def test_set_and_map_lists_that_the_api_server_accepts():
+    ok = [_list("map", {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                **{"x-kubernetes-list-map-keys": ["name"]}),
+          _list("map", {"type": "object", "properties": {"port": {"type": "integer", "default": 80}}},
+                **{"x-kubernetes-list-map-keys": ["port"]}),
+          _list("set", {"type": "object", "x-kubernetes-map-type": "atomic", "properties": {"a": {"type": "string"}}}),
+          _list("set", {"type": "string"})]
+    assert [v1_schema_problems(schema, ROOT) for schema in ok] == [[], [], [], []]

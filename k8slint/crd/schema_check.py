@@ -146,6 +146,8 @@ def _check_list_and_map_types(node: dict, path: tuple, out: list) -> None:
                                                                             "of the items"))
                 if len(set(k for k in keys if isinstance(k, str))) != len(keys):
                     out.append((path + ("x-kubernetes-list-map-keys",), "must not contain duplicate entries"))
+        if list_type in ("set", "map") and node.get("type") == "array" and isinstance(node.get("items"), dict):
+            _set_and_map_items(node, list_type, path, out)
     elif "x-kubernetes-list-map-keys" in node and list_type is None:
         out.append((path + ("x-kubernetes-list-type",), "must be map if x-kubernetes-list-map-keys is non-empty"))
     map_type = node.get("x-kubernetes-map-type")
@@ -155,6 +157,35 @@ def _check_list_and_map_types(node: dict, path: tuple, out: list) -> None:
                                                            "(atomic or granular)"))
         elif node.get("type") != "object":
             out.append((path + ("type",), "must be object if x-kubernetes-map-type is specified"))
+
+
+def _set_and_map_items(node: dict, list_type: str, path: tuple, out: list) -> None:
+    """Items of set and map lists are never null; a map list's keys are required or defaulted, never null;
+    a set's items are atomic (a list of them atomic, an object of them x-kubernetes-map-type: atomic)."""
+    items = node["items"]
+    where = path + ("items",)
+    if items.get("nullable") is True:
+        out.append((where + ("nullable",), f"cannot be nullable when x-kubernetes-list-type is {list_type}"))
+    if list_type == "map":
+        props = items.get("properties") if isinstance(items.get("properties"), dict) else {}
+        required = items.get("required") if isinstance(items.get("required"), list) else []
+        keys = node.get("x-kubernetes-list-map-keys")
+        for key in keys if isinstance(keys, list) else ():
+            sub = props.get(key) if isinstance(key, str) else None
+            if not isinstance(sub, dict):
+                continue  # reported above: not a property of the items
+            if key not in required and sub.get("default") is None:
+                out.append((where + ("properties", key, "default"), "this property is in "
+                            "x-kubernetes-list-map-keys, so it must have a default or be a required property"))
+            if sub.get("nullable") is True:
+                out.append((where + ("properties", key, "nullable"), "this property is in "
+                            "x-kubernetes-list-map-keys, so it cannot be nullable"))
+    elif items.get("type") == "array" and items.get("x-kubernetes-list-type") not in (None, "atomic"):
+        out.append((where + ("x-kubernetes-list-type",), "must be atomic as item of a list with "
+                                                          "x-kubernetes-list-type=set"))
+    elif items.get("type") == "object" and items.get("x-kubernetes-map-type") != "atomic":
+        out.append((where + ("x-kubernetes-map-type",), "must be atomic as item of a list with "
+                                                         "x-kubernetes-list-type=set"))
 
 
 def _kind(value) -> str:
