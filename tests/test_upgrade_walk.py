@@ -61,6 +61,10 @@ def test_walk_from_1_16_to_1_30_along_the_plan(tmp_path):
     text = (root / "web.yaml").read_text()
     assert text.startswith("# The shop front end, as deployed since 2018.\napiVersion: apps/v1\n")
     assert "seccompProfile" in text and "networking.k8s.io/v1" in text and "autoscaling/v2\n" in text
+    # the kustomization's patch targets moved with the objects they patch
+    kustomization = (root / "kustomization.yaml").read_text()
+    assert "target: {group: networking.k8s.io, version: v1, kind: Ingress, name: web}" in kustomization
+    assert "      group: batch\n      version: v1\n      kind: CronJob\n" in kustomization
 
 
 def test_the_first_step_waits_for_what_1_16_does_not_serve(tmp_path):
