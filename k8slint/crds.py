@@ -127,6 +127,11 @@ def to_json_schema(openapi: dict, strict: bool) -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root}
 
 
+def node_json_schema(node: dict) -> dict:
+    """The validating schema of one node of a CRD schema (not a resource root: nothing is added)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **_convert(node, False)}
+
+
 def _convert(node, strict: bool, declares_fields: bool = True):
     """One schema node. `declares_fields` is False below allOf/anyOf/oneOf/not: in a structural schema those
     branches only validate values, the fields are the ones `properties` declares beside them, so strict mode

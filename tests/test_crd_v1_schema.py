@@ -135,3 +135,45 @@ def test_set_and_map_lists_that_the_api_server_accepts():
           _list("set", {"type": "object", "x-kubernetes-map-type": "atomic", "properties": {"a": {"type": "string"}}}),
           _list("set", {"type": "string"})]
     assert [v1_schema_problems(schema, ROOT) for schema in ok] == [[], [], [], []]
+
+
+def _crd_file(tmp_path, schema: str, api: str = "apiextensions.k8s.io/v1", extra: str = "") -> list:
+    from k8slint.engine import LintOptions, lint
+    from k8slint.versions import KubeVersion
+    if api.endswith("v1beta1"):
+        body = (f"  versions: [{{name: v1, served: true, storage: true}}]\n{extra}"
+                f"  validation:\n    openAPIV3Schema: {schema}\n")
+    else:
+        body = ("  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n"
+                f"        openAPIV3Schema: {schema}\n")
+    path = tmp_path / "crd.yaml"
+    path.write_text(f"apiVersion: {api}\nkind: CustomResourceDefinition\nmetadata: {{name: things.acme.io}}\n"
+                    "spec:\n  group: acme.io\n  scope: Namespaced\n  names: {kind: Thing, plural: things}\n" + body)
+    return lint([str(path)], LintOptions(KubeVersion.parse("1.30"))).findings
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("{port: {type: integer, default: '80'}}", "'80' is not of type 'integer'"),
+    ("{mode: {type: string, enum: [A, B], default: C}}", "'C' is not one of"),
+    ("{name: {type: string, maxLength: 3, default: toolong}}", "is too long"),
+    ("{pair: {type: object, required: [a], properties: {a: {type: string}}, default: {}}}", "'a' is a required"),
+])
+def test_default_that_its_own_schema_refuses_is_reported(tmp_path, spec, message):
+    found = _crd_file(tmp_path, f"{{type: object, properties: {{spec: {{type: object, properties: {spec}}}}}}}")
+    assert [f.rule_id for f in found] == ["CRD003"] and message in found[0].message
+    assert found[0].json_path.endswith(".default")
+
+
+def test_valid_defaults_pass(tmp_path):
+    spec = ("{port: {type: integer, default: 80}, mode: {x-kubernetes-int-or-string: true, default: 25%}, "
+            "ratio: {type: number, default: 1}, note: {type: string, nullable: true, default: ''}, "
+            "pair: {type: object, properties: {a: {type: string, default: x}}, default: {}}}")
+    assert _crd_file(tmp_path, f"{{type: object, properties: {{spec: {{type: object, properties: {spec}}}}}}}") == []
+
+
+def test_v1beta1_defaults_need_preserve_unknown_fields_false(tmp_path):
+    schema = "{type: object, properties: {spec: {type: object, properties: {port: {type: integer, default: 80}}}}}"
+    found = [f for f in _crd_file(tmp_path, schema, "apiextensions.k8s.io/v1beta1") if f.rule_id.startswith("CRD")]
+    assert [(f.rule_id, f.json_path) for f in found] == [("CRD003", "spec.preserveUnknownFields")]
+    again = _crd_file(tmp_path, schema, "apiextensions.k8s.io/v1beta1", "  preserveUnknownFields: false\n")
+    assert [f for f in again if f.rule_id.startswith("CRD")] == []  # (API033: v1beta1 is gone in 1.30)

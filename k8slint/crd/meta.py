@@ -66,7 +66,10 @@ CRD_RULES = [
              "`kind` not strings, a root `metadata` that restricts more than `name` and `generateName`, a `type`, "
              "`default`, `description`, `nullable`, x-kubernetes-* extension or `metadata` inside `allOf` / "
              "`anyOf` / `oneOf` / `not` (the int-or-string `anyOf: [{type: integer}, {type: string}]` "
-             "excepted), or a field those name at the root that the structural part does not declare.",
+             "excepted), or a field those name at the root that the structural part does not declare. A "
+             "`default` must be a valid value of its own node (type, enum, bounds, lengths, pattern, required "
+             "fields; not yet checked: its formats, pruning and the node's CEL rules), and a v1beta1 CRD may "
+             "give defaults only with `preserveUnknownFields: false`.",
         why="`kubectl apply` of such a CRD fails, so its custom resources cannot exist. k8slint reports the CRD "
             "and does not use the schema (its resources are reported by CRD005); it never fetches what a `$ref` "
             "names.",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
 from ..model import Resource, finding_at
 from . import meta
+from .defaults_check import default_problems, has_defaults
 from .schema_check import schema_problems
 from .spec_check import spec_problems, v1_schema_problems
 
@@ -91,6 +92,8 @@ class CrdRegistry:
                 # v1beta1 accepted non-structural schemas; v1 does not
                 found = (v1_schema_problems if resource.api_version.endswith("/v1") else schema_problems)(
                     v.schema, v.schema_path)
+                if not found:
+                    found = _default_problems(resource, v)
                 problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
                 if not found:
                     from ..cel.rules import build_plan  # imported with the first CRD that has a schema
@@ -154,6 +157,16 @@ class CrdRegistry:
                                  f"{chosen.version.source}; that one is used (see `k8slint explain CRD002`)"))
         return [finding_at(resource, rule_id, meta.SEVERITY[rule_id], message, path, prefer_key=True)
                 for rule_id, path, message in problems]
+
+
+def _default_problems(resource: Resource, version: CrdVersion) -> list:
+    """Defaults that are not valid values of their node; in v1beta1, defaults without
+    preserveUnknownFields: false."""
+    spec = resource.data.get("spec") if isinstance(resource.data.get("spec"), dict) else {}
+    if resource.api_version.endswith("/v1beta1") and spec.get("preserveUnknownFields") is not False \
+            and has_defaults(version.schema):
+        return [(("spec", "preserveUnknownFields"), "must be false in order to use defaults in the schema")]
+    return default_problems(version.schema, version.schema_path)
 
 
 def defines_a_kind_twice(resources) -> bool:
