@@ -44,14 +44,24 @@ def _walk(node, path: tuple, out: list, depth: int) -> None:
         _walk(child, path + key, out, depth + 1)
 
 
+_CHECKER = []  # the validator class, made with the first default
+
+
+def _checker_class():
+    if not _CHECKER:
+        from jsonschema import Draft202012Validator, validators
+
+        from ..re2regex import RE2_KEYWORDS  # patterns matched as the API server matches them, in linear time
+        _CHECKER.append(validators.extend(Draft202012Validator, RE2_KEYWORDS))
+    return _CHECKER[0]
+
+
 def _invalid(node: dict, value) -> str | None:
-    from jsonschema import Draft202012Validator, validators
     from jsonschema.exceptions import best_match
 
     from ..crds import node_json_schema
-    from ..re2regex import RE2_KEYWORDS  # patterns matched as the API server matches them, in linear time
 
-    checker = validators.extend(Draft202012Validator, RE2_KEYWORDS)(node_json_schema(node))
+    checker = _checker_class()(node_json_schema(node))
     error = best_match(checker.iter_errors(value))
     if error is None:
         return None
