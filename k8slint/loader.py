@@ -27,7 +27,7 @@ from .model import Finding, ObjectRef, Resource, Severity, format_json_path
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
-from .yamlread import ParsedDocument, document_chunks, parse_documents
+from .yamlread import BrokenDocuments, ParsedDocument, document_chunks, parse_documents
 
 try:
     import fcntl
@@ -231,22 +231,26 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
     found_map = helm_source_map(text)
     if found_map is not None:
         source_maps[label] = found_map
-    first_index, release_bytes = 0, 0
-    for start, end in bounds:
+    first_index, release_bytes, broken = 0, 0, BrokenDocuments()  # broken documents counted per input
+    for n, (start, end) in enumerate(bounds):
         result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes)
         _load_documents(text[start:end], label, result, top_level=True,
-                        piece=(text.count("\n", 0, start), start, first_index))
+                        piece=(text.count("\n", 0, start), start, first_index), broken=broken)
+        if n == len(bounds) - 1:
+            _report_skipped(broken, label, result)
         first_index += len(result.documents)
         release_bytes = result.release_bytes
         yield result
 
 
 def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
-                    source_map: SourceMap | None = None, piece: tuple | None = None) -> None:
+                    source_map: SourceMap | None = None, piece: tuple | None = None,
+                    broken: BrokenDocuments | None = None) -> None:
     """Parse `text` and collect its objects into `result` under the file label `file`. Only the input
     itself (top_level) may hold Helm release records: a release's manifest is never unpacked further.
     `piece` = (line offset, character offset, first document index) when `text` is one piece of a larger
-    input whose source map the caller already set."""
+    input whose source map the caller already set; `broken` then counts the input's broken documents
+    across its pieces, and the caller reports those past the limit (_report_skipped)."""
     if piece is None:
         found_map = helm_source_map(text)
         if found_map is not None or source_map is not None:
@@ -256,7 +260,9 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
             result.source_maps[file] = merged
     kustomization = top_level and is_kustomization_file(file)
     quiet = kustomization or (top_level and is_chart_metadata_file(file))
-    for doc in parse_documents(text, *(piece or ())):
+    own = broken is None
+    broken = BrokenDocuments() if own else broken
+    for doc in parse_documents(text, *(piece or (0, 0, 0)), broken=broken):
         if top_level:
             result.documents.append(doc)
         for p in doc.problems:
@@ -271,6 +277,15 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
                                                   doc_span=doc.span))
             continue
         _collect(doc, doc.value, (), file, result, top_level, quiet)
+    if own:
+        _report_skipped(broken, file, result)
+
+
+def _report_skipped(broken: BrokenDocuments, file: str, result: LoadedFile) -> None:
+    """One finding for the broken documents not reported one by one."""
+    problem = broken.summary()
+    if problem is not None:
+        result.findings.append(_finding(problem.rule_id, problem.message, file, problem.line, problem.column))
 
 
 def _template_finding(template, file: str) -> Finding:

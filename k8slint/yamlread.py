@@ -7,6 +7,7 @@ ruamel.yaml's round-trip mode is kept for what needs comments (fixes), not for r
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Mapping
@@ -467,7 +468,8 @@ def _error_problem(exc: yaml.YAMLError, line_offset: int) -> Problem:
 
 
 def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: int) -> tuple:
-    """Parse all documents of `text`. Returns (documents, problem or None if the whole chunk parsed)."""
+    """Parse all documents of `text`. Returns (documents, the YAMLError that stopped the parser or None if
+    the whole chunk parsed); the documents are those complete before the error."""
     docs = []
     parser = _Parser(text)
     try:
@@ -485,54 +487,147 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
                                        SpanIndex(node, line_offset, index_offset, keys=True),
                                        start, conv.problems, conv.notes))
     except yaml.YAMLError as exc:
-        return docs, _error_problem(exc, line_offset)
+        return docs, exc
     finally:
         parser.dispose()
     return docs, None
 
 
-def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, first_index: int = 0) -> list:
+def _error_index(exc: yaml.YAMLError, default: int) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.index if mark is not None else default
+
+
+# Broken documents reported one by one per input; a user gains nothing from 300,000 copies of one error,
+# and each costs a finding in every output. The rest are still parsed (the valid documents among them are
+# checked) and summed up in one finding (BrokenDocuments.summary).
+MAX_BROKEN_DOCUMENTS = 100
+
+
+@dataclass
+class BrokenDocuments:
+    """The broken documents of one input: how many were reported, how many more were only counted."""
+
+    limit: int = MAX_BROKEN_DOCUMENTS
+    reported: int = 0
+    skipped: int = 0
+    first_skipped_line: int = 0
+    last_skipped_line: int = 0
+
+    def take(self) -> bool:
+        """True while a broken document is still to be reported one by one."""
+        if self.reported < self.limit:
+            self.reported += 1
+            return True
+        return False
+
+    def skip(self, line: int) -> None:
+        self.skipped += 1
+        self.first_skipped_line = self.first_skipped_line or line
+        self.last_skipped_line = line
+
+    def summary(self) -> Problem | None:
+        """The one problem that stands for the documents not reported one by one, or None."""
+        if not self.skipped:
+            return None
+        more = "document" if self.skipped == 1 else "documents"
+        return Problem("YML001", f"{self.skipped:,} more {more} with YAML errors (lines "
+                       f"{self.first_skipped_line}-{self.last_skipped_line}) are not reported one by one: only "
+                       f"the first {self.limit} broken documents of a file are; the valid documents among them "
+                       "were checked", self.first_skipped_line, 1)
+
+
+def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, first_index: int = 0,
+                    broken: BrokenDocuments | None = None) -> list:
     """Every document of a YAML (or JSON) text. A broken document yields a ParsedDocument whose value is
     None and whose problems say what is wrong; the other documents are still returned. The offsets place
     `text` inside a larger text (see document_chunks): positions and document indices are then the larger
-    text's."""
+    text's. `broken` counts broken documents across calls (the pieces of one input): past its limit they
+    are only counted, and the caller reports its summary; without it, the summary is the last document."""
     deep = _maybe_deep(text)
     if not deep:
-        docs, problem = _parse_chunk(text, line_offset, index_offset, first_index)
-        if problem is None:
+        docs, error = _parse_chunk(text, line_offset, index_offset, first_index)
+        if error is None:
             return docs
         stream = _json_stream(text)
         if stream is not None:
             return _parse_json_stream(text, stream, line_offset, index_offset, first_index)
-    # A syntax error stops libyaml for the rest of the stream, and a document nested too deep must not take
-    # the others with it: parse each `---` chunk on its own instead.
+    else:
+        docs, error = [], None
+    own = broken is None
+    broken = BrokenDocuments() if own else broken
+    docs = _parse_recovering(text, line_offset, index_offset, first_index, deep, broken,
+                             None if deep else (docs, error))
+    if own and broken.skipped:
+        problem = broken.summary()
+        docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
+                                   Span(problem.line, problem.column), [problem]))
+    return docs
+
+
+def _parse_recovering(text: str, line_offset: int, index_offset: int, first_index: int, deep: bool,
+                      broken: BrokenDocuments, first: tuple | None) -> list:
+    """The documents of a text libyaml does not parse in one go. A syntax error stops libyaml for the rest
+    of the stream, and a document nested too deep must not take the others with it, so each broken
+    document is parsed alone and the text again from the `---` after it. The stretch one parser gets
+    doubles while it parses cleanly and starts again at one document after an error: a text with a few
+    errors costs a few parsers, one where every document is broken one small parser per document (never a
+    re-read of the rest, which would be quadratic). Texts that may nest too deep are measured and parsed
+    one document at a time.
+    `first` = (documents, error) of a parse of the whole text already made."""
     docs = []
     bounds = [m.start() for m in _DOC_START.finditer(text)]
     if not bounds or bounds[0] != 0:
         bounds.insert(0, 0)
     bounds.append(len(text))
-    chunk_line, counted = line_offset, 0
-    for start, end in zip(bounds, bounds[1:]):
-        chunk = text[start:end]
-        chunk_line += text.count("\n", counted, start)  # counted on from the last chunk: linear in the text
+    chunks = len(bounds) - 1
+    k, window, chunk_line, counted = 0, 1, line_offset, 0
+    while k < chunks:
+        start = bounds[k]
+        chunk_line += text.count("\n", counted, start)  # counted on from the last stretch: linear in the text
         counted = start
-        deep_line = _too_deep(chunk) if deep else None
-        if deep_line is not None:
-            line = deep_line + chunk_line
-            docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS, Span(line, 1), [
-                Problem("YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", line, 1)]))
+        if deep:
+            deep_line = _too_deep(text[start:bounds[k + 1]])
+            if deep_line is not None:
+                line = deep_line + chunk_line
+                docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS, Span(line, 1), [
+                    Problem("YML006", f"nesting deeper than {MAX_DEPTH} levels; refused", line, 1)]))
+                k += 1
+                continue
+        if first is not None:  # the whole text, parsed once already
+            stop, (got, error), first = chunks, first, None
+        else:
+            stop = min(chunks, k + (1 if deep else window))
+            got, error = _parse_chunk(text[start:bounds[stop]], chunk_line, index_offset + start,
+                                      first_index + len(docs))
+        if error is None:
+            docs.extend(got)
+            k, window = stop, window * 2
             continue
-        chunk_docs, chunk_problem = _parse_chunk(chunk, chunk_line, index_offset + start, first_index + len(docs))
-        if chunk_problem is not None and chunk_docs and _NO_DOCUMENT_START in chunk_problem.message:
+        if stop - k > 1:
+            # Keep the documents before the broken one and parse that one alone, as if the text were cut
+            # at its `---` (so a piece of a large input gets the same finding as the whole). The error is in
+            # the broken document, or right at the `---` after it (an unclosed bracket or quote); a document
+            # of the next one starts after that `---`, while an empty document before it starts on it.
+            bad = min(max(bisect.bisect_left(bounds, start + _error_index(error, 0)) - 1, k), stop - 1)
+            if bad > k:
+                limit = index_offset + bounds[bad]
+                docs.extend(d for d in got if d.span.start <= limit)
+            k, window = bad, 1
+            continue
+        if got and _NO_DOCUMENT_START in str(getattr(error, "problem", "")):
             # text went on after a complete document without `---`: the two are one mis-indented document
             # (`  apiVersion: v1` above `kind: X`), so its head is not an object of its own (one problem,
             # one finding: the syntax error)
-            chunk_docs.pop()
-        docs.extend(chunk_docs)
-        if chunk_problem is not None:
+            got.pop()
+        docs.extend(got)
+        if broken.take():
+            problem = _error_problem(error, chunk_line)
             docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
-                                       Span(chunk_problem.line, chunk_problem.column),
-                                       [chunk_problem]))
+                                       Span(problem.line, problem.column), [problem]))
+        else:
+            broken.skip(chunk_line + text.count("\n", start, start + _error_index(error, 0)) + 1)
+        k, window = k + 1, 1
     return docs
 
 
@@ -569,10 +664,11 @@ def _parse_json_stream(text: str, bounds: list, line_offset: int, index_offset: 
         counted = start
         line_start = text.rfind("\n", 0, start) + 1
         chunk = " " * (start - line_start) + text[start:end]
-        chunk_docs, problem = _parse_chunk(chunk, line_offset + line, index_offset + line_start,
-                                           first_index + len(docs))
+        chunk_docs, error = _parse_chunk(chunk, line_offset + line, index_offset + line_start,
+                                         first_index + len(docs))
         docs.extend(chunk_docs)
-        if problem is not None:
+        if error is not None:
+            problem = _error_problem(error, line_offset + line)
             docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
                                        Span(problem.line, problem.column), [problem]))
     return docs

@@ -6,8 +6,11 @@ import time
 
 import pytest
 
-from k8slint.loader import load_text
+from conftest import run_cli
+from k8slint import yamlread
+from k8slint.loader import load_pieces, load_text
 from k8slint.sources import find_unrendered_template
+from k8slint.yamlread import MAX_BROKEN_DOCUMENTS
 from k8slint.yamlscalars import resolve_plain
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\ndata:\n"
@@ -49,9 +52,42 @@ def test_many_duplicate_keys_cost_linear_time():
 
 
 def test_three_hundred_thousand_broken_documents():
-    loaded = _load("---\n@\n" * 300_000, seconds=30)  # linear: a few seconds; quadratic: minutes
+    # a few seconds (one small parser per broken document, one finding for all but the first 100);
+    # quadratic work would take minutes (bench/broken_documents.py times the CLI)
+    loaded = _load("---\n@\n" * 300_000 + OTHER, seconds=30)
     broken = [f for f in loaded.findings if f.rule_id == "YML001"]
-    assert len(broken) == 300_000 and broken[-1].line == 600_000
+    assert len(broken) == MAX_BROKEN_DOCUMENTS + 1
+    assert [f.line for f in broken[:2]] == [2, 4] and broken[-2].line == 2 * MAX_BROKEN_DOCUMENTS
+    summary = broken[-1]
+    assert summary.line == 2 * MAX_BROKEN_DOCUMENTS + 2 and "\n" not in summary.message
+    assert f"{300_000 - MAX_BROKEN_DOCUMENTS:,} more documents" in summary.message and "-600000)" in summary.message
+    assert [r.name for r in loaded.resources] == ["other"]  # the valid document after them is still checked
+
+
+def test_broken_documents_are_counted_per_input_across_pieces():
+    text = "---\n@\n" * 300 + OTHER + "---\n@\n" * 300
+    pieces = list(load_pieces("-", data=text.encode(), piece_chars=600))
+    assert len(pieces) > 2
+    broken = [f for p in pieces for f in p.findings if f.rule_id == "YML001"]
+    assert len(broken) == MAX_BROKEN_DOCUMENTS + 1 and "500 more documents" in broken[-1].message
+    assert broken[-1] in pieces[-1].findings
+    assert [r.name for p in pieces for r in p.resources] == ["other"]
+    whole = load_text(text, "<stdin>")
+    assert [(f.line, f.message) for f in whole.findings] == [(f.line, f.message) for f in broken]
+
+
+def test_recovery_after_an_error_keeps_every_valid_document_and_its_place():
+    docs = [CM % f"n{i}" + "  a: b\n" for i in range(50)]
+    docs[7] = "a: [1, 2\n"  # an open bracket: the error is found at the next `---`
+    docs[30] = "@\n"
+    text = "---\n" + "---\n".join(docs)
+    lines = text.split("\n")
+    loaded = _load(text)
+    broken = [f for f in loaded.findings if f.rule_id == "YML001"]
+    assert [f.line for f in broken] == [lines.index("a: [1, 2") + 2, lines.index("@") + 1]
+    assert [r.name for r in loaded.resources] == [f"n{i}" for i in range(50) if i not in (7, 30)]
+    assert loaded.resources[-1].doc_span.line == lines.index("metadata: {name: n49}") - 1
+    assert [r.doc_index for r in loaded.resources][6:8] == [6, 8]  # the broken ones keep their place
 
 
 @pytest.mark.parametrize("template", ["a: {}\n", 'a: "{}"\n', "a: '{}'\n", "a: 1  # {}\n", "# {}\n"])
@@ -98,3 +134,18 @@ def test_a_deep_document_is_refused_alone(deep):
 def test_syntax_error_messages_are_one_line(text):
     loaded = _load(text)
     assert loaded.findings and all("\n" not in f.message for f in loaded.findings)
+
+
+@pytest.mark.parametrize("args", [["fix", "-k", "1.30"], ["fix", "-k", "1.30", "--write"],
+                                  ["report", "--from", "1.28", "--to", "1.30"]])
+def test_fix_and_report_parse_a_broken_file_once(args, tmp_path, monkeypatch):
+    path = tmp_path / "broken.yaml"
+    text = "---\n@\n" * 1_000 + OTHER
+    path.write_text(text)
+    parsed = []
+    real = yamlread._parse_recovering
+    monkeypatch.setattr(yamlread, "_parse_recovering", lambda *a: parsed.append(a[0]) or real(*a))
+    result = run_cli([*args, "-j", "1", str(path)])
+    assert result.code == 1 and "900 more documents with YAML errors" in result.out
+    assert parsed == [text]  # read once: no second pass over 1,000 broken documents for the final lint
+    assert path.read_text() == text

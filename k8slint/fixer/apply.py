@@ -234,11 +234,16 @@ def _refusal(finding: Finding | None, resource: Resource, rule_id: str, reason: 
     return (_key(resource, rule_id), (reason, manual))
 
 
+def not_editable(loaded: LoadedFile) -> bool:
+    """A file fix never edits: unreadable, or with a YAML problem that leaves its text unparsed."""
+    return loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings)
+
+
 def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _Verifier,
              refusals: dict) -> FileOutcome:
     loaded = inp.loaded
     outcome = FileOutcome(inp.path, loaded.file, loaded.text)
-    if loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings):
+    if not_editable(loaded):
         return outcome
     text = loaded.text
     # The editor finds lines by "\n": a file of lone CRs (classic Mac) is edited as LF and written back with
@@ -547,17 +552,16 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             else:  # provisionally: the parent process writes it (see _fix_rest) and checks again if that fails
                 outcome.written = True
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
-        if outcome.lint is not None and outcome.problem is None:
-            loaded = inp.loaded  # untouched: what was read is what the final lint would read
-        elif outcome.problem is not None and any(f is outcome.problem for f in inp.loaded.findings):
-            # refused as read (too large to fix), so never touched, and it says so already: not parsed
-            # again (a second parse of a file at --max-file-size held both in memory at once)
-            loaded = inp.loaded
-        else:
-            loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
-            outcome.lint = None
-            if outcome.problem is not None:
-                loaded.findings.append(outcome.problem)
+        untouched = outcome.lint is not None or not_editable(inp.loaded)
+        if untouched and (outcome.problem is None or any(f is outcome.problem for f in inp.loaded.findings)):
+            # what was read is what the final lint would read, and it says so already: not parsed again (a
+            # second parse of a file at --max-file-size held both in memory at once; a file of 300,000 broken
+            # documents was read twice)
+            return outcome, inp.loaded
+        loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
+        outcome.lint = None
+        if outcome.problem is not None:
+            loaded.findings.append(outcome.problem)
         return outcome, loaded
 
     def write_one(inp, outcome):

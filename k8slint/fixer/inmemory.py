@@ -3,7 +3,7 @@ upgrade report needs to judge an object's validity in the target version after i
 from __future__ import annotations
 
 from ..model import Resource
-from .apply import UNPARSED
+from .apply import not_editable
 from .migrations import NoFix
 from .plan import FixContext, plan_resource
 from .source import Document, SourceError, compose_documents
@@ -19,7 +19,7 @@ class FileMigrator:
         self.ctx = ctx
         self._roots = None
         self._documents: dict = {}
-        self.unparsed = loaded.text is None or any(f.rule_id in UNPARSED for f in loaded.findings)
+        self.unparsed = not_editable(loaded)
 
     def refusal(self, resource: Resource) -> str | None:
         """Why `k8slint fix` never edits this object, or None."""

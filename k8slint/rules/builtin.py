@@ -20,7 +20,8 @@ BUILTIN_RULES = [
     _yml("YML001", "yaml-syntax-error", "The YAML (or JSON) text does not parse", RuleDoc(
         what="Reports a YAML or JSON syntax error at the line and column where the parser gave up, and a value "
              "Kubernetes' YAML reader cannot turn into JSON: an unquoted `.inf`, `-.inf` or `.nan` (YAML 1.1 "
-             "floats that JSON cannot hold).",
+             "floats that JSON cannot hold). The first 100 broken documents of a file are reported one by one; "
+             "one more finding counts the rest and names their lines.",
         why="kubectl rejects the whole file. k8slint reports the error and still checks the other documents "
             "of the file, split at their `---` separators, and every other file.",
         example="spec:\n  ports: [80, 443\n",
