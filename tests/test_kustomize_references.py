@@ -119,6 +119,7 @@ def test_the_report_plans_each_selector_in_the_window_of_its_resources(cli, tmp_
     report = json.loads(cli(["report", "--from", "1.16", "--to", "1.30", "-f", "json", tmp_path]).out)
     config = next(o for o in report["objects"] if o["kind"] == "Kustomization")
     assert config["status"] == "blocking" and config["validity"]["result"] == "unchecked"
+    assert set(config["states"].values()) == {"tool"}  # never applied: not "not served"
     assert sorted(i["json_path"] for i in config["issues"]) == sorted(
         r[3] for r in _refs(cli(["lint", "-k", "1.30", "-f", "json", tmp_path / "kustomization.yaml"]).out))
     steps = {c["subject"]: step["cluster"] for step in report["plan"]["steps"] for c in step["changes"]}

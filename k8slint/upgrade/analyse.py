@@ -29,7 +29,7 @@ from ..rules.context import RuleContext, lifecycle_state
 from ..schemastore import default_store
 from ..validation import API_NOT_IN_VERSION, UNKNOWN_FIELD, Validator
 from ..versions import KubeVersion
-from .lifecycle import UpgradePath
+from .lifecycle import TOOL, UpgradePath
 from .plan import build as build_plan
 from .model import API, FIELD, INVALID, REMOVED, SCHEMA, SERVER, Issue, ObjectReport, Problem, Validity, assemble
 
@@ -117,7 +117,7 @@ class Analyser:
         validity = Validity("unchecked", note="kustomize's configuration, not a Kubernetes object: only the API "
                                               "versions its selectors name are checked")
         return ObjectReport(config.file, span.line, span.column, config.api_version, config.kind or "Kustomization",
-                            config.namespace, config.name, self.path.api_states(None, None), validity, issues)
+                            config.namespace, config.name, (TOOL,) * len(self.path.versions), validity, issues)
 
     # ------------------------------------------------------------------------------------------- objects
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 from html import escape
 
 from ..versions import KubeVersion
-from .lifecycle import CUSTOM, DEPRECATED, REMOVED, SERVED, STATE_LABELS, UNSERVED, describe_states, runs
+from .lifecycle import CUSTOM, DEPRECATED, REMOVED, SERVED, STATE_LABELS, TOOL, UNSERVED, describe_states, runs
 from .model import BLOCKING, MANUAL, OK, SAFE, UNSAFE
 from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, plural, shown_hops, status_text,
                     summary_cards, validity_text, verdict)
 
 _FILL = {SERVED: "#3f9a55", DEPRECATED: "url(#pat-deprecated)", REMOVED: "url(#pat-removed)",
-         UNSERVED: "url(#pat-unserved)", CUSTOM: "#6d8fc4"}
+         UNSERVED: "url(#pat-unserved)", CUSTOM: "#6d8fc4", TOOL: "#9aa3ad"}
 _FIX_TEXT = {SAFE: "safe", UNSAFE: "unsafe (--unsafe-fixes)", MANUAL: "manual", None: "manual"}
 _MARK = {BLOCKING: "✗", "action": "!", OK: "✓"}
 

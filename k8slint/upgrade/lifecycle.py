@@ -13,7 +13,8 @@ from ..rules.context import lifecycle_state
 from ..versions import KubeVersion, version_range
 
 SERVED, DEPRECATED, REMOVED, UNSERVED, CUSTOM = "served", "deprecated", "removed", "unserved", "custom"
-STATES = (SERVED, DEPRECATED, REMOVED, UNSERVED, CUSTOM)
+TOOL = "tool"  # a tool's configuration (kustomize's): never applied, no Kubernetes version serves it
+STATES = (SERVED, DEPRECATED, REMOVED, UNSERVED, CUSTOM, TOOL)
 
 # How each state reads in a sentence or a table cell.
 STATE_LABELS = {
@@ -22,6 +23,7 @@ STATE_LABELS = {
     REMOVED: "removed",
     UNSERVED: "not served",
     CUSTOM: "custom resource",
+    TOOL: "kustomize's configuration, not applied",
 }
 
 
