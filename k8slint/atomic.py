@@ -2,16 +2,23 @@
 
 A reader (or a crash, or Ctrl-C) sees either the old file or the new one, never half of it. The file
 keeps its permission bits; a failure leaves the original untouched and removes the temporary file.
+
+A file with several hard links is rewritten in place instead (a rename would split the links), which a
+crash can cut short. So its old content is first kept whole beside it, as `.NAME.k8slint-PID-HASH.backup`
+(written atomically and synced; HASH names the new content), and that copy is removed once the new content
+is synced. A later run settles a copy a killed run left (settle_interrupted_writes).
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import signal
 import stat
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -23,6 +30,7 @@ class Changed(OSError):
 # file of a killed run (kill -9 gives no chance to clean up) from one a running k8slint is writing.
 _TMP_SUFFIX = ".tmp"
 _TMP = re.compile(r"^\..+\.k8slint-(\d+)-[a-z0-9_]+\.tmp$")
+_BACKUP = re.compile(r"^\.(.+)\.k8slint-(\d+)-([0-9a-f]{16})\.backup$")
 _BLOCKED = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -60,6 +68,62 @@ def remove_stale_temporaries(directory) -> list:
     return removed
 
 
+class InterruptedWrite(OSError):
+    """A file an earlier k8slint run was rewriting in place when it died: the copy of its old content is
+    kept, and k8slint does not write the file again until someone has looked."""
+
+
+@dataclass
+class Leftover:
+    """The backup an interrupted in-place write left, and the file it belongs to."""
+
+    target: str
+    backup: str
+
+    def message(self) -> str:
+        return (f"{self.backup} holds the whole content {self.target} had before k8slint began to rewrite it "
+                f"in place, which did not finish (a killed run?): compare the two and keep the right one "
+                f"(`cp {self.backup} {self.target} && rm {self.backup}` restores the old content and keeps "
+                f"the hard links; `rm {self.backup}` keeps the file as it is)")
+
+
+def settle_interrupted_writes(directory) -> list:
+    """Deal with the backups that killed runs left in `directory`: one whose file holds the old content
+    (the write never started) or exactly the new one (the write was complete) is removed; any other is kept
+    and returned as a Leftover (the file may be cut short, or edited since; only a person can tell). Only
+    names of our own pattern, of processes that are gone, are touched."""
+    left = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return left
+    for name in names:
+        m = _BACKUP.match(name)
+        if m is None or _alive(int(m.group(2))):
+            continue
+        backup, target = os.path.join(directory, name), os.path.join(directory, m.group(1))
+        try:
+            with open(backup, "rb") as fh:
+                old = fh.read()
+            with open(target, "rb") as fh:
+                now = fh.read()
+        except OSError:
+            left.append(Leftover(target, backup))
+            continue
+        if now == old or _content_hash(now) == m.group(3):
+            try:
+                os.unlink(backup)
+            except OSError:
+                pass
+        else:
+            left.append(Leftover(target, backup))
+    return left
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -72,18 +136,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_bytes_atomic(path, data: bytes, expect=None) -> None:
+def write_bytes_atomic(path, data: bytes, expect=None, *, private: bool = False) -> None:
     """Replace the file `path` by `data`. `expect(fd)`, given an open descriptor of the file as it is right
     before the replacement, raises Changed if it is not what the caller read (a lost update otherwise).
     A file with several hard links is rewritten in place (a rename would split the links), after the same
-    check."""
+    check. A new file is readable by anyone the umask allows, or only by its owner when `private`."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         st = os.stat(path)
         mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
     except FileNotFoundError:  # a new file gets what open() would give it, not mkstemp's private 0600
-        st, mode, owner = None, 0o666 & ~_umask(), None
+        st, mode, owner = None, None if private else 0o666 & ~_umask(), None  # mkstemp's 0600 when private
     with _signals_held():
         if st is not None and st.st_nlink > 1 and stat.S_ISREG(st.st_mode):
             _write_in_place(path, data, expect)
@@ -138,14 +202,53 @@ def _read_all(fd: int) -> bytes:
 
 
 def _write_in_place(path: Path, data: bytes, expect) -> None:
+    """Rewrite `path` in place (it has other hard links), keeping a synced copy of the old content beside it
+    until the new content is synced: a kill at any moment leaves the old content in the file or the copy."""
     with open(path, "r+b") as fh:
-        if expect is not None:
-            expect(fh.fileno())
-        fh.seek(0)
-        fh.write(data)
-        fh.truncate()
-        fh.flush()
-        os.fsync(fh.fileno())
+        fd = fh.fileno()
+        old = _read_all(fd)
+        backup = path.parent / f".{path.name}.k8slint-{os.getpid()}-{_content_hash(data)}.backup"
+        # a new file (temporary name, fsync, rename), private: the file may hold secrets its mode guards
+        write_bytes_atomic(backup, old, private=True)
+        _sync_directory(path.parent)
+        try:
+            if expect is not None:
+                expect(fd)  # as late as possible: right before the file is overwritten
+            _overwrite(fh, data)
+        except Changed:
+            os.unlink(backup)
+            raise
+        except BaseException as exc:
+            try:  # a failed write (a full disk): the old content back, then the copy goes
+                _overwrite(fh, old)
+            except OSError:
+                raise InterruptedWrite(f"{exc}; putting the old content back failed too: "
+                                       f"{Leftover(str(path), str(backup)).message()}") from exc
+            os.unlink(backup)
+            raise
+        os.unlink(backup)
+
+
+def _overwrite(fh, data: bytes) -> None:
+    fh.seek(0)
+    fh.write(data)
+    fh.truncate()
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable (where the platform allows it)."""
+    try:
+        fd = os.open(directory if str(directory) else ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def unchanged_since(raw: bytes, st: os.stat_result):

@@ -19,7 +19,7 @@ import stat
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..atomic import Changed, remove_stale_temporaries, unchanged_since, write_bytes_atomic
+from ..atomic import Changed, remove_stale_temporaries, settle_interrupted_writes, unchanged_since, write_bytes_atomic
 from ..discover import STDIN
 from ..engine import Linter, LintOptions, LintResult, mentions
 from ..loader import LOADER_SEVERITY, LoadedFile, decode, load_path, load_text, read_bytes
@@ -476,10 +476,15 @@ def _put(doc_value, item_path: tuple, data):
     return doc_value
 
 
-def _write(inp: _Input, outcome: FileOutcome) -> None:
+def _write(inp: _Input, outcome: FileOutcome, leftovers: dict) -> None:
     """Write the fixed text, unless the file changed since it was read (checked again right before the
-    rename, and after it) or is read-only. Keeps mode, owner and hard links (see atomic)."""
+    rename, and after it), is read-only or has the backup of an interrupted in-place write beside it
+    (`leftovers`: real path -> atomic.Leftover). Keeps mode, owner and hard links (see atomic)."""
     try:
+        leftover = leftovers.get(os.path.realpath(inp.path))
+        if leftover is not None:
+            outcome.write_error = f"not rewritten while {leftover.message()}"
+            return
         if inp.st is None or not stat.S_ISREG(inp.st.st_mode):
             outcome.write_error = "not a regular file"
             return
@@ -518,9 +523,12 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     Files are handled one at a time and let go, so memory does not grow with the input: only the files that
     others depend on (see PRELOAD_WORDS) are read first, to build the context and the CRD schemas."""
     lint_options = options.lint
-    if options.write:  # temporary files a killed run (kill -9) left next to the files to fix
-        for directory in sorted({os.path.dirname(os.path.abspath(p)) for p in paths if p != STDIN}):
+    leftovers: dict = {}
+    if options.write:  # temporary files and backups a killed run (kill -9) left next to the files to fix
+        for directory in sorted({os.path.dirname(f(p)) for p in paths if p != STDIN
+                                 for f in (os.path.abspath, os.path.realpath)}):
             remove_stale_temporaries(directory)
+            leftovers.update((os.path.realpath(left.target), left) for left in settle_interrupted_writes(directory))
     linter = Linter(lint_options)
     crd_inputs = [load_path(p, lint_options.max_file_size)
                   for p in lint_options.crd_files + lint_options.repository_crd_files]
@@ -546,6 +554,9 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             outcome.problem = _not_fixed(inp.loaded.file, exc)
         if outcome.problem is None:  # refused before fixing (too large): the final lint must still say so
             outcome.problem = next((f for f in inp.loaded.findings if f.rule_id == "YML020"), None)
+        leftover = leftovers.get(os.path.realpath(inp.path)) if inp.path != STDIN else None
+        if leftover is not None and outcome.problem is None:  # said whether or not a fix would change it
+            outcome.problem = _not_written(inp.loaded.file, f"not rewritten while {leftover.message()}")
         if outcome.changed and options.write and inp.path != STDIN:
             if write_now:
                 write_one(inp, outcome)
@@ -565,7 +576,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
         return outcome, loaded
 
     def write_one(inp, outcome):
-        _write(inp, outcome)
+        _write(inp, outcome, leftovers)
         if outcome.written:
             written.append(inp.path)
         elif outcome.write_error and outcome.problem is None:  # a finding too, not only a line on stderr
