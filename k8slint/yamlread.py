@@ -604,12 +604,14 @@ def _parse_recovering(text: str, line_offset: int, index_offset: int, first_inde
             docs.extend(got)
             k, window = stop, window * 2
             continue
-        if stop - k > 1:
+        at = start + _error_index(error, 0)
+        if stop - k > 1 and not bounds[k] <= at < bounds[k + 1]:
             # Keep the documents before the broken one and parse that one alone, as if the text were cut
             # at its `---` (so a piece of a large input gets the same finding as the whole). The error is in
             # the broken document, or right at the `---` after it (an unclosed bracket or quote); a document
             # of the next one starts after that `---`, while an empty document before it starts on it.
-            bad = min(max(bisect.bisect_left(bounds, start + _error_index(error, 0)) - 1, k), stop - 1)
+            # (An error inside the stretch's first document is what that document alone gives: handled below.)
+            bad = min(max(bisect.bisect_left(bounds, at) - 1, k), stop - 1)
             if bad > k:
                 limit = index_offset + bounds[bad]
                 docs.extend(d for d in got if d.span.start <= limit)
@@ -626,7 +628,7 @@ def _parse_recovering(text: str, line_offset: int, index_offset: int, first_inde
             docs.append(ParsedDocument(first_index + len(docs), None, _NO_SPANS, _NO_SPANS,
                                        Span(problem.line, problem.column), [problem]))
         else:
-            broken.skip(chunk_line + text.count("\n", start, start + _error_index(error, 0)) + 1)
+            broken.skip(chunk_line + text.count("\n", start, at) + 1)
         k, window = k + 1, 1
     return docs
 

@@ -64,6 +64,17 @@ def test_three_hundred_thousand_broken_documents():
     assert [r.name for r in loaded.resources] == ["other"]  # the valid document after them is still checked
 
 
+def test_alternating_broken_and_valid_documents():
+    text = "".join(f"---\n@{i}\n---\n" + CM % f"c{i}" + "  a: b\n" for i in range(300))  # 8 lines each
+    loaded = _load(text)
+    broken = [f for f in loaded.findings if f.rule_id == "YML001"]
+    assert [f.line for f in broken[:-1]] == [8 * i + 2 for i in range(MAX_BROKEN_DOCUMENTS)]
+    assert "cannot start any token" in broken[0].message and "200 more documents" in broken[-1].message
+    assert [r.name for r in loaded.resources] == [f"c{i}" for i in range(300)]
+    assert [r.doc_span.line for r in loaded.resources[:3]] == [4, 12, 20]
+    assert [r.doc_index for r in loaded.resources[:3]] == [1, 3, 5]
+
+
 def test_broken_documents_are_counted_per_input_across_pieces():
     text = "---\n@\n" * 300 + OTHER + "---\n@\n" * 300
     pieces = list(load_pieces("-", data=text.encode(), piece_chars=600))
