@@ -353,3 +353,26 @@ def test_rule_reading_a_field_the_schema_does_not_declare_does_not_compile(tmp_p
     found = {f.rule_id: f.message for f in _lint(tmp_path, text).findings}
     assert sorted(found) == ["CRD005", "CRD006"]
     assert "undefined field 'extra'" in found["CRD006"]
+
+
+@pytest.mark.parametrize("rule, refused, accepted", [
+    ("sets.contains([1, 2, 3], self.items)", "{items: [1, 4]}", "{items: [3, 1, 1]}"),
+    ("sets.equivalent(self.items, [1, 2])", "{items: [1, 1]}", "{items: [2, 1, 2]}"),
+    ("!sets.intersects(self.items, [7, 8])", "{items: [1, 8]}", "{items: [1, 2]}"),
+    # CEL's equality, not Python's: 1.0 is 1, and the empty list is contained in any list
+    ("!sets.contains(self.items, [1.0])", "{items: [1]}", "{items: [2]}"),
+    ("sets.contains([], self.items)", "{items: [1]}", "{items: []}"),
+])
+def test_sets_library_from_1_30(tmp_path, rule, refused, accepted):
+    crd = _crd_with_rule(rule)
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing(refused), "1.30").findings] == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing(accepted), "1.30").findings == []
+    # introduced in the 1.29 API server, so new CRDs may use it from 1.30 (rollback safety): refused before
+    assert sorted(f.rule_id for f in _lint(tmp_path, crd + _thing(accepted), "1.29").findings) == ["CRD005", "CRD006"]
+
+
+def test_cel_equality_does_not_take_a_bool_for_a_number():
+    from k8slint.cel.library import sets_contains, sets_intersects
+    assert not sets_contains([1, 0], [True])
+    assert not sets_intersects([1], [True, False])
+    assert sets_contains([[1, 2], {"a": 1.0}], [[1.0, 2], {"a": 1}])

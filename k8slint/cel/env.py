@@ -9,11 +9,11 @@ from . import library as lib
 
 FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.25; before, not evaluated
 # Kubernetes version -> the libraries its API server offers CRD rules (in addition to lists, regex, urls)
-_LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31),
+_LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 33), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
                   "lists_v3": (1, 35)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
-NOT_PROVIDED = ("format", "authorizer", "sets", "indexOf", "lastIndexOf")
+NOT_PROVIDED = ("format", "authorizer", "indexOf", "lastIndexOf")
 # ... and those of the lists extension (version 3) the API server has from that feature's version on
 _LISTS_V3 = ("distinct", "first", "flatten", "last", "lists", "reverse", "slice", "sort", "sortBy")
 
@@ -70,6 +70,10 @@ def _functions(cel, feats: frozenset) -> list:
                                         ret="m"),
                               _overload(cel, f"k8s_quantity_{op}_int", "mi",
                                         lambda a, b, _o=op: lib.quantity_op(_o, a, b), ret="m")]))
+    if "sets" in feats:
+        out += [F(f"sets.{op}", [_overload(cel, f"k8s_sets_{op}", "ll", impl, member=False, ret="b")])
+                for op, impl in (("contains", lib.sets_contains), ("equivalent", lib.sets_equivalent),
+                                 ("intersects", lib.sets_intersects))]
     if "ip" in feats:
         out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False, ret="m"),
                          _overload(cel, "k8s_cidr_ip", "m", lambda v: lib.cidr_op("ip", v), ret="m")]),

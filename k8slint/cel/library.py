@@ -66,6 +66,40 @@ def last_index_of(items, value) -> int:
     return -1
 
 
+# -- sets (the cel-go sets extension: lists compared as sets, with CEL's equality) ---------------------------
+
+def cel_equal(a, b) -> bool:
+    """CEL's heterogeneous equality: numbers compare by value across int, uint and double, a bool equals
+    only a bool (Python's True == 1 does not hold in CEL), lists and maps compare element by element."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(cel_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(cel_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (bytes, bytearray)) and isinstance(b, (bytes, bytearray)):
+        return bytes(a) == bytes(b)
+    return type(a) is type(b) and a == b
+
+
+def _has(items, value) -> bool:
+    return any(cel_equal(item, value) for item in items)
+
+
+def sets_contains(items, subset) -> bool:
+    return all(_has(items, value) for value in subset)
+
+
+def sets_equivalent(a, b) -> bool:
+    return sets_contains(a, b) and sets_contains(b, a)
+
+
+def sets_intersects(a, b) -> bool:
+    return any(_has(a, value) for value in b)
+
+
 # -- regex (RE2, like everything the API server matches) ------------------------------------------------
 
 def find(text: str, pattern: str) -> str:
