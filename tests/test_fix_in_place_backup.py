@@ -76,6 +76,12 @@ def test_a_kill_during_the_in_place_write_leaves_the_old_content_whole_and_the_n
     assert f"cp {backup} {path} && rm {backup}" in refusal[0]
     assert path.read_text() == NEW[:len(NEW) // 2] and backup.read_text() == OLD  # nothing settled by guess
 
+    other = tmp_path / "other.yaml"
+    other.write_text(OLD)
+    beside = run_cli(["fix", "-k", "1.30", "--write", str(other)])  # a run given only another file there
+    assert f"k8slint: warning: {backup} holds the whole content {path} had" in beside.err
+    assert backup.read_text() == OLD
+
     shutil.copyfile(backup, path)  # the restore the message gives: in place, so both names get it back
     backup.unlink()
     assert (tmp_path / "app-link.yaml").read_text() == OLD

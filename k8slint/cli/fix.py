@@ -206,6 +206,8 @@ def fix(
     write_output(report, output)
     if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
         sys.stderr.write(f"{_summary(run, write, options.current)} (written to {output})\n")
+    for left in run.leftovers:  # beside the files given; those given get a YML020 finding
+        sys.stderr.write(printable(f"k8slint: warning: {left.message()}\n"))
     failed_writes = [f for f in run.files if f.write_error]
     for f in failed_writes:
         sys.stderr.write(printable(f"k8slint: error: cannot write {f.path} ({f.write_error}); it was left "

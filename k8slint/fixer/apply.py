@@ -90,6 +90,8 @@ class FixRun:
     files: list
     result: LintResult  # the findings that remain (after writing, or that would remain)
     unsafe_available: int = 0  # fixes not applied because they are unsafe
+    # backups of interrupted in-place writes (atomic.Leftover) of files this run was not given: said on stderr
+    leftovers: list = field(default_factory=list)
 
     @property
     def applied(self) -> list:
@@ -584,7 +586,10 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
 
     written: list = []
     try:
-        return _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, options.jobs)
+        run = _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, options.jobs)
+        given = {os.path.realpath(p) for p in paths if p != STDIN}
+        run.leftovers = [left for target, left in sorted(leftovers.items()) if target not in given]
+        return run
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP: say what is already on disk
         stop.written = list(written)
         raise
