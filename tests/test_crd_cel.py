@@ -376,3 +376,28 @@ def test_cel_equality_does_not_take_a_bool_for_a_number():
     assert not sets_contains([1, 0], [True])
     assert not sets_intersects([1], [True, False])
     assert sets_contains([[1, 2], {"a": 1.0}], [[1.0, 2], {"a": 1}])
+
+
+@pytest.mark.parametrize("rule, refused, accepted", [
+    ("self.items.indexOf(5) == 0", "{items: [1, 5]}", "{items: [5, 1, 5]}"),
+    ("self.items.lastIndexOf(5) == 1", "{items: [5, 1]}", "{items: [5, 5]}"),
+    ("self.items.indexOf(9) == -1", "{items: [9]}", "{items: [1]}"),
+    # a string's indexOf beside a list's, and the name inside a string literal left alone
+    ("self.address.indexOf('.indexOf(') == self.items.indexOf(2)", "{address: a.indexOf(, items: [0, 1, 2]}",
+     "{address: a.indexOf(, items: [0, 2]}"),
+])
+def test_lists_index_of_on_a_list(tmp_path, rule, refused, accepted):
+    crd = _crd_with_rule(rule)
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing(refused)).findings] == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing(accepted)).findings == []
+
+
+def test_list_index_of_in_a_message_expression(tmp_path):
+    extra = "                  messageExpression: \"'5 is at ' + string(self.items.indexOf(5))\"\n"
+    found = _lint(tmp_path, _crd_with_rule("size(self.items) < 2", extra) + _thing("{items: [1, 5]}")).findings
+    assert [(f.rule_id, f.message.split(": ")[-1]) for f in found] == [("CRD007", "5 is at 1")]
+
+
+def test_list_index_of_compares_with_cel_equality():
+    from k8slint.cel.library import index_of, last_index_of
+    assert index_of([True, 1], 1) == 1 and last_index_of([1, True], 1.0) == 0

@@ -13,9 +13,31 @@ _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29
                   "semver": (1, 33), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
                   "lists_v3": (1, 35)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
-NOT_PROVIDED = ("format", "authorizer", "indexOf", "lastIndexOf")
+NOT_PROVIDED = ("format", "authorizer")
 # ... and those of the lists extension (version 3) the API server has from that feature's version on
 _LISTS_V3 = ("distinct", "first", "flatten", "last", "lists", "reverse", "slice", "sort", "sortBy")
+
+
+LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
+_STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
+_INDEX_CALL = re.compile(r"\.(\s*)(indexOf|lastIndexOf)(\s*\()")
+# the checker's word that indexOf was called on something not a string (a list)
+INDEX_OF_ON_LIST = re.compile(r"no matching overload for '(?:indexOf|lastIndexOf)' applied to '\((?:list|dyn)")
+
+
+def with_list_index_calls(expression: str) -> str:
+    """The expression with every `.indexOf(` / `.lastIndexOf(` outside string literals calling k8slint's
+    functions that serve both lists (the Kubernetes lists library) and strings (one argument)."""
+    out, last = [], 0
+    for literal in _STRING_LITERAL.finditer(expression):
+        out.append(_rename_index_calls(expression[last:literal.start()]) + literal.group(0))
+        last = literal.end()
+    return "".join(out) + _rename_index_calls(expression[last:])
+
+
+def _rename_index_calls(code: str) -> str:
+    return _INDEX_CALL.sub(lambda m: "." + m.group(1) + (LIST_INDEX_OF if m.group(2) == "indexOf"
+                                                         else LIST_LAST_INDEX_OF) + m.group(3), code)
 
 
 def not_provided(feats: frozenset) -> tuple:
@@ -54,7 +76,11 @@ def _functions(cel, feats: frozenset) -> list:
         F("url", [_overload(cel, "k8s_url", "s", lib.url, member=False, ret="m")]),
     ]
     # lists' indexOf/lastIndexOf share their names with the strings extension's, which the runtime cannot
-    # overload from Python: rules that call them on a list are not judged (see NOT_PROVIDED)
+    # overload from Python: a rule that calls them on a list is compiled with these names instead (see
+    # with_list_index_calls), which take a list or a string
+    for name, impl in ((LIST_INDEX_OF, lib.index_of), (LIST_LAST_INDEX_OF, lib.last_index_of)):
+        out.append(F(name, _list_element_overloads(cel, name, impl)
+                     + [_overload(cel, f"k8slint_{name}_string", "ss", impl, ret="i")]))
     for name, part in (("getScheme", "scheme"), ("getHost", "host"), ("getHostname", "hostname"),
                        ("getPort", "port"), ("getEscapedPath", "path"), ("getQuery", "query")):
         out.append(F(name, [_overload(cel, f"k8s_url_{part}", "m", lambda v, _p=part: lib.url_part(v, _p),
@@ -102,6 +128,17 @@ def _functions(cel, feats: frozenset) -> list:
             out.append(F(op, [_overload(cel, f"k8s_cmp_{op}", "mm", lambda a, b, _o=op: _quantity_or_semver(_o, a, b),
                                         ret=ret)]))
     return out
+
+
+def _list_element_overloads(cel, name: str, impl) -> list:
+    """list.name(element) -> int, one overload per kind of element: this runtime does not dispatch a
+    Python function declared with a dyn parameter."""
+    T = cel.Type
+    kinds = {"int": T.INT, "uint": T.UINT, "double": T.DOUBLE, "string": T.STRING, "bool": T.BOOL,
+             "bytes": T.BYTES, "list": T.List(T.DYN), "map": T.Map(T.DYN, T.DYN), "null": T.NULL,
+             "timestamp": T.TIMESTAMP, "duration": T.DURATION}
+    return [cel.Overload(f"k8slint_{name}_list_{kind}", T.INT, [T.List(T.DYN), t], is_member=True, impl=impl)
+            for kind, t in kinds.items()]
 
 
 def _quantity_or_semver(op: str, a, b):

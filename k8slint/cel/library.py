@@ -49,10 +49,11 @@ def list_max(items):
 
 
 def index_of(items, value) -> int:
+    """A list's first index of an element (CEL equality), or a string's of a substring, in code points."""
     if isinstance(items, str):
         return items.find(value)
     for i, item in enumerate(items):
-        if item == value:
+        if cel_equal(item, value):
             return i
     return -1
 
@@ -61,7 +62,7 @@ def last_index_of(items, value) -> int:
     if isinstance(items, str):
         return items.rfind(value)
     for i in range(len(items) - 1, -1, -1):
-        if items[i] == value:
+        if cel_equal(items[i], value):
             return i
     return -1
 

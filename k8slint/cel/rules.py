@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import cost
 from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
-                  compile_expression, features, not_provided)
+                  compile_expression, features, not_provided, INDEX_OF_ON_LIST, with_list_index_calls)
 
 REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueRequired": "Required value",
            "FieldValueForbidden": "Forbidden", "FieldValueDuplicate": "Duplicate value"}
@@ -191,9 +191,16 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
         expression = f"cel.bind(oldSelf, optional.none(), {text})" if "optional" in feats else text
     else:
         expression = text
+
+    def attempt(rename):
+        program = compile_expression(feats, rename(expression))
+        return program, _checked(ctx, self_type, rename(text), optional_old_self, node, path + ("rule",), times,
+                                 "rule"), rename(expression)
     try:
-        program = compile_expression(feats, expression)
-        gives = _checked(ctx, self_type, text, optional_old_self, node, path + ("rule",), times, "rule")
+        program, gives, expression = _with_list_index_calls(attempt)
+    except _ListIndexNotJudged:
+        ctx.skipped[0] += 1
+        return None
     except CompileError as exc:
         missing = _UNDECLARED.findall(str(exc))
         unknown = missing and any(name.split(".")[0] in not_provided(feats) for name in missing)
@@ -213,13 +220,19 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
                                                       "the rule"))
     message_program = None
     if isinstance(spec.get("messageExpression"), str) and spec["messageExpression"].strip():
+        def attempt_message(rename):
+            text = rename(spec["messageExpression"])
+            return compile_expression(feats, text), _checked(ctx, self_type, text, optional_old_self, node,
+                                                             path + ("messageExpression",), times,
+                                                             "messageExpression")
+
         try:
-            message_program = compile_expression(feats, spec["messageExpression"])
-            gives = _checked(ctx, self_type, spec["messageExpression"], optional_old_self, node,
-                             path + ("messageExpression",), times, "messageExpression")
+            message_program, gives = _with_list_index_calls(attempt_message)
             if not _gives(ctx, gives, "string"):
                 problems.append((path + ("messageExpression",),
                                  f"messageExpression must evaluate to a string, not {gives}"))
+        except _ListIndexNotJudged:
+            message_program = None  # not judged: the rule's message stands in
         except CompileError as exc:
             problems.append((path + ("messageExpression",), f"messageExpression does not compile: {exc}"))
     if transition and not optional_old_self:
@@ -229,6 +242,26 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     field_path = parse_field_path(spec.get("fieldPath")) if isinstance(spec.get("fieldPath"), str) else ()
     message = spec.get("message") if isinstance(spec.get("message"), str) and spec["message"].strip() else None
     return CompiledRule(text, program, expression, message, message_program, reason, field_path or ())
+
+
+class _ListIndexNotJudged(Exception):
+    pass
+
+
+def _with_list_index_calls(attempt):
+    """attempt(rename) with no renaming; when the checker says indexOf/lastIndexOf was called on a list,
+    again with k8slint's names for them (the Kubernetes lists library's functions, which the strings
+    extension's shadow in this runtime). If that fails too (a string's indexOf with an offset beside a
+    list's), the expression is not judged rather than refused."""
+    try:
+        return attempt(lambda text: text)
+    except CompileError as exc:
+        if not INDEX_OF_ON_LIST.search(str(exc)):
+            raise
+    try:
+        return attempt(with_list_index_calls)
+    except CompileError:
+        raise _ListIndexNotJudged() from None
 
 
 def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self: bool, node: dict,
