@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
     _fast_engine = None
 
 from .crd.defaulting import defaulted
-from .crd.formats import checked_formats
+from .schemaformats import checked_formats
 from .crd.listtypes import has_list_types
 from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable

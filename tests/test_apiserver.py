@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from k8slint.apiserver import syntax
+from k8slint import apisyntax as syntax
 from k8slint.engine import Linter, LintOptions
 from k8slint.loader import load_text
 from k8slint.model import Severity

@@ -401,3 +401,36 @@ def test_list_index_of_in_a_message_expression(tmp_path):
 def test_list_index_of_compares_with_cel_equality():
     from k8slint.cel.library import index_of, last_index_of
     assert index_of([True, 1], 1) == 1 and last_index_of([1, True], 1.0) == 0
+
+
+@pytest.mark.parametrize("rule, refused, accepted", [
+    ("!format.dns1123Label().validate(self.address).hasValue()", "{address: a.b}", "{address: a-b}"),
+    ("!format.dns1123LabelPrefix().validate(self.address).hasValue()", "{address: -ab}", "{address: ab-}"),
+    ("!format.named('labelValue').value().validate(self.address).hasValue()", "{address: -x}", "{address: x_y}"),
+    ("format.named(self.address).hasValue()", "{address: dns1123label}", "{address: dns1035Label}"),
+    ("!format.uri().validate(self.address).hasValue()", "{address: no-scheme}", "{address: 'https://a/b'}"),
+    # a string literal that looks like a call is left alone
+    ("'.validate(' != self.address", "{address: .validate(}", "{address: x}"),
+])
+def test_format_library_from_1_32(tmp_path, rule, refused, accepted):
+    crd = _crd_with_rule(rule)
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing(refused), "1.32").findings] == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing(accepted), "1.32").findings == []
+
+
+def test_format_library_is_refused_before_1_32(tmp_path):
+    # introduced in the 1.31 API server: new CRDs may use it from 1.32
+    crd = _crd_with_rule("!format.dns1123Label().validate(self.address).hasValue()")
+    found = _lint(tmp_path, crd + _thing("{address: a-b}"), "1.31").findings
+    assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]
+    assert "undeclared reference to 'format'" in next(f.message for f in found if f.rule_id == "CRD006")
+
+
+def test_format_validate_gives_the_api_servers_messages(tmp_path):
+    extra = ("                  messageExpression: \"format.dns1035Label().validate(self.address).value()"
+             ".join('; ')\"\n")
+    crd = _crd_with_rule("!format.dns1035Label().validate(self.address).hasValue()", extra)
+    found = _lint(tmp_path, crd + _thing("{address: 1abc}"), "1.32").findings
+    assert [f.rule_id for f in found] == ["CRD007"]
+    assert "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an " \
+           "alphabetic character" in found[0].message

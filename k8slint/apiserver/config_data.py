@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, mapping, rule
 
 KINDS = frozenset({"ConfigMap", "Secret"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import at_least
 
 _ENV_FIELDS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, integer, items, mapping, rule, text
 
 KINDS = frozenset({"Ingress"})

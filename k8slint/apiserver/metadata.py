@@ -7,7 +7,7 @@ call it for custom resources as they are.
 """
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from ..model import is_config_file_kind
 from .base import Report, mapping, rule, text
 

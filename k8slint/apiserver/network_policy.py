@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, integer, items, rule
 from .workloads import INVALID_SELECTOR, check_label_selector
 

@@ -6,7 +6,7 @@ schema's findings, with the values each version lists; this module checks how th
 """
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, at_least, integer, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 from .workloads import INVALID_SELECTOR, check_label_selector

@@ -3,7 +3,7 @@
 /etc/hosts entries (ValidateHostAliases). Reported as SRV035 (a pod spec field the API server rejects)."""
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, at_least, items
 from .pods import INVALID_POD_FIELD, POD_SPEC_PATHS
 

@@ -6,7 +6,8 @@ the values each version lists; this module checks what the schema cannot say.
 """
 from __future__ import annotations
 
-from . import downward_api, syntax
+from . import downward_api
+from .. import apisyntax as syntax
 from .base import Report, at_least, integer, items, looks_dumped, mapping, rule, text
 from .metadata import INVALID_LABEL, check_labels
 

@@ -1,7 +1,7 @@
 """RBAC objects as the rbac API server checks them: policy rules, role references and subjects."""
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, items, rule
 
 KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})

@@ -1,7 +1,7 @@
 """PriorityClasses, ResourceQuotas and LimitRanges as the API server checks them."""
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, integer, items, mapping, rule, text
 
 KINDS = frozenset({"PriorityClass", "ResourceQuota", "LimitRange"})

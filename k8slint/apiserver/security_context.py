@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, at_least, integer, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 

@@ -2,7 +2,7 @@
 each type (ExternalName, headless, nodePort), and the selector's labels."""
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, integer, rule, text
 from .metadata import check_labels
 

@@ -1,7 +1,7 @@
 """PersistentVolumeClaims and StorageClasses as the API server checks them."""
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, mapping, rule
 
 KINDS = frozenset({"PersistentVolumeClaim", "StorageClass"})

@@ -4,7 +4,7 @@ whose pod spec the API server validates; reported as SRV025 (a volume the API se
 name and its count of sources are the `pods` module's."""
 from __future__ import annotations
 
-from . import syntax
+from .. import apisyntax as syntax
 from .base import Report, integer, items, mapping
 from .pods import INVALID_VOLUME, POD_SPEC_PATHS
 

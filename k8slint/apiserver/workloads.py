@@ -189,7 +189,7 @@ def check_label_selector(selector: dict, path: tuple, report: Report) -> None:
             report.invalid(INVALID_SELECTOR, where + ("operator",), op, "not a valid selector operator")
         key = text(expr.get("key"))
         if key is not None:
-            from .syntax import qualified_name
+            from ..apisyntax import qualified_name
             for msg in qualified_name(key):
                 report.invalid(INVALID_SELECTOR, where + ("key",), key, msg)
 

@@ -11,9 +11,9 @@ FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.
 # Kubernetes version -> the libraries its API server offers CRD rules (in addition to lists, regex, urls)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 33), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
-                  "lists_v3": (1, 35)}
+                  "lists_v3": (1, 35), "format": (1, 32)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
-NOT_PROVIDED = ("format", "authorizer")
+NOT_PROVIDED = ("authorizer",)
 # ... and those of the lists extension (version 3) the API server has from that feature's version on
 _LISTS_V3 = ("distinct", "first", "flatten", "last", "lists", "reverse", "slice", "sort", "sortBy")
 
@@ -33,6 +33,51 @@ def with_list_index_calls(expression: str) -> str:
         out.append(_rename_index_calls(expression[last:literal.start()]) + literal.group(0))
         last = literal.end()
     return "".join(out) + _rename_index_calls(expression[last:])
+
+
+FORMAT_VALIDATE, FORMAT_NAMED = "k8slintFormatValidate", "k8slintFormatNamed"
+_FORMAT_CALL = re.compile(r"\.\s*validate\s*\(|\bformat\s*\.\s*named\s*\(")
+_INTERNAL_NAMES = ((FORMAT_VALIDATE, "validate"), (FORMAT_NAMED, "format.named"), (LIST_INDEX_OF, "indexOf"),
+                   (LIST_LAST_INDEX_OF, "lastIndexOf"))
+
+
+def with_format_calls(expression: str) -> str:
+    """`<format>.validate(s)` and `format.named(n)` give optionals, which this runtime's Python functions
+    cannot return: each call (outside string literals) becomes k8slint's function, which gives a list of
+    at most one element, indexed with `[?0]`: the same optional."""
+    literals = [m.span() for m in _STRING_LITERAL.finditer(expression)]
+
+    def in_literal(pos: int) -> bool:
+        return any(start <= pos < end for start, end in literals)
+    out, last = [], 0
+    for call in _FORMAT_CALL.finditer(expression):
+        if in_literal(call.start()) or call.start() < last:
+            continue
+        end = _closing_paren(expression, call.end(), in_literal)
+        if end is None:
+            return expression  # unbalanced: left for the compiler to refuse
+        head = "." + FORMAT_VALIDATE + "(" if call.group(0).startswith(".") else FORMAT_NAMED + "("
+        out.append(expression[last:call.start()] + head + with_format_calls(expression[call.end():end]) + ")[?0]")
+        last = end + 1
+    return "".join(out) + expression[last:]
+
+
+def _closing_paren(expression: str, pos: int, in_literal):
+    depth = 1
+    for i in range(pos, len(expression)):
+        if in_literal(i):
+            continue
+        depth += {"(": 1, ")": -1}.get(expression[i], 0)
+        if depth == 0:
+            return i
+    return None
+
+
+def public_names(message: str) -> str:
+    """A compiler's message about a rewritten expression, in the names the rule used."""
+    for internal, public in _INTERNAL_NAMES:
+        message = message.replace(internal, public)
+    return message.replace(")[?0]", ")")
 
 
 def _rename_index_calls(code: str) -> str:
@@ -55,10 +100,12 @@ def features(version: tuple) -> frozenset:
 def _overload(cel, oid: str, params: str, impl, member: bool = True, ret: str = "y"):
     """`params`: one letter per parameter, receiver first: s string, l list, m map (a library value), i int;
     `ret` the same for the result, with b bool, d double, y dyn, q a list of strings, u a map of lists of
-    strings (as the API server declares them: a rule must give a bool, a message expression a string)."""
+    strings, f a list of formats, e a list of lists of strings (as the API server declares them: a rule must
+    give a bool, a message expression a string)."""
     T = cel.Type
     kinds = {"s": T.STRING, "l": T.List(T.DYN), "m": T.Map(T.STRING, T.DYN), "i": T.INT, "b": T.BOOL,
-             "d": T.DOUBLE, "y": T.DYN, "q": T.List(T.STRING), "u": T.Map(T.STRING, T.List(T.STRING))}
+             "d": T.DOUBLE, "y": T.DYN, "q": T.List(T.STRING), "u": T.Map(T.STRING, T.List(T.STRING)),
+             "f": T.List(T.Map(T.STRING, T.DYN)), "e": T.List(T.List(T.STRING))}
     return cel.Overload(oid, kinds[ret], [kinds[p] for p in params], is_member=member, impl=impl)
 
 
@@ -100,6 +147,11 @@ def _functions(cel, feats: frozenset) -> list:
         out += [F(f"sets.{op}", [_overload(cel, f"k8s_sets_{op}", "ll", impl, member=False, ret="b")])
                 for op, impl in (("contains", lib.sets_contains), ("equivalent", lib.sets_equivalent),
                                  ("intersects", lib.sets_intersects))]
+    if "format" in feats:
+        out += [F(f"format.{name}", [_overload(cel, f"k8s_format_{name}", "", lambda _n=name: lib.format_constant(_n),
+                                               member=False, ret="m")]) for name in lib.FORMATS]
+        out += [F(FORMAT_NAMED, [_overload(cel, "k8slint_format_named", "s", lib.format_named, member=False, ret="f")]),
+                F(FORMAT_VALIDATE, [_overload(cel, "k8slint_format_validate", "ms", lib.format_validate, ret="e")])]
     if "ip" in feats:
         out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False, ret="m"),
                          _overload(cel, "k8s_cidr_ip", "m", lambda v: lib.cidr_op("ip", v), ret="m")]),

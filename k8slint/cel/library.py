@@ -1,4 +1,4 @@
-"""The Kubernetes CEL libraries (lists, regex, URLs, quantities, IP addresses and CIDRs, semver) as CEL
+"""The Kubernetes CEL libraries (lists, sets, regex, URLs, quantities, IP addresses and CIDRs, semver, format) as CEL
 functions. Values of the library types (a URL, a quantity, ...) travel through CEL as small tagged maps."""
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 from fractions import Fraction
 from urllib.parse import parse_qs, urlsplit
 
+from .. import apisyntax as syntax
+from .. import schemaformats as formats
 from ..re2regex import compile_re2
 
 TAG = "__k8slint_type"
@@ -358,3 +360,46 @@ def semver_op(op: str, a, b=None):
     if op == "isLessThan":
         return x < y
     return (x > y) - (x < y)
+
+
+# -- format (named string validations; `validate` gives the API server's messages) ----------------------
+# An optional cannot come back from a Python function in this runtime: the functions give a list of at
+# most one element, and the calls are rewritten to index it with `[?0]` (see env.with_format_calls).
+
+def _prefix(check):
+    """A name prefix (generateName): a trailing dash is masked as the API server masks it."""
+    return lambda text: check(text[:-2] + "a" if len(text) > 1 and text.endswith("-") else text)
+
+
+def _uri_errors(text: str) -> list:
+    # Go's url.ParseRequestURI: an absolute URI or an absolute path, no spaces or control characters
+    parts_ok = formats.CHECKS["uri"](text) and not any(ord(c) < 0x20 or c == "\x7f" for c in text)
+    return [] if parts_ok else [f'parse "{text}": invalid URI for request']
+
+
+def _named_check(fmt: str, message: str):
+    return lambda text: [] if formats.CHECKS[fmt](text) else [message]
+
+
+FORMATS = {
+    "dns1123Label": syntax.dns1123_label, "dns1123Subdomain": syntax.dns1123_subdomain,
+    "dns1035Label": syntax.dns1035_label, "qualifiedName": syntax.qualified_name,
+    "dns1123LabelPrefix": _prefix(syntax.dns1123_label), "dns1123SubdomainPrefix": _prefix(syntax.dns1123_subdomain),
+    "dns1035LabelPrefix": _prefix(syntax.dns1035_label), "labelValue": syntax.label_value,
+    "uri": _uri_errors, "uuid": _named_check("uuid", "does not match the UUID format"),
+    "byte": _named_check("byte", "invalid base64"), "date": _named_check("date", "invalid date"),
+    "datetime": _named_check("datetime", "invalid datetime"),
+}
+
+
+def format_constant(name: str) -> dict:
+    return _tagged("format", name)
+
+
+def format_named(name: str) -> list:
+    return [format_constant(name)] if name in FORMATS else []
+
+
+def format_validate(fmt, text: str) -> list:
+    errors = list(FORMATS[_untag(fmt, "format")](text))
+    return [errors] if errors else []

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from . import cost
 from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
-                  compile_expression, features, not_provided, INDEX_OF_ON_LIST, with_list_index_calls)
+                  compile_expression, features, not_provided, INDEX_OF_ON_LIST, public_names, with_format_calls,
+                  with_list_index_calls)
 
 REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueRequired": "Required value",
            "FieldValueForbidden": "Forbidden", "FieldValueDuplicate": "Duplicate value"}
@@ -197,7 +198,7 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
         return program, _checked(ctx, self_type, rename(text), optional_old_self, node, path + ("rule",), times,
                                  "rule"), rename(expression)
     try:
-        program, gives, expression = _with_list_index_calls(attempt)
+        program, gives, expression = _with_list_index_calls(attempt, feats)
     except _ListIndexNotJudged:
         ctx.skipped[0] += 1
         return None
@@ -227,7 +228,7 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
                                                              "messageExpression")
 
         try:
-            message_program, gives = _with_list_index_calls(attempt_message)
+            message_program, gives = _with_list_index_calls(attempt_message, feats)
             if not _gives(ctx, gives, "string"):
                 problems.append((path + ("messageExpression",),
                                  f"messageExpression must evaluate to a string, not {gives}"))
@@ -248,18 +249,20 @@ class _ListIndexNotJudged(Exception):
     pass
 
 
-def _with_list_index_calls(attempt):
-    """attempt(rename) with no renaming; when the checker says indexOf/lastIndexOf was called on a list,
-    again with k8slint's names for them (the Kubernetes lists library's functions, which the strings
-    extension's shadow in this runtime). If that fails too (a string's indexOf with an offset beside a
-    list's), the expression is not judged rather than refused."""
+def _with_list_index_calls(attempt, feats: frozenset):
+    """attempt(rename), renaming the format library's calls where the version has it; when the checker
+    says indexOf/lastIndexOf was called on a list, again with k8slint's names for them too (the Kubernetes
+    lists library's functions, which the strings extension's shadow in this runtime). If that fails too (a
+    string's indexOf with an offset beside a list's), the expression is not judged rather than refused."""
+    def rename(text):
+        return with_format_calls(text) if "format" in feats else text
     try:
-        return attempt(lambda text: text)
+        return attempt(rename)
     except CompileError as exc:
         if not INDEX_OF_ON_LIST.search(str(exc)):
-            raise
+            raise CompileError(public_names(str(exc))) from None
     try:
-        return attempt(with_list_index_calls)
+        return attempt(lambda text: with_list_index_calls(rename(text)))
     except CompileError:
         raise _ListIndexNotJudged() from None
 

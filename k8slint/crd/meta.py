@@ -112,7 +112,7 @@ CRD_RULES = [
              "size, such as `map()` results), so a rule it reports is refused, and a rule it passes may still "
              "be refused for those costs.",
         why="The API server refuses such a CRD, so its custom resources cannot be created; they are reported by "
-            "CRD005. Rules that call a Kubernetes library k8slint does not provide (`format`; "
+            "CRD005. Rules that call a Kubernetes library k8slint does not provide ("
             "from 1.33 the two-variable comprehensions such as `all(k, v, ...)`; from 1.35 the "
             "lists extension's `distinct`, `flatten`, `slice`, `sortBy`, `lists.range` ...) are not judged "
             "rather than reported. Where protobuf (which types objects for the C++ "

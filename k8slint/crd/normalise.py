@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 
-from .formats import format_error
+from ..schemaformats import format_error
 from .listtypes import list_duplicates
 
 MAX_DEPTH = 200
