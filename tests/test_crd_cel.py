@@ -434,3 +434,12 @@ def test_format_validate_gives_the_api_servers_messages(tmp_path):
     assert [f.rule_id for f in found] == ["CRD007"]
     assert "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an " \
            "alphabetic character" in found[0].message
+
+
+def test_semver_library_from_1_34(tmp_path):
+    crd = _crd_with_rule("isSemver(self.address) && semver(self.address).isGreaterThan(semver('1.2.0'))")
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing("{address: 1.1.9}"), "1.34").findings] == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing("{address: 1.10.0}"), "1.34").findings == []
+    # introduced in the 1.33 API server: new CRDs may use it from 1.34
+    found = _lint(tmp_path, crd + _thing("{address: 1.10.0}"), "1.33").findings
+    assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]

@@ -8,9 +8,10 @@ from functools import lru_cache
 from . import library as lib
 
 FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.25; before, not evaluated
-# Kubernetes version -> the libraries its API server offers CRD rules (in addition to lists, regex, urls)
+# Kubernetes version -> the libraries its API server offers CRD rules (in addition to lists, regex, urls):
+# new rules compile against the previous minor's environment (environment/base.go's IntroducedVersion + 1)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
-                  "semver": (1, 33), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
+                  "semver": (1, 34), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
                   "lists_v3": (1, 35), "format": (1, 32)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("authorizer",)
