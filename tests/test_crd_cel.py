@@ -443,3 +443,10 @@ def test_semver_library_from_1_34(tmp_path):
     # introduced in the 1.33 API server: new CRDs may use it from 1.34
     found = _lint(tmp_path, crd + _thing("{address: 1.10.0}"), "1.33").findings
     assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]
+
+
+def test_evaluation_errors_name_the_rules_own_functions(tmp_path):
+    crd = _crd_with_rule("!format.dns1123Label().validate(dyn(self.items[0])).hasValue()")
+    found = _lint(tmp_path, crd + _thing("{items: [1]}"), "1.32").findings
+    assert [f.rule_id for f in found] == ["CRD007"]
+    assert "validate" in found[0].message and "k8slint" not in found[0].message

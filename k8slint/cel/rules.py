@@ -354,7 +354,7 @@ def _run_rules(node: PlanNode, value, path: tuple, feats, out: list) -> None:
                 continue
             out.append(Failure(path + rule.field_path, _message(rule, act), rule.reason, rule.text))
         else:
-            detail = str(result.value()) if kind == "error" else f"the rule gave {kind}, not a boolean"
+            detail = public_names(str(result.value())) if kind == "error" else f"the rule gave {kind}, not a boolean"
             out.append(Failure(path + rule.field_path, f"error evaluating rule: {_short(detail)}", rule.reason,
                                rule.text))
 
