@@ -451,3 +451,9 @@ def test_evaluation_errors_name_the_rules_own_functions(tmp_path):
     found = _lint(tmp_path, crd + _thing("{items: [1]}"), "1.32").findings
     assert [f.rule_id for f in found] == ["CRD007"]
     assert "validate" in found[0].message and "k8slint" not in found[0].message
+
+
+def test_image_library_is_not_judged_where_the_api_server_has_it(tmp_path):
+    text = _crd_with_rule("isImage(self.address)") + _thing("{address: 'registry.example//x'}")
+    assert _lint(tmp_path, text, "1.34").findings == []  # not provided by k8slint: not judged, not refused
+    assert sorted(f.rule_id for f in _lint(tmp_path, text, "1.33").findings) == ["CRD005", "CRD006"]

@@ -12,7 +12,8 @@ FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.
 # new rules compile against the previous minor's environment (environment/base.go's IntroducedVersion + 1)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 34), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
-                  "lists_v3": (1, 35), "format": (1, 32)}
+                  "lists_v3": (1, 35), "format": (1, 32),
+                  "image": (1, 34)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("authorizer",)
 # ... and those of the lists extension (version 3) the API server has from that feature's version on
@@ -86,8 +87,12 @@ def _rename_index_calls(code: str) -> str:
                                                          else LIST_LAST_INDEX_OF) + m.group(3), code)
 
 
+# ... and the image library's (image(), isImage(); base.go introduces it in 1.33), which k8slint does not provide
+_IMAGE = ("image", "isImage")
+
+
 def not_provided(feats: frozenset) -> tuple:
-    return NOT_PROVIDED + (_LISTS_V3 if "lists_v3" in feats else ())
+    return NOT_PROVIDED + (_LISTS_V3 if "lists_v3" in feats else ()) + (_IMAGE if "image" in feats else ())
 
 
 class CelUnavailable(Exception):
