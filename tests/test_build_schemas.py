@@ -413,6 +413,7 @@ def _pod_swagger(minor: str, with_enums: bool) -> dict:
             "x-kubernetes-group-version-kind": [{"group": "", "version": "v1", "kind": "Pod"}]},
         core + "PodSpec": {"type": "object", "properties": {
             "restartPolicy": {"type": "string", **enum("Always", "Never", "OnFailure")},
+            "dnsPolicy": {"type": "string", **enum("ClusterFirst", "Default", "None")},
             "os": {"$ref": f"#/definitions/{core}PodOS"},
             "tolerations": {"type": "array", "items": {"$ref": f"#/definitions/{core}Toleration"}}}},
         core + "PodOS": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
@@ -425,9 +426,9 @@ def _pod_swagger(minor: str, with_enums: bool) -> dict:
             "definitions": defs}
 
 
-def test_enums_are_carried_forward_from_1_23_by_the_tables(tmp_path):
+def test_enums_are_carried_from_1_23_to_every_minor_by_the_tables(tmp_path):
     args = []
-    for minor in ("1.22", "1.23", "1.24", "1.35"):
+    for minor in ("1.8", "1.9", "1.22", "1.23", "1.24", "1.35"):
         path = tmp_path / f"{minor}.json"
         path.write_text(json.dumps(_pod_swagger(minor, with_enums=minor == "1.23")))
         args += ["--openapi", f"{minor}={path}"]
@@ -438,10 +439,14 @@ def test_enums_are_carried_forward_from_1_23_by_the_tables(tmp_path):
     def enum(minor, definition, field):
         return store.definition(minor, "io.k8s.api.core.v1." + definition)["properties"][field].get("enum")
 
-    assert enum("1.22", "PodSpec", "restartPolicy") is None  # no input before 1.23 lists enums
-    for minor in ("1.23", "1.24", "1.35"):  # carried forward; the API server defaults an empty value
+    # carried back and forward (only 1.23's input lists them); the API server defaults an empty value
+    for minor in ("1.8", "1.9", "1.22", "1.23", "1.24", "1.35"):
         assert enum(minor, "PodSpec", "restartPolicy") == ["", "Always", "Never", "OnFailure"], minor
         assert enum(minor, "PodStatus", "phase") is None, minor  # status is never checked
+    # a value the earlier API server did not know yet: dnsPolicy None from 1.9 on
+    assert enum("1.8", "PodSpec", "dnsPolicy") == ["", "ClusterFirst", "Default"]
+    assert enum("1.9", "PodSpec", "dnsPolicy") == ["", "ClusterFirst", "Default", "None"]
+    assert enum("1.22", "PodOS", "name") is None  # added tables apply from their own minor on
     assert enum("1.23", "PodOS", "name") is None  # the table adds PodOS from 1.24 on
     assert enum("1.24", "PodOS", "name") == ["linux", "windows"]
     assert enum("1.24", "Toleration", "operator") == ["", "Equal", "Exists"]
@@ -452,8 +457,11 @@ def test_enums_are_carried_forward_from_1_23_by_the_tables(tmp_path):
     pod["spec"]["restartPolicy"] = ""
     assert errors(store.bundle("1.35", "v1", "Pod", False), pod) == []
     recovery = json.loads((out / "PROVENANCE.json").read_text())["enum_recovery"]
-    assert recovery["donor_minor"] == "1.23" and recovery["fields_with_enum"]["1.35"] == 3
+    assert recovery["donor_minor"] == "1.23" and recovery["fields_with_enum"]["1.35"] == 4
     assert "io.k8s.api.core.v1.PodStatus/properties/phase" in recovery["status_only_dropped"]
+    assert recovery["fields_with_enum"]["1.8"] == 3  # restartPolicy, dnsPolicy, toleration operator
+    assert recovery["earlier_limits"]["io.k8s.api.core.v1.PodSpec/properties/dnsPolicy"] == [
+        {"value": "None", "accepted_from": "1.9"}]
 
 
 def test_enum_tables_match_the_embedded_schemas():

@@ -95,9 +95,58 @@ status:
     assert found == [] and code == 0, found
 
 
-def test_before_1_23_no_input_lists_values(cli, write):
-    code, found = lint(cli, write, POD % "udp", "1.22")
-    assert found == []
+SIX_SLIPS = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  restartPolicy: %s
+  dnsPolicy: %s
+  containers:
+  - name: c
+    image: nginx
+    imagePullPolicy: %s
+    ports: [{containerPort: 80, protocol: %s}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  type: %s
+  externalTrafficPolicy: %s
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
+
+
+@pytest.mark.parametrize("version", ["1.9", "1.16", "1.22"])
+def test_before_1_23_the_same_values_are_refused(cli, write, version):
+    """Only 1.23's input lists the values, but older API servers refused the same slips (validation.go)."""
+    bad = ("Sometimes", "Whatever", "Maybe", "udp", "Nodeport", "Locale")
+    code, found = lint(cli, write, SIX_SLIPS % bad, version)
+    assert code == 1 and len(found) == 6, found
+    for value in bad:
+        assert sum(f'"{value}" is not one of' in f["message"] for f in found) == 1, value
+    for near_miss in (("OnFailure", "ClusterFirstWithHostNet", "IfNotPresent", "UDP", "NodePort", "Local"),
+                      ('""',) * 6):
+        code, found = lint(cli, write, SIX_SLIPS % near_miss, version)
+        assert found == [] and code == 0, found
+
+
+@pytest.mark.parametrize("version,accepted", [("1.11", False), ("1.12", True), ("1.20", True)])
+def test_sctp_from_1_12(cli, write, version, accepted):
+    """SCTP came in 1.12 behind a gate (beta 1.19, GA 1.20): refused before, never refused after."""
+    code, found = lint(cli, write, POD % "SCTP", version)
+    expected = [] if accepted else [True]
+    assert ['"SCTP" is not one of' in f["message"] for f in found] == expected, found
+
+
+@pytest.mark.parametrize("version,accepted", [("1.8", False), ("1.9", True)])
+def test_dns_policy_none_from_1_9(cli, write, version, accepted):
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  dnsPolicy: None\n"
+            "  dnsConfig: {nameservers: [1.1.1.1]}\n  containers: [{name: c, image: nginx}]\n")
+    code, found = lint(cli, write, text, version)
+    expected = [] if accepted else [True]
+    assert ['"None" is not one of' in f["message"] for f in found] == expected, found
 
 
 def test_limit_range_types_stay_open(cli, write):

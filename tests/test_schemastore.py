@@ -271,22 +271,22 @@ def test_kinds_whose_old_inputs_lack_group_version_kind(store):
     assert str(store.versions_serving("apiregistration.k8s.io/v1", "APIService")[0]) == "1.10"
 
 
-def test_enums_from_1_23_on_and_status_stays_open(store):
+def test_enums_on_every_minor_with_core_v1_names_and_status_stays_open(store):
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
            "spec": {"containers": [{"name": "c", "image": "i", "imagePullPolicy": "Sometimes"}],
                     "readinessGates": [{"conditionType": "example.com/feature-ready"}]},
            "status": {"phase": "Evicted", "qosClass": "Platinum",
                       "conditions": [{"type": "cloud.example.com/neg-ready", "status": "True"}]}}
-    # 1.23's input lists enum values; the builder carries them to every later minor
-    for minor in ("1.23", "1.24", "1.30", "1.37"):
+    # 1.23's input lists enum values; the builder carries them to every other minor from 1.8 on
+    for minor in ("1.8", "1.16", "1.22", "1.23", "1.24", "1.30", "1.37"):
         found = errors(store.bundle(minor, "v1", "Pod", False), pod)
         assert len(found) == 1 and "Sometimes" in found[0], (minor, found)
-    assert errors(store.bundle("1.22", "v1", "Pod", True), pod) == []  # older inputs have no enums
+    assert errors(store.bundle("1.7", "v1", "Pod", False), pod) == []  # 1.7's core types carry other names
     # condition types and status values stay open; "" is the default and accepted
     for value in ("IfNotPresent", None, ""):
         pod["spec"]["containers"][0]["imagePullPolicy"] = value
-        assert errors(store.bundle("1.23", "v1", "Pod", True), pod) == []
-        assert errors(store.bundle("1.37", "v1", "Pod", True), pod) == []
+        for minor in ("1.8", "1.23", "1.37"):  # (readinessGates: 1.11 on, so not strict for 1.8)
+            assert errors(store.bundle(minor, "v1", "Pod", minor != "1.8"), pod) == [], minor
 
 
 def test_apps_v1_deployment_from_1_9(store):

@@ -577,7 +577,10 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True, lists: 
     strict_report: dict = {}
     dropped: dict = {}
     inferred: dict = {}
-    donor_enums = None  # the enums of recovered_enums.DONOR_MINOR's input, carried to later minors
+    # the enums of recovered_enums.DONOR_MINOR's input, carried to the other minors (earlier ones too)
+    donor_minor = recovered_enums.DONOR_MINOR
+    donor_enums = (recovered_enums.enums_of(load_minor(donor_minor, chosen[donor_minor], known_gvks).defs)
+                   if donor_minor in chosen else None)
     enum_counts: dict = {}
     enum_entries_used: set = set()
     list_sources: dict = {}  # minor -> the v3 minor its list semantics come from
@@ -585,8 +588,6 @@ def build(sources: list, overrides: dict, out: Path, check: bool = True, lists: 
     for minor in minors:
         source = chosen[minor]
         data = load_minor(minor, source, known_gvks)
-        if minor == recovered_enums.DONOR_MINOR:
-            donor_enums = recovered_enums.enums_of(data.defs)
         count = recovered_enums.apply(minor, data.defs, donor_enums, enum_entries_used)
         if count:
             enum_counts[minor] = count

@@ -1,9 +1,10 @@
 """Enumerated values of built-in fields, per Kubernetes minor, for tools/build_schemas.py.
 
 Only the 1.23 input carries `enum` for built-in types (Kubernetes published them in 1.23 and stopped in
-1.24; the later inputs lost even the "Possible enum values" lines of the descriptions). The API server
-kept checking those values, so the builder carries each 1.23 enum forward to every later minor whose
-definition still has the field, then applies the tables below. Each table entry was checked against the
+1.24; the later inputs lost even the "Possible enum values" lines of the descriptions; the earlier ones never
+had them). The API server checked those values before 1.23 and kept checking them after, so the builder
+carries each 1.23 enum to every other minor whose definition (same name) has the field, then applies the
+tables below; an earlier minor loses the values its API server did not know yet (EARLIER_LIMITS). Each table entry was checked against the
 API server's validation (kubernetes `pkg/apis/*/validation`, apimachinery's label selector validation):
 
 * an enum is kept only where validation answers `Unsupported value` (or `Required`) outside of it;
@@ -51,7 +52,7 @@ NOT_ENFORCED = {
     prop(CORE + "LimitRangeItem", "type"): "custom limit types are accepted",
 }
 
-# 1.23 enums whose value set changed after 1.23 with feature gates: kept for 1.23, not carried forward.
+# 1.23 enums whose value set changed with feature gates: kept for 1.23 only, not carried to other minors.
 NOT_CARRIED = {
     prop(CORE + "ScopedResourceSelectorRequirement", "scopeName"): "new quota scopes behind feature gates",
 }
@@ -81,6 +82,18 @@ ACCEPTS_EMPTY = frozenset({
     prop(APPS + "StatefulSetUpdateStrategy", "type"),
     prop(BATCH + "CronJobSpec", "concurrencyPolicy"),
 })
+
+# Values of a 1.23 enum that an earlier API server refused: {field: [(value, first minor accepting it)]}.
+# A feature-gated value counts from the first minor whose server could accept it (a gate may be on), so
+# that k8slint never refuses what some cluster of that minor accepts.
+_SCTP_FROM = [("SCTP", "1.12")]  # ProtocolSCTP: alpha (SCTPSupport gate) in 1.12, beta 1.19, GA 1.20
+EARLIER_LIMITS = {
+    prop(CORE + "ContainerPort", "protocol"): _SCTP_FROM,
+    prop(CORE + "ServicePort", "protocol"): _SCTP_FROM,
+    prop(CORE + "EndpointPort", "protocol"): _SCTP_FROM,
+    # DNSNone: alpha (CustomPodDNS gate) in 1.9, beta and default-on 1.10, GA 1.14
+    prop(CORE + "PodSpec", "dnsPolicy"): [("None", "1.9")],
+}
 
 # Values a later minor accepts on top of the 1.23 set: {field: [(from minor, [values])]}.
 LATER_VALUES = {
@@ -140,11 +153,14 @@ ADDED = (
 )
 
 NOTES = [
-    "Enumerated values: the 1.23 input's enums are carried forward to every later minor whose definition "
-    "still has the field (the later inputs dropped them; the API server kept checking the values); status "
+    "Enumerated values: the 1.23 input's enums are carried to every other minor whose definition (same "
+    "name) has the field (the later inputs dropped them, the earlier ones never had them; the API server "
+    "checked the values all along), minus the values an earlier server did not know yet (earlier_limits: "
+    "SCTP before 1.12, dnsPolicy None before 1.9); status "
     "fields get none, nor does LimitRangeItem.type (custom limit types are accepted); a field the API "
     "server defaults when empty also accepts \"\"; fields 1.23 had no enum for but whose values validation "
-    "checks get one (enum_recovery lists them). Minors before 1.23 have no enums (their inputs carry none).",
+    "checks get one from the minor given (enum_recovery lists them). 1.7 names its core types differently "
+    "(io.k8s.kubernetes.pkg.api.v1.*), so they get no enums.",
 ]
 
 
@@ -190,8 +206,6 @@ def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
     donor: enums_of() the donor minor's definitions (None when the donor minor is not among the inputs).
     used: collects every table entry that matched something, so that the build can report dead entries.
     """
-    if _minor_key(minor) < _minor_key(DONOR_MINOR):
-        return 0
     wanted: dict = {}
     if minor == DONOR_MINOR:
         wanted.update(enums_of(defs))
@@ -210,6 +224,10 @@ def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
         if not _is_string_node(node):
             continue
         values = list(values)
+        for value, since in EARLIER_LIMITS.get((name, path), ()):
+            if _minor_key(minor) < _minor_key(since) and value in values:
+                used.add((name, path, value, since))
+                values.remove(value)
         for since, more in LATER_VALUES.get((name, path), ()):
             if _minor_key(minor) >= _minor_key(since):
                 used.add((name, path, since))
@@ -237,6 +255,10 @@ def unused_entries(used: set) -> list:
     for f in ACCEPTS_EMPTY:
         if ("empty",) + f not in used:
             out.append(f"empty {f[0]}/{'/'.join(f[1])}")
+    for f, limits in EARLIER_LIMITS.items():
+        for value, since in limits:
+            if f + (value, since) not in used:
+                out.append(f"{f[0]}/{'/'.join(f[1])} {value} before {since}")
     for f, later in LATER_VALUES.items():
         for since, _values in later:
             if f + (since,) not in used:
@@ -254,6 +276,8 @@ def table_summary() -> dict:
         "not_enforced_dropped": {name(f): why for f, why in sorted(NOT_ENFORCED.items())},
         "not_carried_forward": {name(f): why for f, why in sorted(NOT_CARRIED.items())},
         "accepts_empty": sorted(name(f) for f in ACCEPTS_EMPTY),
+        "earlier_limits": {name(f): [{"value": v, "accepted_from": since} for v, since in limits]
+                           for f, limits in sorted(EARLIER_LIMITS.items())},
         "later_values": {name(f): later for f, later in sorted(LATER_VALUES.items())},
         "added": {name(e.field): {"values": list(e.values), "since": e.since, "checked_by": e.checked_by}
                   for e in ADDED},
