@@ -163,3 +163,13 @@ def test_toleration_comparison_operators_from_1_35(cli, write, version, accepted
             "  tolerations: [{key: sla, operator: Gt, value: '950'}]\n")
     code, found = lint(cli, write, text, version)
     assert (found == []) == accepted, found
+
+
+@pytest.mark.parametrize("version,accepted", [("1.17", True), ("1.18", False), ("1.22", False)])
+def test_alpha_fields_are_open_while_their_gate_is_off_by_default(cli, write, version, accepted):
+    """EvenPodsSpread was alpha (off) in 1.16-1.17: the server dropped topologySpreadConstraints unchecked."""
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n"
+            "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: Never}]\n")
+    code, found = lint(cli, write, text, version)
+    expected = [] if accepted else [True]
+    assert ['"Never" is not one of' in f["message"] for f in found] == expected, found

@@ -95,6 +95,16 @@ EARLIER_LIMITS = {
     prop(CORE + "PodSpec", "dnsPolicy"): [("None", "1.9")],
 }
 
+# Fields of an alpha feature whose gate was off by default: such a server drops the field before
+# validation, so any value is accepted; no enum before the minor the gate went on by default.
+GATED_UNTIL = {
+    # EvenPodsSpread: alpha 1.16-1.17 (dropDisabledFields clears topologySpreadConstraints), beta 1.18
+    prop(CORE + "TopologySpreadConstraint", "whenUnsatisfiable"): "1.18",
+    # EphemeralContainers: alpha 1.16-1.22 (dropped while the gate is off), beta 1.23
+    prop(CORE + "EphemeralContainer", "imagePullPolicy"): "1.23",
+    prop(CORE + "EphemeralContainer", "terminationMessagePolicy"): "1.23",
+}
+
 # Values a later minor accepts on top of the 1.23 set: {field: [(from minor, [values])]}.
 LATER_VALUES = {
     # TaintTolerationComparisonOperators (alpha in 1.35): a cluster with the gate on accepts them
@@ -156,7 +166,8 @@ NOTES = [
     "Enumerated values: the 1.23 input's enums are carried to every other minor whose definition (same "
     "name) has the field (the later inputs dropped them, the earlier ones never had them; the API server "
     "checked the values all along), minus the values an earlier server did not know yet (earlier_limits: "
-    "SCTP before 1.12, dnsPolicy None before 1.9); status "
+    "SCTP before 1.12, dnsPolicy None before 1.9) and the fields of alpha features "
+    "whose gate was off by default (gated_until: the server dropped them, accepting any value); status "
     "fields get none, nor does LimitRangeItem.type (custom limit types are accepted); a field the API "
     "server defaults when empty also accepts \"\"; fields 1.23 had no enum for but whose values validation "
     "checks get one from the minor given (enum_recovery lists them). 1.7 names its core types differently "
@@ -218,6 +229,10 @@ def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
         if f in STATUS_ONLY or f in NOT_ENFORCED:
             used.add(f)
             del wanted[f]
+        elif f in GATED_UNTIL and _minor_key(minor) < _minor_key(GATED_UNTIL[f]):
+            if node_at(defs.get(f[0]) or {}, f[1]) is not None:
+                used.add(("gated",) + f)
+            del wanted[f]
     count = 0
     for (name, path), values in sorted(wanted.items()):
         node = node_at(defs.get(name) or {}, path)
@@ -255,6 +270,9 @@ def unused_entries(used: set) -> list:
     for f in ACCEPTS_EMPTY:
         if ("empty",) + f not in used:
             out.append(f"empty {f[0]}/{'/'.join(f[1])}")
+    for f, until in GATED_UNTIL.items():
+        if ("gated",) + f not in used:
+            out.append(f"{f[0]}/{'/'.join(f[1])} gated before {until}")
     for f, limits in EARLIER_LIMITS.items():
         for value, since in limits:
             if f + (value, since) not in used:
@@ -278,6 +296,7 @@ def table_summary() -> dict:
         "accepts_empty": sorted(name(f) for f in ACCEPTS_EMPTY),
         "earlier_limits": {name(f): [{"value": v, "accepted_from": since} for v, since in limits]
                            for f, limits in sorted(EARLIER_LIMITS.items())},
+        "gated_until": {name(f): until for f, until in sorted(GATED_UNTIL.items())},
         "later_values": {name(f): later for f, later in sorted(LATER_VALUES.items())},
         "added": {name(e.field): {"values": list(e.values), "since": e.since, "checked_by": e.checked_by}
                   for e in ADDED},
