@@ -177,7 +177,8 @@ def test_sarif_rules_link_to_their_docs_page(project, monkeypatch):
     from urllib.parse import urlsplit
     from urllib.request import url2pathname
 
-    monkeypatch.delenv("K8SLINT_DOCS_URL", raising=False)
+    for name in ("K8SLINT_DOCS_URL", "CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
     rules = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
     for rule in rules:  # by default the pages installed with k8slint
         page = Path(url2pathname(urlsplit(rule["helpUri"]).path))
@@ -188,6 +189,22 @@ def test_sarif_rules_link_to_their_docs_page(project, monkeypatch):
     monkeypatch.setenv("K8SLINT_DOCS_URL", "https://mirror.example/r/")
     from_env = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
     assert from_env[0]["helpUri"] == f"https://mirror.example/r/{rules[0]['id']}.md"
+
+
+@pytest.mark.parametrize("variable, value", [("GITHUB_ACTIONS", "true"), ("CI", "true")])
+def test_sarif_in_ci_has_no_file_help_uri_unless_docs_url_is_given(project, monkeypatch, variable, value):
+    # a file: URI written on a CI runner is a dead link in GitHub's code-scanning page
+    for name in ("K8SLINT_DOCS_URL", "CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, value)
+    rules = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    assert rules and all("helpUri" not in rule and rule["help"]["markdown"] for rule in rules)
+    given = json.loads(lint(project, "sarif", "--docs-url", "https://docs.example/r"))
+    assert [r["helpUri"] for r in given["runs"][0]["tool"]["driver"]["rules"]] == \
+        [f"https://docs.example/r/{r['id']}.md" for r in rules]
+    monkeypatch.setenv(variable, "false")  # CI=false is not CI
+    local = json.loads(lint(project, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rule["helpUri"].startswith("file:") for rule in local)
 
 
 def test_sarif_results_have_rule_level_and_relative_location(project):

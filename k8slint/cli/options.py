@@ -281,7 +281,8 @@ COLOUR = typer.Option(None, "--color/--no-color", help="Colour the text output (
 OUTPUT = typer.Option(None, "--output", "-o", help="Write the report to this file.")
 DOCS_URL = typer.Option(None, "--docs-url", envvar="K8SLINT_DOCS_URL",
                         help="Where the rule pages (docs/rules/ID.md) are published: SARIF rules link to "
-                             "URL/ID.md (default: the pages installed with k8slint, as file: URIs).")
+                             "URL/ID.md (default: the pages installed with k8slint, as file: URIs; none when "
+                             "$CI or $GITHUB_ACTIONS is set, where such a link would name the runner's disk).")
 
 
 def repository_settings(root, discover_crds) -> dict:

@@ -54,11 +54,23 @@ def _fingerprint(finding, uri: str) -> str:
 DOCS_URL_VARIABLE = "K8SLINT_DOCS_URL"
 
 
+# Set by GitHub Actions, GitLab CI and most other CI services: there the SARIF file is read on another machine
+CI_VARIABLES = ("GITHUB_ACTIONS", "CI")
+
+
+def running_in_ci() -> bool:
+    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in CI_VARIABLES)
+
+
 def docs_base(docs_url: str | None = None) -> str | None:
     """The URL the rule pages are under (`ID.md` appended): --docs-url, else $K8SLINT_DOCS_URL, else the
-    pages shipped with k8slint (a file: URI, which local SARIF viewers open), else None."""
+    pages shipped with k8slint (a file: URI, which local SARIF viewers open), else None. k8slint has no
+    published home to link to, and in CI a file: URI names the runner's disk, a dead link in the code-scanning
+    page: there rules carry no helpUri unless one is given (their `help` text is in the file anyway)."""
     base = docs_url or os.environ.get(DOCS_URL_VARIABLE)
     if not base:
+        if running_in_ci():
+            return None
         from ..datadir import rule_docs_dir
         pages = rule_docs_dir()
         return root_uri(pages) if pages is not None else None
