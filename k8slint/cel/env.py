@@ -87,12 +87,8 @@ def _rename_index_calls(code: str) -> str:
                                                          else LIST_LAST_INDEX_OF) + m.group(3), code)
 
 
-# ... and the image library's (image(), isImage(); base.go introduces it in 1.33), which k8slint does not provide
-_IMAGE = ("image", "isImage")
-
-
 def not_provided(feats: frozenset) -> tuple:
-    return NOT_PROVIDED + (_LISTS_V3 if "lists_v3" in feats else ()) + (_IMAGE if "image" in feats else ())
+    return NOT_PROVIDED + (_LISTS_V3 if "lists_v3" in feats else ())
 
 
 class CelUnavailable(Exception):
@@ -158,6 +154,14 @@ def _functions(cel, feats: frozenset) -> list:
                                                member=False, ret="m")]) for name in lib.FORMATS]
         out += [F(FORMAT_NAMED, [_overload(cel, "k8slint_format_named", "s", lib.format_named, member=False, ret="f")]),
                 F(FORMAT_VALIDATE, [_overload(cel, "k8slint_format_validate", "ms", lib.format_validate, ret="e")])]
+    if "image" in feats:
+        out += [F("image", [_overload(cel, "k8s_image", "s", lib.image, member=False, ret="m")]),
+                F("isImage", [_overload(cel, "k8s_is_image", "s", lib.is_image, member=False, ret="b")]),
+                F("containsDigest", [_overload(cel, "k8s_image_contains_digest", "m",
+                                               lambda v: lib.image_part(v, "containsDigest"), ret="b")])]
+        for part in ("registry", "repository", "identifier", "tag", "digest"):
+            out.append(F(part, [_overload(cel, f"k8s_image_{part}", "m", lambda v, _p=part: lib.image_part(v, _p),
+                                          ret="s")]))
     if "ip" in feats:
         out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False, ret="m"),
                          _overload(cel, "k8s_cidr_ip", "m", lambda v: lib.cidr_op("ip", v), ret="m")]),

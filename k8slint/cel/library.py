@@ -1,5 +1,6 @@
-"""The Kubernetes CEL libraries (lists, sets, regex, URLs, quantities, IP addresses and CIDRs, semver, format) as CEL
-functions. Values of the library types (a URL, a quantity, ...) travel through CEL as small tagged maps."""
+"""The Kubernetes CEL libraries (lists, sets, regex, URLs, quantities, IP addresses and CIDRs, semver, format,
+image references) as CEL functions. Values of the library types (a URL, a quantity, ...) travel through CEL as
+small tagged maps."""
 from __future__ import annotations
 
 import ipaddress
@@ -403,3 +404,118 @@ def format_named(name: str) -> list:
 def format_validate(fmt, text: str) -> list:
     errors = list(FORMATS[_untag(fmt, "format")](text))
     return [errors] if errors else []
+
+
+# -- image references (the Kubernetes image library: go-containerregistry's name.ParseReference) -------------
+# A reference is tried as a tag first, then as a digest; both are checked character by character, as that
+# parser checks them (not distribution/reference's grammar).
+
+_REPOSITORY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-./")
+_TAG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+_DIGEST_CHARS = frozenset("sh:0123456789abcdef")
+# the ASCII characters Go's url.Parse keeps in a host unescaped (above them, any character)
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~!$&'()*+,;=:[]<>\"")
+DEFAULT_REGISTRY = "index.docker.io"
+
+
+class _BadName(ValueError):
+    pass
+
+
+def _check_element(kind: str, text: str, allowed: frozenset, low: int, high: int) -> None:
+    if not low <= len(text) <= high or any(c not in allowed for c in text):
+        raise _BadName(f"invalid {kind} {text!r}")
+
+
+def _valid_optional_port(port: str) -> bool:
+    return port == "" or (port[0] == ":" and all(c in "0123456789" for c in port[1:]))
+
+
+def _check_registry(name: str) -> None:
+    """As url.Parse("//" + name) giving back name as its host: no userinfo, path, query, escapes or
+    control characters, and a numeric port if any."""
+    if any(c < "\x80" and c not in _HOST_CHARS for c in name):
+        raise _BadName(f"registries must be valid RFC 3986 URI authorities: {name}")
+    if name.startswith("["):
+        end = name.rfind("]")
+        port_ok = end >= 0 and _valid_optional_port(name[end + 1:])
+    else:
+        colon = name.rfind(":")
+        port_ok = colon < 0 or _valid_optional_port(name[colon:])
+    if not port_ok:
+        raise _BadName(f"registries must be valid RFC 3986 URI authorities: {name}")
+
+
+def _repository(name: str) -> tuple:
+    """(registry, repository) of a repository name: the first part is a registry only if it has '.' or ':';
+    Docker Hub's one-part names gain the 'library/' namespace."""
+    if not name:
+        raise _BadName("a repository name must be specified")
+    registry, repo = "", name
+    parts = name.split("/", 1)
+    if len(parts) == 2 and ("." in parts[0] or ":" in parts[0]):
+        registry, repo = parts
+    _check_element("repository", repo, _REPOSITORY_CHARS, 2, 255)
+    _check_registry(registry)
+    registry = {"": DEFAULT_REGISTRY, "docker.io": DEFAULT_REGISTRY}.get(registry, registry)
+    if "/" not in repo and registry == DEFAULT_REGISTRY:
+        repo = "library/" + repo
+        _check_element("repository", repo, _REPOSITORY_CHARS, 2, 255)
+    return registry, repo
+
+
+def _tag_reference(text: str) -> dict:
+    base, tag = text, ""
+    parts = text.split(":")
+    if len(parts) > 1 and "/" not in parts[-1]:
+        base, tag = ":".join(parts[:-1]), parts[-1]
+    if tag:
+        _check_element("tag", tag, _TAG_CHARS, 1, 127)
+    registry, repo = _repository(base)
+    return {"registry": registry, "repository": repo, "identifier": tag or "latest", "tag": tag or "latest",
+            "digest": ""}
+
+
+def _digest_reference(text: str) -> dict:
+    parts = text.split("@")
+    if len(parts) != 2:
+        raise _BadName("a digest must contain exactly one '@' separator")
+    base, digest = parts
+    _check_element("digest", digest, _DIGEST_CHARS, 71, 71)
+    try:
+        tagged = _tag_reference(base)
+        base = tagged["registry"] + "/" + tagged["repository"]  # the tag, if any, is dropped
+    except _BadName:
+        pass
+    registry, repo = _repository(base)
+    return {"registry": registry, "repository": repo, "identifier": digest, "tag": "", "digest": digest}
+
+
+def image_reference(text: str) -> dict:
+    """The parts of an image reference as the image library gives them; LibraryError if it is none."""
+    try:
+        return _tag_reference(text)
+    except _BadName:
+        pass
+    try:
+        return _digest_reference(text)
+    except _BadName:
+        raise LibraryError(f"could not parse reference: {text}") from None
+
+
+def is_image(text: str) -> bool:
+    try:
+        image_reference(text)
+    except LibraryError:
+        return False
+    return True
+
+
+def image(text: str) -> dict:
+    image_reference(text)
+    return _tagged("image", text)
+
+
+def image_part(value, part: str):
+    ref = image_reference(_untag(value, "image"))
+    return ref["digest"] != "" if part == "containsDigest" else ref[part]
