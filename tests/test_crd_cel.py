@@ -489,3 +489,55 @@ def test_what_is_not_an_image_reference(tmp_path, reference):
     found = _lint(tmp_path, crd + _thing(f"{{address: '{reference}'}}"), "1.34").findings
     assert [f.rule_id for f in found] == ["CRD007"]
     assert "could not parse reference" in found[0].message
+
+
+def _bounded_items(crd: str) -> str:
+    return crd.replace("items: {type: array,", "items: {type: array, maxItems: 10,")
+
+
+@pytest.mark.parametrize("rule,refused,accepted", [
+    ("self.items.distinct().size() == self.items.size()", "[1, 2, 1]", "[1, 2, 3]"),
+    ("self.items.sort() == self.items", "[2, 1]", "[1, 2]"),
+    ("self.items.reverse()[0] > self.items[0]", "[2, 1]", "[1, 2]"),
+    ("self.items.slice(0, 2).all(i, i < 10)", "[1, 10]", "[1, 9, 100]"),
+    ("lists.range(2) == self.items", "[1, 2]", "[0, 1]"),
+    ("[self.items, [0]].flatten().size() < 3", "[1, 2]", "[1]"),
+])
+def test_lists_extension_judged_from_1_35(tmp_path, rule, refused, accepted):
+    crd = _bounded_items(_crd_with_rule(f"!has(self.items) || {rule}"))
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing(f"{{items: {refused}}}"), "1.35").findings] == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing(f"{{items: {accepted}}}"), "1.35").findings == []
+    found = _lint(tmp_path, crd + _thing(f"{{items: {accepted}}}"), "1.34").findings
+    assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]
+
+
+@pytest.mark.parametrize("rule,error", [
+    ("self.items.slice(1, 5).size() > 0", "cannot slice(1, 5), list is length 2"),
+    ("self.items.slice(2, 1).size() > 0", "start index must be less than or equal to end index"),
+    ("self.items.flatten(-1).size() > 0", "level must be non-negative"),
+    ("lists.range(-1).size() == 0", "lists.range: size must be non-negative, got -1"),
+    ("self.items.map(i, [i]).sort().size() > 0", "list elements must be comparable"),
+])
+def test_lists_extension_errors_are_the_api_servers(tmp_path, rule, error):
+    crd = _bounded_items(_crd_with_rule(f"!has(self.items) || {rule}"))
+    found = _lint(tmp_path, crd + _thing("{items: [1, 2]}"), "1.35").findings
+    assert [f.rule_id for f in found] == ["CRD007"]
+    assert error in found[0].message
+
+
+def test_first_and_last_are_not_in_the_lists_extension_the_api_server_uses(tmp_path):
+    # Kubernetes enables ext.Lists at version 3, which has no first()/last(): such a rule is refused
+    found = _lint(tmp_path, _crd_with_rule("!has(self.items) || self.items.first() == 1")
+                  + _thing("{items: [1]}"), "1.35").findings
+    assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]
+
+
+@pytest.mark.parametrize("rule", ["lists.range(size(self.items)).size() >= 0",  # a size no constant bounds
+                                  "self.items.distinct().size() > 0", "self.items.sort().size() > 0"])
+def test_lists_extension_costs_as_the_api_server_estimates_them(tmp_path, rule):
+    # distinct and sort cost twice the square of the list's size: unbounded items (no maxItems) are too many
+    found = {f.rule_id: f.message for f in _lint(tmp_path, _crd_with_rule(f"!has(self.items) || {rule}")
+                                                   + _thing("{items: [1]}"), "1.35").findings}
+    assert sorted(found) == ["CRD005", "CRD006"] and "estimated rule cost exceeds budget" in found["CRD006"]
+    assert _lint(tmp_path, _bounded_items(_crd_with_rule("!has(self.items) || self.items.sort().size() > 0"))
+                 + _thing("{items: [1]}"), "1.35").findings == []

@@ -5,9 +5,9 @@ The API server refuses a rule whose estimated cost exceeds 10,000,000 and a sche
 comprehensions (`all`, `exists`, `map` ...): each runs as many times as its list or map can have entries,
 `maxItems` / `maxProperties` when the schema gives them, otherwise as many as the smallest entry allows in a
 3 MiB request. This module counts those iterations the same way and every other step at most as dearly as
-the API server does (string and list functions at 1, whatever their length), so what it reports the API
-server refuses too; a rule it passes may still be refused for costs it leaves out (regexes on long strings,
-`in` on long lists)."""
+the API server does (string functions at 1 whatever their length, the lists extension's calls as its
+estimators count them), so what it reports the API server refuses too; a rule it passes may still be
+refused for costs it leaves out (regexes on long strings, `in` on long lists)."""
 from __future__ import annotations
 
 from .types import escape
@@ -142,7 +142,7 @@ class _Estimator:
             costs = [self.cost(p, depth + 1) for p in parts]
             if function == "_?_:_" and len(costs) == 3:
                 return costs[0] + max(costs[1], costs[2])
-            return sum(costs) + (0 if function in _FREE_CALLS else 1)
+            return sum(costs) + (0 if function in _FREE_CALLS else 1) + self._list_call(function, parts, depth)
         if 7 in expr:  # list literal
             return sum(self.cost(_fields(e), depth + 1) for e in _fields(_one(expr, 7)).get(1, []))
         if 8 in expr:  # map or message literal
@@ -151,6 +151,21 @@ class _Estimator:
         if 9 in expr:
             return self._comprehension(_fields(_one(expr, 9)), depth)
         return 0
+
+    def _list_call(self, function: str, parts: list, depth: int) -> int:
+        """What the lists extension's calls cost beyond the call itself, as its estimators count: the size
+        of the list they make (lists.range's argument, unbounded unless a constant), twice its square for
+        sort and distinct."""
+        if function == "lists.range" and len(parts) == 1:
+            size = _constant_int(parts[0])
+            return _UNBOUNDED if size is None else max(0, size)
+        if function not in ("distinct", "sort", "reverse", "flatten", "slice") or not parts:
+            return 0
+        size = max_entries(self.node_of(parts[0], depth + 1)) or 0
+        if function == "slice" and len(parts) == 3:
+            start, end = _constant_int(parts[1]) or 0, _constant_int(parts[2])
+            size = max(0, (size if end is None else end) - start)
+        return 2 * size * size if function in ("distinct", "sort") else size
 
     def _comprehension(self, comp: dict, depth: int) -> int:
         range_expr = _fields(_one(comp, 2))
@@ -194,6 +209,20 @@ class _Estimator:
                 if isinstance(container, dict) and isinstance(container.get("additionalProperties"), dict):
                     return container["additionalProperties"]
         return None
+
+
+_UNBOUNDED = 2 ** 64 - 1  # the estimate of a size nothing bounds
+
+
+def _constant_int(expr: dict) -> int | None:
+    """An int literal's value (protobuf's int64 is a two's complement varint)."""
+    if 3 not in expr:
+        return None
+    const = _fields(_one(expr, 3))
+    if 3 not in const:
+        return None
+    value = _one(const, 3, 0)
+    return value - 2 ** 64 if value >= 2 ** 63 else value
 
 
 def _property(node, escaped: str):

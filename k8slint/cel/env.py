@@ -16,8 +16,8 @@ _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29
                   "image": (1, 34)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("authorizer",)
-# ... and those of the lists extension (version 3) the API server has from that feature's version on
-_LISTS_V3 = ("distinct", "first", "flatten", "last", "lists", "reverse", "slice", "sort", "sortBy")
+# ... and the lists extension's (version 3) sortBy, a macro this runtime cannot declare, from 1.35 on
+_LISTS_V3 = ("sortBy",)
 
 
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
@@ -100,12 +100,13 @@ def features(version: tuple) -> frozenset:
 
 
 def _overload(cel, oid: str, params: str, impl, member: bool = True, ret: str = "y"):
-    """`params`: one letter per parameter, receiver first: s string, l list, m map (a library value), i int;
-    `ret` the same for the result, with b bool, d double, y dyn, q a list of strings, u a map of lists of
-    strings, f a list of formats, e a list of lists of strings (as the API server declares them: a rule must
-    give a bool, a message expression a string)."""
+    """`params`: one letter per parameter, receiver first: s string, l list, L list of lists, m map (a library
+    value), i int; `ret` the same for the result, with b bool, d double, y dyn, n a list of ints, q a list of
+    strings, u a map of lists of strings, f a list of formats, e a list of lists of strings (as the API server
+    declares them: a rule must give a bool, a message expression a string)."""
     T = cel.Type
-    kinds = {"s": T.STRING, "l": T.List(T.DYN), "m": T.Map(T.STRING, T.DYN), "i": T.INT, "b": T.BOOL,
+    kinds = {"s": T.STRING, "l": T.List(T.DYN), "L": T.List(T.List(T.DYN)), "n": T.List(T.INT),
+             "m": T.Map(T.STRING, T.DYN), "i": T.INT, "b": T.BOOL,
              "d": T.DOUBLE, "y": T.DYN, "q": T.List(T.STRING), "u": T.Map(T.STRING, T.List(T.STRING)),
              "f": T.List(T.Map(T.STRING, T.DYN)), "e": T.List(T.List(T.STRING))}
     return cel.Overload(oid, kinds[ret], [kinds[p] for p in params], is_member=member, impl=impl)
@@ -162,6 +163,15 @@ def _functions(cel, feats: frozenset) -> list:
         for part in ("registry", "repository", "identifier", "tag", "digest"):
             out.append(F(part, [_overload(cel, f"k8s_image_{part}", "m", lambda v, _p=part: lib.image_part(v, _p),
                                           ret="s")]))
+    if "lists_v3" in feats:
+        # element types are dyn here, so sort()'s comparable element type is checked when it runs
+        out += [F("slice", [_overload(cel, "k8s_list_slice", "lii", lib.list_slice, ret="l")]),
+                F("flatten", [_overload(cel, "k8s_list_flatten", "L", lib.list_flatten, ret="l"),
+                              _overload(cel, "k8s_list_flatten_int", "li", lib.list_flatten, ret="l")]),
+                F("sort", [_overload(cel, "k8s_list_sort", "l", lib.list_sort, ret="l")]),
+                F("reverse", [_overload(cel, "k8s_list_reverse", "l", lib.list_reverse, ret="l")]),
+                F("distinct", [_overload(cel, "k8s_list_distinct", "l", lib.list_distinct, ret="l")]),
+                F("lists.range", [_overload(cel, "k8s_lists_range", "i", lib.lists_range, member=False, ret="n")])]
     if "ip" in feats:
         out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False, ret="m"),
                          _overload(cel, "k8s_cidr_ip", "m", lambda v: lib.cidr_op("ip", v), ret="m")]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import datetime, timedelta
 from fractions import Fraction
 from urllib.parse import parse_qs, urlsplit
 
@@ -68,6 +69,66 @@ def last_index_of(items, value) -> int:
         if cel_equal(items[i], value):
             return i
     return -1
+
+
+# -- the lists extension (cel-go ext.Lists at version 3: slice, flatten, sort, reverse, distinct, lists.range) --
+
+_COMPARABLE = (bool, int, float, str, bytes, datetime, timedelta)
+MAX_RANGE = 10_000_000  # the most lists.range allocates
+
+
+def list_slice(items, start: int, end: int) -> list:
+    if start < 0 or end < 0:
+        raise LibraryError(f"cannot slice({start}, {end}), negative indexes not supported")
+    if start > end:
+        raise LibraryError(f"cannot slice({start}, {end}), start index must be less than or equal to end index")
+    if len(items) < end:
+        raise LibraryError(f"cannot slice({start}, {end}), list is length {len(items)}")
+    return list(items[start:end])
+
+
+def list_flatten(items, depth: int = 1) -> list:
+    if depth < 0:
+        raise LibraryError("level must be non-negative")
+    out: list = []
+    for item in items:
+        if isinstance(item, (list, tuple)) and depth > 0:
+            out.extend(list_flatten(item, depth - 1))
+        else:
+            out.append(item)
+    return out
+
+
+def list_sort(items) -> list:
+    """Elements of one comparable type (CEL's: an int and a double differ, a bool is no int), in order."""
+    if not items:
+        return []
+    if not isinstance(items[0], _COMPARABLE):
+        raise LibraryError("list elements must be comparable")
+    kind = type(items[0])
+    if len(items) > 1 and any(type(item) is not kind for item in items):
+        raise LibraryError("list elements must have the same type")
+    return sorted(items)
+
+
+def list_reverse(items) -> list:
+    return list(reversed(items))
+
+
+def list_distinct(items) -> list:
+    out: list = []
+    for item in items:
+        if not _has(out, item):
+            out.append(item)
+    return out
+
+
+def lists_range(n: int) -> list:
+    if n < 0:
+        raise LibraryError(f"lists.range: size must be non-negative, got {n}")
+    if n > MAX_RANGE:
+        raise LibraryError(f"lists.range: size {n} exceeds maximum allowed ({MAX_RANGE})")
+    return list(range(n))
 
 
 # -- sets (the cel-go sets extension: lists compared as sets, with CEL's equality) ---------------------------
