@@ -49,6 +49,7 @@ class LintResult:
     files: int
     resources: int
     objects: list = field(default_factory=list)  # (file, ObjectRef) of every resource, in input order
+    kustomizations: int = 0  # kustomization files read: kustomize's configuration, not cluster objects
     config_file: str | None = None  # the configuration file the run used: every summary names it
 
     def count(self, severity: Severity) -> int:
@@ -138,15 +139,16 @@ class Linter:
         return self.check_pieces([loaded])[0]
 
     def check_pieces(self, pieces) -> tuple:
-        """(findings, objects) of one input given as pieces (see loader.load_pieces): every piece is
+        """(findings, objects, kustomizations: how many) of one input given as pieces (see loader.load_pieces): every piece is
         checked and let go before the next is read; suppressions, path ignores and relabelling are then
         applied once for the whole input."""
-        findings, annotations, objects, first = [], [], [], None
+        findings, annotations, objects, first, kustomizations = [], [], [], None, 0
         for loaded in pieces:
             first = first or loaded
             findings.extend(f for f in loaded.findings if self.enabled(f.rule_id))
             for resource in loaded.resources:
                 findings.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+            kustomizations += len(loaded.kustomizations)
             for config in loaded.kustomizations:  # not Kubernetes objects: never validated
                 findings.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
             annotations.extend(suppress.from_annotations(loaded.resources))
@@ -165,7 +167,7 @@ class Linter:
                 f.severity = override
             out.append(f)
         # Helm `# Source:` templates and releases; last, after suppressions
-        return with_helm_release_advice(first.relabel(out)), objects
+        return with_helm_release_advice(first.relabel(out)), objects, kustomizations
 
     def reportable(self, pattern: str) -> bool:
         """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run
@@ -435,10 +437,11 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
         if loaded.file not in paths:
             findings.extend(f for r in loaded.resources for f in linter.crds.findings_for(r)
                             if linter.enabled(f.rule_id))
-    objects = []
+    objects, kustomizations = [], 0
     for path in paths:
-        file_findings, file_objects = results[path]
+        file_findings, file_objects, file_kustomizations = results[path]
         findings.extend(file_findings)
         objects.extend(file_objects)
+        kustomizations += file_kustomizations
     findings.sort(key=Finding.sort_key)
-    return LintResult(findings, len(paths), len(objects), objects)
+    return LintResult(findings, len(paths), len(objects), objects, kustomizations)

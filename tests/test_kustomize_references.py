@@ -125,3 +125,30 @@ def test_the_report_plans_each_selector_in_the_window_of_its_resources(cli, tmp_
     steps = {c["subject"]: step["cluster"] for step in report["plan"]["steps"] for c in step["changes"]}
     assert steps["patches[1].target.version"] == "1.16"
     assert steps["patches[0].target.version"] == steps["extensions/v1beta1 Ingress"] == "1.21"
+
+
+def test_lint_and_report_count_objects_and_kustomizations_alike_in_every_format(cli, tmp_path):
+    # one word for one thing: a kustomization is kustomize's configuration, not a Kubernetes object
+    (tmp_path / "kustomization.yaml").write_text(KUSTOMIZATION)
+    (tmp_path / "ingress.yaml").write_text(INGRESS)
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [../ingress.yaml]\n")  # nothing to say
+    lint = cli(["lint", "-k", "1.30", tmp_path]).out.splitlines()[-1]
+    assert lint.endswith("in 3 files (1 resource, 2 kustomizations)")
+    lint_json = json.loads(cli(["lint", "-k", "1.30", "-f", "json", tmp_path]).out)["summary"]
+    assert (lint_json["resources"], lint_json["kustomizations"]) == (1, 2)
+    versions = ["report", "--from", "1.16", "--to", "1.30", tmp_path]
+    report = json.loads(cli([*versions, "-f", "json"]).out)
+    assert (report["summary"]["objects"], report["summary"]["kustomizations"]) == (1, 2)
+    assert report["summary"]["blocking"] == 2  # the Ingress and the kustomization with its removed targets
+    assert [o["kustomization"] for o in report["objects"]] == [False, True]
+    text = cli(versions).out
+    assert "Objects scanned         1 in 3 files" in text
+    assert "Kustomizations          2 (kustomize's configuration, not applied to the cluster)" in text
+    assert "Blocking the upgrade    2 of 3 (1 object, 2 kustomizations)" in text
+    assert "Objects needing action: 2 of 3 (1 object, 2 kustomizations)" in text
+    markdown = cli([*versions, "-f", "markdown"]).out
+    assert "| Objects scanned | 1 in 3 files |" in markdown
+    assert "| Kustomizations | 2 (kustomize's configuration, not applied to the cluster) |" in markdown
+    html = cli([*versions, "-f", "html"]).out
+    assert "Kustomizations" in html and "kustomize&#x27;s configuration, not applied to the cluster" in html

@@ -700,17 +700,19 @@ class _FinalLint:
             # a preview: the findings are of the fixed text, the file on disk is still the old one
             moved = PreviewPositions(loaded.file, outcome.before, outcome.after, outcome.edits)
             found = [moved.move(f) for f in found]
-        return found, [(loaded.file, r.ref) for r in loaded.resources], unsafe_available
+        kustomizations = sum(1 for c in loaded.kustomizations if c.file == loaded.file)
+        return found, [(loaded.file, r.ref) for r in loaded.resources], unsafe_available, kustomizations
 
     @staticmethod
     def result(per_file: list) -> tuple:
-        findings, objects, unsafe_available = [], [], 0
-        for found, file_objects, unsafe in per_file:
+        findings, objects, unsafe_available, kustomizations = [], [], 0, 0
+        for found, file_objects, unsafe, file_kustomizations in per_file:
             findings.extend(found)
             objects.extend(file_objects)
             unsafe_available += unsafe
+            kustomizations += file_kustomizations
         findings.sort(key=Finding.sort_key)
-        return LintResult(findings, len(per_file), len(objects), objects), unsafe_available
+        return LintResult(findings, len(per_file), len(objects), objects, kustomizations), unsafe_available
 
 def _annotate(f: Finding, resource: Resource, ctx, options: FixOptions, refusals: dict) -> int:
     """Say in a remaining finding what `fix` can or cannot do about it. Returns 1 for an unsafe fix left."""

@@ -8,6 +8,8 @@ def summary(result) -> dict:
     out = {
         "files": result.files,
         "resources": result.resources,
+        # kustomize's configuration files: read for their patch targets, never applied to the cluster
+        "kustomizations": getattr(result, "kustomizations", 0),
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),
@@ -24,5 +26,6 @@ def _plural(n: int, word: str) -> str:
 def summary_line(result) -> str:
     s = summary(result)
     line = (f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, {_plural(s['infos'], 'info')}"
-            f" in {_plural(s['files'], 'file')} ({_plural(s['resources'], 'resource')})")
+            f" in {_plural(s['files'], 'file')} ({_plural(s['resources'], 'resource')}"
+            + (f", {_plural(s['kustomizations'], 'kustomization')}" if s["kustomizations"] else "") + ")")
     return line + (f"; configuration {s['config_file']}" if "config_file" in s else "")

@@ -73,7 +73,7 @@ class Analyser:
     # ------------------------------------------------------------------------------------------- files
 
     def analyse_file(self, loaded) -> tuple:
-        """(ObjectReports, Problems) of one loaded input."""
+        """(ObjectReports, Problems, how many kustomizations) of one loaded input."""
         findings = self.linter.check_file(loaded)
         resources = loaded.resources
         if loaded.source_maps:  # Helm output: objects are placed in their templates, like their findings
@@ -105,7 +105,7 @@ class Analyser:
         for r, anchor, found in zip(resources, anchors, per_object):
             out.append(self.analyse_object(r, anchor, found, state))
         out.extend(self.analyse_kustomization(c, found, state) for c, found in configs.values() if found)
-        return out, problems
+        return out, problems, len(configs)
 
     def analyse_kustomization(self, config: Resource, findings: list, state: "FileMigrator") -> ObjectReport:
         """kustomize's configuration: only its selectors are judged (REF), it is never validated."""
@@ -117,7 +117,8 @@ class Analyser:
         validity = Validity("unchecked", note="kustomize's configuration, not a Kubernetes object: only the API "
                                               "versions its selectors name are checked")
         return ObjectReport(config.file, span.line, span.column, config.api_version, config.kind or "Kustomization",
-                            config.namespace, config.name, (TOOL,) * len(self.path.versions), validity, issues)
+                            config.namespace, config.name, (TOOL,) * len(self.path.versions), validity, issues,
+                            kustomization=True)
 
     # ------------------------------------------------------------------------------------------- objects
 
@@ -437,11 +438,13 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
         analyser.register(loaded)
     results = map_files(paths, options.max_file_size, analyser.analyse_file, analyser.register, jobs,
                         defines, depends)
-    objects = []
+    objects, kustomizations = [], 0
     for path in paths:
-        file_objects, file_problems = results[path]
+        file_objects, file_problems, file_kustomizations = results[path]
         objects.extend(file_objects)
         problems.extend(file_problems)
+        kustomizations += file_kustomizations
     report = assemble(analyser.path, len(paths), objects, problems, analyser.user_strict)
+    report.kustomizations = kustomizations
     report.plan = build_plan(report)
     return report

@@ -21,7 +21,7 @@ from .lifecycle import CUSTOM, DEPRECATED, REMOVED, SERVED, STATE_LABELS, TOOL, 
 from .model import BLOCKING, MANUAL, OK, SAFE, UNSAFE
 from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, plural, shown_hops, status_text,
-                    summary_cards, validity_text, verdict)
+                    scanned, summary_cards, validity_text, verdict)
 
 _FILL = {SERVED: "#3f9a55", DEPRECATED: "url(#pat-deprecated)", REMOVED: "url(#pat-removed)",
          UNSERVED: "url(#pat-unserved)", CUSTOM: "#6d8fc4", TOOL: "#9aa3ad"}
@@ -452,9 +452,9 @@ def _objects(report) -> str:
                 ("Object", ident, ""), ("Lifecycle", lifecycle, ""), ("Status", state, ""),
                 ("Actions", issues, "")]) + "</tr>")
         out.append(_table(["Object", "Lifecycle", "Status", "Actions"], rows,
-                          f"{plural(len(acting), 'object')} of {len(report.objects)}, in input order", "objects"))
+                          f"{len(acting)} of {scanned(report)}, in input order", "objects"))
     else:
-        out.append(f"<p>All {e(plural(len(report.objects), 'object'))} work in {e(report.end)} as written.</p>")
+        out.append(f"<p>All {e(scanned(report))} work in {e(report.end)} as written.</p>")
     fine = [o for o in report.objects if o.status == OK]
     if fine:
         rows = []

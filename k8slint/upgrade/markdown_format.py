@@ -11,7 +11,7 @@ from __future__ import annotations
 from .model import BLOCKING, MANUAL, SAFE, UNSAFE
 from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text, plural,
-                    shown_hops, status_text, summary_rows, validity_text, verdict)
+                    scanned, shown_hops, status_text, summary_rows, validity_text, verdict)
 
 MAX_ROWS = 100
 MAX_CHARS = 60_000  # below GitHub's 65,536, leaving room for what a bot or a person adds around it
@@ -127,10 +127,10 @@ def _hop_details(report, rows: int) -> list:
 def _objects(report, rows: int) -> list:
     acting = report.needing_action
     if not acting:
-        return [f"All {plural(len(report.objects), 'object')} work in {report.end} as written.", ""]
+        return [f"All {scanned(report)} work in {report.end} as written.", ""]
     blocking = sum(1 for o in acting if o.status == BLOCKING)
     out = ["### Objects needing action", "", "<details>",
-           f"<summary>{plural(len(acting), 'object')} ({blocking} blocking) of {len(report.objects)}</summary>", "",
+           f"<summary>{len(acting)} ({blocking} blocking) of {scanned(report)}</summary>", "",
            f"| Object | Where | apiVersion | Lifecycle {cell(report.start)} → {cell(report.end)} | Status | "
            f"Actions | `k8slint fix` | Valid in {cell(report.end)} |",
            "| --- | --- | --- | --- | --- | --- | --- | --- |"]

@@ -91,6 +91,7 @@ class ObjectReport:
     validity: Validity
     issues: list = field(default_factory=list)
     id: int = -1  # position in the report, set when the report is assembled
+    kustomization: bool = False  # kustomize's configuration (its patch targets), not a Kubernetes object
 
     @property
     def label(self) -> str:
@@ -131,6 +132,7 @@ class ObjectReport:
             "api_version": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name,
             "states": dict(zip(labels, self.states)), "status": self.status, "breaks_at": self.breaks_at,
             "fix": self.fix, "validity": self.validity.as_dict(), "issues": [i.as_dict() for i in self.issues],
+            "kustomization": self.kustomization,
         }
 
 
@@ -233,6 +235,13 @@ class Report:
     strict: bool = False
     plan: object = None  # plan.Plan: cluster upgrade steps and the changes made between them
     config_file: str | None = None  # the configuration file the run used: every summary names it
+    # kustomization files read (kustomize's configuration, never applied): those with findings are in objects
+    kustomizations: int = 0
+
+    @property
+    def resources(self) -> list:
+        """The Kubernetes objects among `objects` (without kustomizations), as lint counts them."""
+        return [o for o in self.objects if not o.kustomization]
 
     @property
     def blocking(self) -> list:
@@ -261,7 +270,8 @@ class Report:
         automatic = by_fix[SAFE] + by_fix[UNSAFE]
         return {
             "files": self.files,
-            "objects": len(self.objects),
+            "objects": len(self.resources),
+            "kustomizations": self.kustomizations,
             "blocking": len(self.blocking),
             "already_broken": len(self.already.breaks),
             "first_breaking_hop": {"from": first.start, "to": first.to} if first else None,

@@ -9,7 +9,7 @@ from ..printable import printable_except
 from .model import BLOCKING, OK, SAFE, UNSAFE
 from .plan import change_fix, step_note, step_title, window_text
 from .words import (CHANGE_LABELS, fix_label, hop_changes, hop_headline, hop_label, issue_when, lifecycle_text,
-                    plural, shown_hops, status_text, summary_rows, validity_text, verdict)
+                    plural, scanned, shown_hops, status_text, summary_rows, validity_text, verdict)
 
 _RED, _YELLOW, _GREEN, _CYAN = "\033[31m", "\033[33m", "\033[32m", "\033[36m"
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -97,7 +97,7 @@ def _hops(report, paint) -> list:
 
 def _objects(report, paint) -> list:
     acting = report.needing_action
-    count = f" ({len(acting)} of {len(report.objects)})" if acting else ": none"
+    count = f": {len(acting)} of {scanned(report)}" if acting else ": none"
     out = [paint("Objects needing action", _BOLD) + count]
     for obj in acting:
         status = status_text(obj, report)

@@ -10,6 +10,18 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
+KUSTOMIZATION_NOTE = "kustomize's configuration, not applied to the cluster"
+
+
+def scanned(report) -> str:
+    """What the report read, in lint's words: Kubernetes objects, then kustomization files apart."""
+    s = report.summary()
+    objects = plural(s["objects"], "object")
+    if not s["kustomizations"]:
+        return objects
+    return f"{s['objects'] + s['kustomizations']} ({objects}, {plural(s['kustomizations'], 'kustomization')})"
+
+
 def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
@@ -65,8 +77,10 @@ def hop_headline(hop) -> str:
 def summary_rows(report) -> list:
     """(label, value) lines of the summary, in the order every format shows them."""
     s = report.summary()
-    rows = [("Objects scanned", f"{s['objects']} in {plural(s['files'], 'file')}"),
-            ("Blocking the upgrade", f"{s['blocking']} of {s['objects']}")]
+    rows = [("Objects scanned", f"{s['objects']} in {plural(s['files'], 'file')}")]
+    if s["kustomizations"]:
+        rows.append(("Kustomizations", f"{s['kustomizations']} ({KUSTOMIZATION_NOTE})"))
+    rows.append(("Blocking the upgrade", f"{s['blocking']} of {scanned(report)}"))
     first = report.first_breaking_hop
     rows.append(("First hop that breaks",
                  f"{hop_label(first)} ({plural(len(first.breaks), 'object')})" if first else "none"))
@@ -93,12 +107,14 @@ def summary_cards(report) -> list:
     number that matters set apart. tone: "bad", "good" or ""."""
     s = report.summary()
     first = report.first_breaking_hop
-    cards = [("Objects scanned", str(s["objects"]), f"in {plural(s['files'], 'file')}", ""),
-             ("Blocking the upgrade", str(s["blocking"]), f"of {plural(s['objects'], 'object')}",
-              "bad" if s["blocking"] else "good"),
-             ("First hop that breaks", hop_label(first) if first else "none",
-              f"{plural(len(first.breaks), 'object')} stop{'s' if len(first.breaks) == 1 else ''} working"
-              if first else "no object stops working on the way", "bad" if first else "good")]
+    cards = [("Objects scanned", str(s["objects"]), f"in {plural(s['files'], 'file')}", "")]
+    if s["kustomizations"]:
+        cards.append(("Kustomizations", str(s["kustomizations"]), KUSTOMIZATION_NOTE, ""))
+    cards += [("Blocking the upgrade", str(s["blocking"]), f"of {scanned(report)}",
+               "bad" if s["blocking"] else "good"),
+              ("First hop that breaks", hop_label(first) if first else "none",
+               f"{plural(len(first.breaks), 'object')} stop{'s' if len(first.breaks) == 1 else ''} working"
+               if first else "no object stops working on the way", "bad" if first else "good")]
     if s["already_broken"]:
         cards.append((f"Already broken at {report.start}", str(s["already_broken"]),
                       "objects that do not work now either", "bad"))
