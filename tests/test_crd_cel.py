@@ -541,3 +541,40 @@ def test_lists_extension_costs_as_the_api_server_estimates_them(tmp_path, rule):
     assert sorted(found) == ["CRD005", "CRD006"] and "estimated rule cost exceeds budget" in found["CRD006"]
     assert _lint(tmp_path, _bounded_items(_crd_with_rule("!has(self.items) || self.items.sort().size() > 0"))
                  + _thing("{items: [1]}"), "1.35").findings == []
+
+
+@pytest.mark.parametrize("rule,refused,accepted", [
+    ("self.items.all(i, v, v > i)", "[1, 1]", "[1, 2]"),
+    ("self.items.exists(i, v, i == 0 && v == 5)", "[1, 5]", "[5, 1]"),
+    ("self.items.existsOne(i, v, v == 5)", "[5, 5]", "[5, 1]"),
+    ("self.items.transformList(i, v, v > 1, v * 2) == [4]", "[1, 3]", "[1, 2]"),
+    ("self.items.transformMap(i, v, v + i)[1] == 3", "[1, 1]", "[1, 2]"),
+    ("size(self.items.transformMapEntry(i, v, {string(v): i})) == 2", "[1, 1, 2]", "[1, 2]"),
+])
+def test_two_variable_comprehensions_judged_from_1_33(tmp_path, rule, refused, accepted):
+    crd = _bounded_items(_crd_with_rule(f"!has(self.items) || {rule}"))
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing(f"{{items: {refused}}}"), "1.33").findings] == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing(f"{{items: {accepted}}}"), "1.33").findings == []
+    # base.go introduces ext.TwoVarComprehensions in 1.32: a new CRD rule cannot use them before 1.33
+    found = _lint(tmp_path, crd + _thing(f"{{items: {accepted}}}"), "1.32").findings
+    assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]
+
+
+def test_transform_map_entry_refuses_a_key_given_twice(tmp_path):
+    crd = _crd_with_rule("!has(self.items) || size(self.items.transformMapEntry(i, v, {'k': v})) > 0")
+    found = _lint(tmp_path, crd + _thing("{items: [1, 2]}"), "1.33").findings
+    assert [f.rule_id for f in found] == ["CRD007"] and "insert failed: key k already exists" in found[0].message
+
+
+def test_two_variable_comprehensions_cost_their_iterations(tmp_path):
+    rule = ("self.items.all(a, x, self.items.all(b, y, self.items.all(c, z, self.items.all(d, w, "
+            "x + y + z + w >= 0))))")
+    found = {f.rule_id: f.message for f in _lint(tmp_path, _crd_with_rule(rule) + _thing("{items: [1]}"),
+                                                   "1.33").findings}
+    assert sorted(found) == ["CRD005", "CRD006"] and "estimated rule cost exceeds budget" in found["CRD006"]
+
+
+def test_two_variable_calls_inside_string_literals_are_left_alone(tmp_path):
+    crd = _crd_with_rule("!has(self.address) || self.address != '.all(i, v, true)'")
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing("{address: '.all(i, v, true)'}"), "1.33").findings] \
+        == ["CRD007"]

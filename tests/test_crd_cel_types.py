@@ -267,7 +267,6 @@ def test_fields_protobuf_cannot_tell_apart_make_their_object_dyn(tmp_path, capfd
 
 
 @pytest.mark.parametrize("rule,since", [
-    ("!has(self.labels) || self.labels.all(k, v, v.size() < 10)", "1.33"),  # two-variable comprehensions
     ("!has(self.refs) || self.refs.sortBy(r, r.name).size() >= 0", "1.35"),  # lists extension v3's macro
 ])
 def test_libraries_k8slint_cannot_run_are_not_judged_where_the_version_has_them(tmp_path, rule, since):

@@ -10,6 +10,7 @@ estimators count them), so what it reports the API server refuses too; a rule it
 refused for costs it leaves out (regexes on long strings, `in` on long lists)."""
 from __future__ import annotations
 
+from .env import KEYS
 from .types import escape
 
 PER_RULE_LIMIT = 10_000_000
@@ -202,6 +203,8 @@ class _Estimator:
                              _one(select, 2).decode("utf-8", "replace"))
         if 6 in expr:
             call = _fields(_one(expr, 6))
+            if _one(call, 2) == KEYS.encode() and len(call.get(3, [])) == 1:  # a two-variable comprehension's range
+                return self.node_of(_fields(call[3][0]), depth + 1)
             if _one(call, 2) == b"_[_]" and len(call.get(3, [])) == 2:
                 container = self.node_of(_fields(call[3][0]), depth + 1)
                 if isinstance(container, dict) and container.get("type") == "array":

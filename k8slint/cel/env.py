@@ -21,7 +21,7 @@ _LISTS_V3 = ("sortBy",)
 
 
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
-_STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
+STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
 _INDEX_CALL = re.compile(r"\.(\s*)(indexOf|lastIndexOf)(\s*\()")
 # the checker's word that indexOf was called on something not a string (a list)
 INDEX_OF_ON_LIST = re.compile(r"no matching overload for '(?:indexOf|lastIndexOf)' applied to '\((?:list|dyn)")
@@ -31,23 +31,25 @@ def with_list_index_calls(expression: str) -> str:
     """The expression with every `.indexOf(` / `.lastIndexOf(` outside string literals calling k8slint's
     functions that serve both lists (the Kubernetes lists library) and strings (one argument)."""
     out, last = [], 0
-    for literal in _STRING_LITERAL.finditer(expression):
+    for literal in STRING_LITERAL.finditer(expression):
         out.append(_rename_index_calls(expression[last:literal.start()]) + literal.group(0))
         last = literal.end()
     return "".join(out) + _rename_index_calls(expression[last:])
 
 
 FORMAT_VALIDATE, FORMAT_NAMED = "k8slintFormatValidate", "k8slintFormatNamed"
+# the two-variable comprehensions' helpers (see comprehensions.py)
+KEYS, TO_MAP, MERGE = "k8slintIndexesOrKeys", "k8slintToMap", "k8slintMergeMaps"
 _FORMAT_CALL = re.compile(r"\.\s*validate\s*\(|\bformat\s*\.\s*named\s*\(")
 _INTERNAL_NAMES = ((FORMAT_VALIDATE, "validate"), (FORMAT_NAMED, "format.named"), (LIST_INDEX_OF, "indexOf"),
-                   (LIST_LAST_INDEX_OF, "lastIndexOf"))
+                   (LIST_LAST_INDEX_OF, "lastIndexOf"), (TO_MAP, "transformMap"), (MERGE, "transformMapEntry"))
 
 
 def with_format_calls(expression: str) -> str:
     """`<format>.validate(s)` and `format.named(n)` give optionals, which this runtime's Python functions
     cannot return: each call (outside string literals) becomes k8slint's function, which gives a list of
     at most one element, indexed with `[?0]`: the same optional."""
-    literals = [m.span() for m in _STRING_LITERAL.finditer(expression)]
+    literals = [m.span() for m in STRING_LITERAL.finditer(expression)]
 
     def in_literal(pos: int) -> bool:
         return any(start <= pos < end for start, end in literals)
@@ -163,6 +165,15 @@ def _functions(cel, feats: frozenset) -> list:
         for part in ("registry", "repository", "identifier", "tag", "digest"):
             out.append(F(part, [_overload(cel, f"k8s_image_{part}", "m", lambda v, _p=part: lib.image_part(v, _p),
                                           ret="s")]))
+    if "two_var_comprehensions" in feats:
+        T = cel.Type
+        out += [F(KEYS, [_overload(cel, "k8slint_list_indexes", "l", lib.indexes_or_keys, member=False, ret="l"),
+                         cel.Overload("k8slint_map_keys", T.List(T.DYN), [T.Map(T.DYN, T.DYN)], is_member=False,
+                                      impl=lib.indexes_or_keys)]),
+                F(TO_MAP, [cel.Overload("k8slint_to_map", T.Map(T.DYN, T.DYN), [T.List(T.DYN), T.List(T.DYN)],
+                                        is_member=False, impl=lib.to_map)]),
+                F(MERGE, [cel.Overload("k8slint_merge_maps", T.Map(T.DYN, T.DYN), [T.List(T.DYN)],
+                                       is_member=False, impl=lib.merge_maps)])]
     if "lists_v3" in feats:
         # element types are dyn here, so sort()'s comparable element type is checked when it runs
         out += [F("slice", [_overload(cel, "k8s_list_slice", "lii", lib.list_slice, ret="l")]),

@@ -131,6 +131,29 @@ def lists_range(n: int) -> list:
     return list(range(n))
 
 
+# -- the two-variable comprehensions' helpers (see comprehensions.py) -----------------------------------------
+
+def indexes_or_keys(value) -> list:
+    return list(range(len(value))) if isinstance(value, (list, tuple)) else list(value)
+
+
+def to_map(keys, values) -> dict:
+    return dict(zip(keys, values))
+
+
+def merge_maps(maps) -> dict:
+    """transformMapEntry's result: the maps each step gave, a key given twice an error as upstream."""
+    out: dict = {}
+    for entry in maps:
+        if not isinstance(entry, dict):
+            raise LibraryError("transformMapEntry: the expression must give a map")
+        for key, value in entry.items():
+            if key in out:
+                raise LibraryError(f"insert failed: key {key} already exists")
+            out[key] = value
+    return out
+
+
 # -- sets (the cel-go sets extension: lists compared as sets, with CEL's equality) ---------------------------
 
 def cel_equal(a, b) -> bool:

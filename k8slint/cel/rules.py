@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import cost
+from .comprehensions import with_two_variable_comprehensions
 from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
                   compile_expression, features, not_provided, INDEX_OF_ON_LIST, public_names, with_format_calls,
@@ -20,8 +21,8 @@ _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDECLARED = re.compile(r"(?:undeclared reference to|no matching overload for) '([\w.]+)'")
 MAX_MESSAGE = 300
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# all(k, v, ...), exists(i, v, ...), transformList ...: the two-variable comprehensions of 1.33 on, which the
-# C++ runtime here does not parse (such rules are not judged there, rather than refused)
+# all(k, v, ...), exists(i, v, ...), transformList ...: the two-variable comprehensions of 1.33 on; a rule
+# whose comprehension comprehensions.py cannot rewrite is not judged there, rather than refused
 _TWO_VARIABLES = re.compile(r"\.(?:all|exists|existsOne|exists_one|transformList|transformMap|transformMapEntry)"
                             r"\(\s*[A-Za-z_]\w*\s*,\s*[A-Za-z_]\w*\s*,")
 
@@ -255,6 +256,8 @@ def _with_list_index_calls(attempt, feats: frozenset):
     lists library's functions, which the strings extension's shadow in this runtime). If that fails too (a
     string's indexOf with an offset beside a list's), the expression is not judged rather than refused."""
     def rename(text):
+        if "two_var_comprehensions" in feats:
+            text = with_two_variable_comprehensions(text)
         return with_format_calls(text) if "format" in feats else text
     try:
         return attempt(rename)

@@ -113,8 +113,7 @@ CRD_RULES = [
              "be refused for those costs.",
         why="The API server refuses such a CRD, so its custom resources cannot be created; they are reported by "
             "CRD005. Rules that call a Kubernetes library k8slint does not provide ("
-            "from 1.33 the two-variable comprehensions such as `all(k, v, ...)`; from 1.35 the "
-            "lists extension's `sortBy`) are not judged rather than reported. Where protobuf (which types objects for the C++ "
+            "from 1.35 the lists extension's `sortBy`) are not judged rather than reported. Where protobuf (which types objects for the C++ "
             "checker) cannot hold a field's type (a list of lists inside an object) the field is a list of "
             "dyn there, and a rule's dyn result is then not refused.",
         example="x-kubernetes-validations:\n  - rule: \"self.replicas >\"\n",
