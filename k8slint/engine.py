@@ -177,7 +177,8 @@ class Linter:
 
 def nothing_to_lint(given: list, files: list, resources: int, allow_empty: bool = False) -> Finding | None:
     """YML010 when the whole input (the paths as given, the files they expanded to) holds no Kubernetes
-    object; an error unless the run allows an empty input, then information."""
+    object and no kustomization (whose targets REF004 checks: `resources` counts both); an error unless the
+    run allows an empty input, then information."""
     if resources:
         return None
     where = given[0] if len(given) == 1 else (files[0] if files else given[0])

@@ -65,7 +65,8 @@ def test_each_selector_naming_a_removed_version_is_reported_where_it_is(cli, wri
 def test_a_kustomization_is_quiet_while_the_versions_are_served_and_never_validated(cli, write):
     path = write("kustomization.yaml", KUSTOMIZATION)
     quiet = _refs(cli(["lint", "--strict", "-k", "1.15", "-f", "json", path]).out)
-    assert quiet == [("YML010", 1, 1, "")]  # no SCH or SRV noise: the input holds no Kubernetes object
+    # no SCH or SRV noise, and no YML010 either: REF004 checked the kustomization (a pre-commit run on it alone)
+    assert quiet == []
     assert [r[3] for r in _refs(cli(["lint", "-k", "1.22", "-f", "json", path]).out)] == [
         "patches[0].target.version", "patches[1].target.version", "replacements[0].source.group",
         "replacements[0].targets[0].reject[0].group"]
@@ -152,3 +153,19 @@ def test_lint_and_report_count_objects_and_kustomizations_alike_in_every_format(
     assert "| Kustomizations | 2 (kustomize's configuration, not applied to the cluster) |" in markdown
     html = cli([*versions, "-f", "html"]).out
     assert "Kustomizations" in html and "kustomize&#x27;s configuration, not applied to the cluster" in html
+
+
+def test_a_kustomization_alone_is_something_to_lint_for_lint_and_report_alike(cli, tmp_path):
+    # REF004 reads it: neither command calls the input empty (YML010), whether it has findings or not
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "quiet" / "kustomization.yaml").write_text("resources: [elsewhere.yaml]\n")
+    (tmp_path / "loud").mkdir()
+    (tmp_path / "loud" / "kustomization.yaml").write_text(KUSTOMIZATION)
+    for folder, code in (("quiet", 0), ("loud", 1)):
+        lint = cli(["lint", "-k", "1.30", tmp_path / folder])
+        report = cli(["report", "--from", "1.29", "--to", "1.30", tmp_path / folder])
+        assert "YML010" not in lint.out + report.out and lint.code == code, folder
+        assert report.code == code, folder
+    (tmp_path / "none").mkdir()
+    (tmp_path / "none" / "notes.yaml").write_text("just: data\n")
+    assert "YML010" in cli(["lint", "-k", "1.30", tmp_path / "none"]).out

@@ -188,7 +188,7 @@ def fix(
         _interrupted(getattr(stop, "written", []))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     run.result.config_file = config_file_used(config)
-    empty = nothing_to_lint(paths, files, run.result.resources, allow_empty, config, run.result.findings)
+    empty = nothing_to_lint(paths, files, run.result.resources + run.result.kustomizations, allow_empty, config, run.result.findings)
     if empty is not None:
         run.result.findings.append(empty)
     show_diff = diff if diff is not None else not write

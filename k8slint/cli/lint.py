@@ -68,7 +68,7 @@ def lint(
     files = discover_files(paths, config, follow_links)
     result = run_lint(files, options, jobs=jobs_setting(config))
     result.config_file = config_file_used(config)
-    empty = nothing_to_lint(paths, files, result.resources, allow_empty, config, result.findings)
+    empty = nothing_to_lint(paths, files, result.resources + result.kustomizations, allow_empty, config, result.findings)
     if empty is not None:
         result.findings.append(empty)
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())

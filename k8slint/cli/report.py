@@ -75,7 +75,7 @@ def report(
     files = discover_files(paths, config, follow_links)
     result = build_report(files, options, jobs=jobs_setting(config))
     result.config_file = config_file_used(config)
-    empty = nothing_to_lint(paths, files, len(result.objects), allow_empty, config, result.problems)
+    empty = nothing_to_lint(paths, files, len(result.resources) + result.kustomizations, allow_empty, config, result.problems)
     if empty is not None:
         from ..upgrade.model import Problem
         result.problems.append(Problem(empty.rule_id, str(empty.severity), empty.message, empty.file, empty.line,
