@@ -502,6 +502,7 @@ def _bounded_items(crd: str) -> str:
     ("self.items.slice(0, 2).all(i, i < 10)", "[1, 10]", "[1, 9, 100]"),
     ("lists.range(2) == self.items", "[1, 2]", "[0, 1]"),
     ("[self.items, [0]].flatten().size() < 3", "[1, 2]", "[1]"),
+    ("self.items.sortBy(i, -i) == self.items", "[1, 9, 3]", "[9, 3, 1]"),
 ])
 def test_lists_extension_judged_from_1_35(tmp_path, rule, refused, accepted):
     crd = _bounded_items(_crd_with_rule(f"!has(self.items) || {rule}"))
@@ -517,6 +518,7 @@ def test_lists_extension_judged_from_1_35(tmp_path, rule, refused, accepted):
     ("self.items.flatten(-1).size() > 0", "level must be non-negative"),
     ("lists.range(-1).size() == 0", "lists.range: size must be non-negative, got -1"),
     ("self.items.map(i, [i]).sort().size() > 0", "list elements must be comparable"),
+    ("self.items.sortBy(i, i > 1 ? dyn('a') : dyn(0)).size() > 0", "list elements must have the same type"),
 ])
 def test_lists_extension_errors_are_the_api_servers(tmp_path, rule, error):
     crd = _bounded_items(_crd_with_rule(f"!has(self.items) || {rule}"))
@@ -533,7 +535,8 @@ def test_first_and_last_are_not_in_the_lists_extension_the_api_server_uses(tmp_p
 
 
 @pytest.mark.parametrize("rule", ["lists.range(size(self.items)).size() >= 0",  # a size no constant bounds
-                                  "self.items.distinct().size() > 0", "self.items.sort().size() > 0"])
+                                  "self.items.distinct().size() > 0", "self.items.sort().size() > 0",
+                                  "self.items.sortBy(i, -i).size() > 0"])
 def test_lists_extension_costs_as_the_api_server_estimates_them(tmp_path, rule):
     # distinct and sort cost twice the square of the list's size: unbounded items (no maxItems) are too many
     found = {f.rule_id: f.message for f in _lint(tmp_path, _crd_with_rule(f"!has(self.items) || {rule}")

@@ -266,17 +266,6 @@ def test_fields_protobuf_cannot_tell_apart_make_their_object_dyn(tmp_path, capfd
     assert "descriptor" not in capfd.readouterr().err
 
 
-@pytest.mark.parametrize("rule,since", [
-    ("!has(self.refs) || self.refs.sortBy(r, r.name).size() >= 0", "1.35"),  # lists extension v3's macro
-])
-def test_libraries_k8slint_cannot_run_are_not_judged_where_the_version_has_them(tmp_path, rule, since):
-    text = _crd(rule) + _thing("{labels: {a: b}}")
-    assert _findings(tmp_path, text, since) == []
-    before = KubeVersion.parse(since)
-    earlier = f"{before.major}.{before.minor - 1}"
-    assert [f.rule_id for f in _findings(tmp_path, text, earlier)] == ["CRD006", "CRD005"]
-
-
 ENTRY_PROBLEMS = {
     "empty rule": ({"rule": " "}, "rule is not specified"),
     "blank message": ({"rule": "true", "message": " "}, "message must be non-empty"),

@@ -2,16 +2,18 @@
 `existsOne(i, v, p)`, `transformList(i, v, [filter,] e)`, `transformMap(k, v, [filter,] e)`,
 `transformMapEntry(k, v, [filter,] e)`), which the C++ runtime here does not parse, written as the
 one-variable macros it has: the receiver is bound once, its indexes (a list) or keys (a map) are iterated,
-and the second variable is bound to the element at each."""
+and the second variable is bound to the element at each. The lists extension's `sortBy(e, key)` macro is
+written the same way, as upstream expands it: the list and its keys (a map() of it) to a sorting function."""
 from __future__ import annotations
 
 import re
 
-from .env import KEYS, MERGE, STRING_LITERAL, TO_MAP
+from .env import KEYS, MERGE, SORT_BY, STRING_LITERAL, TO_MAP
 _CALL = re.compile(r"\.\s*(all|exists|existsOne|transformList|transformMap|transformMapEntry)\s*\(\s*"
-                   r"([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*,")
+                   r"([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*,"
+                   r"|\.\s*(sortBy)\s*\(\s*([A-Za-z_]\w*)\s*,")
 _ARGUMENTS = {"all": (1,), "exists": (1,), "existsOne": (1,), "transformList": (1, 2), "transformMap": (1, 2),
-              "transformMapEntry": (1, 2)}
+              "transformMapEntry": (1, 2), "sortBy": (1,)}
 _IDENT = re.compile(r"[A-Za-z0-9_]")
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 _MAX_REWRITES = 64
@@ -39,10 +41,14 @@ def _rewrite(expression: str, call, literals: list, count: int):
     if start is None or args is None or start == call.start():
         return None
     parts, end = args
-    name, first, second = call.group(1), call.group(2), call.group(3)
+    name, first, second = call.group(1) or call.group(4), call.group(2) or call.group(5), call.group(3)
     if len(parts) not in _ARGUMENTS[name]:
         return None
     bound = f"k8slintRange{count}"
+    receiver = expression[start:call.start()]
+    if name == "sortBy":  # the lists extension's macro: the list ordered by the keys its expression gives
+        result = f"{SORT_BY}({bound}, {bound}.map({first}, {parts[0]}))"
+        return expression[:start] + f"cel.bind({bound}, {receiver}, {result})" + expression[end + 1:]
     keys = f"{KEYS}({bound})"
 
     def each(body: str) -> str:
@@ -59,7 +65,6 @@ def _rewrite(expression: str, call, literals: list, count: int):
         result = f"{TO_MAP}({keys}, {keys}.map({first}, {each(body)}))"
     else:
         result = f"{MERGE}({keys}.map({first}, {each(body)}))"
-    receiver = expression[start:call.start()]
     return expression[:start] + f"cel.bind({bound}, {receiver}, {result})" + expression[end + 1:]
 
 

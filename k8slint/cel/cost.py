@@ -10,7 +10,7 @@ estimators count them), so what it reports the API server refuses too; a rule it
 refused for costs it leaves out (regexes on long strings, `in` on long lists)."""
 from __future__ import annotations
 
-from .env import KEYS
+from .env import KEYS, SORT_BY
 from .types import escape
 
 PER_RULE_LIMIT = 10_000_000
@@ -160,13 +160,13 @@ class _Estimator:
         if function == "lists.range" and len(parts) == 1:
             size = _constant_int(parts[0])
             return _UNBOUNDED if size is None else max(0, size)
-        if function not in ("distinct", "sort", "reverse", "flatten", "slice") or not parts:
+        if function not in ("distinct", "sort", "reverse", "flatten", "slice", SORT_BY) or not parts:
             return 0
         size = max_entries(self.node_of(parts[0], depth + 1)) or 0
         if function == "slice" and len(parts) == 3:
             start, end = _constant_int(parts[1]) or 0, _constant_int(parts[2])
             size = max(0, (size if end is None else end) - start)
-        return 2 * size * size if function in ("distinct", "sort") else size
+        return 2 * size * size if function in ("distinct", "sort", SORT_BY) else size
 
     def _comprehension(self, comp: dict, depth: int) -> int:
         range_expr = _fields(_one(comp, 2))

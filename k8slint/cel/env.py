@@ -16,10 +16,6 @@ _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29
                   "image": (1, 34)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("authorizer",)
-# ... and the lists extension's (version 3) sortBy, a macro this runtime cannot declare, from 1.35 on
-_LISTS_V3 = ("sortBy",)
-
-
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
 STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
 _INDEX_CALL = re.compile(r"\.(\s*)(indexOf|lastIndexOf)(\s*\()")
@@ -40,9 +36,11 @@ def with_list_index_calls(expression: str) -> str:
 FORMAT_VALIDATE, FORMAT_NAMED = "k8slintFormatValidate", "k8slintFormatNamed"
 # the two-variable comprehensions' helpers (see comprehensions.py)
 KEYS, TO_MAP, MERGE = "k8slintIndexesOrKeys", "k8slintToMap", "k8slintMergeMaps"
+SORT_BY = "k8slintSortByKeys"  # the lists extension's sortBy, also rewritten there
 _FORMAT_CALL = re.compile(r"\.\s*validate\s*\(|\bformat\s*\.\s*named\s*\(")
 _INTERNAL_NAMES = ((FORMAT_VALIDATE, "validate"), (FORMAT_NAMED, "format.named"), (LIST_INDEX_OF, "indexOf"),
-                   (LIST_LAST_INDEX_OF, "lastIndexOf"), (TO_MAP, "transformMap"), (MERGE, "transformMapEntry"))
+                   (LIST_LAST_INDEX_OF, "lastIndexOf"), (TO_MAP, "transformMap"), (MERGE, "transformMapEntry"),
+                   (SORT_BY, "sortBy"))
 
 
 def with_format_calls(expression: str) -> str:
@@ -90,7 +88,7 @@ def _rename_index_calls(code: str) -> str:
 
 
 def not_provided(feats: frozenset) -> tuple:
-    return NOT_PROVIDED + (_LISTS_V3 if "lists_v3" in feats else ())
+    return NOT_PROVIDED
 
 
 class CelUnavailable(Exception):
@@ -182,6 +180,7 @@ def _functions(cel, feats: frozenset) -> list:
                 F("sort", [_overload(cel, "k8s_list_sort", "l", lib.list_sort, ret="l")]),
                 F("reverse", [_overload(cel, "k8s_list_reverse", "l", lib.list_reverse, ret="l")]),
                 F("distinct", [_overload(cel, "k8s_list_distinct", "l", lib.list_distinct, ret="l")]),
+                F(SORT_BY, [_overload(cel, "k8slint_sort_by_keys", "ll", lib.sort_by_keys, member=False, ret="l")]),
                 F("lists.range", [_overload(cel, "k8s_lists_range", "i", lib.lists_range, member=False, ret="n")])]
     if "ip" in feats:
         out += [F("ip", [_overload(cel, "k8s_ip", "s", lib.ip, member=False, ret="m"),

@@ -100,15 +100,24 @@ def list_flatten(items, depth: int = 1) -> list:
 
 
 def list_sort(items) -> list:
-    """Elements of one comparable type (CEL's: an int and a double differ, a bool is no int), in order."""
+    return sort_by_keys(items, items)
+
+
+def sort_by_keys(items, keys) -> list:
+    """The items in the order of their keys, which must be of one comparable type (CEL's: an int and a
+    double differ, a bool is no int)."""
+    if len(items) != len(keys):
+        raise LibraryError(f"@sortByAssociatedKeys() expected a list of the same size as the associated keys list, "
+                           f"but got {len(items)} and {len(keys)} elements respectively")
     if not items:
         return []
-    if not isinstance(items[0], _COMPARABLE):
+    if not isinstance(keys[0], _COMPARABLE):
         raise LibraryError("list elements must be comparable")
-    kind = type(items[0])
-    if len(items) > 1 and any(type(item) is not kind for item in items):
+    kind = type(keys[0])
+    if len(keys) > 1 and any(type(key) is not kind for key in keys):
         raise LibraryError("list elements must have the same type")
-    return sorted(items)
+    order = sorted(range(len(items)), key=lambda i: keys[i])
+    return [items[i] for i in order]
 
 
 def list_reverse(items) -> list:

@@ -256,7 +256,7 @@ def _with_list_index_calls(attempt, feats: frozenset):
     lists library's functions, which the strings extension's shadow in this runtime). If that fails too (a
     string's indexOf with an offset beside a list's), the expression is not judged rather than refused."""
     def rename(text):
-        if "two_var_comprehensions" in feats:
+        if "two_var_comprehensions" in feats or "lists_v3" in feats:
             text = with_two_variable_comprehensions(text)
         return with_format_calls(text) if "format" in feats else text
     try:
