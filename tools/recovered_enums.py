@@ -24,6 +24,15 @@ META = "io.k8s.apimachinery.pkg.apis.meta.v1."
 NETWORKING = "io.k8s.api.networking.v1."
 STORAGE = "io.k8s.api.storage.v1."
 
+# 1.7 names the same types after the kubernetes tree they were generated from (io.k8s.api.* is 1.8's
+# staging repository); a 1.7 definition is looked up under its later name.
+OLD_PREFIXES = {
+    "io.k8s.kubernetes.pkg.api.v1.": CORE,
+    "io.k8s.kubernetes.pkg.apis.batch.v1.": BATCH,
+    "io.k8s.kubernetes.pkg.apis.networking.v1.": NETWORKING,
+    "io.k8s.kubernetes.pkg.apis.storage.v1.": STORAGE,
+}
+
 # A field is (definition name, path of keys from the definition to the string node).
 
 
@@ -81,6 +90,7 @@ ACCEPTS_EMPTY = frozenset({
     prop(APPS + "StatefulSetSpec", "podManagementPolicy"),
     prop(APPS + "StatefulSetUpdateStrategy", "type"),
     prop(BATCH + "CronJobSpec", "concurrencyPolicy"),
+    prop(STORAGE + "StorageClass", "reclaimPolicy"),  # validateReclaimPolicy skips "" (len > 0 guard)
 })
 
 # Values of a 1.23 enum that an earlier API server refused: {field: [(value, first minor accepting it)]}.
@@ -93,6 +103,11 @@ EARLIER_LIMITS = {
     prop(CORE + "EndpointPort", "protocol"): _SCTP_FROM,
     # DNSNone: alpha (CustomPodDNS gate) in 1.9, beta and default-on 1.10, GA 1.14
     prop(CORE + "PodSpec", "dnsPolicy"): [("None", "1.9")],
+    # NetworkPolicyPort: TCP and UDP only until SCTPSupport (alpha 1.12)
+    prop(NETWORKING + "NetworkPolicyPort", "protocol"): _SCTP_FROM,
+    # ReadWriteOncePod: alpha (ReadWriteOncePod gate) in 1.22, beta 1.27, GA 1.29
+    prop(CORE + "PersistentVolumeClaimSpec", "accessModes", "[]"): [("ReadWriteOncePod", "1.22")],
+    prop(CORE + "PersistentVolumeSpec", "accessModes", "[]"): [("ReadWriteOncePod", "1.22")],
 }
 
 # Fields of an alpha feature whose gate was off by default: such a server drops the field before
@@ -125,23 +140,27 @@ class AddedEnum:
 ADDED = (
     AddedEnum(prop(META + "LabelSelectorRequirement", "operator"), ("DoesNotExist", "Exists", "In", "NotIn"),
               "1.23", "ValidateLabelSelectorRequirement"),
-    AddedEnum(prop(CORE + "ServiceSpec", "internalTrafficPolicy"), ("Cluster", "Local"), "1.23",
-              "validateServiceInternalTrafficFieldsValue"),
+    AddedEnum(prop(CORE + "ServiceSpec", "internalTrafficPolicy"), ("Cluster", "Local"), "1.22",
+              "validateServiceInternalTrafficFieldsValue (ServiceInternalTrafficPolicy: alpha 1.21, dropped "
+              "while off; beta 1.22)"),
     AddedEnum(prop(CORE + "ServiceSpec", "ipFamilyPolicy"), ("PreferDualStack", "RequireDualStack", "SingleStack"),
-              "1.23", "validateIPFamilyPolicy"),
-    AddedEnum(prop(CORE + "ServiceSpec", "ipFamilies", "[]"), ("IPv4", "IPv6"), "1.23", "validateIPFamilies"),
+              "1.21", "validateIPFamilyPolicy (IPv6DualStack: alpha 1.20, dropped while off; beta 1.21)"),
+    AddedEnum(prop(CORE + "ServiceSpec", "ipFamilies", "[]"), ("IPv4", "IPv6"), "1.21",
+              "validateIPFamilies (IPv6DualStack: alpha 1.20, dropped while off; beta 1.21)"),
     AddedEnum(prop(CORE + "PersistentVolumeClaimSpec", "accessModes", "[]"),
-              ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"), "1.23",
-              "ValidatePersistentVolumeClaimSpec (ReadWriteOncePod kept: a gate may allow it before 1.29)"),
+              ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"), "1.7",
+              "ValidatePersistentVolumeClaimSpec supportedAccessModes (ReadWriteOncePod from 1.22: a gate may "
+              "allow it before 1.29)"),
     AddedEnum(prop(CORE + "PersistentVolumeSpec", "accessModes", "[]"),
-              ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"), "1.23",
-              "ValidatePersistentVolumeSpec"),
-    AddedEnum(prop(CORE + "PersistentVolumeClaimSpec", "volumeMode"), ("Block", "Filesystem"), "1.23",
-              "ValidatePersistentVolumeClaimSpec"),
-    AddedEnum(prop(CORE + "PersistentVolumeSpec", "volumeMode"), ("Block", "Filesystem"), "1.23",
-              "ValidatePersistentVolumeSpec"),
+              ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"), "1.7",
+              "ValidatePersistentVolumeSpec supportedAccessModes"),
+    AddedEnum(prop(CORE + "PersistentVolumeClaimSpec", "volumeMode"), ("Block", "Filesystem"), "1.13",
+              "ValidatePersistentVolumeClaimSpec (BlockVolume: alpha 1.9-1.12, dropped while off; beta 1.13)"),
+    AddedEnum(prop(CORE + "PersistentVolumeSpec", "volumeMode"), ("Block", "Filesystem"), "1.13",
+              "ValidatePersistentVolumeSpec (BlockVolume: alpha 1.9-1.12, dropped while off; beta 1.13)"),
     AddedEnum(prop(CORE + "VolumeMount", "mountPropagation"), ("Bidirectional", "HostToContainer", "None"),
-              "1.23", "validateMountPropagation"),
+              "1.10", "validateMountPropagation (MountPropagation: alpha 1.8-1.9, dropped while off; beta "
+              "1.10, when None was added)"),
     AddedEnum(prop(CORE + "HostPathVolumeSource", "type"),
               ("BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"),
               "1.23", "validateHostPathType"),
@@ -149,17 +168,18 @@ ADDED = (
               "validateOS (the field is dropped while the IdentifyPodOS gate is off, so not 1.23)"),
     AddedEnum(prop(CORE + "AppArmorProfile", "type"), ("Localhost", "RuntimeDefault", "Unconfined"), "1.23",
               "validateAppArmorProfileField"),
-    AddedEnum(prop(BATCH + "JobSpec", "completionMode"), ("Indexed", "NonIndexed"), "1.23", "validateJobSpec"),
+    AddedEnum(prop(BATCH + "JobSpec", "completionMode"), ("Indexed", "NonIndexed"), "1.22",
+              "validateJobSpec (IndexedJob: alpha 1.21, dropped while off; beta 1.22)"),
     AddedEnum(prop(NETWORKING + "HTTPIngressPath", "pathType"), ("Exact", "ImplementationSpecific", "Prefix"),
-              "1.23", "validateHTTPIngressPath"),
-    AddedEnum(prop(NETWORKING + "NetworkPolicySpec", "policyTypes", "[]"), ("Egress", "Ingress"), "1.23",
-              "ValidateNetworkPolicySpec"),
-    AddedEnum(prop(NETWORKING + "NetworkPolicyPort", "protocol"), ("SCTP", "TCP", "UDP"), "1.23",
-              "ValidateNetworkPolicyPort"),
-    AddedEnum(prop(STORAGE + "StorageClass", "reclaimPolicy"), ("Delete", "Retain"), "1.23",
-              "validateReclaimPolicy (Recycle is refused for a StorageClass)"),
-    AddedEnum(prop(STORAGE + "StorageClass", "volumeBindingMode"), ("Immediate", "WaitForFirstConsumer"), "1.23",
-              "validateVolumeBindingMode"),
+              "1.19", "validateHTTPIngressPath (networking.k8s.io/v1 Ingress is served from 1.19)"),
+    AddedEnum(prop(NETWORKING + "NetworkPolicySpec", "policyTypes", "[]"), ("Egress", "Ingress"), "1.8",
+              "ValidateNetworkPolicySpec (policyTypes is new in 1.8)"),
+    AddedEnum(prop(NETWORKING + "NetworkPolicyPort", "protocol"), ("SCTP", "TCP", "UDP"), "1.7",
+              "ValidateNetworkPolicySpec (TCP and UDP; SCTP from 1.12)"),
+    AddedEnum(prop(STORAGE + "StorageClass", "reclaimPolicy"), ("Delete", "Retain"), "1.8",
+              "validateReclaimPolicy (reclaimPolicy is new in 1.8; Recycle is refused for a StorageClass)"),
+    AddedEnum(prop(STORAGE + "StorageClass", "volumeBindingMode"), ("Immediate", "WaitForFirstConsumer"), "1.10",
+              "validateVolumeBindingMode (VolumeScheduling: alpha 1.9, beta and on 1.10)"),
 )
 
 NOTES = [
@@ -170,8 +190,8 @@ NOTES = [
     "whose gate was off by default (gated_until: the server dropped them, accepting any value); status "
     "fields get none, nor does LimitRangeItem.type (custom limit types are accepted); a field the API "
     "server defaults when empty also accepts \"\"; fields 1.23 had no enum for but whose values validation "
-    "checks get one from the minor given (enum_recovery lists them). 1.7 names its core types differently "
-    "(io.k8s.kubernetes.pkg.api.v1.*), so they get no enums.",
+    "checks get one from the minor given (enum_recovery lists them). 1.7's definitions "
+    "(io.k8s.kubernetes.pkg.api.v1.* and the like) are matched under their 1.8 names (io.k8s.api.core.v1.*).",
 ]
 
 
@@ -207,6 +227,14 @@ def enums_of(defs: dict) -> dict:
     return found
 
 
+def later_name(name: str) -> str:
+    """The io.k8s.api.* name of a 1.7 definition (other names unchanged)."""
+    for old, new in OLD_PREFIXES.items():
+        if name.startswith(old):
+            return new + name[len(old):]
+    return name
+
+
 def _is_string_node(node) -> bool:
     return isinstance(node, dict) and node.get("type") == "string" and "$ref" not in node
 
@@ -217,6 +245,7 @@ def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
     donor: enums_of() the donor minor's definitions (None when the donor minor is not among the inputs).
     used: collects every table entry that matched something, so that the build can report dead entries.
     """
+    by_later_name = {later_name(name): definition for name, definition in defs.items()}
     wanted: dict = {}
     if minor == DONOR_MINOR:
         wanted.update(enums_of(defs))
@@ -230,12 +259,12 @@ def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
             used.add(f)
             del wanted[f]
         elif f in GATED_UNTIL and _minor_key(minor) < _minor_key(GATED_UNTIL[f]):
-            if node_at(defs.get(f[0]) or {}, f[1]) is not None:
+            if node_at(by_later_name.get(f[0]) or {}, f[1]) is not None:
                 used.add(("gated",) + f)
             del wanted[f]
     count = 0
     for (name, path), values in sorted(wanted.items()):
-        node = node_at(defs.get(name) or {}, path)
+        node = node_at(by_later_name.get(name) or {}, path)
         if not _is_string_node(node):
             continue
         values = list(values)
@@ -255,7 +284,7 @@ def apply(minor: str, defs: dict, donor: dict | None, used: set) -> int:
         count += 1
     # the donor's own status and unenforced enums
     for f in STATUS_ONLY | set(NOT_ENFORCED):
-        node = node_at(defs.get(f[0]) or {}, f[1])
+        node = node_at(by_later_name.get(f[0]) or {}, f[1])
         if node is not None and node.pop("enum", None) is not None:
             used.add(f)
     return count
