@@ -12,8 +12,7 @@ FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.
 # new rules compile against the previous minor's environment (environment/base.go's IntroducedVersion + 1)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 34), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
-                  "lists_v3": (1, 35), "format": (1, 32),
-                  "image": (1, 34)}
+                  "lists_v3": (1, 35), "format": (1, 32)}
 # Library functions of some version that k8slint does not provide: rules that call them are not judged
 NOT_PROVIDED = ("authorizer",)
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
@@ -155,14 +154,6 @@ def _functions(cel, feats: frozenset) -> list:
                                                member=False, ret="m")]) for name in lib.FORMATS]
         out += [F(FORMAT_NAMED, [_overload(cel, "k8slint_format_named", "s", lib.format_named, member=False, ret="f")]),
                 F(FORMAT_VALIDATE, [_overload(cel, "k8slint_format_validate", "ms", lib.format_validate, ret="e")])]
-    if "image" in feats:
-        out += [F("image", [_overload(cel, "k8s_image", "s", lib.image, member=False, ret="m")]),
-                F("isImage", [_overload(cel, "k8s_is_image", "s", lib.is_image, member=False, ret="b")]),
-                F("containsDigest", [_overload(cel, "k8s_image_contains_digest", "m",
-                                               lambda v: lib.image_part(v, "containsDigest"), ret="b")])]
-        for part in ("registry", "repository", "identifier", "tag", "digest"):
-            out.append(F(part, [_overload(cel, f"k8s_image_{part}", "m", lambda v, _p=part: lib.image_part(v, _p),
-                                          ret="s")]))
     if "two_var_comprehensions" in feats:
         T = cel.Type
         out += [F(KEYS, [_overload(cel, "k8slint_list_indexes", "l", lib.indexes_or_keys, member=False, ret="l"),
