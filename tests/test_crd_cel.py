@@ -552,3 +552,17 @@ def test_two_variable_calls_inside_string_literals_are_left_alone(tmp_path):
     crd = _crd_with_rule("!has(self.address) || self.address != '.all(i, v, true)'")
     assert [f.rule_id for f in _lint(tmp_path, crd + _thing("{address: '.all(i, v, true)'}"), "1.33").findings] \
         == ["CRD007"]
+
+
+@pytest.mark.parametrize("rule,refused,accepted", [
+    ("semver(self.address, true).major() >= 2", "v1.9", "v02"),
+    ("isSemver(self.address, true)", "1.0-rc.1", "01.2.3-rc.1"),
+    ("!isSemver(self.address)", "1.2.3", "v1.2.3"),  # without normalization a leading v is no semver
+])
+def test_semver_normalization_from_1_34(tmp_path, rule, refused, accepted):
+    crd = _crd_with_rule(f"!has(self.address) || {rule}")
+    assert [f.rule_id for f in _lint(tmp_path, crd + _thing(f"{{address: '{refused}'}}"), "1.34").findings] \
+        == ["CRD007"]
+    assert _lint(tmp_path, crd + _thing(f"{{address: '{accepted}'}}"), "1.34").findings == []
+    found = _lint(tmp_path, crd + _thing(f"{{address: '{accepted}'}}"), "1.33").findings
+    assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]

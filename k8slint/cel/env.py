@@ -192,8 +192,12 @@ def _functions(cel, feats: frozenset) -> list:
         for op in ("isUnspecified", "isLoopback", "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast"):
             out.append(F(op, [_overload(cel, f"k8s_ip_{op}", "m", lambda v, _o=op: lib.ip_op(_o, v), ret="b")]))
     if "semver" in feats:
-        out += [F("semver", [_overload(cel, "k8s_semver", "s", lib.semver, member=False, ret="m")]),
-                F("isSemver", [_overload(cel, "k8s_is_semver", "s", lib.is_semver, member=False, ret="b")])]
+        # with a second argument, normalized first (SemverVersion(1), which base.go enables with the library)
+        out += [F("semver", [_overload(cel, "k8s_semver", "s", lib.semver, member=False, ret="m"),
+                             _overload(cel, "k8s_semver_normalize", "sb", lib.semver, member=False, ret="m")]),
+                F("isSemver", [_overload(cel, "k8s_is_semver", "s", lib.is_semver, member=False, ret="b"),
+                               _overload(cel, "k8s_is_semver_normalize", "sb", lib.is_semver, member=False,
+                                         ret="b")])]
         for op in ("major", "minor", "patch"):
             out.append(F(op, [_overload(cel, f"k8s_semver_{op}", "m", lambda a, _o=op: lib.semver_op(_o, a), ret="i")]))
     if "quantity" in feats or "semver" in feats:

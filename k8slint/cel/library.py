@@ -422,15 +422,31 @@ def _semver(text: str):
     return int(match.group(1)), int(match.group(2)), int(match.group(3)), match.group(4) or ""
 
 
-def is_semver(text: str) -> bool:
+def normalized_semver(text: str) -> str:
+    """semver(s, true)'s normalization: no leading "v", no leading zeros, missing minor and patch as 0."""
+    parts = text[1:].split(".", 2) if text.startswith("v") else text.split(".", 2)
+    for i, part in enumerate(parts):
+        if len(part) > 1:
+            part = part.lstrip("0")
+            parts[i] = part if part[:1].isdigit() and part[:1].isascii() else "0" + part
+    if len(parts) < 3:
+        if any(c in parts[-1] for c in "+-"):
+            raise LibraryError("short version cannot contain PreRelease/Build meta data")
+        parts += ["0"] * (3 - len(parts))
+    return ".".join(parts)
+
+
+def is_semver(text: str, normalize: bool = False) -> bool:
     try:
-        _semver(text)
+        semver(text, normalize)
     except LibraryError:
         return False
     return True
 
 
-def semver(text: str) -> dict:
+def semver(text: str, normalize: bool = False) -> dict:
+    if normalize:
+        text = normalized_semver(text)
     _semver(text)
     return _tagged("semver", text)
 
