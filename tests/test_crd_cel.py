@@ -566,3 +566,9 @@ def test_semver_normalization_from_1_34(tmp_path, rule, refused, accepted):
     assert _lint(tmp_path, crd + _thing(f"{{address: '{accepted}'}}"), "1.34").findings == []
     found = _lint(tmp_path, crd + _thing(f"{{address: '{accepted}'}}"), "1.33").findings
     assert sorted(f.rule_id for f in found) == ["CRD005", "CRD006"]
+
+
+def test_authorizer_is_not_declared_for_crd_rules(tmp_path):
+    # CRD rules are compiled with self and oldSelf only; authorizer is an admission policy's variable
+    text = _crd_with_rule("authorizer.path('/healthz').check('get').allowed()") + _thing("{items: [1]}")
+    assert sorted(f.rule_id for f in _lint(tmp_path, text, "1.33").findings) == ["CRD005", "CRD006"]

@@ -13,8 +13,6 @@ FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 34), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
                   "lists_v3": (1, 35), "format": (1, 32)}
-# Library functions of some version that k8slint does not provide: rules that call them are not judged
-NOT_PROVIDED = ("authorizer",)
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
 STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
 _INDEX_CALL = re.compile(r"\.(\s*)(indexOf|lastIndexOf)(\s*\()")
@@ -84,10 +82,6 @@ def public_names(message: str) -> str:
 def _rename_index_calls(code: str) -> str:
     return _INDEX_CALL.sub(lambda m: "." + m.group(1) + (LIST_INDEX_OF if m.group(2) == "indexOf"
                                                          else LIST_LAST_INDEX_OF) + m.group(3), code)
-
-
-def not_provided(feats: frozenset) -> tuple:
-    return NOT_PROVIDED
 
 
 class CelUnavailable(Exception):

@@ -112,8 +112,7 @@ CRD_RULES = [
              "size, such as `map()` results), so a rule it reports is refused, and a rule it passes may still "
              "be refused for those costs.",
         why="The API server refuses such a CRD, so its custom resources cannot be created; they are reported by "
-            "CRD005. Rules that call a Kubernetes library k8slint does not provide (the authorizer) are not "
-            "judged rather than reported. Where protobuf (which types objects for the C++ "
+            "CRD005. Where protobuf (which types objects for the C++ "
             "checker) cannot hold a field's type (a list of lists inside an object) the field is a list of "
             "dyn there, and a rule's dyn result is then not refused.",
         example="x-kubernetes-validations:\n  - rule: \"self.replicas >\"\n",
