@@ -14,7 +14,11 @@ PV = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\nspec:\n  acc
 PVC_MODE = ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: [ReadWriteOnce]\n"
             "  volumeMode: %s\n  resources: {requests: {storage: 1Gi}}\n")
 MOUNT = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: d, emptyDir: {}}]\n"
-         "  containers:\n  - name: c\n    image: nginx\n    volumeMounts: [{name: d, mountPath: /d, mountPropagation: %s}]\n")
+         "  containers:\n  - name: c\n    image: nginx\n"
+         "    volumeMounts: [{name: d, mountPath: /d, mountPropagation: %s}]\n")
+HOSTPATH = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+            "  volumes: [{name: d, hostPath: {path: /d, type: %s}}]\n"
+            "  containers: [{name: c, image: nginx, volumeMounts: [{name: d, mountPath: /d}]}]\n")
 NETPOL_PORT = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\nspec:\n  podSelector: {}\n"
                "  ingress: [{ports: [{port: 80, protocol: %s}]}]\n")
 NETPOL_TYPES = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\nspec:\n"
@@ -34,6 +38,7 @@ BACKFILLED = {
     "pv-access-mode": (PV, "ReadOnlyOnce", "ReadOnlyMany", None, "1.7"),
     "pvc-volume-mode": (PVC_MODE, "block", "Block", "1.12", "1.13"),  # BlockVolume alpha until 1.12
     "mount-propagation": (MOUNT, "Shared", "HostToContainer", "1.9", "1.10"),  # alpha until 1.9
+    "host-path-type": (HOSTPATH, "Dir", "DirectoryOrCreate", "1.8", "1.9"),  # 1.8 unchecked: left open
     "network-policy-port-protocol": (NETPOL_PORT, "tcp", "UDP", None, "1.7"),
     "network-policy-types": (NETPOL_TYPES, "ingress", "Egress", None, "1.8"),  # new in 1.8
     "storage-class-reclaim-policy": (STORAGE_CLASS % "reclaimPolicy: %s", "Recycle", "Retain", None, "1.8"),

@@ -163,7 +163,7 @@ ADDED = (
               "1.10, when None was added)"),
     AddedEnum(prop(CORE + "HostPathVolumeSource", "type"),
               ("BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"),
-              "1.23", "validateHostPathType"),
+              "1.9", "validateHostPathType (called for every hostPath volume, no gate, in 1.9; 1.8 not checked)"),
     AddedEnum(prop(CORE + "PodOS", "name"), ("linux", "windows"), "1.24",
               "validateOS (the field is dropped while the IdentifyPodOS gate is off, so not 1.23)"),
     AddedEnum(prop(CORE + "AppArmorProfile", "type"), ("Localhost", "RuntimeDefault", "Unconfined"), "1.23",
