@@ -211,7 +211,7 @@ def test_json_finding_keys_are_the_documented_ones(write):
                              "---\nkey: [broken\n")
     doc = json.loads(run_cli(["lint", "-k", "1.30", "--current-version", "1.20", "-f", "json", path]).out)
     assert set(doc) == {"findings", "summary"}
-    assert set(doc["summary"]) == {"files", "resources", "errors", "warnings", "infos"}
+    assert set(doc["summary"]) == {"files", "resources", "kustomizations", "errors", "warnings", "infos"}
     readme = (REPO / "README.md").read_text()
     section = readme.split("### JSON output")[1].split("\n## ")[0]
     documented = set(re.findall(r"`([a-z_]+)`", section))
