@@ -572,3 +572,19 @@ def test_authorizer_is_not_declared_for_crd_rules(tmp_path):
     # CRD rules are compiled with self and oldSelf only; authorizer is an admission policy's variable
     text = _crd_with_rule("authorizer.path('/healthz').check('get').allowed()") + _thing("{items: [1]}")
     assert sorted(f.rule_id for f in _lint(tmp_path, text, "1.33").findings) == ["CRD005", "CRD006"]
+
+
+@pytest.mark.parametrize("rule,message", [
+    ("[1, 'a'].size() > 0", "expected type 'int' but found 'string'"),
+    ("{'a': 1, 'b': 'x'}.size() > 0", "expected type 'int' but found 'string'"),
+    ("self.items.all(i, [i, 2.0].size() == 2)", "expected type 'int' but found 'double'"),
+])
+def test_mixed_literals_are_refused_as_the_api_server_refuses_them(tmp_path, rule, message):
+    # every Kubernetes CEL environment has cel.HomogeneousAggregateLiterals; the C++ checker types these dyn
+    found = {f.rule_id: f.message for f in _lint(tmp_path, _crd_with_rule(rule) + _thing("{items: [1]}")).findings}
+    assert sorted(found) == ["CRD005", "CRD006"] and message in found["CRD006"]
+
+
+def test_homogeneous_literals_and_dyn_elements_pass(tmp_path):
+    rule = "[1, 2].size() == 2 && {'a': 'b'}.size() == 1 && [dyn(1), 'a'].size() == 2 && [[1], []].size() == 2"
+    assert _lint(tmp_path, _crd_with_rule(rule) + _thing("{items: [1]}")).findings == []

@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from . import cost
+from . import cost, literals
 from .comprehensions import with_two_variable_comprehensions
 from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
@@ -279,6 +279,12 @@ def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self
     except CelUnavailable:  # pragma: no cover - no descriptors for this schema: the rules run unchecked
         ctx.types.exact = False
         return "dyn"
+    try:
+        mismatch = literals.mixed_literal(serialized)
+    except (ValueError, IndexError):  # pragma: no cover - a serialization this reader does not know
+        mismatch = None
+    if mismatch:
+        raise CompileError(mismatch)
     try:
         estimated = cost.estimate(cost.checked_expression(serialized), {bound: node})
     except (ValueError, IndexError):  # pragma: no cover - a serialization this reader does not know
