@@ -588,3 +588,23 @@ def test_mixed_literals_are_refused_as_the_api_server_refuses_them(tmp_path, rul
 def test_homogeneous_literals_and_dyn_elements_pass(tmp_path):
     rule = "[1, 2].size() == 2 && {'a': 'b'}.size() == 1 && [dyn(1), 'a'].size() == 2 && [[1], []].size() == 2"
     assert _lint(tmp_path, _crd_with_rule(rule) + _thing("{items: [1]}")).findings == []
+
+
+@pytest.mark.parametrize("rule,message", [
+    ("!has(self.address) || duration(self.address) > duration('1x')", "invalid duration argument"),
+    ("!has(self.address) || timestamp(self.address) > timestamp('yesterday')", "invalid timestamp argument"),
+    ("!has(self.address) || self.address.matches('[a-')", "invalid matches argument"),
+])
+def test_invalid_constant_arguments_are_refused_from_1_30(tmp_path, rule, message):
+    # base.go's ASTValidators (introduced in 1.29) find them when the CRD is created; before, the rule
+    # fails only when it runs on a value
+    text = _crd_with_rule(rule) + _thing("{address: '1s'}")
+    found = {f.rule_id: f.message for f in _lint(tmp_path, text, "1.30").findings}
+    assert sorted(found) == ["CRD005", "CRD006"] and message in found["CRD006"]
+    assert [f.rule_id for f in _lint(tmp_path, text, "1.29").findings] == ["CRD007"]
+
+
+def test_valid_constant_arguments_pass(tmp_path):
+    rule = ("!has(self.address) || duration(self.address) < duration('1h') && self.address.matches('^[0-9]+s$') "
+            "&& timestamp('2020-01-01T00:00:00Z') < timestamp('2021-01-01T00:00:00Z')")
+    assert _lint(tmp_path, _crd_with_rule(rule) + _thing("{address: '1s'}"), "1.30").findings == []

@@ -12,7 +12,7 @@ FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.
 # new rules compile against the previous minor's environment (environment/base.go's IntroducedVersion + 1)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 34), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
-                  "lists_v3": (1, 35), "format": (1, 32)}
+                  "lists_v3": (1, 35), "format": (1, 32), "literal_validators": (1, 30)}
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
 STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
 _INDEX_CALL = re.compile(r"\.(\s*)(indexOf|lastIndexOf)(\s*\()")
@@ -330,3 +330,13 @@ def _first_lines(message: str) -> str:
 
 def activation(feats: frozenset, value):
     return environment(feats).Activation(data={"self": value})
+
+
+def convert_literal(feats: frozenset, function: str, text: str) -> None:
+    """ValueError when duration(text) or timestamp(text) does not convert (as the literal validators find)."""
+    try:
+        result = compile_expression(feats, f"{function}(self)").eval(activation(feats, text))
+    except Exception as exc:  # noqa: BLE001 - the binding raises RuntimeError for a value that does not convert
+        raise ValueError(str(exc)) from None
+    if result.type().name().lower() == "error":
+        raise ValueError(str(result.value()))

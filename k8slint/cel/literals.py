@@ -1,8 +1,11 @@
 """Checks the API server's CEL makes of a checked expression's literals beyond what the C++ checker here
 makes: list and map literals must be homogeneous (cel.HomogeneousAggregateLiterals, in every Kubernetes
-CEL environment), where the C++ checker types `[1, 'a']` as a list of dyn."""
+CEL environment), where the C++ checker types `[1, 'a']` as a list of dyn; and from 1.30 (base.go's
+ASTValidators, introduced in 1.29) a constant argument of duration(), timestamp() or matches() must be
+valid, which the C++ runtime only finds when the rule runs."""
 from __future__ import annotations
 
+from ..re2regex import RegexError, compile_re2
 from .cost import _fields, _one
 
 _DYN = b"\n\x00"  # cel.expr.Type{dyn: {}}
@@ -70,3 +73,55 @@ def _children(expr: dict) -> list:
         comp = _fields(_one(expr, 9))
         return [_fields(_one(comp, n)) for n in (2, 4, 5, 6, 7) if n in comp]
     return []
+
+
+def invalid_literal_argument(serialized: bytes, convert) -> str | None:
+    """The first duration('...'), timestamp('...') or matches('...') whose constant argument is invalid, in
+    the validators' words; `convert(function, text)` raises ValueError for a duration or timestamp that
+    does not convert."""
+    checked = _fields(_one(_fields(serialized), 2))
+    stack, seen = [_fields(_one(checked, 4))], 0
+    while stack and seen < _MAX_NODES:
+        expr = stack.pop()
+        seen += 1
+        if 6 in expr:
+            call = _fields(_one(expr, 6))
+            function = _one(call, 2).decode("utf-8", "replace")
+            args = [_fields(a) for a in call.get(3, [])]
+            problem = _check_call(function, 1 in call, args, convert)
+            if problem:
+                return problem
+        stack.extend(_children(expr) if 7 not in expr and 8 not in expr else _literal_children(expr))
+    return None
+
+
+def _check_call(function: str, member: bool, args: list, convert) -> str | None:
+    if function in ("duration", "timestamp") and not member and len(args) == 1:
+        text = _constant_string(args[0])
+        if text is not None:
+            try:
+                convert(function, text)
+            except ValueError:
+                return f"invalid {function} argument"
+    if function == "matches" and args:  # the first argument besides the receiver, in either form, as upstream
+        text = _constant_string(args[0])
+        if text is not None:
+            try:
+                compile_re2(text)
+            except RegexError:
+                return "invalid matches argument"
+    return None
+
+
+def _constant_string(expr: dict) -> str | None:
+    if 3 not in expr:
+        return None
+    const = _fields(_one(expr, 3))
+    return _one(const, 6).decode("utf-8", "replace") if 6 in const else None
+
+
+def _literal_children(expr: dict) -> list:
+    if 7 in expr:
+        return [_fields(e) for e in _fields(_one(expr, 7)).get(1, [])]
+    entries = [_fields(e) for e in _fields(_one(expr, 8)).get(2, [])]
+    return [_fields(_one(e, n)) for e in entries for n in (3, 4) if n in e]

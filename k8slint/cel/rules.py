@@ -12,7 +12,7 @@ from . import cost, literals
 from .comprehensions import with_two_variable_comprehensions
 from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
-                  compile_expression, features, INDEX_OF_ON_LIST, public_names, with_format_calls,
+                  compile_expression, convert_literal, features, INDEX_OF_ON_LIST, public_names, with_format_calls,
                   with_list_index_calls)
 
 REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueRequired": "Required value",
@@ -285,6 +285,13 @@ def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self
         mismatch = None
     if mismatch:
         raise CompileError(mismatch)
+    if "literal_validators" in ctx.feats:
+        try:
+            invalid = literals.invalid_literal_argument(serialized, lambda f, t: convert_literal(ctx.feats, f, t))
+        except (ValueError, IndexError):  # pragma: no cover - a serialization this reader does not know
+            invalid = None
+        if invalid:
+            raise CompileError(invalid)
     try:
         estimated = cost.estimate(cost.checked_expression(serialized), {bound: node})
     except (ValueError, IndexError):  # pragma: no cover - a serialization this reader does not know
