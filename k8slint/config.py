@@ -42,7 +42,7 @@ KEYS = {k.name: k for k in (
     Key("schema-location", "list", [], "directories or URL templates of extra (CRD) JSON schemas"),
     Key("ignore-missing-schemas", "bool", False, "do not report kinds without a schema"),
     Key("max-file-size", "int", DEFAULT_MAX_FILE_SIZE, "refuse files larger than this many bytes"),
-    Key("jobs", "int", None, "processes to spread files over (default: the number of cores)"),
+    Key("jobs", "int", None, "processes to spread files over (default: one per idle core, one unless two are idle)"),
 )}
 PATH_KEYS = ("crd",)
 

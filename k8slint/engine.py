@@ -295,11 +295,13 @@ def _process_batch(batch: list) -> list:
     return [_run(path, _WORKER_TASK) for path in batch]
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+def default_jobs(files: int) -> int:
+    """Processes for `files` inputs when --jobs is not given: one when they fit in one batch (no pool, and
+    no time spent looking at the machine), else one per idle core (see cpus)."""
+    if files <= BATCH:
+        return 1
+    from .cpus import default_workers
+    return default_workers()
 
 
 def can_fork() -> bool:

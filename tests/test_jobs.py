@@ -66,3 +66,62 @@ def test_workers_end_quietly(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "k8slint", "lint", "-k", "1.30", "--jobs", "2", str(tmp_path)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and proc.stderr == ""
+
+
+# The default number of workers: idle usable cores, judged from /proc/stat (no timing in these tests).
+
+STAT_BEFORE = """cpu  300 0 100 1000 10 0 0 0 0 0
+cpu0 100 0 50 500 5 0 0 0 0 0
+cpu1 200 0 50 500 5 0 0 0 0 0
+intr 12345
+"""
+
+
+def _after(busy0: int, idle0: int, busy1: int, idle1: int, steal1: int = 0) -> str:
+    return (f"cpu0 {100 + busy0} 0 50 {500 + idle0} 5 0 0 0 0 0\n"
+            f"cpu1 {200 + busy1} 0 50 {500 + idle1} 5 0 0 {steal1} 0 0\n")
+
+
+def test_cpu_times_are_read_per_core_with_iowait_idle():
+    from k8slint.cpus import read_cpu_times
+    assert read_cpu_times(STAT_BEFORE) == {0: (505, 655), 1: (505, 755)}
+
+
+def test_a_core_busy_elsewhere_is_not_counted_idle():
+    from k8slint.cpus import idle_cpus, read_cpu_times
+    before = read_cpu_times(STAT_BEFORE)
+    assert idle_cpus(before, read_cpu_times(_after(0, 5, 0, 5)), {0, 1}) == 2
+    assert idle_cpus(before, read_cpu_times(_after(0, 5, 5, 0)), {0, 1}) == 1
+    assert idle_cpus(before, read_cpu_times(_after(4, 1, 5, 0)), {0, 1}) == 0
+    # time the hypervisor gave to another machine is not ours to use
+    assert idle_cpus(before, read_cpu_times(_after(0, 5, 0, 1, steal1=4)), {0, 1}) == 1
+    # cores outside the affinity set do not count, and a core with no tick in the sample slept
+    assert idle_cpus(before, read_cpu_times(_after(0, 5, 0, 5)), {1}) == 1
+    assert idle_cpus(before, read_cpu_times(_after(0, 0, 5, 0)), {0, 1}) == 1
+
+
+def test_two_idle_cores_are_needed_for_a_pool():
+    from k8slint.cpus import workers_for
+    assert [workers_for(2, idle) for idle in (0, 1, 2)] == [1, 1, 2]
+    assert [workers_for(8, idle) for idle in (1, 3, 8)] == [1, 3, 8]
+
+
+def test_default_workers_follow_the_sampled_load(monkeypatch):
+    from k8slint import cpus
+    samples = iter([cpus.read_cpu_times(STAT_BEFORE), cpus.read_cpu_times(_after(0, 5, 5, 0))])
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: {0, 1})
+    monkeypatch.setattr(cpus, "_sample", lambda: next(samples))
+    monkeypatch.setattr(cpus.time, "sleep", lambda seconds: None)
+    assert cpus.default_workers() == 1
+    monkeypatch.setattr(cpus, "_sample", lambda: None)  # no /proc/stat: every usable core
+    assert cpus.default_workers() == 2
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: {0})
+    assert cpus.default_workers() == 1
+
+
+def test_inputs_that_fit_in_one_batch_never_sample_the_machine(monkeypatch):
+    from k8slint import cpus, engine
+    monkeypatch.setattr(cpus, "default_workers", lambda: 7)
+    assert engine.default_jobs(1) == 1
+    assert engine.default_jobs(engine.BATCH) == 1
+    assert engine.default_jobs(engine.BATCH + 1) == 7

@@ -183,7 +183,7 @@ def fix(
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
     try:
-        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config)))
+        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config, files)))
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP (typer would turn it into a silent 130)
         _interrupted(getattr(stop, "written", []))
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -202,11 +202,11 @@ def exclude_matcher(config):
     return PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
 
 
-def jobs_setting(config) -> int:
+def jobs_setting(config, files=()) -> int:
     from ..engine import default_jobs
     jobs = config["jobs"]
     if jobs is None:
-        return default_jobs()
+        return default_jobs(len(files))
     if jobs < 1:
         from ..config import where_set
         raise Usage(f"{where_set(config, 'jobs', '--jobs')} must be at least 1")
@@ -272,8 +272,8 @@ SCHEMA_LOCATION = typer.Option(
                                     "CRD is not in the input (repeatable; tried in order).")
 MAX_FILE_SIZE = typer.Option(None, "--max-file-size", help="Refuse files larger than this many bytes (default "
                                                            "16 MiB; see README for the memory it takes).")
-JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over (default: the number of "
-                                               "cores).")
+JOBS = typer.Option(None, "--jobs", "-j", help="Processes to spread the files over (default: one per "
+                                               "idle core, a single process unless two are idle).")
 CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)
 FOLLOW_LINKS = typer.Option(False, "--follow-links", help="In directories, also follow symbolic links that "
                                                           "lead outside the paths given (default: skip them).")
