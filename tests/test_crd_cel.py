@@ -608,3 +608,9 @@ def test_valid_constant_arguments_pass(tmp_path):
     rule = ("!has(self.address) || duration(self.address) < duration('1h') && self.address.matches('^[0-9]+s$') "
             "&& timestamp('2020-01-01T00:00:00Z') < timestamp('2021-01-01T00:00:00Z')")
     assert _lint(tmp_path, _crd_with_rule(rule) + _thing("{address: '1s'}"), "1.30").findings == []
+
+
+def test_micro_sign_durations_are_valid_constants(tmp_path):
+    # Go's time.ParseDuration takes "1\u00b5s" (the runtime here does not: the right side is never needed)
+    rule = "true || duration('1\u00b5s') < duration('1\u03bcs')"
+    assert _lint(tmp_path, _crd_with_rule(rule) + _thing("{items: [1]}"), "1.30").findings == []

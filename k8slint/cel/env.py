@@ -334,6 +334,8 @@ def activation(feats: frozenset, value):
 
 def convert_literal(feats: frozenset, function: str, text: str) -> None:
     """ValueError when duration(text) or timestamp(text) does not convert (as the literal validators find)."""
+    if function == "duration":  # Go's time.ParseDuration takes both micro signs for microseconds; C++ neither
+        text = text.replace("\u00b5s", "us").replace("\u03bcs", "us")
     try:
         result = compile_expression(feats, f"{function}(self)").eval(activation(feats, text))
     except Exception as exc:  # noqa: BLE001 - the binding raises RuntimeError for a value that does not convert
