@@ -108,14 +108,15 @@ CHECKS = {
 }
 
 
-def checked_formats(schema) -> bool:
-    """Does the schema use a format the API server checks?"""
+def any_subschema(schema, test, max_depth: int = 200) -> bool:
+    """Does `test` hold for the schema or any node below it (properties, items, additionalProperties)?
+    Iterative and depth-bounded, so a hostile CRD schema cannot exhaust the stack."""
     stack = [(schema, 0)]
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, dict) or depth > 200:
+        if not isinstance(node, dict) or depth > max_depth:
             continue
-        if node.get("format") in CHECKS:
+        if test(node):
             return True
         props = node.get("properties")
         if isinstance(props, dict):
@@ -124,6 +125,11 @@ def checked_formats(schema) -> bool:
             if isinstance(node.get(key), dict):
                 stack.append((node[key], depth + 1))
     return False
+
+
+def checked_formats(schema) -> bool:
+    """Does the schema use a format the API server checks?"""
+    return any_subschema(schema, lambda node: node.get("format") in CHECKS)
 
 
 def format_error(value, schema) -> str | None:

@@ -221,9 +221,9 @@ def _build_pool(types: SchemaTypes):
     return pool
 
 
-def _json_name(name: str) -> str:
-    """protobuf's default JSON name of a field (`foo_bar` -> `fooBar`); two in one message may not collide."""
-    out, upper = [], False
+def _upper_after_underscores(name: str, upper: bool) -> str:
+    """Drop each `_` and upper-case the character after it (and the first one when `upper`)."""
+    out = []
     for char in name:
         if char == "_":
             upper = True
@@ -233,20 +233,16 @@ def _json_name(name: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def _json_name(name: str) -> str:
+    """protobuf's default JSON name of a field (`foo_bar` -> `fooBar`); two in one message may not collide."""
+    return _upper_after_underscores(name, False)
 
 
 def _camel(name: str) -> str:
     """protobuf's CamelCase of a field name (`a__dash__b` -> `ADashB`)."""
-    out, upper = [], True
-    for char in name:
-        if char == "_":
-            upper = True
-        elif upper:
-            out.append(char.upper())
-            upper = False
-        else:
-            out.append(char)
-    return "".join(out)
+    return _upper_after_underscores(name, True)
 
 
 def _set_type(field, spec, types: SchemaTypes) -> None:

@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import json
 
+from ..schemaformats import any_subschema
+
 MAX_DEPTH = 200
 
 
 def has_list_types(schema) -> bool:
-    stack = [(schema, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if not isinstance(node, dict) or depth > MAX_DEPTH:
-            continue
-        if node.get("x-kubernetes-list-type") in ("set", "map"):
-            return True
-        props = node.get("properties")
-        if isinstance(props, dict):
-            stack.extend((child, depth + 1) for child in props.values())
-        for key in ("items", "additionalProperties"):
-            if isinstance(node.get(key), dict):
-                stack.append((node[key], depth + 1))
-    return False
+    return any_subschema(schema, lambda node: node.get("x-kubernetes-list-type") in ("set", "map"), MAX_DEPTH)
 
 
 def _canonical(value) -> str:
