@@ -37,15 +37,25 @@ _BLOCKED = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP
 @contextlib.contextmanager
 def _signals_held():
     """Ctrl-C, SIGTERM and SIGHUP wait until a write is complete or undone (then they are handled as
-    usual), so an interruption never leaves a temporary file behind."""
+    usual), so an interruption never leaves a temporary file behind. Blocking them in this thread is not
+    enough when the process has other threads (a process pool's): the kernel hands the signal to one of
+    them and Python still runs the handler here. So the handlers are swapped too, for ones that only note
+    the signal, which is raised again once the write is over."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    noted: list = []
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
+    handlers = {sig: signal.signal(sig, lambda signum, frame: noted.append(signum)) for sig in _BLOCKED}
     try:
         yield
     finally:
+        for sig, handler in handlers.items():
+            if handler is not None:  # None: installed outside Python, nothing we could put back
+                signal.signal(sig, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if noted:
+            signal.raise_signal(noted[0])
 
 
 def remove_stale_temporaries(directory) -> list:
