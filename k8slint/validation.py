@@ -361,6 +361,8 @@ class Validator:
             message += _yaml11_hint(resource, path)
             return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID], message, path)]
         if validator == "enum":
+            if not _has_schema_type(err.instance, err.schema.get("type")):
+                return []  # a wrong type: the type error at the same node says it, once
             return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
                                f"{self._where(path)}: {_short(err.instance)} is not one of "
                                f"{_allowed(err.validator_value)}{_case_hint(err.instance, err.validator_value)}",
@@ -380,6 +382,20 @@ def _group(api_version: str) -> str:
 def _short(value) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _has_schema_type(value, types) -> bool:
+    """Is value of one of the JSON Schema types (a type name or a list; none given: any type)?"""
+    if types is None:
+        return True
+    for name in (types if isinstance(types, list) else [types]):
+        if name == "integer" and isinstance(value, float) and value.is_integer():
+            return True  # JSON Schema counts 1.0 as an integer
+        if name == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if _JSON_TYPE_NAMES.get(type(value)) == name:
+            return True
+    return False
 
 
 def _allowed(values) -> str:
