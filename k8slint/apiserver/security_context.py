@@ -27,7 +27,9 @@ INVALID_SECURITY_CONTEXT = rule(
     "SRV039", "invalid-security-context", "A pod or container securityContext the API server rejects",
     what="Checks `securityContext` of the pod and of every container: `runAsUser`, `runAsGroup`, `fsGroup` "
          "and `supplementalGroups` between 0 and 2147483647; `allowPrivilegeEscalation: false` not together "
-         "with `privileged: true` or an added `CAP_SYS_ADMIN`; sysctl names well formed and not repeated; "
+         "with `privileged: true` or an added `CAP_SYS_ADMIN`; sysctl names well formed and not repeated, "
+         "and (from 1.29) no `net.*` sysctl with `hostNetwork: true` nor an IPC one (`kernel.shm*`, `kernel.msg*`, "
+         "`kernel.sem`, `fs.mqueue.*`) with `hostIPC: true`; "
          "`shareProcessNamespace` not with `hostPID`; a seccomp or (from 1.30) AppArmor profile of type "
          "`Localhost` names its `localhostProfile` (a relative path for seccomp), and other types do not; "
          "from 1.24 a pod with `os.name: windows` sets none of the Linux-only fields (user and group ids, "
@@ -39,7 +41,7 @@ INVALID_SECURITY_CONTEXT = rule(
             "    image: nginx\n    securityContext: {privileged: true, allowPrivilegeEscalation: false}\n",
     fix="Use ids of 0 or more; drop `allowPrivilegeEscalation: false` from privileged containers (or drop "
         "`privileged`); give `localhostProfile` exactly when the profile type is `Localhost`.",
-    versions="every version (AppArmor profiles from 1.30)")
+    versions="every version (AppArmor profiles from 1.30, sysctls of host namespaces from 1.29)")
 
 RULES = [INVALID_SECURITY_CONTEXT]
 
@@ -64,6 +66,8 @@ def walk(resource, ctx, report: Report) -> None:
     context = spec.get("securityContext")
     if context.__class__ is dict and context:
         _pod_context(context, path, report, apparmor)
+        if at_least(ctx.target, 29) and (spec.get("hostNetwork") is True or spec.get("hostIPC") is True):
+            _host_sysctls(spec, context.get("sysctls"), path + ("securityContext", "sysctls"), report)
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
         report.invalid(INVALID_SECURITY_CONTEXT, path + ("shareProcessNamespace",), True,
                        "ShareProcessNamespace and HostPID cannot both be enabled")
@@ -158,6 +162,29 @@ def _sysctls(sysctls, path: tuple, report: Report) -> None:
             elif name in names:
                 report.duplicate(INVALID_SECURITY_CONTEXT, path + (i, "name"), name)
             names.add(name)
+
+
+def sysctl_namespace(name: str) -> str | None:
+    """The kernel namespace a sysctl belongs to, as the API server's table knows it (IPC or network), or None.
+    Names are taken as written: the slash form (`net/ipv4/ip_forward`) is not recognised as namespaced."""
+    if name == "kernel.sem" or name.startswith(("kernel.shm", "kernel.msg", "fs.mqueue.")):
+        return "hostIPC"
+    if name.startswith("net."):
+        return "hostNetwork"
+    return None
+
+
+def _host_sysctls(spec: dict, sysctls, path: tuple, report: Report) -> None:
+    """ValidateHostSysctl (from 1.29): a pod sharing the host's network or IPC namespace may not set that
+    namespace's sysctls (they would change the host's)."""
+    for i, sysctl in enumerate(items(sysctls)):
+        name = mapping(sysctl).get("name")
+        owner = sysctl_namespace(name) if isinstance(name, str) else None
+        if owner is not None and spec.get(owner) is True:
+            report.invalid(INVALID_SECURITY_CONTEXT, path + (i, "name"), name,
+                           f"may not be specified when '{owner}' is true",
+                           suggestion=f"Drop the sysctl or `{owner}: true`: with the host's namespace the sysctl "
+                                      "would change the node itself.")
 
 
 def _profiles(context: dict, path: tuple, report: Report, apparmor: bool) -> None:
