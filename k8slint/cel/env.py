@@ -105,8 +105,10 @@ def _overload(cel, oid: str, params: str, impl, member: bool = True, ret: str = 
     return cel.Overload(oid, kinds[ret], [kinds[p] for p in params], is_member=member, impl=impl)
 
 
-def _functions(cel, feats: frozenset) -> list:
-    F = cel.FunctionDecl
+def _functions(cel, feats: frozenset, skip=frozenset()) -> list:
+    """The library's function declarations with their Python implementations, less those named in `skip`."""
+    def F(name: str, overloads: list):
+        return name, cel.FunctionDecl(name, overloads)
     out = [
         F("isSorted", [_overload(cel, "k8s_list_is_sorted", "l", lib.is_sorted, ret="b")]),
         F("sum", [_overload(cel, "k8s_list_sum", "l", lib.list_sum)]),
@@ -198,7 +200,7 @@ def _functions(cel, feats: frozenset) -> list:
         for op, ret in (("isGreaterThan", "b"), ("isLessThan", "b"), ("compareTo", "i")):
             out.append(F(op, [_overload(cel, f"k8s_cmp_{op}", "mm", lambda a, b, _o=op: _quantity_or_semver(_o, a, b),
                                         ret=ret)]))
-    return out
+    return [decl for name, decl in out if name not in skip]
 
 
 def _list_element_overloads(cel, name: str, impl) -> list:
@@ -273,13 +275,16 @@ def typed_environment(feats: frozenset, types):
     T = cel.Type
     variables = {_typed_name(i): types.cel_type(cel, spec) for i, spec in enumerate(types.rule_specs)}
     variables["oldSelf"] = T.DYN  # optionalOldSelf: an optional, checked as dyn
-    functions = _functions(cel, feats)
-    config = None
+    from .checkdecls import config_yaml, declarations
+
+    # the list functions are declared with type parameters in the configuration instead (checkdecls.py)
+    parametric = declarations(feats)
+    functions = _functions(cel, feats, skip=frozenset(parametric))
+    config = config_yaml(feats)
     if "cross_numeric" in feats:
-        config = cel.NewEnvConfigFromYaml("stdlib:\n  exclude_functions:\n" + "".join(
-            f"    - name: \"{op}\"\n" for op, _ in _ORDERINGS))
+        config += "stdlib:\n  exclude_functions:\n" + "".join(f"    - name: \"{op}\"\n" for op, _ in _ORDERINGS)
         functions = functions + _orderings(cel)
-    return cel.NewEnv(descriptor_pool=types.pool(), config=config, variables=variables,
+    return cel.NewEnv(descriptor_pool=types.pool(), config=cel.NewEnvConfigFromYaml(config), variables=variables,
                       extensions=_extensions(feats), functions=functions)
 
 

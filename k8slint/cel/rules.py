@@ -195,9 +195,8 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
         expression = text
 
     def attempt(rename):
-        program = compile_expression(feats, rename(expression))
-        return program, _checked(ctx, self_type, rename(text), optional_old_self, node, path + ("rule",), times,
-                                 "rule"), rename(expression)
+        gives = _checked(ctx, self_type, rename(text), optional_old_self, node, path + ("rule",), times, "rule")
+        return _runnable(feats, rename(expression)), gives, rename(expression)
     try:
         program, gives, expression = _with_list_index_calls(attempt, feats)
     except _ListIndexNotJudged:
@@ -222,9 +221,9 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     if isinstance(spec.get("messageExpression"), str) and spec["messageExpression"].strip():
         def attempt_message(rename):
             text = rename(spec["messageExpression"])
-            return compile_expression(feats, text), _checked(ctx, self_type, text, optional_old_self, node,
-                                                             path + ("messageExpression",), times,
-                                                             "messageExpression")
+            gives = _checked(ctx, self_type, text, optional_old_self, node, path + ("messageExpression",), times,
+                             "messageExpression")
+            return _runnable(feats, text), gives
 
         try:
             message_program, gives = _with_list_index_calls(attempt_message, feats)
@@ -248,11 +247,23 @@ class _ListIndexNotJudged(Exception):
     pass
 
 
+class _NotRunnable(CompileError):
+    """The expression type-checks but the evaluating environment cannot compile it."""
+
+
+def _runnable(feats: frozenset, expression: str):
+    try:
+        return compile_expression(feats, expression)
+    except CompileError as exc:
+        raise _NotRunnable(str(exc)) from None
+
+
 def _with_list_index_calls(attempt, feats: frozenset):
     """attempt(rename), renaming the format library's calls where the version has it; when the checker
     says indexOf/lastIndexOf was called on a list, again with k8slint's names for them too (the Kubernetes
-    lists library's functions, which the strings extension's shadow in this runtime). If that fails too (a
-    string's indexOf with an offset beside a list's), the expression is not judged rather than refused."""
+    lists library's functions, which the strings extension's shadow in this runtime). The typed environment
+    declares every overload under those names, so a rule it refuses then is refused; one only the evaluating
+    environment cannot take (a string's indexOf with an offset beside a list's) is not judged."""
     def rename(text):
         if "two_var_comprehensions" in feats or "lists_v3" in feats:
             text = with_two_variable_comprehensions(text)
@@ -264,8 +275,10 @@ def _with_list_index_calls(attempt, feats: frozenset):
             raise CompileError(public_names(str(exc))) from None
     try:
         return attempt(lambda text: with_list_index_calls(rename(text)))
-    except CompileError:
+    except _NotRunnable:
         raise _ListIndexNotJudged() from None
+    except CompileError as exc:
+        raise CompileError(public_names(str(exc))) from None
 
 
 def _checked(ctx: _Context, self_type: tuple, expression: str, optional_old_self: bool, node: dict,
