@@ -108,3 +108,26 @@ def test_kubernetes_lists_library_is_typed_before_the_lists_extension(tmp_path):
     # isSorted/sum/min/max/indexOf are in every version's environment, not only from 1.35
     assert sorted(i for i, _m in _ids(tmp_path, "self.names.min() == 1", version="1.29")) == ["CRD005", "CRD006"]
     assert _ids(tmp_path, "self.names.min() == 'a'", version="1.29") == []
+
+
+def _plan(rule: str, version: tuple):
+    from k8slint.cel.rules import build_plan
+
+    schema = {"type": "object", "properties": {"spec": {
+        "type": "object", "x-kubernetes-validations": [{"rule": rule}],
+        "properties": {"ints": {"type": "array", "maxItems": 10, "items": {"type": "integer"}},
+                       "name": {"type": "string", "maxLength": 10}}}}}
+    return build_plan(schema, ("openAPIV3Schema",), version)
+
+
+def test_includes_is_refused_until_the_environment_has_lists_version_1():
+    # base.go adds library.Lists(ListsVersion(1)) (includes) at 1.37; a CRD's new rules compile against the
+    # previous minor's environment, so a 1.37 API server refuses them and a 1.38 one takes them
+    rule = "self.ints.includes(2) && self.name.includes('a') && !self.ints.includes('x')"
+    refused = _plan(rule, (1, 37))
+    assert [m for _p, m in refused.problems] and "includes" in refused.problems[0][1]
+    plan = _plan(rule, (1, 38))
+    assert plan.problems == []
+    assert plan.check({"spec": {"ints": [1, 2], "name": "a"}}) == []
+    assert [f.path for f in plan.check({"spec": {"ints": [1], "name": "a"}})] == [("spec",)]
+    assert [f.path for f in plan.check({"spec": {"ints": [2], "name": "b"}})] == [("spec",)]

@@ -12,7 +12,9 @@ FIRST_VERSION = (1, 25)  # CRD validation rules are on by default (beta) from 1.
 # new rules compile against the previous minor's environment (environment/base.go's IntroducedVersion + 1)
 _LIBRARY_SINCE = {"quantity": (1, 29), "optional": (1, 29), "strings_v2": (1, 29), "ip": (1, 31), "sets": (1, 30),
                   "semver": (1, 34), "cross_numeric": (1, 29), "two_var_comprehensions": (1, 33),
-                  "lists_v3": (1, 35), "format": (1, 32), "literal_validators": (1, 30)}
+                  "lists_v3": (1, 35), "format": (1, 32), "literal_validators": (1, 30),
+                  # library.Lists(ListsVersion(1)), `includes`: base.go introduces it in 1.37
+                  "lists_includes": (1, 38)}
 LIST_INDEX_OF, LIST_LAST_INDEX_OF = "k8slintIndexOf", "k8slintLastIndexOf"
 STRING_LITERAL = re.compile(r"[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")")
 _INDEX_CALL = re.compile(r"\.(\s*)(indexOf|lastIndexOf)(\s*\()")
@@ -159,6 +161,8 @@ def _functions(cel, feats: frozenset, skip=frozenset()) -> list:
                                         is_member=False, impl=lib.to_map)]),
                 F(MERGE, [cel.Overload("k8slint_merge_maps", T.Map(T.DYN, T.DYN), [T.List(T.DYN)],
                                        is_member=False, impl=lib.merge_maps)])]
+    if "lists_includes" in feats:
+        out.append(F("includes", _includes_overloads(cel)))
     if "lists_v3" in feats:
         # element types are dyn here, so sort()'s comparable element type is checked when it runs
         out += [F("slice", [_overload(cel, "k8s_list_slice", "lii", lib.list_slice, ret="l")]),
@@ -203,15 +207,27 @@ def _functions(cel, feats: frozenset, skip=frozenset()) -> list:
     return [decl for name, decl in out if name not in skip]
 
 
-def _list_element_overloads(cel, name: str, impl) -> list:
-    """list.name(element) -> int, one overload per kind of element: this runtime does not dispatch a
-    Python function declared with a dyn parameter."""
+def _kinds(cel) -> dict:
+    """Every kind of value a rule can hold: this runtime does not dispatch a Python function declared with
+    a dyn parameter, so such a function gets one overload per kind."""
     T = cel.Type
-    kinds = {"int": T.INT, "uint": T.UINT, "double": T.DOUBLE, "string": T.STRING, "bool": T.BOOL,
-             "bytes": T.BYTES, "list": T.List(T.DYN), "map": T.Map(T.DYN, T.DYN), "null": T.NULL,
-             "timestamp": T.TIMESTAMP, "duration": T.DURATION}
+    return {"int": T.INT, "uint": T.UINT, "double": T.DOUBLE, "string": T.STRING, "bool": T.BOOL,
+            "bytes": T.BYTES, "list": T.List(T.DYN), "map": T.Map(T.DYN, T.DYN), "null": T.NULL,
+            "timestamp": T.TIMESTAMP, "duration": T.DURATION}
+
+
+def _list_element_overloads(cel, name: str, impl) -> list:
+    """list.name(element) -> int, one overload per kind of element."""
+    T = cel.Type
     return [cel.Overload(f"k8slint_{name}_list_{kind}", T.INT, [T.List(T.DYN), t], is_member=True, impl=impl)
-            for kind, t in kinds.items()]
+            for kind, t in _kinds(cel).items()]
+
+
+def _includes_overloads(cel) -> list:
+    """dyn.includes(dyn) -> bool, one overload per kind of receiver and of argument."""
+    kinds = _kinds(cel)
+    return [cel.Overload(f"k8slint_includes_{a}_{b}", cel.Type.BOOL, [ta, tb], is_member=True, impl=lib.includes)
+            for a, ta in kinds.items() for b, tb in kinds.items()]
 
 
 def _quantity_or_semver(op: str, a, b):

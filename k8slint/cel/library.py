@@ -62,6 +62,13 @@ def index_of(items, value) -> int:
     return -1
 
 
+def includes(target, value) -> bool:
+    """A list holds an element equal to value, or a value other than a list is equal to it (CEL equality)."""
+    if isinstance(target, list):
+        return any(cel_equal(item, value) for item in target)
+    return cel_equal(target, value)
+
+
 def last_index_of(items, value) -> int:
     if isinstance(items, str):
         return items.rfind(value)
