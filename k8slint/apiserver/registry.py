@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from . import (autoscaling, config_data, cronjob, ingress, metadata, network_policy, placement, pod_dns, pods,
-               rbac, scheduling, security_context, services, storage, volume_sources, workloads)
+               profile_annotations, rbac, scheduling, security_context, services, storage, volume_sources, workloads)
 from .runner import Runner
 
-AREAS = [metadata, pods, volume_sources, pod_dns, placement, security_context, workloads, cronjob, services,
-         config_data, ingress, autoscaling, rbac, storage, scheduling, network_policy]
+AREAS = [metadata, pods, volume_sources, pod_dns, placement, security_context, profile_annotations, workloads,
+         cronjob, services, config_data, ingress, autoscaling, rbac, storage, scheduling, network_policy]
 
 _RUNNER = Runner(AREAS)
 
