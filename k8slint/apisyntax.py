@@ -101,7 +101,7 @@ def dns1035_label(value: str) -> list:
 
 @_cached
 def path_segment_name(value: str) -> list:
-    """Names that go into a URL path as they are (RBAC objects, PersistentVolumes and their claims)."""
+    """Names that go into a URL path as they are (RBAC objects; the generic rule every built-in kind meets)."""
     if value in (".", ".."):
         return [f"may not be '{value}'"]
     return path_segment_prefix(value)

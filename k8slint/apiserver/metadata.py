@@ -12,14 +12,16 @@ from ..model import is_config_file_kind
 from .base import Report, mapping, rule, text
 
 # The name format each built-in kind's validation passes to ValidateObjectMeta ((group, kind) -> format),
-# and whether the kind is namespaced. Kinds missing here get no name check (their rules are not pinned down).
+# and whether the kind is namespaced. Other kinds of the built-in groups get the path-segment rule that the
+# generic create path (rest.BeforeCreate) applies to every object after the kind's own validation.
 _SUB, _LABEL, _1035, _PATH = "subdomain", "label", "dns1035", "path-segment"
 BUILTIN_NAMES = {
     ("", "Pod"): (_SUB, True), ("", "PodTemplate"): (_SUB, True), ("", "ReplicationController"): (_SUB, True),
     ("", "Service"): (_1035, True), ("", "Namespace"): (_LABEL, False), ("", "Node"): (_SUB, False),
     ("", "ConfigMap"): (_SUB, True), ("", "Secret"): (_SUB, True), ("", "ServiceAccount"): (_SUB, True),
     ("", "Endpoints"): (_SUB, True), ("", "LimitRange"): (_SUB, True), ("", "ResourceQuota"): (_SUB, True),
-    ("", "PersistentVolume"): (_PATH, False), ("", "PersistentVolumeClaim"): (_PATH, True),
+    # ValidatePersistentVolumeName is NameIsDNSSubdomain, for the claims too
+    ("", "PersistentVolume"): (_SUB, False), ("", "PersistentVolumeClaim"): (_SUB, True),
     ("apps", "Deployment"): (_SUB, True), ("apps", "ReplicaSet"): (_SUB, True),
     ("apps", "DaemonSet"): (_SUB, True), ("apps", "StatefulSet"): (_SUB, True),
     ("apps", "ControllerRevision"): (_SUB, True),
@@ -77,7 +79,8 @@ INVALID_NAME = rule(
     what="Checks `metadata.name` against the format the API server requires for the kind: a DNS-1123 subdomain "
          "(at most 253 lower-case alphanumerics, '-' and '.') for most kinds and for custom resources, a DNS-1123 "
          "label (at most 63, no dots) for Namespaces, a DNS-1035 label (starts with a letter) for Services, no "
-         "'/' or '%' for RBAC objects and volumes; CronJob names at most 52 characters.",
+         "'/' or '%' for RBAC objects (and, at least, for every other built-in kind); CronJob names at most 52 "
+         "characters.",
     why="The API server rejects the object with `metadata.name: Invalid value`.",
     example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: My_Config\n",
     fix="Rename the object: lower-case letters, digits and '-' (and '.' where the kind allows it), starting and "
@@ -146,7 +149,8 @@ _FORMATS: dict = {}
 
 def name_format(resource) -> tuple:
     """(format, namespaced) for the object's kind: its built-in rule, a custom resource's (DNS subdomain,
-    scope unknown), or (None, None) when k8slint does not know the rule."""
+    scope unknown), the generic path-segment rule for other kinds of a built-in group (scope unknown), or
+    (None, None) for a group no API server serves."""
     key = (resource.api_version, resource.kind)
     known = _FORMATS.get(key)
     if known is None:
@@ -154,7 +158,10 @@ def name_format(resource) -> tuple:
         known = BUILTIN_NAMES.get((group, key[1]))
         if known is None:
             # a CRD's group always holds a dot
-            known = (_SUB, None) if group not in BUILTIN_GROUPS and "." in group else (None, None)
+            if group in BUILTIN_GROUPS:
+                known = (_PATH, None)
+            else:
+                known = (_SUB, None) if "." in group else (None, None)
         _FORMATS[key] = known
     return known
 
