@@ -69,7 +69,10 @@ INVALID_VOLUME = rule(
     what="Checks every pod volume: `name` required, a DNS-1123 label, unique in the pod; at most one volume "
          "source (`configMap`, `secret`, `emptyDir` ...); inside it, the ConfigMap, Secret or claim it names, "
          "`defaultMode` and item modes within 0-0777, item keys and relative item paths without '..', a "
-         "`hostPath` path without '..', a non-negative emptyDir `sizeLimit`.",
+         "`hostPath` path without '..', a non-negative emptyDir `sizeLimit`; downward API files with a path and "
+         "one of `fieldRef` or `resourceFieldRef` (naming its container); in a projected volume one kind per "
+         "source, no file path used twice across sources, and (from 1.12) service account tokens with a "
+         "relative `path` and an `expirationSeconds` of at least 600.",
     why="The API server rejects the pod with `Required value`, `Invalid value`, `Duplicate value` or "
         "`Forbidden: may not specify more than 1 volume type`.",
     example=_POD + "  - {name: app, image: nginx}\n  volumes:\n  - {name: data, emptyDir: {}}\n"

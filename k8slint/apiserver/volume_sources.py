@@ -5,7 +5,7 @@ name and its count of sources are the `pods` module's."""
 from __future__ import annotations
 
 from .. import apisyntax as syntax
-from .base import Report, integer, items, mapping
+from .base import Report, at_least, field, integer, items, mapping, shown
 from .pods import INVALID_VOLUME, POD_SPEC_PATHS
 
 KINDS = frozenset(POD_SPEC_PATHS)
@@ -16,6 +16,10 @@ MODE_MAX = 0o777
 MODE_ERROR = "must be a number between 0 and 0777 (octal), both inclusive"
 
 
+TOKEN_MIN_SECONDS = 10 * 60
+TOKEN_MAX_SECONDS = 1 << 32
+
+
 def walk(resource, ctx, report: Report) -> None:
     path = POD_SPEC_PATHS[resource.kind]
     spec = resource.get(path)
@@ -23,10 +27,10 @@ def walk(resource, ctx, report: Report) -> None:
         return
     for i, volume in enumerate(items(spec.get("volumes"))):
         if volume.__class__ is dict:
-            check_volume_source(volume, path + ("volumes", i), report)
+            check_volume_source(volume, path + ("volumes", i), report, ctx.target)
 
 
-def check_volume_source(volume: dict, path: tuple, report: Report) -> None:
+def check_volume_source(volume: dict, path: tuple, report: Report, version=None) -> None:
     get = volume.get
     secret, config_map, projected = get("secret"), get("configMap"), get("projected")
     if secret.__class__ is dict:
@@ -38,14 +42,13 @@ def check_volume_source(volume: dict, path: tuple, report: Report) -> None:
         _mode(config_map, "defaultMode", path + ("configMap",), report)
         _items(config_map, path + ("configMap",), report)
     if projected.__class__ is dict:
-        ppath = path + ("projected",)
-        _mode(projected, "defaultMode", ppath, report)
-        for j, source in enumerate(items(projected.get("sources"))):
-            for kind in ("secret", "configMap"):
-                inner = mapping(source).get(kind)
-                if inner.__class__ is dict:
-                    _named(inner, "name", ppath + ("sources", j, kind), report)
-                    _items(inner, ppath + ("sources", j, kind), report)
+        _projected(projected, path + ("projected",), report, version is None or at_least(version, 12))
+    downward = get("downwardAPI")
+    if downward.__class__ is dict:
+        _mode(downward, "defaultMode", path + ("downwardAPI",), report)
+        for k, item in enumerate(items(downward.get("items"))):
+            if item.__class__ is dict:
+                _downward_file(item, path + ("downwardAPI", "items", k), path + ("downwardAPI",), report)
     claim = get("persistentVolumeClaim")
     if claim.__class__ is dict:
         _named(claim, "claimName", path + ("persistentVolumeClaim",), report)
@@ -63,6 +66,98 @@ def check_volume_source(volume: dict, path: tuple, report: Report) -> None:
         if amount is not None and amount < 0:
             report.forbidden(INVALID_VOLUME, path + ("emptyDir", "sizeLimit"),
                              "SizeLimit field must be a valid resource quantity")
+
+
+def _projected(projected: dict, path: tuple, report: Report, tokens: bool) -> None:
+    """validateProjectionSources: one source kind per entry, the items of every source, and no file path used
+    twice across them (a service account token's path is not compared). ClusterTrustBundle sources are not
+    judged: their feature gate is off by default in every version, so the API server drops them."""
+    _mode(projected, "defaultMode", path, report)
+    seen: set = set()
+
+    def claim(file_path, value) -> None:
+        if isinstance(file_path, str) and file_path:
+            if file_path in seen:
+                report.invalid(INVALID_VOLUME, path, value, "conflicting duplicate paths",
+                               suggestion="Give every file of the projected volume its own path.")
+            seen.add(file_path)
+
+    kinds = ("secret", "configMap", "downwardAPI") + (("serviceAccountToken",) if tokens else ())
+    for j, source in enumerate(items(projected.get("sources"))):
+        if source.__class__ is not dict:
+            continue
+        where = path + ("sources", j)
+        given = [k for k in kinds if source.get(k) is not None]
+        if len(given) > 1:
+            report.forbidden(INVALID_VOLUME, where, "may not specify more than 1 volume type per source")
+        for kind in ("secret", "configMap"):
+            inner = source.get(kind)
+            if inner.__class__ is dict:
+                _named(inner, "name", where + (kind,), report)
+                _items(inner, where + (kind,), report)
+                for item in items(inner.get("items")):
+                    claim(mapping(item).get("path"), inner.get("name") or "")
+        downward = source.get("downwardAPI")
+        if downward.__class__ is dict:
+            for k, item in enumerate(items(downward.get("items"))):
+                if item.__class__ is dict:
+                    _downward_file(item, where + ("downwardAPI", "items", k), where + ("downwardAPI",), report)
+                    claim(item.get("path"), item.get("path"))
+        token = source.get("serviceAccountToken")
+        if tokens and token.__class__ is dict:
+            _token(token, where + ("serviceAccountToken",), path, report)
+
+
+def _token(token: dict, where: tuple, projected_path: tuple, report: Report) -> None:
+    seconds = integer(token.get("expirationSeconds"))  # unset is defaulted to 3600
+    if seconds is not None and seconds < TOKEN_MIN_SECONDS:
+        report.invalid(INVALID_VOLUME, where + ("expirationSeconds",), seconds,
+                       "may not specify a duration less than 10 minutes",
+                       suggestion="Use an expirationSeconds of 600 or more (or leave it out: 3600).")
+    elif seconds is not None and seconds > TOKEN_MAX_SECONDS:
+        report.invalid(INVALID_VOLUME, where + ("expirationSeconds",), seconds,
+                       "may not specify a duration larger than 2^32 seconds")
+    # the API server names the projected volume's `path`, not the source's, in these two answers
+    target = token.get("path")
+    if target in (None, ""):
+        report.add(INVALID_VOLUME, where + ("path",), f"{field(projected_path + ('path',))}: Required value")
+    elif isinstance(target, str):
+        for msg in _non_reserved_path(target):
+            report.add(INVALID_VOLUME, where + ("path",),
+                       f"{field(projected_path + ('path',))}: Invalid value: {shown(target)}: {msg}")
+
+
+def _downward_file(item: dict, where: tuple, api: tuple, report: Report) -> None:
+    """validateDownwardAPIVolumeFile. Its answers name the volume (or projected source) `api`, not the item;
+    the findings sit at the item `where`."""
+    def answer(at: tuple, text: str) -> None:
+        report.add(INVALID_VOLUME, at, text)
+
+    target = item.get("path")
+    if target in (None, ""):
+        answer(where + ("path",), f"{field(api + ('path',))}: Required value")
+    elif isinstance(target, str):
+        for msg in _non_reserved_path(target):
+            answer(where + ("path",), f"{field(api + ('path',))}: Invalid value: {shown(target)}: {msg}")
+    field_ref, resource_ref = item.get("fieldRef"), item.get("resourceFieldRef")
+    if field_ref is not None and resource_ref is not None:
+        answer(where, f"{field(api)}: Invalid value: \"resource\": fieldRef and resourceFieldRef can not be "
+                      "specified simultaneously")
+    elif field_ref is None and resource_ref is None:
+        answer(where, f"{field(api)}: Required value: one of fieldRef and resourceFieldRef is required")
+    elif resource_ref.__class__ is dict and resource_ref.get("containerName") in (None, ""):
+        answer(where + ("resourceFieldRef",), f"{field(api + ('resourceFieldRef', 'containerName'))}: Required value")
+    mode = integer(item.get("mode"))
+    if mode is not None and not 0 <= mode <= MODE_MAX:
+        answer(where + ("mode",), f"{field(api + ('mode',))}: Invalid value: {mode}: {MODE_ERROR}")
+
+
+def _non_reserved_path(target: str) -> list:
+    """ValidateLocalNonReservedPath: relative, no '..' element, not starting with '..'."""
+    problems = list(syntax.local_descending_path(target))
+    if target.startswith("..") and not target.startswith("../"):
+        problems.append("must not start with '..'")
+    return problems
 
 
 def _named(source: dict, key: str, path: tuple, report: Report) -> None:
@@ -88,10 +183,7 @@ def _items(source: dict, path: tuple, report: Report) -> None:
         if target in (None, ""):
             report.required(INVALID_VOLUME, where + ("path",))
         elif isinstance(target, str):
-            problems = list(syntax.local_descending_path(target))
-            if target.startswith("..") and not target.startswith("../"):
-                problems.append("must not start with '..'")
-            for msg in problems:
+            for msg in _non_reserved_path(target):
                 report.invalid(INVALID_VOLUME, where + ("path",), target, msg)
         _mode(item, "mode", where, report)
 
