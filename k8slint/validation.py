@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
     _fast_engine = None
 
 from .crd.defaulting import defaulted
+from .crd.defaults_check import has_defaults
 from .schemaformats import checked_formats
 from .crd.listtypes import has_list_types
 from .crd.normalise import normalise
@@ -150,6 +151,7 @@ class Validator:
             SchemaCatalog(tuple(schema_locations), version, strict) if schema_locations else None)
         self._compiled: dict = {}
         self._plans: dict = {}  # (apiVersion, kind) -> the CRD version's compiled CEL rules
+        self._defaults: dict = {}  # (apiVersion, kind) -> whether the CRD version's schema has defaults
         self._removed_tries: dict = {}  # (apiVersion, kind) -> where fields this version removed can be
         self._crd_generation = self.crds.generation
         if self.crds.kube_version is None:
@@ -160,6 +162,7 @@ class Validator:
         if self._crd_generation != self.crds.generation:  # CRDs found since: "no schema" may be stale
             self._compiled.clear()
             self._plans.clear()
+            self._defaults.clear()
             self._crd_generation = self.crds.generation
         if key not in self._compiled:
             if key in self.crds:
@@ -181,13 +184,19 @@ class Validator:
             found = self._missing(resource)
         else:
             try:
-                found = self._findings(resource, validator)
-                if (resource.api_version, resource.kind) not in self.crds:
-                    found = self._with_removed_fields(resource, found)
-                if (resource.api_version, resource.kind) in self.crds:
-                    openapi = self.crds.schemas[(resource.api_version, resource.kind)]
-                    if found:  # the API server validates the object with nulls dropped and defaults applied
+                key = (resource.api_version, resource.kind)
+                openapi = self.crds.schemas[key] if key in self.crds else None
+                # the API server validates a custom resource with nulls dropped and defaults applied; a
+                # default can add an error (maxProperties), so a schema with defaults is validated defaulted
+                if openapi is not None and self._has_defaults(key, openapi):
+                    found = self._findings(resource, validator, defaulted(resource.data, openapi))
+                else:
+                    found = self._findings(resource, validator)
+                    if openapi is not None and found:
                         found = self._findings(resource, validator, defaulted(resource.data, openapi))
+                if openapi is None:
+                    found = self._with_removed_fields(resource, found)
+                else:
                     found += self._rule_findings(resource, openapi)
             except Exception as exc:  # noqa: BLE001 - a CRD schema no check foresaw must not stop the run
                 if (resource.api_version, resource.kind) not in self.crds:
@@ -199,6 +208,12 @@ class Validator:
         if resource.notes and found:
             found = _without_unreadable(resource, found)
         return found
+
+    def _has_defaults(self, key, openapi) -> bool:
+        known = self._defaults.get(key)
+        if known is None:
+            known = self._defaults[key] = has_defaults(openapi)
+        return known
 
     def _with_removed_fields(self, resource: Resource, found: list) -> list:
         """A field an earlier release knew and this one removed is refused (kubectl validates strictly by

@@ -1,21 +1,35 @@
-"""The object the API server's schema validation sees: `null` fields the schema does not declare
-`nullable` dropped and the schema's `default`s applied (pruning is left out: strict mode reports unknown
-fields). Works on a copy; crd.normalise does the same and prunes, for the CEL rules."""
+"""The object the API server's schema validation sees, as its structural defaulting leaves it (pruning is
+left out: strict mode reports unknown fields). A `null` the schema does not allow (not `nullable`) is
+replaced by the node's `default`, or, where there is none, dropped from an object (a field, a map entry)
+and kept in a list (where the validation then refuses it); missing fields get their `default`, and defaults
+inside a default apply too. A v1beta1 CRD that prunes nothing keeps its nulls. Works on a copy; crd.normalise
+does the same and prunes, for the CEL rules."""
 from __future__ import annotations
 
 import copy
 
 MAX_DEPTH = 200
+# crds.py marks a v1beta1 schema whose CRD keeps unknown fields; the API server then prunes no null either
+_PRESERVE_EVERYWHERE = "x-k8slint-preserve-unknown-fields-everywhere"
 
 
 def defaulted(value, schema):
-    """`value` as the API server validates it: nulls that are not allowed dropped, defaults applied (new
-    containers where something changes; the input is not modified)."""
-    return _defaulted(value, schema, 0)
+    """`value` as the API server validates it (new containers where something changes; the input is not
+    modified)."""
+    keep_nulls = isinstance(schema, dict) and schema.get(_PRESERVE_EVERYWHERE) is True
+    return _defaulted(value, schema, 0, keep_nulls)
 
 
-def _defaulted(value, schema, depth: int):
-    """`value` with defaults, copying only containers on the way to a default."""
+def has_default(node) -> bool:
+    return isinstance(node, dict) and node.get("default") is not None
+
+
+def disallowed_null(value, node) -> bool:
+    """A null where the node does not say `nullable: true` (the API server's isNonNullableNull)."""
+    return value is None and isinstance(node, dict) and node.get("nullable") is not True
+
+
+def _defaulted(value, schema, depth: int, keep_nulls: bool):
     if not isinstance(schema, dict) or depth > MAX_DEPTH:
         return value
     if isinstance(value, dict):
@@ -24,19 +38,28 @@ def _defaulted(value, schema, depth: int):
         if props is None and extra is None:
             return value
         out = dict(value)
-        if props is not None:
-            for name, sub in props.items():
-                if name in out and out[name] is None and not (isinstance(sub, dict) and sub.get("nullable") is True):
-                    del out[name]  # a null the schema does not allow is dropped, then defaulted
-                if name not in out and isinstance(sub, dict) and sub.get("default") is not None:
-                    out[name] = copy.deepcopy(sub["default"])
-                if name in out:
-                    out[name] = _defaulted(out[name], sub, depth + 1)
+        for name, sub in (props or {}).items():
+            if disallowed_null(out.get(name, 0), sub) and not has_default(sub) and not keep_nulls:
+                del out[name]
+            elif (name not in out or disallowed_null(out[name], sub)) and has_default(sub):
+                out[name] = copy.deepcopy(sub["default"])
+            if name in out:
+                out[name] = _defaulted(out[name], sub, depth + 1, keep_nulls)
         if extra is not None:
-            for key in out:
-                if props is None or key not in props:
-                    out[key] = _defaulted(out[key], extra, depth + 1)
+            for key in list(out):
+                if props is not None and key in props:
+                    continue
+                if disallowed_null(out[key], extra):
+                    if has_default(extra):
+                        out[key] = copy.deepcopy(extra["default"])
+                    elif not keep_nulls:
+                        del out[key]
+                        continue
+                out[key] = _defaulted(out[key], extra, depth + 1, keep_nulls)
         return out
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_defaulted(item, schema["items"], depth + 1) for item in value]
+        items = schema["items"]
+        filled = has_default(items)
+        return [_defaulted(copy.deepcopy(items["default"]) if filled and disallowed_null(item, items) else item,
+                           items, depth + 1, keep_nulls) for item in value]
     return value
