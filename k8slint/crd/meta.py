@@ -67,9 +67,12 @@ CRD_RULES = [
              "`default`, `description`, `nullable`, x-kubernetes-* extension or `metadata` inside `allOf` / "
              "`anyOf` / `oneOf` / `not` (the int-or-string `anyOf: [{type: integer}, {type: string}]` "
              "excepted), or a field those name at the root that the structural part does not declare. A "
-             "`default` must be a valid value of its own node (type, enum, bounds, lengths, pattern, required "
-             "fields; not yet checked: its formats, pruning and the node's CEL rules), and a v1beta1 CRD may "
-             "give defaults only with `preserveUnknownFields: false`.",
+             "`default` must be a valid value of its own node as written (type, enum, bounds, lengths, pattern, "
+             "required fields, string formats, and the CEL rules of the node and the nodes below it; transition "
+             "rules excepted), hold no field that pruning would drop, give an embedded resource a valid "
+             "`apiVersion` and `kind`, and be absent from the root's `apiVersion`, `kind` and `metadata` and "
+             "from `additionalProperties` inside a resource's metadata; a v1beta1 CRD may give defaults only "
+             "with `preserveUnknownFields: false`.",
         why="`kubectl apply` of such a CRD fails, so its custom resources cannot exist. k8slint reports the CRD "
             "and does not use the schema (its resources are reported by CRD005); it never fetches what a `$ref` "
             "names.",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
 from ..model import Resource, finding_at
 from . import meta
+from .default_rules import default_rule_problems
 from .defaults_check import default_problems, has_defaults
 from .schema_check import schema_problems
 from .spec_check import spec_problems, v1_schema_problems
@@ -97,8 +98,12 @@ class CrdRegistry:
                 problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
                 if not found:
                     from ..cel.rules import build_plan  # imported with the first CRD that has a schema
-                    found = build_plan(v.schema, v.schema_path, self.kube_version or (1, 99)).problems
+                    plan = build_plan(v.schema, v.schema_path, self.kube_version or (1, 99))
+                    found = plan.problems
                     problems += [(meta.INVALID_RULE, path, message) for path, message in found]
+                    if not found and has_defaults(v.schema):
+                        found = default_rule_problems(plan, v.schema, v.schema_path)
+                        problems += [(meta.INVALID_SCHEMA, path, message) for path, message in found]
                 if found:
                     v = CrdVersion(v.group, v.version, v.kind, UNUSABLE, v.source, v.served, v.schema_path)
             usable.append(v)
