@@ -33,7 +33,9 @@ INVALID_AFFINITY = rule(
          "keys (and, from 1.33, valid label values in required terms); `matchFields` only use "
          "`metadata.name` with `In`/`NotIn` and one value; preferred terms weigh 1-100; pod (anti-)affinity "
          "terms have a valid `topologyKey` and valid namespace names, and (from 1.31) `matchLabelKeys` and "
-         "`mismatchLabelKeys` valid label keys given with a label selector, not in it and not in both lists.",
+         "`mismatchLabelKeys` valid label keys given with a label selector and not in both lists, and no "
+         "`matchLabelKeys` entry the selector names twice once a Pod's selector is extended with the pod's "
+         "own labels for them.",
     why="The API server rejects the pod (or the workload) with `topologyKey: Required value: can not be empty`, "
         "`weight: Invalid value: ...: must be in the range 1-100` and similar answers.",
     example=_POD + "  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
@@ -46,13 +48,14 @@ INVALID_SPREAD = rule(
     what="Checks `topologySpreadConstraints`: `maxSkew` above 0, `topologyKey` not empty, no two constraints "
          "with the same `topologyKey` and `whenUnsatisfiable`; from 1.27 `minDomains` above 0 and only with "
          "`whenUnsatisfiable: DoNotSchedule`, the label selector well formed, and `matchLabelKeys` valid label "
-         "keys given with a label selector.",
+         "keys given with a label selector and not named by it (from 1.34, when a Pod's selector is extended "
+         "with them, only keys it would then name twice).",
     why="The API server rejects the pod (or the workload) with `maxSkew: Invalid value: 0: must be greater "
         "than zero`, `Duplicate value: \"{kubernetes.io/hostname, DoNotSchedule}\"` and similar answers.",
     example=_POD + "  topologySpreadConstraints:\n  - {maxSkew: 0, topologyKey: kubernetes.io/hostname, "
                    "whenUnsatisfiable: DoNotSchedule}\n",
     fix="Use `maxSkew: 1` or more, a node label as `topologyKey`, and one constraint per key and action.",
-    versions="every version (minDomains and selector checks from 1.27)")
+    versions="every version (minDomains and selector checks from 1.27, merged selectors from 1.34)")
 
 RULES = [INVALID_TOLERATION, INVALID_AFFINITY, INVALID_SPREAD]
 REPORTS = [INVALID_SELECTOR]  # rules of other areas this one reports too
@@ -69,10 +72,12 @@ def walk(resource, ctx, report: Report) -> None:
     tolerations, affinity, spread = get("tolerations"), get("affinity"), get("topologySpreadConstraints")
     if tolerations:
         check_tolerations(tolerations, path + ("tolerations",), report, ctx.target)
+    # a Pod's selectors are extended with its own labels before validation (see merged_expression_keys)
+    labels = mapping(resource.metadata.get("labels")) if resource.kind == "Pod" else None
     if affinity.__class__ is dict:
-        check_affinity(affinity, path + ("affinity",), report, ctx.target, is_pod=resource.kind == "Pod")
+        check_affinity(affinity, path + ("affinity",), report, ctx.target, labels=labels)
     if spread:
-        check_topology_spread(spread, path + ("topologySpreadConstraints",), report, ctx.target)
+        check_topology_spread(spread, path + ("topologySpreadConstraints",), report, ctx.target, labels=labels)
 
 
 def comparison_gate_off(version) -> bool:
@@ -114,7 +119,7 @@ def check_tolerations(tolerations, path: tuple, report: Report, version) -> None
                                           "alpha and off by default in 1.35: use Equal or Exists.")
 
 
-def check_affinity(affinity: dict, path: tuple, report: Report, version, is_pod: bool = False) -> None:
+def check_affinity(affinity: dict, path: tuple, report: Report, version, labels: dict | None = None) -> None:
     node = affinity.get("nodeAffinity")
     if node.__class__ is dict:
         npath = path + ("nodeAffinity",)
@@ -144,14 +149,14 @@ def check_affinity(affinity: dict, path: tuple, report: Report, version, is_pod:
         for i, term in enumerate(items(pod.get("requiredDuringSchedulingIgnoredDuringExecution"))):
             if term.__class__ is dict:
                 _pod_affinity_term(term, ppath + ("requiredDuringSchedulingIgnoredDuringExecution", i), report,
-                                   version, is_pod)
+                                   version, labels)
         for i, term in enumerate(items(pod.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             if term.__class__ is dict:
                 tpath = ppath + ("preferredDuringSchedulingIgnoredDuringExecution", i)
                 _weight(term, tpath, report)
                 inner = term.get("podAffinityTerm")
                 if inner.__class__ is dict:
-                    _pod_affinity_term(inner, tpath + ("podAffinityTerm",), report, version, is_pod)
+                    _pod_affinity_term(inner, tpath + ("podAffinityTerm",), report, version, labels)
 
 
 def _weight(term: dict, path: tuple, report: Report) -> None:
@@ -216,12 +221,12 @@ def _label_key(key: str, path: tuple, report: Report) -> None:
         report.invalid(INVALID_AFFINITY, path, key, msg)
 
 
-def _pod_affinity_term(term: dict, path: tuple, report: Report, version, is_pod: bool) -> None:
+def _pod_affinity_term(term: dict, path: tuple, report: Report, version, labels) -> None:
     selector = term.get("labelSelector")
     if selector.__class__ is dict:
         check_label_selector(selector, path + ("labelSelector",), report)
     if at_least(version, 31):  # MatchLabelKeysInPodAffinity on by default
-        _match_label_keys(term, selector, path, report, is_pod)
+        _match_label_keys(term, selector, path, report, labels)
     namespace_selector = term.get("namespaceSelector")
     if namespace_selector.__class__ is dict:
         check_label_selector(namespace_selector, path + ("namespaceSelector",), report)
@@ -236,10 +241,9 @@ def _pod_affinity_term(term: dict, path: tuple, report: Report, version, is_pod:
         _label_key(key, path + ("topologyKey",), report)
 
 
-def _match_label_keys(term: dict, selector, path: tuple, report: Report, is_pod: bool) -> None:
+def _match_label_keys(term: dict, selector, path: tuple, report: Report, labels) -> None:
     """validateMatchLabelKeysAndMismatchLabelKeys: valid label keys, only with a labelSelector, not in both
-    lists; and, for a Pod (whose selector the API server extends with matchLabelKeys before validating it),
-    none of them already in the selector. Templates are not extended, so that check does not apply there."""
+    lists, and no matchLabelKey the selector names twice once a Pod's selector is extended."""
     match = [k for k in items(term.get("matchLabelKeys")) if isinstance(k, str)]
     mismatch = [k for k in items(term.get("mismatchLabelKeys")) if isinstance(k, str)]
     if not match and not mismatch:
@@ -252,20 +256,38 @@ def _match_label_keys(term: dict, selector, path: tuple, report: Report, is_pod:
             continue
         for j, key in enumerate(keys):
             _label_key(key, path + (field, j), report)
-    if is_pod and selector.__class__ is dict:
-        used = set(mapping(selector.get("matchLabels")))
-        used.update(mapping(e).get("key") for e in items(selector.get("matchExpressions")))
-        for j, key in enumerate(match):
-            if key in used:
-                report.invalid(INVALID_AFFINITY, path + ("matchLabelKeys", j), key,
-                               "exists in both matchLabelKeys and labelSelector")
+    if selector.__class__ is dict:
+        for j, key in repeated_match_label_keys(selector, match, mismatch, labels):
+            report.invalid(INVALID_AFFINITY, path + ("matchLabelKeys", j), key,
+                           "exists in both matchLabelKeys and labelSelector",
+                           suggestion="Drop the key from labelSelector (or from matchLabelKeys): the API server "
+                                      "adds `key In (the pod's value)` to the selector itself.")
     for j, key in enumerate(match):
         if key in mismatch:
             report.invalid(INVALID_AFFINITY, path + ("matchLabelKeys", j), key,
                            "exists in both matchLabelKeys and mismatchLabelKeys")
 
 
-def check_topology_spread(constraints, path: tuple, report: Report, version) -> None:
+def repeated_match_label_keys(selector: dict, match: list, mismatch: list, labels) -> list:
+    """(index, key) of the matchLabelKeys the selector ends up naming twice. For a Pod (`labels` given) the API
+    server first appends `key In (value)` for each matchLabelKey and `key NotIn (value)` for each
+    mismatchLabelKey the pod carries a label for; then every expression whose key was already used (in
+    matchLabels or an earlier expression) and is a matchLabelKey is refused. Pod templates are not
+    extended, so there only a selector that names the key twice itself is refused."""
+    where = {key: j for j, key in enumerate(match)}
+    keys = [mapping(e).get("key") for e in items(selector.get("matchExpressions"))]
+    if labels is not None:
+        keys += [k for k in match if k in labels] + [k for k in mismatch if k in labels]
+    seen = set(mapping(selector.get("matchLabels")))
+    found = []
+    for key in keys:
+        if key in where and key in seen:
+            found.append((where[key], key))
+        seen.add(key)
+    return found
+
+
+def check_topology_spread(constraints, path: tuple, report: Report, version, labels: dict | None = None) -> None:
     newer = at_least(version, 27)
     constraints = items(constraints)
     seen: set = set()
@@ -305,3 +327,24 @@ def check_topology_spread(constraints, path: tuple, report: Report, version) -> 
             if isinstance(key, str):
                 for msg in syntax.qualified_name(key):
                     report.invalid(INVALID_SPREAD, where + ("matchLabelKeys", j), key, msg)
+        if selector.__class__ is dict and keys:
+            _spread_keys_in_selector(selector, [k for k in keys if isinstance(k, str)], where, report, version,
+                                     labels)
+
+
+def _spread_keys_in_selector(selector: dict, keys: list, where: tuple, report: Report, version, labels) -> None:
+    """A matchLabelKey the labelSelector also names. Before 1.34 any such key is refused
+    (validateMatchLabelKeysInTopologySpread); from 1.34, with MatchLabelKeysInPodTopologySpreadSelectorMerge on
+    by default, a Pod's selector is first extended with the keys and only a key it then names twice is refused,
+    as for pod affinity."""
+    if at_least(version, 34):
+        found = repeated_match_label_keys(selector, keys, [], labels)
+    else:
+        used = set(mapping(selector.get("matchLabels")))
+        used.update(mapping(e).get("key") for e in items(selector.get("matchExpressions")))
+        found = [(j, key) for j, key in enumerate(keys) if key in used]
+    for j, key in found:
+        report.invalid(INVALID_SPREAD, where + ("matchLabelKeys", j), key,
+                       "exists in both matchLabelKeys and labelSelector",
+                       suggestion="Drop the key from labelSelector (or from matchLabelKeys): matchLabelKeys "
+                                  "already narrows the selector to the pod's own value.")
