@@ -1,13 +1,14 @@
 """Every SRV rule, listed explicitly by area: (rule metadata, check) pairs for the rules registry."""
 from __future__ import annotations
 
-from . import (autoscaling, config_data, cronjob, ingress, metadata, network_policy, placement, pod_dns, pods,
-               profile_annotations, rbac, scheduling, security_context, services, storage, volume_sources, windows,
-               workloads)
+from . import (autoscaling, config_data, cronjob, ingress, metadata, network_policy, placement, pod_dns,
+               pod_resources, pods, profile_annotations, rbac, scheduling, security_context, services, storage,
+               volume_sources, windows, workloads)
 from .runner import Runner
 
 AREAS = [metadata, pods, volume_sources, pod_dns, placement, security_context, profile_annotations, windows,
-         workloads, cronjob, services, config_data, ingress, autoscaling, rbac, storage, scheduling, network_policy]
+         pod_resources, workloads, cronjob, services, config_data, ingress, autoscaling, rbac, storage, scheduling,
+         network_policy]
 
 _RUNNER = Runner(AREAS)
 
