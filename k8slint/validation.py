@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
 
 from .crd.defaulting import defaulted
 from .crd.defaults_check import has_defaults
+from .enumscope import unchecked as unchecked_enum
 from .schemaformats import checked_formats
 from .crd.listtypes import has_list_types
 from .crd.normalise import normalise
@@ -378,10 +379,13 @@ class Validator:
         if validator == "enum":
             if not _has_schema_type(err.instance, err.schema.get("type")):
                 return []  # a wrong type: the type error at the same node says it, once
-            return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
-                               f"{self._where(path)}: {_short(err.instance)} is not one of "
-                               f"{_allowed(err.validator_value)}{_case_hint(err.instance, err.validator_value)}",
-                               path)]
+            message = (f"{self._where(path)}: {_short(err.instance)} is not one of "
+                       f"{_allowed(err.validator_value)}{_case_hint(err.instance, err.validator_value)}")
+            why = None if (resource.api_version, resource.kind) in self.crds else unchecked_enum(
+                resource.api_version, resource.kind, path, self.version)
+            if why:  # accepted on create, fails later: a warning that says so
+                return [finding_at(resource, SCHEMA_INVALID, Severity.WARNING, f"{message}; {why}", path)]
+            return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID], message, path)]
         return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
                            f"{self._where(path)}: {err.message}", path)]
 

@@ -139,7 +139,9 @@ class AddedEnum:
 
 ADDED = (
     AddedEnum(prop(META + "LabelSelectorRequirement", "operator"), ("DoesNotExist", "Exists", "In", "NotIn"),
-              "1.23", "ValidateLabelSelectorRequirement"),
+              "1.7", "ValidateLabelSelectorRequirement (apimachinery, unchanged since 1.7), which validation calls "
+              "for workload, Job, PDB, PVC and NetworkPolicy selectors, pod affinity terms, webhook and "
+              "ClusterRole aggregation selectors; the uses it skips are warnings (k8slint/enumscope.py)"),
     AddedEnum(prop(CORE + "ServiceSpec", "internalTrafficPolicy"), ("Cluster", "Local"), "1.22",
               "validateServiceInternalTrafficFieldsValue (ServiceInternalTrafficPolicy: alpha 1.21, dropped "
               "while off; beta 1.22)"),

@@ -125,8 +125,11 @@ BUILTIN_RULES = [
         what="Validates every object against the OpenAPI schema of the chosen Kubernetes version (embedded "
              "for every minor from 1.7) or of its CustomResourceDefinition: types, required fields, "
              "allowed values. The enumerated values of built-in fields (protocol, restartPolicy, Service "
-             "type, selector operators, ...) are those the API server of that version accepts, from 1.23 on "
-             "(the message lists them; they are case-sensitive).",
+             "type, selector operators, ...) are those the API server of that version accepts, in every "
+             "embedded minor (the message lists them; they are case-sensitive). Where the API server does not "
+             "validate a field on create (a StatefulSet's pod template but its restartPolicy, its "
+             "volumeClaimTemplates, metric selectors, topology spread selectors before 1.27), a value outside "
+             "the set is a warning: the object is accepted and its controller fails later.",
         why="The API server rejects an object that does not match its schema, at apply time, in the "
             "middle of a deployment.",
         example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: \"three\"\n",
