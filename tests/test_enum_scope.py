@@ -135,3 +135,12 @@ def test_metric_selectors_are_never_validated(cli, write, version):
     found = schema_findings(cli, write, HPA % "in", version)
     assert severities(found) == ["warning"] and "metric selectors" in found[0][2], found
     assert schema_findings(cli, write, HPA % "In", version) == []
+
+
+@pytest.mark.parametrize("version", ["1.9", "1.22", "1.37"])
+@pytest.mark.parametrize("name", ["deployment-apps", "network-policy", "pod-anti-affinity", "claim-selector"])
+def test_an_unknown_operator_is_one_finding(cli, write, name, version):
+    """The schema's enum and the API-server selector check (SRV042) both knew the operators: one says it."""
+    result = cli(["lint", "-k", version, "-f", "json", write("probe.yaml", SELECTOR_USES[name][0] % "Equals")])
+    found = [f for f in json.loads(result.out)["findings"] if f["json_path"].endswith(".operator")]
+    assert [f["rule_id"] for f in found] == ["SCH001"], found

@@ -34,12 +34,12 @@ SELECTOR_MISMATCH = rule(
 INVALID_SELECTOR = rule(
     "SRV042", "invalid-label-selector", "A label selector expression the API server rejects",
     what="Checks every `matchExpressions` entry of workload selectors: `In` and `NotIn` need values, `Exists` "
-         "and `DoesNotExist` take none, no other operator exists, and the key is a valid label key.",
-    why="The API server rejects the object with `Required value`, `Forbidden` or `not a valid selector "
-        "operator`.",
+         "and `DoesNotExist` take none, and the key is a valid label key. An operator other than these four "
+         "is a schema error (SCH001), which names them.",
+    why="The API server rejects the object with `Required value`, `Forbidden` or `Invalid value`.",
     example=_DEPLOY + "  selector:\n    matchExpressions: [{key: app, operator: Exists, values: [web]}]\n"
             + _TEMPLATE,
-    fix="Drop `values` for Exists/DoesNotExist, give In/NotIn at least one value, use one of the four operators.")
+    fix="Drop `values` for Exists/DoesNotExist, give In/NotIn at least one value, use a valid label key.")
 RESTART_POLICY = rule(
     "SRV043", "workload-restart-policy", "A pod template restartPolicy its controller does not allow",
     what="Checks the template's `restartPolicy`: `Always` (the default) for Deployments, ReplicaSets, "
@@ -185,8 +185,7 @@ def check_label_selector(selector: dict, path: tuple, report: Report) -> None:
             if values:
                 report.forbidden(INVALID_SELECTOR, where + ("values",),
                                  "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
-        else:
-            report.invalid(INVALID_SELECTOR, where + ("operator",), op, "not a valid selector operator")
+        # any other operator: the schema's enum reports it (SCH001, naming the four), in every version
         key = text(expr.get("key"))
         if key is not None:
             from ..apisyntax import qualified_name
