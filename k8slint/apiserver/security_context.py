@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import apisyntax as syntax
-from .base import Report, at_least, integer, items, mapping, rule
+from .base import Report, at_least, field, integer, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 
 KINDS = frozenset(POD_SPEC_PATHS)
@@ -29,7 +29,9 @@ INVALID_SECURITY_CONTEXT = rule(
          "and `supplementalGroups` between 0 and 2147483647; `allowPrivilegeEscalation: false` not together "
          "with `privileged: true` or an added `CAP_SYS_ADMIN`; sysctl names well formed and not repeated, "
          "and (from 1.29) no `net.*` sysctl with `hostNetwork: true` nor an IPC one (`kernel.shm*`, `kernel.msg*`, "
-         "`kernel.sem`, `fs.mqueue.*`) with `hostIPC: true`; "
+         "`kernel.sem`, `fs.mqueue.*`) with `hostIPC: true`; from 1.33 (user namespaces on by default) "
+         "`hostUsers: false` not with `hostNetwork`, `hostPID` or `hostIPC`, and `procMount: Unmasked` only with "
+         "`hostUsers: false`; "
          "`shareProcessNamespace` not with `hostPID`; a seccomp or (from 1.30) AppArmor profile of type "
          "`Localhost` names its `localhostProfile` (a relative path for seccomp), and other types do not; "
          "from 1.24 a pod with `os.name: windows` sets none of the Linux-only fields (user and group ids, "
@@ -41,7 +43,8 @@ INVALID_SECURITY_CONTEXT = rule(
             "    image: nginx\n    securityContext: {privileged: true, allowPrivilegeEscalation: false}\n",
     fix="Use ids of 0 or more; drop `allowPrivilegeEscalation: false` from privileged containers (or drop "
         "`privileged`); give `localhostProfile` exactly when the profile type is `Localhost`.",
-    versions="every version (AppArmor profiles from 1.30, sysctls of host namespaces from 1.29)")
+    versions="every version (AppArmor profiles from 1.30, sysctls of host namespaces from 1.29, user namespaces "
+             "from 1.33)")
 
 RULES = [INVALID_SECURITY_CONTEXT]
 
@@ -74,12 +77,34 @@ def walk(resource, ctx, report: Report) -> None:
     os_name = spec.get("os")
     if os_name.__class__ is dict and at_least(ctx.target, 24):
         _os_fields(spec, os_name.get("name"), path, report, ctx.target)
+    # hostUsers and procMount: their gates (UserNamespacesSupport, ProcMountType) are on by default from 1.33;
+    # before, the API server drops both fields
+    namespaced = at_least(ctx.target, 33)
+    host_users = spec.get("hostUsers") is not False
+    if namespaced and not host_users:
+        _user_namespace(spec, path, report)
     for group in ("containers", "initContainers", "ephemeralContainers"):
         for i, container in enumerate(items(spec.get(group))):
             if container.__class__ is dict:
                 context = container.get("securityContext")
                 if context.__class__ is dict and context:
                     _container_context(context, path + (group, i, "securityContext"), report, apparmor)
+                    if namespaced and host_users and context.get("procMount") == "Unmasked":
+                        report.invalid(INVALID_SECURITY_CONTEXT, path + (group, i, "securityContext", "procMount"),
+                                       "Unmasked", "`hostUsers` must be false to use `Unmasked`",
+                                       suggestion="Set `hostUsers: false` on the pod (its own user namespace) or "
+                                                  "drop `procMount: Unmasked`.")
+
+
+def _user_namespace(spec: dict, path: tuple, report: Report) -> None:
+    """validateHostUsers: a pod in its own user namespace shares no other namespace with the host. (The API
+    server names two of the fields in capitals.)"""
+    for key, named in (("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC")):
+        if spec.get(key) is True:
+            report.add(INVALID_SECURITY_CONTEXT, path + (key,),
+                       f"{field(path + (named,))}: Forbidden: when `pod.Spec.HostUsers` is false",
+                       suggestion=f"Drop `{key}: true` or `hostUsers: false`: a pod in its own user namespace "
+                                  "cannot share the host's.")
 
 
 def _os_fields(spec: dict, name, path: tuple, report: Report, version) -> None:
@@ -103,6 +128,8 @@ def _os_fields(spec: dict, name, path: tuple, report: Report, version) -> None:
         for key in _WINDOWS_SPEC_FIELDS:
             if spec.get(key) is True or (key == "shareProcessNamespace" and spec.get(key) is not None):
                 report.forbidden(INVALID_SECURITY_CONTEXT, path + (key,), forbidden)
+        if spec.get("hostUsers") is not None and at_least(version, 33):
+            report.forbidden(INVALID_SECURITY_CONTEXT, path + ("hostUsers",), forbidden)
         for group, i, container in containers:
             context = mapping(container.get("securityContext"))
             for key, since in _WINDOWS_CONTAINER_FIELDS:

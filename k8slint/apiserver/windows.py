@@ -53,19 +53,24 @@ def walk(resource, ctx, report: Report) -> None:
     spec = resource.get(path)
     if spec.__class__ is not dict:
         return
+    pod_options = mapping(spec.get("securityContext")).get("windowsOptions")
+    if pod_options is None and not any(_has_options(c) for group in _GROUPS for c in items(spec.get(group))):
+        return  # the common case, decided without building paths
     containers = [(path + (group, i), c) for group in _GROUPS for i, c in enumerate(items(spec.get(group)))
                   if c.__class__ is dict]
-    pod_options = mapping(spec.get("securityContext")).get("windowsOptions")
     options = [(path + ("securityContext", "windowsOptions"), pod_options)]
     options += [(where + ("securityContext", "windowsOptions"),
                  mapping(c.get("securityContext")).get("windowsOptions")) for where, c in containers]
-    if not any(o.__class__ is dict for _, o in options):
-        return
     for where, option in options:
         if option.__class__ is dict:
             _options(option, where, report)
     if at_least(ctx.target, 23):
         _host_process(spec, path, mapping(pod_options).get("hostProcess"), containers, report)
+
+
+def _has_options(container) -> bool:
+    context = container.get("securityContext") if container.__class__ is dict else None
+    return context.__class__ is dict and context.get("windowsOptions") is not None
 
 
 def _options(options: dict, path: tuple, report: Report) -> None:
