@@ -42,9 +42,11 @@ DUPLICATE_CONTAINER_NAME = rule(
     example=_POD + "  - {name: app, image: nginx}\n  - {name: app, image: busybox}\n",
     fix="Give every container of the pod its own name.")
 IMAGE_REQUIRED = rule(
-    "SRV022", "container-image-required", "A container without an image",
-    what="Finds containers and init containers without `image` (or with an empty one).",
-    why="The API server rejects the pod with `image: Required value`: there is nothing to run.",
+    "SRV022", "container-image-required", "A container without an image, or a Pod's image padded with spaces",
+    what="Finds containers and init containers without `image` (or with an empty one), and (from 1.8) images "
+         "of a Pod's containers with leading or trailing whitespace.",
+    why="The API server rejects the pod with `image: Required value`: there is nothing to run; or with `must "
+        "not have leading or trailing whitespace` (the reference cannot be pulled).",
     example=_POD + "  - name: app\n",
     fix="Set `image` to the container image to run.")
 INVALID_PORT = rule(
@@ -167,8 +169,8 @@ INVALID_POD_FIELD = rule(
          "scheduling gates (qualified names, gates unique); `dnsConfig` (nameservers required with "
          "`dnsPolicy: None`, at most 3 and valid IPs; search domains DNS names within the version's count and "
          "length limits; option names); `hostAliases` (an IP and DNS names); that a pod has at least one "
-         "container, no ephemeral containers on create, and (1.29-1.34) no `restartPolicy` on regular "
-         "containers.",
+         "container, no ephemeral containers on create or in a template (from 1.23), no `nodeName` on a Pod "
+         "with scheduling gates (from 1.27), and (1.29-1.34) no `restartPolicy` on regular containers.",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
     example="apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  serviceAccountName: Web_SA\n"
             "  containers: [{name: app, image: nginx}]\n",
@@ -203,6 +205,29 @@ def walk(resource, ctx, report: Report) -> None:
         if resource.kind == "Pod" and spec.get("ephemeralContainers") and not looks_dumped(resource) \
                 and at_least(ctx.target, 23):
             report.forbidden(INVALID_POD_FIELD, path + ("ephemeralContainers",), "cannot be set on create")
+        elif resource.kind != "Pod" and spec.get("ephemeralContainers") and at_least(ctx.target, 23):
+            report.forbidden(INVALID_POD_FIELD, path + ("ephemeralContainers",),
+                             "ephemeral containers not allowed in pod template")
+        if resource.kind == "Pod":
+            _check_pod_only(spec, path, report, ctx.target)
+
+
+def _check_pod_only(spec: dict, path: tuple, report: Report, version) -> None:
+    """What ValidatePodCreate checks of a Pod but not of a pod template: images without surrounding
+    whitespace (from 1.8; templates may use " " as a placeholder) and, from 1.27 (PodSchedulingReadiness),
+    no nodeName while scheduling gates remain."""
+    if at_least(version, 8):
+        for group in ("containers", "initContainers", "ephemeralContainers"):
+            for i, container in enumerate(items(spec.get(group))):
+                image = mapping(container).get("image")
+                if isinstance(image, str) and image and image != image.strip():
+                    report.invalid(IMAGE_REQUIRED, path + (group, i, "image"), image,
+                                   "must not have leading or trailing whitespace",
+                                   suggestion="Remove the spaces around the image reference.")
+    if at_least(version, 27) and spec.get("nodeName") and spec.get("schedulingGates"):
+        report.forbidden(INVALID_POD_FIELD, path + ("nodeName",),
+                         "cannot be set until all schedulingGates have been cleared",
+                         suggestion="Leave nodeName to the scheduler, or drop the schedulingGates.")
 
 
 def check_pod_spec(spec: dict, path: tuple, report: Report, version) -> None:
