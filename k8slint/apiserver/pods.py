@@ -72,7 +72,8 @@ INVALID_VOLUME = rule(
          "source (`configMap`, `secret`, `emptyDir` ...); inside it, the ConfigMap, Secret or claim it names, "
          "`defaultMode` and item modes within 0-0777, item keys and relative item paths without '..', a "
          "`hostPath` path without '..', a non-negative emptyDir `sizeLimit`; downward API files with a path and "
-         "one of `fieldRef` or `resourceFieldRef` (naming its container); in a projected volume one kind per "
+         "one of `fieldRef` (a pod field a volume may hold: name, namespace, uid, labels, annotations) or "
+         "`resourceFieldRef` (naming its container and a container resource); in a projected volume one kind per "
          "source, no file path used twice across sources, and (from 1.12) service account tokens with a "
          "relative `path` and an `expirationSeconds` of at least 600.",
     why="The API server rejects the pod with `Required value`, `Invalid value`, `Duplicate value` or "

@@ -4,6 +4,7 @@ whose pod spec the API server validates; reported as SRV025 (a volume the API se
 name and its count of sources are the `pods` module's."""
 from __future__ import annotations
 
+from . import downward_api
 from .. import apisyntax as syntax
 from .base import Report, at_least, field, integer, items, mapping, shown
 from .pods import INVALID_VOLUME, POD_SPEC_PATHS
@@ -145,11 +146,52 @@ def _downward_file(item: dict, where: tuple, api: tuple, report: Report) -> None
                       "specified simultaneously")
     elif field_ref is None and resource_ref is None:
         answer(where, f"{field(api)}: Required value: one of fieldRef and resourceFieldRef is required")
-    elif resource_ref.__class__ is dict and resource_ref.get("containerName") in (None, ""):
-        answer(where + ("resourceFieldRef",), f"{field(api + ('resourceFieldRef', 'containerName'))}: Required value")
+    elif resource_ref.__class__ is dict:
+        resource = resource_ref.get("resource")
+        if resource_ref.get("containerName") in (None, ""):
+            answer(where + ("resourceFieldRef",),
+                   f"{field(api + ('resourceFieldRef', 'containerName'))}: Required value")
+        elif resource in (None, ""):
+            answer(where + ("resourceFieldRef",), f"{field(api + ('resourceFieldRef', 'resource'))}: Required value")
+        elif isinstance(resource, str) and downward_api.resource_problems(resource):
+            values = ", ".join(f'"{v}"' for v in downward_api.resource_problems(resource))
+            answer(where + ("resourceFieldRef", "resource"), f"{field(api + ('resourceFieldRef', 'resource'))}: "
+                   f"Unsupported value: {shown(resource)}: supported values: {values}")
+    elif field_ref.__class__ is dict and isinstance(field_ref.get("fieldPath"), str):
+        _volume_field_path(field_ref["fieldPath"], where + ("fieldRef",), api + ("fieldRef",), answer)
     mode = integer(item.get("mode"))
     if mode is not None and not 0 <= mode <= MODE_MAX:
         answer(where + ("mode",), f"{field(api + ('mode',))}: Invalid value: {mode}: {MODE_ERROR}")
+
+
+# what a downward API volume file may hold, and every path the v1 field-label conversion knows (others fail it)
+VOLUME_FIELDS = ("metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid")
+_CONVERTIBLE = frozenset(VOLUME_FIELDS + ("spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName",
+                                          "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs",
+                                          "status.podIP", "status.podIPs"))
+
+
+def _volume_field_path(value: str, where: tuple, api: tuple, answer) -> None:
+    """validateObjectFieldSelector with the volume's field set: labels and annotations may be subscripted."""
+    if value == "":
+        answer(where, f"{field(api + ('fieldPath',))}: Required value")
+        return
+    subscripted = value.endswith("']") and "['" in value
+    base = value[:value.index("['")] if subscripted else value
+    if subscripted and base not in ("metadata.labels", "metadata.annotations"):
+        answer(where + ("fieldPath",), f"{field(api + ('fieldPath',))}: Invalid value: {shown(value)}: error "
+               f"converting fieldPath: field label does not support subscript: {value}")
+    elif not subscripted and base not in _CONVERTIBLE:
+        answer(where + ("fieldPath",), f"{field(api + ('fieldPath',))}: Invalid value: {shown(value)}: error "
+               f"converting fieldPath: field label not supported: {value}")
+    elif subscripted:
+        key = value[len(base) + 2:-2]
+        for msg in syntax.qualified_name(key.lower() if base == "metadata.annotations" else key):
+            answer(where + ("fieldPath",), f"{field(api)}: Invalid value: {shown(key)}: {msg}")
+    elif base not in VOLUME_FIELDS:
+        values = ", ".join(f'"{v}"' for v in VOLUME_FIELDS)
+        answer(where + ("fieldPath",), f"{field(api + ('fieldPath',))}: Unsupported value: {shown(base)}: "
+               f"supported values: {values}")
 
 
 def _non_reserved_path(target: str) -> list:
