@@ -21,7 +21,8 @@ INVALID_POLICY_PORT = rule(
 INVALID_POLICY_PEER = rule(
     "SRV141", "invalid-network-policy-peer", "A NetworkPolicy peer the API server rejects",
     what="Checks `from`/`to` peers: an `ipBlock` has a valid CIDR whose `except` entries lie inside it and "
-         "stands alone (no pod or namespace selector beside it); selector expressions are well formed.",
+         "stands alone (no pod or namespace selector beside it); selector expressions are well formed; and "
+         "that `policyTypes` lists at most two types.",
     why="The API server rejects the policy with `ipBlock.cidr: Invalid value` or `may not specify both "
         "ipBlock and another peer`.",
     example="apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out}\nspec:\n"
@@ -40,6 +41,10 @@ def walk(resource, ctx, report: Report) -> None:
         return
     if isinstance(spec.get("podSelector"), dict):
         check_label_selector(spec["podSelector"], ("spec", "podSelector"), report)
+    policy_types = items(spec.get("policyTypes"))
+    if len(policy_types) > 2:  # the values themselves are the schema's enum
+        report.invalid(INVALID_POLICY_PEER, ("spec", "policyTypes"), "...", "may not specify more than two "
+                       "policyTypes")
     for direction, peers_key in (("ingress", "from"), ("egress", "to")):
         for i, entry in enumerate(items(spec.get(direction))):
             if not isinstance(entry, dict):
@@ -78,8 +83,15 @@ def _check_port(port: dict, path: tuple, report: Report) -> None:
 
 
 def _network(text_):
+    """The network a CIDR names, as the API server's sloppy parser reads it (it takes leading zeros in IPv4
+    octets, `010.0.0.0/8`, as decimal), or None."""
+    if not isinstance(text_, str) or "/" not in text_:
+        return None
+    address, _, length = text_.partition("/")
+    if not syntax.ip_address(address) and "." in address and ":" not in address:
+        address = ".".join(str(int(part)) for part in address.split("."))
     try:
-        return ipaddress.ip_network(text_, strict=False) if isinstance(text_, str) and "/" in text_ else None
+        return ipaddress.ip_network(f"{address}/{length}", strict=False)
     except ValueError:
         return None
 
