@@ -19,6 +19,7 @@ from .rules.context import RuleContext
 from .rules.fields import FieldRule, FieldRuleSet
 from .crd.registry import defines_a_kind_twice
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
+from .identified import identified
 from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
 from .validation import API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, UNKNOWN_KIND, CrdRegistry, Validator
 from .versions import KubeVersion
@@ -119,11 +120,13 @@ class Linter:
         for rule in candidates + self._rules_for_kind(resource.kind):
             found.extend(rule.check(resource, self.context))
         found.extend(self.field_rules.check(resource))
-        for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
-            found.extend(f for f in walk(resource, self.context) if f.rule_id in ids)
+        validated = self.validator.check(resource) if self.validating else None
+        if self.shared_walks and identified(self.validator, resource, validated):
+            for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
+                found.extend(f for f in walk(resource, self.context) if f.rule_id in ids)
         removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
                               and f.json_path == "apiVersion" for f in found)
-        for f in self.validator.check(resource) if self.validating else ():
+        for f in validated or ():
             if removed_by_rule and f.rule_id in (API_NOT_IN_VERSION, UNKNOWN_KIND):
                 continue  # one problem, one finding: the removal rule already says it, with its migration
                 # (an API gone before the oldest embedded schema is not even a known kind there)

@@ -144,13 +144,20 @@ class Resource:
 
 
 # Groups of configuration-file kinds (kubeadm's ClusterConfiguration, KubeSchedulerConfiguration, an audit
-# Policy, an ExecCredential ...): a component reads them from a file, no API server serves or stores them.
+# Policy, an ExecCredential, a kind cluster's Cluster ...): a component or tool reads them from a file, no API
+# server serves or stores them. `*.config.k8s.io` (kubelet, kube-proxy, scheduler, apiserver ...) counts too.
 CONFIG_FILE_GROUPS = frozenset({"kubeadm.k8s.io", "audit.k8s.io", "client.authentication.k8s.io",
-                                "apiserver.k8s.io"})
+                                "apiserver.k8s.io", "kind.x-k8s.io"})
+# Configuration files whose apiVersion is a served group's: kubectl's kubeconfig is `v1` `Config`, and the core
+# group serves no kind Config.
+CONFIG_FILE_KINDS = frozenset({("v1", "Config")})
 
 
-def is_config_file_kind(api_version: str | None) -> bool:
-    """Is this apiVersion one of a configuration file's (neither a built-in kind nor a custom resource)?"""
+def is_config_file_kind(api_version: str | None, kind: str | None = None) -> bool:
+    """Is this apiVersion (and kind) one of a configuration file's (neither a built-in kind nor a custom
+    resource)?"""
+    if kind is not None and (api_version, kind) in CONFIG_FILE_KINDS:
+        return True
     group = api_version.rpartition("/")[0] if api_version and "/" in api_version else ""
     return group in CONFIG_FILE_GROUPS or group.endswith(".config.k8s.io")
 

@@ -308,7 +308,7 @@ class Validator:
                 return found
         if self.ignore_missing_schemas:  # told that unvalidated custom resources are fine
             return [_as_warning(n) for n in notes]
-        if is_config_file_kind(api_version):
+        if is_config_file_kind(api_version, kind):
             # a configuration file is no custom resource: no CRD will ever describe it
             return notes
         if builtin:

@@ -147,8 +147,9 @@ def test_configuration_file_kinds_need_no_metadata(write):
     # nor are they custom resources waiting for a CRD (SCH005)
     assert "SRV" not in result.out and "SCH005" not in result.out, result.out
     assert "0 errors, 0 warnings, 0 infos" in result.out, result.out
-    # a custom resource still needs a name
-    cr = write("cr.yaml", "apiVersion: example.com/v1\nkind: Widget\nspec: {}\n")
+    # a custom resource (its CRD in the input) still needs a name
+    from test_unidentified_objects import CRD
+    cr = write("cr.yaml", CRD + "---\napiVersion: acme.io/v1\nkind: Widget\nspec: {}\n")
     assert "SRV001" in run_cli(["lint", "-k", "1.31", "--no-cache", str(cr)]).out
 
 

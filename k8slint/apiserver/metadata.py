@@ -167,7 +167,7 @@ def name_format(resource) -> tuple:
 
 
 def walk(resource, ctx, report: Report) -> None:
-    if is_config_file_kind(resource.api_version):
+    if is_config_file_kind(resource.api_version, resource.kind):
         return
     fmt, namespaced = name_format(resource)
     meta = resource.data.get("metadata")
