@@ -11,6 +11,12 @@ from __future__ import annotations
 _STATEFUL_SETS = frozenset({"apps/v1", "apps/v1beta1", "apps/v1beta2"})
 _HPAS = frozenset({"autoscaling/v2", "autoscaling/v2beta1", "autoscaling/v2beta2", "autoscaling/v2alpha1"})
 _METRIC_SELECTORS = frozenset({"selector", "metricSelector"})
+_BETA_INGRESSES = frozenset({"extensions/v1beta1", "networking.k8s.io/v1beta1"})
+
+
+def _rule_at(data, index):
+    rules = data.get("spec", {}).get("rules") if isinstance(data.get("spec"), dict) else None
+    return rules[index] if isinstance(rules, list) and isinstance(index, int) and index < len(rules) else None
 
 
 def _after(path: tuple, key: str) -> tuple | None:
@@ -21,8 +27,8 @@ def _after(path: tuple, key: str) -> tuple | None:
     return None
 
 
-def unchecked(api_version: str, kind: str, path: tuple, version) -> str | None:
-    """Why the API server of `version` accepts any value at `path` of such an object, or None if it checks."""
+def unchecked(api_version: str, kind: str, path: tuple, version, data: dict) -> str | None:
+    """Why the API server of `version` accepts any value at `path` of the object `data`, or None if it checks."""
     minor = (version.major, version.minor)
     if kind == "StatefulSet" and api_version in _STATEFUL_SETS and len(path) > 1 and path[0] == "spec":
         if path[1] == "volumeClaimTemplates":
@@ -39,6 +45,12 @@ def unchecked(api_version: str, kind: str, path: tuple, version) -> str | None:
         if _METRIC_SELECTORS & set(p for p in path if isinstance(p, str)):
             # validateMetricIdentifier (and the v2beta1 sources) check the metric name, never its selector
             return "the API server does not validate metric selectors; the autoscaler fails to read the metric"
+    if kind == "Ingress" and api_version in _BETA_INGRESSES and path[:2] == ("spec", "rules") and len(path) > 2:
+        rule = _rule_at(data, path[2])
+        host = rule.get("host") if isinstance(rule, dict) else None
+        if isinstance(host, str) and "*" in host:
+            # validateIngressRules skips the rule value of a wildcard host for the beta APIs (1.7-1.21)
+            return "the API server does not validate the paths of a wildcard-host rule in a beta Ingress"
     if minor < (1, 27):
         spread = _after(path, "topologySpreadConstraints")
         if spread and spread[0] == "labelSelector":

@@ -382,7 +382,7 @@ class Validator:
             message = (f"{self._where(path)}: {_short(err.instance)} is not one of "
                        f"{_allowed(err.validator_value)}{_case_hint(err.instance, err.validator_value)}")
             why = None if (resource.api_version, resource.kind) in self.crds else unchecked_enum(
-                resource.api_version, resource.kind, path, self.version)
+                resource.api_version, resource.kind, path, self.version, resource.data)
             if why:  # accepted on create, fails later: a warning that says so
                 return [finding_at(resource, SCHEMA_INVALID, Severity.WARNING, f"{message}; {why}", path)]
             return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID], message, path)]

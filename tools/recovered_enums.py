@@ -23,6 +23,8 @@ BATCH = "io.k8s.api.batch.v1."
 META = "io.k8s.apimachinery.pkg.apis.meta.v1."
 NETWORKING = "io.k8s.api.networking.v1."
 STORAGE = "io.k8s.api.storage.v1."
+NETWORKING_BETA = "io.k8s.api.networking.v1beta1."
+EXTENSIONS_BETA = "io.k8s.api.extensions.v1beta1."
 
 # 1.7 names the same types after the kubernetes tree they were generated from (io.k8s.api.* is 1.8's
 # staging repository); a 1.7 definition is looked up under its later name.
@@ -174,6 +176,12 @@ ADDED = (
               "validateJobSpec (IndexedJob: alpha 1.21, dropped while off; beta 1.22)"),
     AddedEnum(prop(NETWORKING + "HTTPIngressPath", "pathType"), ("Exact", "ImplementationSpecific", "Prefix"),
               "1.19", "validateHTTPIngressPath (networking.k8s.io/v1 Ingress is served from 1.19)"),
+    # v1beta1 Ingresses (1.18-1.21): an omitted pathType defaults to ImplementationSpecific, any other value
+    # is NotSupported; the paths of a wildcard-host rule go unchecked (k8slint/enumscope.py)
+    AddedEnum(prop(NETWORKING_BETA + "HTTPIngressPath", "pathType"), ("Exact", "ImplementationSpecific", "Prefix"),
+              "1.18", "validateHTTPIngressPath (pathType is new in 1.18)"),
+    AddedEnum(prop(EXTENSIONS_BETA + "HTTPIngressPath", "pathType"), ("Exact", "ImplementationSpecific", "Prefix"),
+              "1.18", "validateHTTPIngressPath (the same internal type as networking.k8s.io/v1beta1)"),
     AddedEnum(prop(NETWORKING + "NetworkPolicySpec", "policyTypes", "[]"), ("Egress", "Ingress"), "1.8",
               "ValidateNetworkPolicySpec (policyTypes is new in 1.8)"),
     AddedEnum(prop(NETWORKING + "NetworkPolicyPort", "protocol"), ("SCTP", "TCP", "UDP"), "1.7",

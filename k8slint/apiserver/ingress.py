@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipaddress
 
 from .. import apisyntax as syntax
-from .base import Report, integer, items, mapping, rule, text
+from .base import Report, at_least, integer, items, mapping, rule, text
 
 KINDS = frozenset({"Ingress"})
 
@@ -14,7 +14,11 @@ INVALID_PATH = rule(
     "SRV090", "invalid-ingress-path", "An Ingress path its pathType does not allow",
     what="Checks `rules[].http.paths`: at least one path per rule; `Prefix` and `Exact` paths start with '/' "
          "and hold no `//`, `/./`, `/../`, `%2f` or a trailing `/.` or `/..`; `ImplementationSpecific` paths, "
-         "when given, start with '/'.",
+         "when given, start with '/'. The beta APIs (`extensions/v1beta1`, `networking.k8s.io/v1beta1`, served "
+         "until 1.21) are checked the same way from 1.18, a path without `pathType` counting as "
+         "`ImplementationSpecific` (its default); before 1.18 a path, when given, only has to start with '/' "
+         "(that API server also required a valid regular expression, which is not checked here). The paths "
+         "of a beta Ingress rule whose host has a wildcard are not checked: neither are they by the API server.",
     why="The API server rejects the Ingress with `path: Invalid value: ...: must be an absolute path` and "
         "similar answers.",
     example=_ING + "  rules:\n  - http:\n      paths:\n      - path: api\n        pathType: Prefix\n"
@@ -45,9 +49,15 @@ _BAD_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
 _BAD_SUFFIXES = ("/..", "/.")
 
 
+_BETA = frozenset({"extensions/v1beta1", "networking.k8s.io/v1beta1"})
+
+
 def walk(resource, ctx, report: Report) -> None:
+    if resource.api_version in _BETA:
+        _walk_beta(resource, ctx, report)
+        return
     if resource.api_version != "networking.k8s.io/v1":
-        return  # the beta APIs had another backend shape and laxer rules
+        return
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -86,6 +96,35 @@ def walk(resource, ctx, report: Report) -> None:
                 _check_host(host, ("spec", "tls", i, "hosts", j), report, ip_forbidden=False)
 
 
+def _walk_beta(resource, ctx, report: Report) -> None:
+    """The paths of a beta Ingress (served until 1.21), as validateHTTPIngressRuleValue checked them: by
+    pathType from 1.18 (an omitted one defaults to ImplementationSpecific), before that only that a path is
+    absolute. The rules of a wildcard host were never checked; their backends have another shape (not here)."""
+    if at_least(ctx.target, 22):
+        return  # no longer served: SCH003 says so
+    spec = resource.data.get("spec")
+    for i, rule_ in enumerate(items(mapping(spec).get("rules"))):
+        if not isinstance(rule_, dict) or "*" in (text(rule_.get("host")) or ""):
+            continue
+        http = rule_.get("http")
+        if not isinstance(http, dict):
+            continue
+        paths = http.get("paths")
+        if isinstance(paths, list) and not paths:
+            report.required(INVALID_PATH, ("spec", "rules", i, "http", "paths"))
+        for j, entry in enumerate(items(paths)):
+            if not isinstance(entry, dict):
+                continue
+            where = ("spec", "rules", i, "http", "paths", j)
+            if at_least(ctx.target, 18):
+                kind = entry.get("pathType")
+                _check_path(entry, where, report, "ImplementationSpecific" if kind is None else kind)
+            else:
+                value = entry.get("path")
+                if isinstance(value, str) and value and not value.startswith("/"):
+                    report.invalid(INVALID_PATH, where + ("path",), value, "must be an absolute path")
+
+
 def _check_host(host: str, path: tuple, report: Report, ip_forbidden: bool) -> None:
     if ip_forbidden:
         try:
@@ -106,8 +145,8 @@ def _check_host(host: str, path: tuple, report: Report, ip_forbidden: bool) -> N
             report.invalid(INVALID_HOST, path, host, msg)
 
 
-def _check_path(entry: dict, where: tuple, report: Report) -> None:
-    kind, value = entry.get("pathType"), entry.get("path")
+def _check_path(entry: dict, where: tuple, report: Report, kind=None) -> None:
+    kind, value = kind or entry.get("pathType"), entry.get("path")
     if not isinstance(kind, str) or (value is not None and not isinstance(value, str)):
         return
     value = value or ""
