@@ -191,10 +191,17 @@ def _sysctls(sysctls, path: tuple, report: Report) -> None:
             names.add(name)
 
 
+# the IPC sysctls every version from 1.29 knows by name (early versions matched kernel.shm*/kernel.msg* as
+# prefixes, later ones list the real names: only names both agree on are judged)
+_IPC_SYSCTLS = frozenset({"kernel.sem", "kernel.shm", "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+                          "kernel.shm_rmid_forced", "kernel.msg", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni"})
+
+
 def sysctl_namespace(name: str) -> str | None:
-    """The kernel namespace a sysctl belongs to, as the API server's table knows it (IPC or network), or None.
-    Names are taken as written: the slash form (`net/ipv4/ip_forward`) is not recognised as namespaced."""
-    if name == "kernel.sem" or name.startswith(("kernel.shm", "kernel.msg", "fs.mqueue.")):
+    """The host-namespace field a sysctl conflicts with (its kernel namespace is IPC or network), or None.
+    Names are taken as written: the slash form (`net/ipv4/ip_forward`), which only later versions normalize,
+    is not judged."""
+    if name in _IPC_SYSCTLS or name.startswith("fs.mqueue."):
         return "hostIPC"
     if name.startswith("net."):
         return "hostNetwork"
