@@ -260,7 +260,36 @@ def environment(feats: frozenset):
     cel = _cel()[0]
     T = cel.Type
     return cel.NewEnv(variables={"self": T.DYN, "oldSelf": T.DYN}, extensions=_extensions(feats),
-                      functions=_functions(cel, feats))
+                      functions=_functions(cel, feats) + _schema_equality(cel))
+
+
+def _schema_equality(cel) -> list:
+    """`==` / `!=` on values holding set or map lists (listequality.py): (left, right, schema index)."""
+    from . import listequality
+
+    kinds, T = _kinds(cel), cel.Type
+    return [cel.FunctionDecl(name, [cel.Overload(oid, T.BOOL, [kinds[a], kinds[b], T.INT], impl=impl)
+                                    for oid, a, b in _schema_equality_overloads(name)])
+            for name, impl in ((listequality.EQUALS, listequality.equals),
+                               (listequality.NOT_EQUALS, listequality.not_equals))]
+
+
+@lru_cache(maxsize=None)
+def _schema_equality_overloads(name: str) -> tuple:
+    kinds = ("int", "uint", "double", "string", "bool", "bytes", "list", "map", "null", "timestamp", "duration")
+    return tuple((f"{name}_{a}_{b}", a, b) for a in ("list", "map") for b in kinds)
+
+
+def with_schema_equality(feats: frozenset, program, node):
+    """The program with `==` / `!=` on set and map lists from `self` (a value of `node`) as the API
+    server's CEL has them; the program itself when it has none."""
+    from .listequality import with_schema_equality as rewrite
+
+    from .listequality import EQUALS, NOT_EQUALS
+
+    overloads = {name: [oid for oid, _a, _b in _schema_equality_overloads(name)] for name in (EQUALS, NOT_EQUALS)}
+    serialized = rewrite(program.serialize(), node, overloads)
+    return program if serialized is None else environment(feats).deserialize(serialized)
 
 
 _ORDERINGS = (("_<_", "less"), ("_<=_", "less_equals"), ("_>_", "greater"), ("_>=_", "greater_equals"))

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from . import cost, literals
 from .comprehensions import with_two_variable_comprehensions
+from .listequality import has_keyed_lists
 from .rule_fields import entry_problems
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
                   compile_expression, convert_literal, features, INDEX_OF_ON_LIST, public_names, with_format_calls,
-                  with_list_index_calls)
+                  with_list_index_calls, with_schema_equality)
 
 REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueRequired": "Required value",
            "FieldValueForbidden": "Forbidden", "FieldValueDuplicate": "Duplicate value"}
@@ -159,7 +160,7 @@ def _plan(node, path: tuple, where: tuple, is_resource: bool, ctx: _Context, dep
             out.rules.append(compiled)
     if len(out.rules) > 1:
         try:
-            out.combined = compile_expression(ctx.feats, " && ".join(f"({r.expression})" for r in out.rules))
+            out.combined = _runnable(ctx.feats, " && ".join(f"({r.expression})" for r in out.rules), node)
         except CompileError:
             out.combined = None
     factor = cost.cardinality_factor(node)
@@ -196,7 +197,7 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
 
     def attempt(rename):
         gives = _checked(ctx, self_type, rename(text), optional_old_self, node, path + ("rule",), times, "rule")
-        return _runnable(feats, rename(expression)), gives, rename(expression)
+        return _runnable(feats, rename(expression), node), gives, rename(expression)
     try:
         program, gives, expression = _with_list_index_calls(attempt, feats)
     except _ListIndexNotJudged:
@@ -223,7 +224,7 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
             text = rename(spec["messageExpression"])
             gives = _checked(ctx, self_type, text, optional_old_self, node, path + ("messageExpression",), times,
                              "messageExpression")
-            return _runnable(feats, text), gives
+            return _runnable(feats, text, node), gives
 
         try:
             message_program, gives = _with_list_index_calls(attempt_message, feats)
@@ -251,11 +252,16 @@ class _NotRunnable(CompileError):
     """The expression type-checks but the evaluating environment cannot compile it."""
 
 
-def _runnable(feats: frozenset, expression: str):
+def _runnable(feats: frozenset, expression: str, node: dict):
+    """The program the rule runs as, with `==` / `!=` on set and map lists as the API server compares them
+    (listequality.py)."""
     try:
-        return compile_expression(feats, expression)
+        program = compile_expression(feats, expression)
     except CompileError as exc:
         raise _NotRunnable(str(exc)) from None
+    if ("==" in expression or "!=" in expression) and has_keyed_lists(node):
+        program = with_schema_equality(feats, program, node)
+    return program
 
 
 def _with_list_index_calls(attempt, feats: frozenset):
