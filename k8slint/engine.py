@@ -172,6 +172,42 @@ class Linter:
         # Helm `# Source:` templates and releases; last, after suppressions
         return with_helm_release_advice(first.relabel(out)), objects, kustomizations
 
+    def check_each(self, pieces):
+        """check_pieces for callers that use each piece and let it go (report, fix): yields (piece, its
+        findings), then (None, the findings about the input as a whole: unused suppressions). Together they
+        are check_pieces' findings in its order; suppressions, path ignores, severities and relabelling are
+        the same, because every suppression but a file-wide one covers findings of one piece only."""
+        comments, annotations, first = None, [], None
+        for loaded in pieces:
+            if first is None:
+                first = loaded
+                comments = suppress.from_comments(loaded.text) if loaded.text is not None else None
+            found = [f for f in loaded.findings if self.enabled(f.rule_id)]
+            for resource in loaded.resources:
+                found.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+            for config in loaded.kustomizations:  # not Kubernetes objects: never validated
+                found.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
+            if comments is not None:
+                own = suppress.from_annotations(loaded.resources)
+                annotations.extend(own)
+                found = [f for f in suppress.silence(found, comments + own) if self.enabled(f.rule_id)]
+            yield loaded, self._finish(first, found)
+        rest = suppress.unused(comments + annotations, first.file, self.reportable) if comments is not None else []
+        yield None, self._finish(first, [f for f in rest if self.enabled(f.rule_id)])
+
+    def _finish(self, first: LoadedFile, findings: list) -> list:
+        """Path ignores, configured severities and Helm relabelling, as check_pieces applies them."""
+        ignored_here = self.options.path_ignores(first.file) if self.options.path_ignores else ()
+        out = []
+        for f in findings:
+            if ignored_here and any(f.rule_id.startswith(p.upper()) for p in ignored_here):
+                continue
+            override = severity_override(f.rule_id, self.options.severity_overrides)
+            if override is not None:
+                f.severity = override
+            out.append(f)
+        return with_helm_release_advice(first.relabel(out))
+
     def reportable(self, pattern: str) -> bool:
         """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run
         proves nothing.)"""

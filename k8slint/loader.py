@@ -74,6 +74,9 @@ class LoadedFile:
     release_bytes: int = 0  # decompressed Helm release records read so far (bounded per input)
     # kustomize's configuration documents, as Resources that are never validated (not Kubernetes objects)
     kustomizations: list = field(default_factory=list)
+    # (start, end) of the text this piece covers when it is one piece of a larger input (see load_pieces);
+    # None: the whole text
+    bounds: tuple | None = None
 
     def relabel(self, findings: list) -> list:
         """Findings of this input with the file and line of the template that rendered them.
@@ -233,7 +236,7 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
         source_maps[label] = found_map
     first_index, release_bytes, broken = 0, 0, BrokenDocuments()  # broken documents counted per input
     for n, (start, end) in enumerate(bounds):
-        result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes)
+        result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end))
         _load_documents(text[start:end], label, result, top_level=True,
                         piece=(text.count("\n", 0, start), start, first_index), broken=broken)
         if n == len(bounds) - 1:

@@ -92,6 +92,14 @@ def apply(findings: list, suppressions: list, file: str, reportable) -> list:
     then)."""
     if not suppressions:
         return findings
+    return silence(findings, suppressions) + unused(suppressions, file, reportable)
+
+
+def silence(findings: list, suppressions: list) -> list:
+    """Findings minus the suppressed ones; the suppressions that matched are marked used (an input read a
+    piece at a time is silenced piece by piece, and `unused` is asked once at its end)."""
+    if not suppressions:
+        return findings
     kept = []
     for finding in findings:
         hit = [s for s in suppressions if s.matches(finding)]
@@ -99,8 +107,14 @@ def apply(findings: list, suppressions: list, file: str, reportable) -> list:
             s.used = True
         if not hit:
             kept.append(finding)
+    return kept
+
+
+def unused(suppressions: list, file: str, reportable) -> list:
+    """One SUP001 per suppression that silenced nothing (see apply)."""
+    out = []
     for s in suppressions:
         if s.used or (s.patterns and not any(reportable(p) for p in s.patterns)):
             continue
-        kept.append(Finding(UNUSED_SUPPRESSION, Severity.INFO, s.describe(), file, s.line, s.column))
-    return kept
+        out.append(Finding(UNUSED_SUPPRESSION, Severity.INFO, s.describe(), file, s.line, s.column))
+    return out

@@ -6,20 +6,26 @@ from ..model import Resource
 from .apply import not_editable
 from .migrations import NoFix
 from .plan import FixContext, plan_resource
-from .source import Document, SourceError, compose_documents
+from .source import Document, SourceError, compose_documents, newline_of
 from .yamledit import Editor, FixRefused
 
 
 class FileMigrator:
-    """The objects of one loaded file, migrated in memory. Composes the file's documents once, on demand,
-    and refuses exactly where `k8slint fix` would (a file with a YAML problem, objects from Helm releases)."""
+    """The objects of one loaded file, or of one piece of it (see loader.load_pieces), migrated in memory.
+    Composes the documents once, on demand, and refuses exactly where `k8slint fix` would (a file with a YAML
+    problem, objects from Helm releases). `unparsed`: does the whole input have a YAML problem (the piece
+    may not know: a later piece may hold it)?"""
 
-    def __init__(self, loaded, ctx: FixContext):
+    def __init__(self, loaded, ctx: FixContext, unparsed: bool | None = None):
         self.loaded = loaded
         self.ctx = ctx
         self._roots = None
         self._documents: dict = {}
-        self.unparsed = not_editable(loaded)
+        self.unparsed = not_editable(loaded) if unparsed is None else unparsed
+        start, end = loaded.bounds or (0, None)
+        self._text = loaded.text[start:end] if loaded.bounds and loaded.text is not None else loaded.text
+        self._newline = newline_of(loaded.text) if loaded.bounds and loaded.text is not None else None
+        self._first = loaded.documents[0].index if loaded.documents else 0
 
     def refusal(self, resource: Resource) -> str | None:
         """Why `k8slint fix` never edits this object, or None."""
@@ -36,7 +42,7 @@ class FileMigrator:
             return None, why
         if self._roots is None:
             try:
-                self._roots = compose_documents(self.loaded.text)
+                self._roots = compose_documents(self._text)
             except Exception:  # noqa: BLE001 - text the reader took but the composer does not: fix skips it too
                 self._roots = []
         if len(self._roots) != len(self.loaded.documents):
@@ -44,8 +50,8 @@ class FileMigrator:
         found = self._documents.get(resource.doc_index)
         if found is None:
             try:
-                found = self._documents[resource.doc_index] = Document(self.loaded.text,
-                                                                       self._roots[resource.doc_index])
+                found = self._documents[resource.doc_index] = Document(
+                    self._text, self._roots[resource.doc_index - self._first], newline=self._newline)
             except SourceError as exc:
                 return None, str(exc)
         return found, None

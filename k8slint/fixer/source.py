@@ -46,6 +46,9 @@ class Document:
     root: object
     shared: set = field(default_factory=set)  # ids of nodes reachable twice (YAML anchors and aliases)
     merged: set = field(default_factory=set)  # ids of mappings that use a `<<` merge key
+    # the line break inserted text uses; None: the text's own. A piece of a larger text (see
+    # loader.load_pieces) is given the whole text's, so that it is edited as the whole would be.
+    newline: str | None = None
 
     def __post_init__(self):
         seen: set = set()
@@ -63,7 +66,7 @@ class Document:
                     stack.append(v)
             elif isinstance(node, yaml.SequenceNode):
                 stack.extend(node.value)
-        self.newline = "\r\n" if "\r\n" in self.text else "\n"
+        self.newline = self.newline or newline_of(self.text)
         self.indent_step, self.sequence_indent = _indentation(self)
 
     def node_memo(self) -> dict:
@@ -172,6 +175,10 @@ class Document:
         if not isinstance(root, yaml.MappingNode) or not self.is_flow(root) or not root.value:
             return False
         return root.value[0][0].style == '"'
+
+
+def newline_of(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
 
 
 def _indentation(doc: Document) -> tuple:

@@ -21,7 +21,8 @@ import dataclasses
 
 from ..engine import Linter, LintOptions, depends_on_crds, is_crd, map_files, severity_override
 from ..fixer import FileMigrator, context_for, plan_finding
-from ..loader import load_path
+from ..fixer.apply import not_editable
+from ..loader import LoadedFile, load_path, load_pieces
 from ..model import Resource, Severity, finding_at
 from ..rules import rules_by_id, windows
 from ..rules.api_versions import helm_release_name, last_applied, mapkubeapis_command, replacement_text
@@ -73,19 +74,55 @@ class Analyser:
     # ------------------------------------------------------------------------------------------- files
 
     def analyse_file(self, loaded) -> tuple:
-        """(ObjectReports, Problems, how many kustomizations) of one loaded input."""
-        findings = self.linter.check_file(loaded)
-        resources = loaded.resources
-        if loaded.source_maps:  # Helm output: objects are placed in their templates, like their findings
-            anchors = loaded.relabel([finding_at(r, "", Severity.INFO, "") for r in resources])
-        else:
-            anchors = [_Anchor(r.file, *_line_column(r.span(()))) for r in resources]
-        index: dict = {}
-        for i, (r, a) in enumerate(zip(resources, anchors)):
-            index.setdefault((a.file, r.doc_index, r.ref), []).append(i)
-        per_object: list = [[] for _ in resources]
-        configs = {(c.file, c.doc_index): (c, []) for c in loaded.kustomizations}
-        problems = []
+        """(ObjectReports, Problems, how many kustomizations) of one input: a LoadedFile, or its pieces (see
+        loader.load_pieces), each analysed and let go before the next is read, so that a large file's parsed
+        documents never all exist at once. The result is the whole file's either way."""
+        pieces = [loaded] if isinstance(loaded, LoadedFile) else loaded
+        result, label = self._analyse_pieces(pieces, None)
+        if result is None:  # a YAML problem after the first piece: fix edits none of the file, so start again
+            result, _ = self._analyse_pieces(load_pieces(label, self.options.max_file_size), True)
+        return result
+
+    def _analyse_pieces(self, pieces, unparsed: bool | None) -> tuple:
+        """(analyse_file's result, the input's label); `unparsed`: does the input have a YAML problem (None: not
+        known yet). The result is None when a piece after the first shows it had one: the pieces before it
+        were judged as if fix could edit them (the rest is still read, for map_files' bookkeeping)."""
+        objects, configured, problems, kustomizations = [], [], [], 0
+        seen_problem, stale, label = bool(unparsed), False, None
+        for n, (piece, findings) in enumerate(self.linter.check_each(pieces)):
+            if piece is None:  # the input's own findings (unused suppressions): none is an object's
+                self._assign(findings, [], [], {}, {}, problems)
+                continue
+            label = piece.file
+            if not seen_problem and not_editable(piece):
+                seen_problem = True
+                stale = unparsed is None and n > 0
+            if stale:
+                continue
+            resources = piece.resources
+            if piece.source_maps:  # Helm output: objects are placed in their templates, like their findings
+                anchors = piece.relabel([finding_at(r, "", Severity.INFO, "") for r in resources])
+            else:
+                anchors = [_Anchor(r.file, *_line_column(r.span(()))) for r in resources]
+            index: dict = {}
+            for i, (r, a) in enumerate(zip(resources, anchors)):
+                index.setdefault((a.file, r.doc_index, r.ref), []).append(i)
+            per_object: list = [[] for _ in resources]
+            configs = {(c.file, c.doc_index): (c, []) for c in piece.kustomizations}
+            self._assign(findings, anchors, per_object, index, configs, problems)
+            state = FileMigrator(piece, self.fix_context, unparsed=seen_problem)
+            for r, anchor, found in zip(resources, anchors, per_object):
+                objects.append(self.analyse_object(r, anchor, found, state))
+            configured.extend(self.analyse_kustomization(c, found, state) for c, found in configs.values() if found)
+            kustomizations += len(configs)
+        if stale:
+            return None, label
+        return (objects + configured, problems, kustomizations), label
+
+    @staticmethod
+    def _assign(findings: list, anchors: list, per_object: list, index: dict, configs: dict, problems: list):
+        """Give each finding to its object (per_object, by `index`) or kustomization (configs); YAML problems
+        outside any object go to `problems`, the rest is dropped."""
         for f in findings:
             candidates = index.get((f.file, f.doc_index, f.obj)) if f.obj is not None else None
             if not candidates and f.rule_id.startswith("REF") and (f.file, f.doc_index) in configs:
@@ -100,12 +137,6 @@ class Analyser:
                 above = [c for c in candidates if anchors[c].line <= f.line]
                 i = max(above, key=lambda c: anchors[c].line) if above else i
             per_object[i].append(f)
-        state = FileMigrator(loaded, self.fix_context)
-        out = []
-        for r, anchor, found in zip(resources, anchors, per_object):
-            out.append(self.analyse_object(r, anchor, found, state))
-        out.extend(self.analyse_kustomization(c, found, state) for c, found in configs.values() if found)
-        return out, problems, len(configs)
 
     def analyse_kustomization(self, config: Resource, findings: list, state: "FileMigrator") -> ObjectReport:
         """kustomize's configuration: only its selectors are judged (REF), it is never validated."""
@@ -437,7 +468,7 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
         loaded = load_path(crd_path, options.max_file_size)
         analyser.register(loaded)
     results = map_files(paths, options.max_file_size, analyser.analyse_file, analyser.register, jobs,
-                        defines, depends)
+                        defines, depends, load=load_pieces)
     objects, kustomizations = [], 0
     for path in paths:
         file_objects, file_problems, file_kustomizations = results[path]

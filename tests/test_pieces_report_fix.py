@@ -1,0 +1,70 @@
+"""report and fix read large inputs a piece at a time, as lint does (see loader.load_pieces), and let each
+piece go once it is judged or fixed: every output format, and every byte fix writes, must be exactly those
+of reading each input whole, whatever the piece size."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO, run_cli
+from k8slint import loader
+from k8slint.yamlread import document_chunks
+
+FIXTURES = [REPO / d for d in ("examples", "tests/cases", "tests/fixes", "tests/report_cases")]
+WHOLE = 1 << 30
+
+
+def _pieces_of(monkeypatch, piece_chars: int) -> None:
+    monkeypatch.setattr(loader, "PIECE_CHARS", piece_chars)
+    monkeypatch.setattr(loader.load_pieces, "__defaults__", (loader.DEFAULT_MAX_FILE_SIZE, piece_chars))
+
+
+def _report(paths, monkeypatch, piece_chars: int, fmt: str, *extra) -> tuple:
+    _pieces_of(monkeypatch, piece_chars)
+    result = run_cli(["report", "--from", "1.16", "--to", "1.30", "-f", fmt, "-j", "1", *extra, *map(str, paths)])
+    return result.code, result.out, result.err
+
+
+def big_file(tmp_path):
+    """A multi-document file with what a piece can get wrong: removed APIs to migrate, schema errors,
+    suppressions by comment, annotation and file, a broken document, CRLF line ends."""
+    docs = ["# k8slint: ignore=SCH001\n"]
+    for i in range(120):
+        api = "extensions/v1beta1" if i % 3 == 0 else "apps/v1"
+        selector = "" if i % 3 == 0 else "  selector: {matchLabels: {a: b}}\n"
+        docs.append(f"# object {i}\napiVersion: {api}\nkind: Deployment\nmetadata:\n  name: d{i}\n"
+                    f"  annotations: {{k8slint.io/ignore: \"{'SCH002' if i % 5 == 0 else 'FLD'}\"}}\nspec:\n"
+                    f"  replicas: {'x' if i % 7 == 0 else 2}\n  bogus: {i}\n{selector}"
+                    "  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: i}]}\n")
+        if i % 10 == 4:
+            docs.append(f"apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: i{i}\nspec:\n"
+                        "  backend:\n    serviceName: s\n    servicePort: 80\n")
+    path = tmp_path / "big.yaml"
+    path.write_bytes("---\n".join(docs).replace("\n", "\r\n").encode())
+    assert len(document_chunks(path.read_text(), 4096)) > 5
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_report_of_every_fixture_is_the_same_in_pieces(monkeypatch, fmt):
+    whole = _report(FIXTURES, monkeypatch, WHOLE, fmt)
+    assert whole[1]
+    assert _report(FIXTURES, monkeypatch, 1, fmt) == whole
+
+
+def test_report_of_a_large_file_is_the_same_in_pieces(tmp_path, monkeypatch):
+    path = big_file(tmp_path)
+    whole = _report([path], monkeypatch, WHOLE, "json", "--strict")
+    assert '"after-migration"' in whole[1] and '"fix": "safe"' in whole[1]
+    for size in (1, 777, 4096):
+        assert _report([path], monkeypatch, size, "json", "--strict") == whole, size
+
+
+def test_report_of_a_large_file_with_a_late_yaml_problem(tmp_path, monkeypatch):
+    """fix edits no part of a file with a YAML problem: the pieces before the broken one say so too."""
+    path = big_file(tmp_path)
+    path.write_bytes(path.read_bytes() + b"---\r\nkey: [broken\r\n")
+    whole = _report([path], monkeypatch, WHOLE, "json")
+    assert "does not rewrite a file with a YAML problem" in whole[1]
+    assert _report([path], monkeypatch, 4096, "json") == whole
