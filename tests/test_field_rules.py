@@ -356,3 +356,12 @@ def test_field_findings_say_what_the_current_version_does(tmp_path):
     assert later["current_version_state"] == "deprecated"
     assert later["message"].endswith("(still works at 1.24; removed on the upgrade to 1.27)")
     assert deprecated["current_version_state"] == "deprecated"
+
+
+def test_differing_service_account_alias_is_a_warning_that_says_which_one_the_api_server_keeps():
+    """The v1 conversion keeps serviceAccountName when both are set (the alias is ignored): no rejection."""
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  serviceAccount: builder\n"
+            "  serviceAccountName: runner\n  containers: [{name: app, image: nginx}]\n")
+    found = _fires(find_rule("FLD027"), text, "1.30")
+    assert [f.severity for f in found] == [Severity.WARNING]
+    assert "serviceAccountName wins" in found[0].message and "must be equal" not in found[0].message
