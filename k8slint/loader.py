@@ -268,7 +268,10 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
     for doc in parse_documents(text, *(piece or (0, 0, 0)), broken=broken):
         if top_level:
             result.documents.append(doc)
+        not_an_object = _not_an_object(doc.value)
         for p in doc.problems:
+            if not_an_object and p.rule_id == "YML005":
+                continue  # a tag Kubernetes refuses, in a document it never reads (mkdocs.yml): YML003 says so
             result.findings.append(_finding(p.rule_id, p.message, file, p.line, p.column, p.path,
                                             doc_index=doc.index))
         if doc.value is None:  # empty (skipped silently) or broken (its problems are reported above)
@@ -282,6 +285,13 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
         _collect(doc, doc.value, (), file, result, top_level, quiet)
     if own:
         _report_skipped(broken, file, result)
+
+
+def _not_an_object(value) -> bool:
+    """Is this parsed document one _collect skips as not a Kubernetes object (YML003)?"""
+    if value is None:
+        return False  # empty or broken: its problems are all there is to say
+    return not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value)
 
 
 def _report_skipped(broken: BrokenDocuments, file: str, result: LoadedFile) -> None:
