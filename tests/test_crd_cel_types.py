@@ -22,12 +22,12 @@ PROPERTIES = """                replicas: {type: integer}
                 matrix: {type: array, maxItems: 10, items: {type: array, maxItems: 10, items: {type: string}}}
                 refs:
                   type: array
-                  maxItems: 16
+                  maxItems: 16  # and bounded strings: each == costs a tenth of their length
                   items:
                     type: object
                     properties:
-                      name: {type: string}
-                      namespace: {type: string}
+                      name: {type: string, maxLength: 253}
+                      namespace: {type: string, maxLength: 63}
                 free: {type: object, x-kubernetes-preserve-unknown-fields: true}
                 untyped: {x-kubernetes-preserve-unknown-fields: true}
                 template: {type: object, x-kubernetes-embedded-resource: true, x-kubernetes-preserve-unknown-fields: true}
@@ -212,7 +212,8 @@ def test_rule_whose_estimated_cost_is_over_the_limit_is_refused(tmp_path):
 
 
 def test_max_items_bounds_the_estimate(tmp_path):
-    bounded = _list_crd(NESTED, "{type: array, maxItems: 100, items: {type: string}}") + _thing("{names: [a, b]}")
+    bounded = (_list_crd(NESTED, "{type: array, maxItems: 100, items: {type: string, maxLength: 63}}")
+               + _thing("{names: [a, b]}"))
     assert _findings(tmp_path, bounded) == []
     single = _list_crd("self.names.all(a, a.size() < 5)", "{type: array, items: {type: string}}")
     assert _findings(tmp_path, single + _thing("{names: [a]}")) == []  # one pass over a million: affordable
@@ -296,13 +297,13 @@ def test_valid_field_paths_pass(tmp_path):
 
 
 def test_old_self_inside_the_items_of_an_atomic_list_is_refused(tmp_path):
-    crd = _crd("true").replace("                      name: {type: string}\n",
+    crd = _crd("true").replace("                      name: {type: string, maxLength: 253}\n",
                                "                      name:\n                        type: string\n"
                                "                        x-kubernetes-validations:\n"
                                "                          - rule: 'self == oldSelf'\n")
     found = [f for f in _findings(tmp_path, crd + _thing("{}")) if f.rule_id == "CRD006"]
     assert len(found) == 1 and "uncorrelatable" in found[0].message
-    as_map = crd.replace("                  maxItems: 16\n",
+    as_map = crd.replace("                  maxItems: 16  # and bounded strings: each == costs a tenth of their length\n",
                          "                  maxItems: 16\n                  x-kubernetes-list-type: map\n"
                          "                  x-kubernetes-list-map-keys: [name]\n").replace(
         "                    type: object\n                    properties:\n",

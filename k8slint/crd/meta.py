@@ -110,10 +110,12 @@ CRD_RULES = [
              "`optionalOldSelf` on a rule without `oldSelf`; and a rule whose estimated cost is over the API server's limit (10,000,000 per expression, "
              "100,000,000 for all the rules of a schema, each times how often its node can occur): comprehensions "
              "over lists and maps without `maxItems` / `maxProperties` count as many iterations as a 3 MiB "
-             "request can hold. k8slint's estimate is a lower bound of the API server's (it counts string "
-             "and regex functions at 1 whatever the length, and no iteration over lists the schema does not "
-             "size, such as `map()` results), so a rule it reports is refused, and a rule it passes may still "
-             "be refused for those costs.",
+             "request can hold, and string work (`==`, `+`, `contains`, `matches`, `find`, `split` ...) costs a "
+             "tenth of the strings' length (4 bytes per `maxLength` character, else a 3 MiB request; a regex "
+             "a quarter of its length on top), and the lists `map()` and `filter()` build have as many items as "
+             "they iterate, as the API server's estimator counts. k8slint's estimate stays at or below the API "
+             "server's (a size it cannot tell, such as what `string()` gives, counts nothing), so a rule it "
+             "reports is refused.",
         why="The API server refuses such a CRD, so its custom resources cannot be created; they are reported by "
             "CRD005. Where protobuf (which types objects for the C++ "
             "checker) cannot hold a field's type (a list of lists inside an object) the field is a list of "
