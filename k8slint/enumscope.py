@@ -57,6 +57,12 @@ def unchecked(api_version: str, kind: str, path: tuple, version, data: dict) -> 
             # validateTopologySpreadConstraints calls ValidateLabelSelector from 1.27 on
             return (f"the API server of {version} does not validate topologySpreadConstraints' labelSelector "
                     "(1.27 does); the scheduler fails on it")
+    if minor >= (1, 29):
+        source = _after(path, "sources")
+        if source and source[0] == "clusterTrustBundle" and _after(path, "volumes"):
+            # dropDisabledClusterTrustBundleProjection: alpha 1.29, beta 1.33, off by default (1.35's table)
+            return (f"the API server of {version} drops clusterTrustBundle volume sources unchecked while the "
+                    "ClusterTrustBundleProjection gate is off, as it is by default")
     if minor < (1, 21):
         volume = _after(path, "volumes")
         if volume and volume[0] == "ephemeral":

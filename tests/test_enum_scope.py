@@ -164,3 +164,31 @@ def test_beta_ingress_path_types_from_1_18(cli, write, api_version, version):
 
 def test_no_beta_path_type_before_1_18(cli, write):
     assert schema_findings(cli, write, BETA_INGRESS % ("extensions/v1beta1", "", "PathPrefix"), "1.17") == []
+
+
+NODE_AFFINITY = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n"
+                 "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                 "        nodeSelectorTerms: [{matchExpressions: [{key: cores, operator: %s, values: ['4']}]}]\n")
+
+
+@pytest.mark.parametrize("version", ["1.7", "1.16", "1.37"])
+def test_node_selector_operators_include_gt_and_lt(cli, write, version):
+    """ValidateNodeSelectorRequirement: the four label selector operators and Gt/Lt, in every release."""
+    for operator in ("Gt", "Lt"):
+        assert schema_findings(cli, write, NODE_AFFINITY % operator, version) == []
+    found = schema_findings(cli, write, NODE_AFFINITY % "gt", version)
+    assert severities(found) == ["error"] and '"Gt", "In", "Lt", "NotIn"; did you mean "Gt"?' in found[0][2]
+
+
+TRUST_BUNDLE = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+                "  containers: [{name: c, image: nginx, volumeMounts: [{name: ca, mountPath: /ca}]}]\n"
+                "  volumes:\n  - name: ca\n    projected:\n      sources:\n      - clusterTrustBundle:\n"
+                "          signerName: example.com/ca\n          path: ca.pem\n"
+                "          labelSelector: {matchExpressions: [{key: a, operator: %s}]}\n")
+
+
+@pytest.mark.parametrize("version", ["1.29", "1.33", "1.37"])
+def test_cluster_trust_bundle_sources_are_dropped_while_their_gate_is_off(cli, write, version):
+    found = schema_findings(cli, write, TRUST_BUNDLE % "exists", version)
+    assert severities(found) == ["warning"] and "ClusterTrustBundleProjection" in found[0][2], found
+    assert schema_findings(cli, write, TRUST_BUNDLE % "Exists", version) == []

@@ -128,8 +128,9 @@ BUILTIN_RULES = [
              "type, selector operators, ...) are those the API server of that version accepts, in every "
              "embedded minor (the message lists them; they are case-sensitive). Where the API server does not "
              "validate a field on create (a StatefulSet's pod template but its restartPolicy, its "
-             "volumeClaimTemplates, metric selectors, topology spread selectors before 1.27), a value outside "
-             "the set is a warning: the object is accepted and its controller fails later.",
+             "volumeClaimTemplates, metric selectors, topology spread selectors before 1.27, a field the "
+             "server drops unchecked while its feature gate is off by default), a value outside the set is a "
+             "warning: the object is accepted and its controller fails later, or the field is dropped.",
         why="The API server rejects an object that does not match its schema, at apply time, in the "
             "middle of a deployment.",
         example="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: \"three\"\n",
