@@ -455,7 +455,14 @@ def is_chart_metadata_file(path: str) -> bool:
     return os.path.basename(path) == "Chart.yaml"
 
 
+# kustomize's builtin plugins (LabelTransformer, PatchTransformer, ReplacementTransformer, ...) are configured
+# with this apiVersion in the files a kustomization's `transformers:` / `generators:` name
+KUSTOMIZE_BUILTIN_PLUGIN_API = "builtin"
+
+
 def is_kustomize_config(obj: dict) -> bool:
-    """kustomize's own configuration (Kustomization, Component): read by kustomize, never applied."""
+    """kustomize's own configuration (Kustomization, Component, a builtin plugin's configuration): read by
+    kustomize, never applied."""
     api_version = obj.get("apiVersion")
-    return isinstance(api_version, str) and api_version.startswith(KUSTOMIZE_API_PREFIX)
+    return isinstance(api_version, str) and (api_version.startswith(KUSTOMIZE_API_PREFIX)
+                                             or api_version == KUSTOMIZE_BUILTIN_PLUGIN_API)

@@ -84,7 +84,8 @@ REF004 = RuleMeta(
     "A kustomization patch or replacement selects an API version the target no longer serves", Severity.ERROR,
     RuleDoc(
         what="Reads kustomize's configuration (kustomization.yaml, kustomization.yml, Kustomization; "
-             "`kustomize.config.k8s.io` Kustomization and Component documents) and finds the selectors that "
+             "`kustomize.config.k8s.io` Kustomization and Component documents, and builtin plugin "
+             "configurations, `apiVersion: builtin`) and finds the selectors that "
              "name an API group and version: `patches[].target`, `patchesJson6902[].target`, "
              "`replacements[].source` and `replacements[].targets[].select` / `.reject`, where every "
              "group/version/kind the selector matches is removed in the target version. "
