@@ -83,7 +83,8 @@ INVALID_VOLUME = rule(
     fix="Give each volume its own name and one source; split a volume with two sources in two.")
 UNKNOWN_VOLUME = rule(
     "SRV026", "volume-mount-unknown-volume", "A volumeMount names a volume the pod does not declare",
-    what="Finds `volumeMounts` whose `name` is not one of the pod's `volumes`.",
+    what="Finds `volumeMounts` whose `name` is not one of the pod's `volumes`, and (from 1.13) `volumeDevices` "
+         "that name no volume, or one that is not a claim (`persistentVolumeClaim`, or `ephemeral` from 1.21).",
     why="The API server rejects the pod with `volumeMounts[0].name: Not found`.",
     example=_POD + "  - name: app\n    image: nginx\n    volumeMounts: [{name: data, mountPath: /data}]\n",
     fix="Declare the volume under `spec.volumes`, or correct the mount's name.")
@@ -91,7 +92,8 @@ INVALID_MOUNT = rule(
     "SRV027", "invalid-volume-mount", "A volumeMount without a mountPath, with a repeated one, or a bad subPath",
     what="Checks every volume mount: `mountPath` required and unique in the container; `subPath` and "
          "`subPathExpr` relative, without '..', and not both; `mountPropagation: Bidirectional` only in a "
-         "privileged container.",
+         "privileged container; and (from 1.13) every volume device: a unique name and `devicePath` without "
+         "'..', neither also used by a volumeMount of the container.",
     why="The API server rejects the pod with `Required value`, `Invalid value: must be unique`, `must be a "
         "relative path` or `must not contain '..'`.",
     example=_POD + "  - name: app\n    image: nginx\n    volumeMounts: [{name: data, mountPath: ''}]\n"
@@ -123,8 +125,9 @@ INVALID_RESOURCE_NAME = rule(
     fix="Correct the resource name; extended resources need their vendor prefix (`example.com/foo`).")
 INVALID_ENV_NAME = rule(
     "SRV031", "invalid-env-var-name", "An environment variable name the target version refuses",
-    what="Checks `env[].name` of every container: before 1.32 letters, digits, '_', '-' and '.' not starting "
-         "with a digit; from 1.32 (relaxed validation on by default) any printable ASCII except '='.",
+    what="Checks `env[].name` and `envFrom[].prefix` of every container: before 1.32 letters, digits, '_', '-' "
+         "and '.' not starting with a digit; from 1.32 (relaxed validation on by default) any printable ASCII "
+         "except '='.",
     why="The API server rejects the pod with `env[0].name: Invalid value`.",
     example=_POD + "  - name: app\n    image: nginx\n    env: [{name: 1ST_VAR, value: x}]\n",
     fix="Rename the variable (or target 1.32 or later, which accepts names such as `1ST_VAR`).",
@@ -135,8 +138,9 @@ INVALID_ENV_SOURCE = rule(
     what="Checks `env[]` entries with `valueFrom`: `value` must be empty, and exactly one of `fieldRef`, "
          "`resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` (and `fileKeyRef` from 1.34) is set; a "
          "`fieldRef` names a pod field the downward API offers (`metadata.name`, `status.podIP`, "
-         "`metadata.labels['app']` ...; `status.hostIPs` from 1.29) and a `resourceFieldRef` a container "
-         "resource (`limits.cpu`, `requests.memory` ...).",
+         "`metadata.labels['app']` ...; `status.hostIPs` from 1.29), a `resourceFieldRef` a container "
+         "resource (`limits.cpu`, `requests.memory` ...) and a `configMapKeyRef` or `secretKeyRef` a valid key; "
+         "every `envFrom` entry has one of `configMapRef` or `secretRef`, naming its object.",
     why="The API server rejects the pod with `may not be specified when value is not empty` or `may not have "
         "more than one field specified at a time`.",
     example=_POD + "  - name: app\n    image: nginx\n    env:\n    - name: MODE\n      value: fast\n"
