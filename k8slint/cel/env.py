@@ -355,6 +355,14 @@ def check_expression(feats: frozenset, types, spec: tuple, expression: str, opti
         return checked.return_type().name().lower(), typed, checked.serialize()
     except Exception as exc:  # noqa: BLE001 - the binding raises RuntimeError with the compiler's report
         message = _COLUMN.sub(lambda m: f"<input>:1:{max(1, int(m.group(1)) - len(prefix))}:", str(exc))
+        if "Syntax error" in message:
+            # the parser's report names the token it met, and the binding's closing ")" is not the user's:
+            # parse the rule as written to report what the API server reports
+            try:
+                env.compile(expression)
+            except Exception as bare:  # noqa: BLE001 - as above
+                if "Syntax error" in str(bare):
+                    message = str(bare)
         raise CompileError(_first_lines(message)) from None
 
 
