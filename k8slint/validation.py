@@ -248,7 +248,7 @@ class Validator:
 
     def _refused_crd(self, resource: Resource, why: str = "") -> object:
         key = (resource.api_version, resource.kind)
-        reason = f" ({why})" if why else " (see the CRD's CRD003/CRD004 findings)"
+        reason = f" ({why})" if why else " (see the CRD's CRD003, CRD004 and CRD006 findings)"
         return finding_at(resource, crd_meta.UNUSABLE_CRD, RULE_SEVERITY[crd_meta.UNUSABLE_CRD],
                           f"no usable schema for {key[0]} {key[1]}: the API server would refuse its CRD at "
                           f"{self.crds.source(key)}{reason}; not validated", ("kind",))
