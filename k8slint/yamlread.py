@@ -105,11 +105,31 @@ class SpanIndex(Mapping):
     reading; a lookup follows the path through the node tree (the last of duplicate keys wins, as in the
     JSON view; content that came through a `<<` merge key is located at that `<<` key)."""
 
-    def __init__(self, root, line_offset: int, index_offset: int, keys: bool):
-        self.root = root
-        self.line_offset = line_offset
-        self.index_offset = index_offset
+    def __init__(self, root, line_offset: int, index_offset: int, keys: bool, root_span: Span | None = None):
+        self._root = root  # a node, or a _LazyRoot that composes the document on the first lookup
+        self._line_offset = line_offset
+        self._index_offset = index_offset
         self.keys = keys
+        self._root_span = root_span  # the document's own span, known without composing (every resource asks)
+
+    def _resolve(self):
+        if isinstance(self._root, _LazyRoot):
+            self._root, self._line_offset, self._index_offset = self._root.get()
+
+    @property
+    def root(self):
+        self._resolve()
+        return self._root
+
+    @property
+    def line_offset(self) -> int:
+        self._resolve()
+        return self._line_offset
+
+    @property
+    def index_offset(self) -> int:
+        self._resolve()
+        return self._index_offset
 
     def span_of(self, node) -> Span:
         return node_span(node, self.line_offset, self.index_offset)
@@ -136,6 +156,10 @@ class SpanIndex(Mapping):
         return key_node, node
 
     def __getitem__(self, path):
+        if not path and self._root_span is not None:
+            if self.keys:  # the document itself sits under no key
+                raise KeyError(path)
+            return self._root_span
         found = self._find(tuple(path))
         if found is None:
             raise KeyError(path)
@@ -167,6 +191,49 @@ class SpanIndex(Mapping):
 
     def __len__(self):
         return sum(1 for _ in self)
+
+
+class _LazyRoot:
+    """The root node of one document read from events, composed from its own text when a span is first
+    looked up (most documents never need one). A document is cut at the start of its first line; a text
+    with directives (which belong to the stream before `---`) is composed whole instead."""
+
+    def __init__(self, text: str, start_mark, end_index: int, ordinal: int, line_offset: int, index_offset: int):
+        self.text, self.end, self.ordinal = text, end_index, ordinal
+        self.start = start_mark.index - start_mark.column  # where its first line starts
+        self.line = start_mark.line
+        self.line_offset, self.index_offset = line_offset, index_offset
+        self.found = None
+
+    def get(self) -> tuple:
+        """(root node, line offset, index offset) of the document."""
+        if self.found is None:
+            roots = None
+            # (libyaml does not count a byte-order mark in its positions: cutting there would be one off)
+            if not self.text.startswith("\ufeff") and not _DIRECTIVE.search(self.text):
+                line_end = self.text.find("\n", self.end)
+                try:
+                    roots = compose_documents(self.text[self.start:len(self.text) if line_end < 0 else line_end])
+                except yaml.YAMLError:
+                    roots = None
+            if roots:  # the first document of its own text is this one
+                self.found = (roots[0], self.line_offset + self.line, self.index_offset + self.start)
+            else:
+                self.found = (_compose_nth(self.text, self.ordinal), self.line_offset, self.index_offset)
+        return self.found
+
+
+def _compose_nth(text: str, n: int):
+    """The root node of the n-th document of `text` (documents after it may be broken)."""
+    parser = _Parser(text)
+    try:
+        for _ in range(n):
+            parser.check_node()
+            parser.get_node()
+        parser.check_node()
+        return parser.get_node()
+    finally:
+        parser.dispose()
 
 
 def node_key(key_node) -> str:
@@ -287,8 +354,11 @@ class _Converter:
                 self.alias_depth -= 1
 
     def scalar(self, node, path: tuple):
-        text = node.value
-        if node.tag == _PLAIN:
+        return self.scalar_of(node.tag, node.value, node, path)
+
+    def scalar_of(self, tag: str, text: str, node, path: tuple):
+        """The JSON value of a scalar with this (resolved) tag; `node` (or event) places its problems."""
+        if tag == _PLAIN:
             value = resolve_plain(text)
             if value is MERGE:
                 return "<<"
@@ -300,10 +370,10 @@ class _Converter:
                     self.notes.append(("non-finite", path, text))
                 return text  # JSON has no NaN or infinity; keep the text (an overflowing numeral is one, as in Go)
             return value
-        if node.tag == "tag:yaml.org,2002:str" or node.tag == "!":
+        if tag == "tag:yaml.org,2002:str" or tag == "!":
             return text
-        if node.tag.startswith(_STD):
-            value, problem = resolve_tagged(node.tag, text)
+        if tag.startswith(_STD):
+            value, problem = resolve_tagged(tag, text)
             if problem:
                 self.problem("YML005", f"{problem}; the value was read as a string", node, path)
             elif isinstance(value, float) and not math.isfinite(value):
@@ -311,7 +381,7 @@ class _Converter:
                 self.notes.append(("non-finite", path, text))
                 return text
             return value
-        self.problem("YML005", f"YAML tag {_tag(node.tag)} is not allowed in a Kubernetes manifest; "
+        self.problem("YML005", f"YAML tag {_tag(tag)} is not allowed in a Kubernetes manifest; "
                      "the value was read as a string", node, path)
         return text
 
@@ -341,6 +411,8 @@ class _Converter:
                     if resolved == "<<":
                         return MERGE
                     key = key_text(resolved)
+                    if text in YAML11_ONLY_BOOLEANS:  # its note is per place: read it every time
+                        return key
                 if len(_PLAIN_KEYS) > _CACHE_LIMIT:
                     _PLAIN_KEYS.clear()
                 _PLAIN_KEYS[text] = key
@@ -390,6 +462,108 @@ class _Converter:
             else:
                 self.problem("YML005", "a merge key (<<) needs a mapping or a list of mappings", n, path)
         return sources
+
+
+class _NotSimple(Exception):
+    """A document the event reader leaves to the node reader (anchors, aliases, merge keys, duplicate keys,
+    collection tags, complex keys, deep nesting): rare in manifests, and each needs the node graph."""
+
+
+_NO_KEY = object()  # a mapping waiting for its next key
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MapStart, _SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
+def _events_value(conv: _Converter, get_event):
+    """(value, first event, last event) of the document whose events `get_event` gives next, built straight
+    from libyaml's events without composing nodes: the same values, notes and problems as
+    _Converter.convert for the documents it takes; raises _NotSimple for the others."""
+    # open collections, outermost first: (container, is it a mapping, the key or index it holds in its parent)
+    stack: list = []
+    container, is_map, key = None, False, None  # the innermost open collection; a mapping's pending key
+    first = root = None
+
+    def container_key():
+        return key if is_map else len(container)
+
+    def path(last=()):  # the JSON path of the node at hand (only built for a note or a problem)
+        head = tuple(entry[2] for entry in stack[1:])
+        return head + last if last else head + (container_key(),) if container is not None else ()
+
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if cls is _ScalarEvent:
+            if event.anchor is not None:
+                raise _NotSimple
+            tag, text = event.tag, event.value
+            if tag is None or tag == "!":
+                tag = _PLAIN if event.implicit[0] else _STR_TAG
+            if is_map and key is _NO_KEY:  # a mapping key
+                if tag is _PLAIN:
+                    found = _PLAIN_KEYS.get(text)
+                    if found is None:
+                        if text in NON_FINITE_WORDS:
+                            found = key_text(resolve_plain(text))
+                        else:
+                            resolved = conv.scalar_of(tag, text, event, path(("<key>",)))
+                            if resolved == "<<":
+                                raise _NotSimple
+                            found = key_text(resolved)
+                        if text not in YAML11_ONLY_BOOLEANS:  # its note is per place
+                            if len(_PLAIN_KEYS) > _CACHE_LIMIT:
+                                _PLAIN_KEYS.clear()
+                            _PLAIN_KEYS[text] = found
+                else:
+                    found = key_text(conv.scalar_of(tag, text, event, path(("<key>",))))
+                if found in container:
+                    raise _NotSimple
+                key = found
+                continue
+            if tag is _PLAIN:
+                value = _PLAIN_VALUES.get(text, _MISSING)
+                if value is _MISSING:
+                    value = conv.scalar_of(tag, text, event, path())
+                    if not (isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS) \
+                            and text not in NON_FINITE_WORDS:
+                        if len(_PLAIN_VALUES) > _CACHE_LIMIT:
+                            _PLAIN_VALUES.clear()
+                        _PLAIN_VALUES[text] = value
+            elif tag is _STR_TAG:
+                value = text
+            else:
+                value = conv.scalar_of(tag, text, event, path())
+            if container is None:
+                return value, event, event
+            if is_map:
+                container[key] = value
+                key = _NO_KEY
+            else:
+                container.append(value)
+        elif cls is _MapStart or cls is _SeqStart:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!") \
+                    or (is_map and key is _NO_KEY) or len(stack) >= MAX_VALUE_DEPTH:
+                raise _NotSimple
+            new = {} if cls is _MapStart else []
+            if container is None:
+                first, root = event, new
+                stack.append((None, False, None))
+            else:
+                stack.append((container, is_map, container_key()))
+                if is_map:
+                    container[key] = new
+                else:
+                    container.append(new)
+            container, is_map, key = new, cls is _MapStart, _NO_KEY
+        elif cls is _MapEnd or cls is _SeqEnd:
+            container, is_map, key = stack.pop()
+            if container is None:
+                return root, first, event
+            if is_map:
+                key = _NO_KEY
+        else:  # an alias
+            raise _NotSimple
 
 
 def _maybe_deep(text: str) -> bool:
@@ -469,7 +643,43 @@ def _error_problem(exc: yaml.YAMLError, line_offset: int) -> Problem:
 
 def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: int) -> tuple:
     """Parse all documents of `text`. Returns (documents, the YAMLError that stopped the parser or None if
-    the whole chunk parsed); the documents are those complete before the error."""
+    the whole chunk parsed); the documents are those complete before the error.
+    Values are built from libyaml's events (no node graph, the spans composed on demand); a text with a
+    document the event reader leaves to the node reader is read again by _parse_chunk_nodes."""
+    docs = []
+    parser = _Parser(text)
+    get_event = parser.get_event
+    try:
+        get_event()  # the stream's start
+        while True:
+            begin = get_event()
+            if begin.__class__ is not _DocStart:
+                break
+            conv = _Converter(line_offset, index_offset)
+            value, first, last = _events_value(conv, get_event)
+            end = get_event()  # the document's end, where the next one may start
+            start_mark, end_mark = first.start_mark, last.end_mark
+            root = _LazyRoot(text, begin.start_mark, end.end_mark.index, len(docs), line_offset, index_offset)
+            span = Span(start_mark.line + 1 + line_offset, start_mark.column + 1, start_mark.index + index_offset,
+                        end_mark.index + index_offset)
+            docs.append(ParsedDocument(
+                first_index + len(docs), value, SpanIndex(root, line_offset, index_offset, False, span),
+                SpanIndex(root, line_offset, index_offset, True, span), span, conv.problems, conv.notes))
+    except _NotSimple:
+        parser.dispose()
+        return _parse_chunk_nodes(text, line_offset, index_offset, first_index)
+    except yaml.YAMLError as exc:
+        return docs, exc
+    finally:
+        parser.dispose()
+    return docs, None
+
+
+_DocStart = yaml.DocumentStartEvent
+
+
+def _parse_chunk_nodes(text: str, line_offset: int, index_offset: int, first_index: int) -> tuple:
+    """_parse_chunk through the node graph: for what needs it (aliases, merge keys, duplicate keys ...)."""
     docs = []
     parser = _Parser(text)
     try:
