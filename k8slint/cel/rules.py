@@ -12,6 +12,7 @@ from . import cost, literals
 from .comprehensions import with_two_variable_comprehensions
 from .listequality import has_keyed_lists
 from .rule_fields import entry_problems
+from .runtime_errors import api_server_error, rule_error_string
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
                   compile_expression, convert_literal, features, INDEX_OF_ON_LIST, public_names, with_format_calls,
                   with_list_index_calls, with_schema_equality)
@@ -70,7 +71,11 @@ class RulePlan:
         out: list = []
         if self.root is not None:
             _evaluate(self.root, obj, (), self.feats, out)
-        return out
+        # the API server's error list aggregates identical errors (same node, reason and words) into one; a
+        # rule not evaluated is named in its finding, so it stays one per rule
+        seen: set = set()
+        return [f for f in out if (key := (f.path, f.reason, f.message, f.judged or f.rule)) not in seen
+                and not seen.add(key)]
 
 
 _TYPES_CACHE: dict = {}
@@ -386,10 +391,13 @@ def _run_rules(node: PlanNode, value, path: tuple, feats, out: list) -> None:
             if result.value() is True:
                 continue
             out.append(Failure(path + rule.field_path, _message(rule, act), rule.reason, rule.text))
+        elif kind == "error":  # field.Invalid at the rule's node: its fieldPath and reason are for false
+            detail = api_server_error(public_names(str(result.value())))
+            out.append(Failure(path, _short(f"{detail} evaluating rule: {rule_error_string(rule.text, rule.message)}"),
+                               "FieldValueInvalid", rule.text))
         else:
-            detail = public_names(str(result.value())) if kind == "error" else f"the rule gave {kind}, not a boolean"
-            out.append(Failure(path + rule.field_path, f"error evaluating rule: {_short(detail)}", rule.reason,
-                               rule.text))
+            out.append(Failure(path + rule.field_path, f"error evaluating rule: the rule gave {kind}, not a boolean",
+                               rule.reason, rule.text))
 
 
 def _message(rule: CompiledRule, act) -> str:
