@@ -62,7 +62,7 @@ BUILTIN_GROUPS = frozenset({
 # through it (those known to; other groups check finalizers as qualified names only)
 STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
 KUBE_FINALIZER_GROUPS = frozenset({"", "apps", "batch", "autoscaling", "extensions", "networking.k8s.io",
-                                   "storage.k8s.io"})
+                                   "storage.k8s.io", "rbac.authorization.k8s.io"})
 
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to make each Job's name
 
