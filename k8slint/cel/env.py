@@ -264,30 +264,35 @@ def environment(feats: frozenset):
 
 
 def _schema_equality(cel) -> list:
-    """`==` / `!=` on values holding set or map lists (listequality.py): (left, right, schema index)."""
-    from . import listequality
+    """`==`, `!=` and `+` on values holding set or map lists (keyedlists.py): (left, right, schema index)."""
+    from . import keyedlists
 
     kinds, T = _kinds(cel), cel.Type
-    return [cel.FunctionDecl(name, [cel.Overload(oid, T.BOOL, [kinds[a], kinds[b], T.INT], impl=impl)
+    return [cel.FunctionDecl(name, [cel.Overload(oid, T.List(T.DYN) if name == keyedlists.ADD else T.BOOL,
+                                                 [kinds[a], kinds[b], T.INT], impl=impl)
                                     for oid, a, b in _schema_equality_overloads(name)])
-            for name, impl in ((listequality.EQUALS, listequality.equals),
-                               (listequality.NOT_EQUALS, listequality.not_equals))]
+            for name, impl in ((keyedlists.EQUALS, keyedlists.equals), (keyedlists.NOT_EQUALS, keyedlists.not_equals),
+                               (keyedlists.ADD, keyedlists.add))]
 
 
 @lru_cache(maxsize=None)
 def _schema_equality_overloads(name: str) -> tuple:
+    from .keyedlists import ADD
+
+    if name == ADD:  # a list's + takes a list
+        return ((f"{name}_list_list", "list", "list"),)
     kinds = ("int", "uint", "double", "string", "bool", "bytes", "list", "map", "null", "timestamp", "duration")
     return tuple((f"{name}_{a}_{b}", a, b) for a in ("list", "map") for b in kinds)
 
 
 def with_schema_equality(feats: frozenset, program, node):
-    """The program with `==` / `!=` on set and map lists from `self` (a value of `node`) as the API
-    server's CEL has them; the program itself when it has none."""
-    from .listequality import with_schema_equality as rewrite
+    """The program with `==`, `!=` and `+` on set and map lists from `self` (a value of `node`) as the
+    API server's CEL has them; the program itself when it has none."""
+    from .keyedlists import with_schema_equality as rewrite
 
-    from .listequality import EQUALS, NOT_EQUALS
+    from .keyedlists import ADD, EQUALS, NOT_EQUALS
 
-    overloads = {name: [oid for oid, _a, _b in _schema_equality_overloads(name)] for name in (EQUALS, NOT_EQUALS)}
+    overloads = {name: [oid for oid, _a, _b in _schema_equality_overloads(name)] for name in (EQUALS, NOT_EQUALS, ADD)}
     serialized = rewrite(program.serialize(), node, overloads)
     return program if serialized is None else environment(feats).deserialize(serialized)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import cost, literals
 from .comprehensions import with_two_variable_comprehensions
-from .listequality import has_keyed_lists
+from .keyedlists import has_keyed_lists
 from .rule_fields import entry_problems
 from .runtime_errors import api_server_error, rule_error_string
 from .env import (FIRST_VERSION, CelUnavailable, CompileError, activation, check_expression,
@@ -258,13 +258,13 @@ class _NotRunnable(CompileError):
 
 
 def _runnable(feats: frozenset, expression: str, node: dict):
-    """The program the rule runs as, with `==` / `!=` on set and map lists as the API server compares them
-    (listequality.py)."""
+    """The program the rule runs as, with `==`, `!=` and `+` on set and map lists as the API server has them
+    (keyedlists.py)."""
     try:
         program = compile_expression(feats, expression)
     except CompileError as exc:
         raise _NotRunnable(str(exc)) from None
-    if ("==" in expression or "!=" in expression) and has_keyed_lists(node):
+    if any(op in expression for op in ("==", "!=", "+")) and has_keyed_lists(node):
         program = with_schema_equality(feats, program, node)
     return program
 

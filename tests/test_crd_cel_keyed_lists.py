@@ -1,6 +1,7 @@
-"""`==` and `!=` on lists with x-kubernetes-list-type set or map, as the API server's CEL values compare them
-(apiserver pkg/cel/common/valuesunstructured.go): a set list ignores order, a map list matches entries by
-key, objects and atomic lists carry that into their fields and items, and the left operand decides."""
+"""`==`, `!=` and `+` on lists with x-kubernetes-list-type set or map, as the API server's CEL values have
+them (apiserver pkg/cel/common/valuesunstructured.go): a set list ignores order, a map list matches entries
+by key, objects and atomic lists carry that into their fields and items; a set list's `+` is a union, a
+map list's a merge by key; the left operand decides."""
 from __future__ import annotations
 
 import pytest
@@ -78,6 +79,12 @@ HOLDS = [  # (rule, spec): true in the cluster, false under in-order list equali
     ("self.rules.all(r, r.tags == r.other)", "{rules: [{tags: [x, w], other: [w, x]}]}"),
     ("self.rules[0] == self.rules[1]", "{rules: [{tags: [x, w]}, {tags: [w, x]}]}"),
     ("cel.bind(s, self.nested, s.tags == s.other)", "{nested: {tags: [x, w], other: [w, x]}}"),
+    ("(self.a + self.b).size() == 2", "{a: [x, w], b: [w, x]}"),  # a union
+    ("(self.a + ['v', 'x'])[2] == 'v' && size(self.a + ['v', 'x']) == 3", "{a: [x, w]}"),
+    ("self.a + ['v'] == ['v', 'w', 'x']", "{a: [x, w]}"),  # the sum is a set list too
+    ("size(self.rules[0].ports + self.rules[1].ports) == 2", f"{{rules: [{{ports: {M1}}}, {{ports: {M2}}}]}}"),
+    ("(self.rules[0].ports + self.rules[1].ports)[0].port == 5",  # a merge: the right entry replaces the left
+     "{rules: [{ports: [{name: x, port: 1}]}, {ports: [{name: x, port: 5}]}]}"),
 ]
 
 
@@ -94,6 +101,8 @@ FAILS = [  # (rule, spec): false in the cluster too
     ("self.nested.tags == self.nested.other", "{nested: {tags: [x], other: [w]}}"),
     ("['w', 'x'] == self.a", "{a: [x, w]}"),  # the left operand decides: a list literal compares in order
     ("self.plain == ['w', 'x']", "{plain: [x, w]}"),  # an atomic list too
+    ("(['x'] + self.a).size() == 2", "{a: [x, w]}"),  # a list literal's + concatenates
+    ("size(self.plain + ['x']) == 1", "{plain: [x]}"),  # so does an atomic list's
     # map-list entries are found by key in the raw object under the escaped key name (__namespace__):
     # no entry has it, so every entry has the same key and a list of two differing entries is not itself
     ("self.rules[0].eports == self.rules[1].eports", "{rules: [{eports: [{namespace: a, port: 1}, {namespace: b, "

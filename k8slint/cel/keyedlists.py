@@ -1,21 +1,23 @@
-"""`==` and `!=` as the API server's CEL values for custom resources have them (apiserver
-pkg/cel/common/valuesunstructured.go): a list with `x-kubernetes-list-type: set` equals a list with the
-same elements in any order, one with `x-kubernetes-list-type: map` a list with the same entries by key in
-any order, and objects and atomic lists compare field by field and item by item under their schema, so
-the set and map semantics hold inside them too. The left operand decides: its value's Equal runs, so
+"""Set and map lists as the API server's CEL values for custom resources have them (apiserver
+pkg/cel/common/valuesunstructured.go). `==` / `!=`: a list with `x-kubernetes-list-type: set` equals a list
+with the same elements in any order, one with `x-kubernetes-list-type: map` a list with the same entries by
+key in any order, and objects and atomic lists compare field by field and item by item under their
+schema, so the set and map semantics hold inside them too. `+`: a set list gains the other list's elements
+it does not hold (a union), a map list's entries are replaced by the other list's entries of the same key
+and the others appended (a merge). The left operand decides: its value's Equal and Add run, so
 `self.set == [2, 1]` ignores order and `[2, 1] == self.set` does not.
 
-The runtime here compares lists in order, so a checked expression whose `==` / `!=` has a left operand
-that is a path from `self` to such a node is rewritten to call k8slint's functions, which get the node's
-schema by index (see with_schema_equality)."""
+The runtime here compares and concatenates lists in order, so a checked expression whose `==`, `!=` or
+`+` has a left operand that is a path from `self` to such a node is rewritten to call k8slint's
+functions, which get the node's schema by index (see with_schema_equality)."""
 from __future__ import annotations
 
 from . import wire
 from .library import LibraryError, cel_equal
 from .types import MAX_DEPTH, escape
 
-EQUALS, NOT_EQUALS = "k8slintSchemaEquals", "k8slintSchemaNotEquals"
-_OPERATORS = {b"_==_": EQUALS, b"_!=_": NOT_EQUALS}
+EQUALS, NOT_EQUALS, ADD = "k8slintSchemaEquals", "k8slintSchemaNotEquals", "k8slintSchemaAdd"
+_OPERATORS = {b"_==_": EQUALS, b"_!=_": NOT_EQUALS, b"_+_": ADD}
 _LIST_TYPES = ("set", "map")
 _NODES: list = []  # the schema nodes the rewritten calls name, by index (kept alive, so ids stay unique)
 _INDEX: dict = {}  # id(node) -> index in _NODES
@@ -142,6 +144,44 @@ def _kind(value) -> str:
     return {bool: "bool", int: "int", float: "double", str: "string", bytes: "bytes"}.get(type(value), "dyn")
 
 
+def _keyed(node) -> bool:
+    return (isinstance(node, dict) and node.get("type") == "array"
+            and node.get("x-kubernetes-list-type") in _LIST_TYPES)
+
+
+def _rewritten(function: bytes, node) -> str | None:
+    """k8slint's function for an operator whose left operand is a value of `node`, or None."""
+    if function == b"_+_":
+        return ADD if _keyed(node) else None
+    return _OPERATORS.get(function) if has_keyed_lists(node) else None
+
+
+def add(a, b, index: int) -> list:
+    node, _built = _NODES[index]
+    if not isinstance(b, list):
+        raise LibraryError(f"no such overload: list + {_kind(b)}")
+    if node.get("x-kubernetes-list-type") == "set":
+        held = {_key(x) for x in a}
+        out = list(a)
+        for y in b:
+            key = _key(y)
+            if key not in held:
+                held.add(key)
+                out.append(y)
+        return out
+    keys = node.get("x-kubernetes-list-map-keys")
+    keys = keys if isinstance(keys, list) else []
+    position = {_map_key(e, keys): i for i, e in enumerate(a) if isinstance(e, dict)}
+    out = list(a)
+    for entry in b:  # entries of a key the left list lacks are appended, each of them
+        at = position.get(_map_key(entry, keys)) if isinstance(entry, dict) else None
+        if at is None:
+            out.append(entry)
+        else:
+            out[at] = entry
+    return out
+
+
 def equals(a, b, index: int) -> bool:
     node, built_entries = _NODES[index]
     if built_entries and isinstance(a, list) and isinstance(b, list):
@@ -226,8 +266,8 @@ class _Rewrite:
         replaced = None
         if function in _OPERATORS and len(args) == 2 and wire.first(fields, 1) is None:
             node = node_of(args[0], names, depth)
-            if has_keyed_lists(node):
-                replaced = _OPERATORS[function]
+            replaced = _rewritten(function, node)
+            if replaced:
                 self.calls[call_id] = replaced
                 built = node.get("x-kubernetes-list-type") == "map" and _has_map_literal(args[1])
         out = [(n, k, (replaced.encode() if replaced and n == 2 else
@@ -264,7 +304,7 @@ def _any_call(data: bytes, names: dict, depth: int) -> bool:
             call = wire.parse(value)
             args = [v for n, _k, v in call if n == 3]
             if (wire.first(call, 2) in _OPERATORS and len(args) == 2 and wire.first(call, 1) is None
-                    and has_keyed_lists(node_of(args[0], names, depth))):
+                    and _rewritten(wire.first(call, 2), node_of(args[0], names, depth))):
                 return True
             children += [v for n, _k, v in call if n in (1, 3)]
         elif number == 8:
@@ -338,6 +378,9 @@ def node_of(data: bytes, names: dict, depth: int):
     if call is not None:
         call = wire.parse(call)
         args = [v for n, _k, v in call if n == 3]
+        if wire.first(call, 2) == b"_+_" and len(args) == 2:  # a list's sum keeps the left list's kind
+            left = node_of(args[0], names, depth + 1)
+            return left if isinstance(left, dict) and left.get("type") == "array" else None
         if wire.first(call, 2) == b"_[_]" and len(args) == 2:
             container = node_of(args[0], names, depth + 1)
             if isinstance(container, dict) and container.get("type") == "array":
