@@ -3,22 +3,16 @@ lengths (maxLength, else a 3 MiB request) for ==, concatenation and regexes, and
 filter() build: rules it refuses at CRD create are refused (CRD006), their bounded twins pass."""
 from __future__ import annotations
 
-import json
-
 import pytest
+from crdfactory import crd, spec_schema
 
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
 
 def _rule_ids(tmp_path, field: dict, rule: str) -> list:
-    schema = {"type": "object", "properties": {"spec": {"type": "object", "properties": {"f": field},
-                                                        "x-kubernetes-validations": [{"rule": rule}]}}}
     path = tmp_path / "crd.yaml"
-    path.write_text("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
-                    "metadata: {name: things.acme.io}\nspec:\n  group: acme.io\n  scope: Namespaced\n"
-                    "  names: {kind: Thing, plural: things}\n  versions:\n    - name: v1\n      served: true\n"
-                    f"      storage: true\n      schema:\n        openAPIV3Schema: {json.dumps(schema)}\n")
+    path.write_text(crd(spec_schema({"f": field}, [rule])))
     return sorted({f.rule_id for f in lint([str(path)], LintOptions(KubeVersion.parse("1.33"))).findings})
 
 

@@ -7,22 +7,11 @@ import time
 
 import pytest
 
+from crdfactory import crd
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: pools.acme.io}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {kind: Pool, plural: pools}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+CRD = crd("""
           type: object
           properties:
             spec:
@@ -63,7 +52,7 @@ spec:
                       message: tags must be sorted
                     - rule: "self.all(t, self.exists_one(u, u == t))"
                       message: tags must be unique
-"""
+""", kind="Pool")
 
 GOOD = """---
 apiVersion: acme.io/v1
@@ -129,19 +118,7 @@ def test_rule_that_fails_to_evaluate_is_an_error_like_the_api_server_says(tmp_pa
 
 
 def _crd_with_rule(rule: str, extra: str = "") -> str:
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {{name: things.acme.io}}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {{kind: Thing, plural: things}}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd(f"""
           type: object
           properties:
             spec:
@@ -151,7 +128,7 @@ spec:
 {extra}              properties:
                 items: {{type: array, items: {{type: integer}}}}
                 address: {{type: string}}
-"""
+""")
 
 
 def _thing(spec: str) -> str:
@@ -198,19 +175,7 @@ def test_hostile_rule_past_the_estimate_is_bounded_and_reported(tmp_path):
     assert [f.rule_id for f in result.findings] == ["CRD008"]
 
 
-DEFAULTS_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: jobs.acme.io}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {kind: Job, plural: jobs}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+DEFAULTS_CRD = crd("""
           type: object
           properties:
             spec:
@@ -220,7 +185,7 @@ spec:
                 policy: {type: string, default: Always}
                 template: {type: object, x-kubernetes-preserve-unknown-fields: true}
                 note: {type: string, nullable: true}
-"""
+""", kind="Job")
 
 
 def test_required_field_with_a_default_is_not_missing(tmp_path):
@@ -235,19 +200,7 @@ def test_null_field_is_dropped_unless_nullable(tmp_path):
     assert [(f.rule_id, f.message) for f in found] == [("SCH001", "missing required field 'template' in spec")]
 
 
-LIST_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: ports.acme.io}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {kind: Ports, plural: ports}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+LIST_CRD = crd("""
           type: object
           properties:
             ports:
@@ -264,7 +217,7 @@ spec:
               type: array
               x-kubernetes-list-type: set
               items: {type: string}
-"""
+""", kind="Ports", plural="ports")
 
 
 def test_list_map_keys_are_unique_after_defaulting(tmp_path):
@@ -285,19 +238,7 @@ def test_crd_option_file_with_other_objects_gives_no_crd_finding_on_them(tmp_pat
     assert result.findings == []
 
 
-FORMAT_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: leases.acme.io}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {kind: Lease, plural: leases}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+FORMAT_CRD = crd("""
           type: object
           properties:
             spec:
@@ -316,7 +257,7 @@ spec:
                 link: {type: string, format: uri}
                 mail: {type: string, format: email}
                 secret: {type: string, format: password}
-"""
+""", kind="Lease")
 
 GOOD_FORMATS = ("{expires: '2026-01-31T12:00:00Z', day: '2026-02-28', every: 1h30m, blob: aGVsbG8=, "
                 "id: 0f8fad5b-d9cb-469f-a165-70867728950e, host: api.example.com, v4: 10.0.0.1, v6: '::1', "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from crdfactory import crd
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
@@ -19,19 +20,7 @@ ESCAPED_KEY = ("{type: array, maxItems: 10, x-kubernetes-list-type: map, x-kuber
 
 
 def _crd(rule: str) -> str:
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {{name: things.acme.io}}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {{kind: Thing, plural: things}}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd(f"""
           type: object
           properties:
             spec:
@@ -58,7 +47,7 @@ spec:
                       ports: {MAP}
                       eports: {ESCAPED_KEY}
                 plain: {{type: array, maxItems: 10, items: {{type: string}}}}
-"""
+""")
 
 
 def _verdict(tmp_path, rule: str, spec: str) -> list:

@@ -6,24 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from crdfactory import crd
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
 
 def _crd(rule: str) -> str:
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {{name: things.acme.io}}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {{kind: Thing, plural: things}}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd(f"""
           type: object
           properties:
             spec:
@@ -35,7 +24,7 @@ spec:
                 names: {{type: array, maxItems: 10, items: {{type: string}}}}
                 counts: {{type: object, maxProperties: 10, additionalProperties: {{type: integer}}}}
                 mixed: {{type: array, maxItems: 10, items: {{x-kubernetes-int-or-string: true}}}}
-"""
+""")
 
 
 SPEC = "{ints: [3, 1, 2], names: [b, a], counts: {a: 1, b: 2}, mixed: [1, 2]}"

@@ -8,24 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from crdfactory import crd
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
 
 def _crd(rule: str) -> str:
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {{name: backends.acme.io}}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {{kind: Backend, plural: backends}}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd(f"""
           type: object
           properties:
             spec:
@@ -37,7 +26,7 @@ spec:
                   x-kubernetes-validations:
                     - rule: {rule!r}
                       message: Name must be a valid DNS label
-"""
+""", kind="Backend")
 
 
 def _found(tmp_path, rule: str, name: str) -> list:

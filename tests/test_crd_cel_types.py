@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from crdfactory import crd
 from k8slint.cel.types import SchemaTypes, escape
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
@@ -36,19 +37,7 @@ PROPERTIES = """                replicas: {type: integer}
 
 def _crd(rule: str, message_expression: str | None = None) -> str:
     extra = f"                  messageExpression: {message_expression!r}\n" if message_expression else ""
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {{name: things.acme.io}}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {{kind: Thing, plural: things}}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd(f"""
           type: object
           x-kubernetes-validations:
             - rule: "self.metadata.name != 'forbidden'"
@@ -58,7 +47,7 @@ spec:
               x-kubernetes-validations:
                 - rule: {rule!r}
 {extra}              properties:
-{PROPERTIES}"""
+{PROPERTIES}""")
 
 
 def _thing(spec: str, name: str = "t") -> str:
@@ -176,19 +165,7 @@ def test_lists_of_lists_inside_objects_fall_back_to_dyn_and_say_so(tmp_path):
 
 
 def _list_crd(rule: str, list_schema: str, node_schema: str = "type: object") -> str:
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {{name: things.acme.io}}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {{kind: Thing, plural: things}}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd(f"""
           type: object
           properties:
             spec:
@@ -197,7 +174,7 @@ spec:
                 - rule: {rule!r}
               properties:
                 names: {list_schema}
-"""
+""")
 
 
 NESTED = "self.names.all(a, self.names.exists_one(b, a == b))"
@@ -230,19 +207,7 @@ def test_total_cost_of_the_schema_counts_how_often_a_rule_runs(tmp_path):
 
 
 def _unbounded_list_of_rule_objects() -> str:
-    return """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: things.acme.io}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {kind: Thing, plural: things}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
+    return crd("""
           type: object
           properties:
             spec:
@@ -253,7 +218,7 @@ spec:
                   - rule: "self.names.all(a, a.size() < 5)"
                 properties:
                   names: {type: array, maxItems: 100, items: {type: string}}
-"""
+""")
 
 
 def test_fields_protobuf_cannot_tell_apart_make_their_object_dyn(tmp_path, capfd):

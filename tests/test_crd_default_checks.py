@@ -3,9 +3,8 @@
 apiVersion and kind, string formats, and the node's CEL rules (and those below it) on the default."""
 from __future__ import annotations
 
-import json
-
 import pytest
+from crdfactory import crd, spec_schema
 
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
@@ -13,16 +12,9 @@ from k8slint.versions import KubeVersion
 
 def _crd_findings(tmp_path, schema: dict) -> list:
     path = tmp_path / "crd.yaml"
-    path.write_text("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
-                    "metadata: {name: things.acme.io}\nspec:\n  group: acme.io\n  scope: Namespaced\n"
-                    "  names: {kind: Thing, plural: things}\n  versions:\n    - name: v1\n      served: true\n"
-                    f"      storage: true\n      schema:\n        openAPIV3Schema: {json.dumps(schema)}\n")
+    path.write_text(crd(schema))
     return [(f.rule_id, f.json_path, f.message)
             for f in lint([str(path)], LintOptions(KubeVersion.parse("1.33"))).findings]
-
-
-def _spec(props: dict, **extra) -> dict:
-    return {"type": "object", "properties": {"spec": {"type": "object", "properties": props, **extra}}}
 
 
 SCHEMA = "spec.versions[0].schema.openAPIV3Schema"
@@ -33,25 +25,25 @@ TEMPLATE = {"type": "object", "x-kubernetes-embedded-resource": True, "x-kuberne
     ({"type": "object", "properties": {"metadata": {"type": "object", "properties": {
         "name": {"type": "string", "default": "x"}}}}},
      ".properties.metadata.properties.name.default", "must not be set in top-level metadata"),
-    (_spec({"template": {**TEMPLATE, "properties": {"metadata": {"type": "object", "properties": {"labels": {
+    (spec_schema({"template": {**TEMPLATE, "properties": {"metadata": {"type": "object", "properties": {"labels": {
         "type": "object", "additionalProperties": {"type": "string", "default": "x"}}}}}}}),
      ".properties.spec.properties.template.properties.metadata.properties.labels.additionalProperties.default",
      "must not be set inside additionalProperties applying to object metadata"),
-    (_spec({"pair": {"type": "object", "properties": {"a": {"type": "string"}}, "default": {"a": "x", "b": "y"}}}),
+    (spec_schema({"pair": {"type": "object", "properties": {"a": {"type": "string"}}, "default": {"a": "x", "b": "y"}}}),
      ".properties.spec.properties.pair.default", "must not have unknown fields"),
-    (_spec({"id": {"type": "string", "format": "uuid", "default": "not-a-uuid"}}),
+    (spec_schema({"id": {"type": "string", "format": "uuid", "default": "not-a-uuid"}}),
      ".properties.spec.properties.id.default", "must be of format uuid"),
-    (_spec({"hosts": {"type": "array", "items": {"type": "string", "format": "ipv4"}, "default": ["1.2.3.4", "x"]}}),
+    (spec_schema({"hosts": {"type": "array", "items": {"type": "string", "format": "ipv4"}, "default": ["1.2.3.4", "x"]}}),
      ".properties.spec.properties.hosts.default", "[1]: Invalid value: 'x': must be of format ipv4"),
-    (_spec({"template": {**TEMPLATE, "default": {"apiVersion": "v1"}}}),
+    (spec_schema({"template": {**TEMPLATE, "default": {"apiVersion": "v1"}}}),
      ".properties.spec.properties.template.default", "kind: Required value"),
-    (_spec({"template": {**TEMPLATE, "default": {"apiVersion": "v1", "kind": "Config_Map"}}}),
+    (spec_schema({"template": {**TEMPLATE, "default": {"apiVersion": "v1", "kind": "Config_Map"}}}),
      ".properties.spec.properties.template.default", "may have mixed case, but should otherwise match"),
-    (_spec({"range": {"type": "object", "default": {"min": 5, "max": 1},
+    (spec_schema({"range": {"type": "object", "default": {"min": 5, "max": 1},
                       "x-kubernetes-validations": [{"rule": "self.min <= self.max", "message": "min above max"}],
                       "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}}}),
      ".properties.spec.properties.range.default", "default is not valid for its rules: Invalid value: min above max"),
-    (_spec({"range": {"type": "object", "default": {"min": -1}, "properties": {"min": {
+    (spec_schema({"range": {"type": "object", "default": {"min": -1}, "properties": {"min": {
         "type": "integer", "x-kubernetes-validations": [{"rule": "self >= 0", "message": "negative"}]}}}}),
      ".properties.spec.properties.range.default", "min: Invalid value: negative"),
 ])
@@ -62,14 +54,14 @@ def test_defaults_the_api_server_refuses(tmp_path, schema, where, message):
 
 
 @pytest.mark.parametrize("schema", [
-    _spec({"pair": {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "default": {"b": 1}}}),
-    _spec({"labels": {"type": "object", "additionalProperties": {"type": "string"}, "default": {"a": "b"}}}),
-    _spec({"id": {"type": "string", "format": "uuid", "default": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}}),
-    _spec({"template": {**TEMPLATE, "default": {"apiVersion": "v1", "kind": "ConfigMap",
+    spec_schema({"pair": {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "default": {"b": 1}}}),
+    spec_schema({"labels": {"type": "object", "additionalProperties": {"type": "string"}, "default": {"a": "b"}}}),
+    spec_schema({"id": {"type": "string", "format": "uuid", "default": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}}),
+    spec_schema({"template": {**TEMPLATE, "default": {"apiVersion": "v1", "kind": "ConfigMap",
                                                  "metadata": {"name": "c"}, "data": {"a": "b"}}}}),
-    _spec({"template": {**TEMPLATE, "properties": {"metadata": {"type": "object", "properties": {
+    spec_schema({"template": {**TEMPLATE, "properties": {"metadata": {"type": "object", "properties": {
         "name": {"type": "string", "default": "tpl"}}}}}}),
-    _spec({"range": {"type": "object", "default": {"min": 1, "max": 5},
+    spec_schema({"range": {"type": "object", "default": {"min": 1, "max": 5},
                      "x-kubernetes-validations": [{"rule": "self.min <= self.max"},
                                                   {"rule": "self.min == oldSelf.min"}],
                      "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}}}),

@@ -3,30 +3,14 @@ replaced by defaults or dropped (fields and map entries) or kept (list items), d
 resource metadata neither pruned nor validated by the schema, and v1beta1 CRDs that prune nothing."""
 from __future__ import annotations
 
-import json
-
+from crdfactory import crd as make_crd, custom_resource, spec_schema
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
 
-def _crd(schema: dict, api: str = "apiextensions.k8s.io/v1") -> str:
-    if api.endswith("v1beta1"):
-        return (f"apiVersion: {api}\nkind: CustomResourceDefinition\nmetadata: {{name: things.acme.io}}\n"
-                "spec:\n  group: acme.io\n  scope: Namespaced\n  names: {kind: Thing, plural: things}\n"
-                f"  version: v1\n  validation:\n    openAPIV3Schema: {json.dumps(schema)}\n")
-    return (f"apiVersion: {api}\nkind: CustomResourceDefinition\nmetadata: {{name: things.acme.io}}\n"
-            "spec:\n  group: acme.io\n  scope: Namespaced\n  names: {kind: Thing, plural: things}\n"
-            "  versions:\n    - name: v1\n      served: true\n      storage: true\n"
-            f"      schema:\n        openAPIV3Schema: {json.dumps(schema)}\n")
-
-
-def _spec(props: dict, **extra) -> dict:
-    return {"type": "object", "properties": {"spec": {"type": "object", "properties": props, **extra}}}
-
-
-def _findings(tmp_path, crd: str, spec: str, version: str = "1.33") -> list:
+def _findings(tmp_path, definition: str, spec: str, version: str = "1.33") -> list:
     path = tmp_path / "in.yaml"
-    path.write_text(crd + f"---\napiVersion: acme.io/v1\nkind: Thing\nmetadata: {{name: t}}\nspec: {spec}\n")
+    path.write_text(definition + custom_resource(spec))
     return [(f.rule_id, f.json_path, f.message) for f in lint([str(path)], LintOptions(KubeVersion.parse(version))).findings]
 
 
@@ -35,12 +19,12 @@ RULE_ON_ITEMS = [{"rule": "self.all(p, p > 0)", "message": "ports must be positi
 
 
 def test_a_null_list_item_takes_the_items_default(tmp_path):
-    crd = _crd(_spec({"ports": {**PORTS, "maxItems": 4, "x-kubernetes-validations": RULE_ON_ITEMS}}))
+    crd = make_crd(spec_schema({"ports": {**PORTS, "maxItems": 4, "x-kubernetes-validations": RULE_ON_ITEMS}}))
     assert _findings(tmp_path, crd, "{ports: [null, 443]}") == []
 
 
 def test_a_null_list_item_without_default_is_kept_and_refused(tmp_path):
-    crd = _crd(_spec({"ports": {"type": "array", "items": {"type": "integer"}}}))
+    crd = make_crd(spec_schema({"ports": {"type": "array", "items": {"type": "integer"}}}))
     found = _findings(tmp_path, crd, "{ports: [null, 443]}")
     assert [(rule, path) for rule, path, _ in found] == [("SCH001", "spec.ports[0]")]
 
@@ -51,20 +35,20 @@ MAP = {"type": "object", "additionalProperties": {"type": "string", "default": "
 
 def test_a_null_map_value_takes_the_default(tmp_path):
     rule = [{"rule": "self.labels.b == 'none'", "message": "b was not defaulted"}]
-    crd = _crd(_spec({"labels": MAP}, **{"x-kubernetes-validations": rule}))
+    crd = make_crd(spec_schema({"labels": MAP}, **{"x-kubernetes-validations": rule}))
     assert _findings(tmp_path, crd, "{labels: {a: x, b: null}}") == []
 
 
 def test_a_null_map_value_without_default_is_dropped(tmp_path):
     plain = {"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": 4}
     rule = [{"rule": "!('b' in self.labels)", "message": "b was kept"}]
-    crd = _crd(_spec({"labels": plain}, **{"x-kubernetes-validations": rule}))
+    crd = make_crd(spec_schema({"labels": plain}, **{"x-kubernetes-validations": rule}))
     assert _findings(tmp_path, crd, "{labels: {a: x, b: null}}") == []
 
 
 def test_a_default_that_breaks_max_properties_is_an_error(tmp_path):
     props = {"a": {"type": "string"}, "b": {"type": "string", "default": "x"}}
-    crd = _crd(_spec(props, maxProperties=1))
+    crd = make_crd(spec_schema(props, maxProperties=1))
     assert _findings(tmp_path, crd, "{b: z}") == []
     found = _findings(tmp_path, crd, "{a: z}")
     assert [(rule, path) for rule, path, _ in found] == [("SCH001", "spec")]
@@ -77,13 +61,13 @@ EMBEDDED = {"type": "object", "properties": {"spec": {"type": "object", "propert
 
 
 def test_embedded_metadata_is_cut_to_object_meta_not_pruned_by_its_schema(tmp_path):
-    crd = _crd(EMBEDDED)
+    crd = make_crd(EMBEDDED)
     # `extra` is not an ObjectMeta field: the API server drops it before it validates its format
     spec = "{template: {apiVersion: v1, kind: ConfigMap, metadata: {labels: {a: b}, extra: not-a-uuid}}}"
     assert _findings(tmp_path, crd, spec) == []
 
 
 def test_v1beta1_crd_that_prunes_nothing_keeps_its_nulls(tmp_path):
-    crd = _crd(_spec({"note": {"type": "string"}}), "apiextensions.k8s.io/v1beta1")
+    crd = make_crd(spec_schema({"note": {"type": "string"}}), api="apiextensions.k8s.io/v1beta1")
     found = _findings(tmp_path, crd, "{note: null}", "1.21")
     assert [(rule, path) for rule, path, _ in found if rule.startswith("SCH")] == [("SCH001", "spec.note")]

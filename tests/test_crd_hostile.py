@@ -6,6 +6,7 @@ import time
 import urllib.request
 
 import pytest
+from crdfactory import crd
 
 from k8slint.engine import LintOptions, lint
 from k8slint.validation import _Compiled
@@ -22,16 +23,7 @@ spec:
 
 
 def _crd_with_spec(spec_schema: str) -> str:
-    return CRD_HEAD + f"""  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: {spec_schema}
-"""
+    return crd(f"type: object\nproperties:\n  spec: {spec_schema}\n", kind="Widget")
 
 
 WIDGET = "---\napiVersion: acme.io/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: aaaa}\n"

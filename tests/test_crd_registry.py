@@ -2,38 +2,13 @@
 give the same verdict whatever the order of the files, with the conflict reported."""
 from __future__ import annotations
 
+from crdfactory import crd
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
 
 
 def _crd(group: str, kind: str, schema: str, api: str = "apiextensions.k8s.io/v1", served: str = "true") -> str:
-    plural = kind.lower() + "s"
-    if api.endswith("v1beta1"):
-        return f"""apiVersion: {api}
-kind: CustomResourceDefinition
-metadata: {{name: {plural}.{group}}}
-spec:
-  group: {group}
-  scope: Namespaced
-  names: {{kind: {kind}, plural: {plural}}}
-  versions: [{{name: v1, served: {served}, storage: true}}]
-  validation:
-    openAPIV3Schema: {schema}
-"""
-    return f"""apiVersion: {api}
-kind: CustomResourceDefinition
-metadata: {{name: {plural}.{group}}}
-spec:
-  group: {group}
-  scope: Namespaced
-  names: {{kind: {kind}, plural: {plural}}}
-  versions:
-    - name: v1
-      served: {served}
-      storage: true
-      schema:
-        openAPIV3Schema: {schema}
-"""
+    return crd(schema, group=group, kind=kind, api=api, served=served)
 
 
 DEPLOYMENT = """apiVersion: apps/v1

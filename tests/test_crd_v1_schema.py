@@ -138,17 +138,11 @@ def test_set_and_map_lists_that_the_api_server_accepts():
 
 
 def _crd_file(tmp_path, schema: str, api: str = "apiextensions.k8s.io/v1", extra: str = "") -> list:
+    from crdfactory import crd
     from k8slint.engine import LintOptions, lint
     from k8slint.versions import KubeVersion
-    if api.endswith("v1beta1"):
-        body = (f"  versions: [{{name: v1, served: true, storage: true}}]\n{extra}"
-                f"  validation:\n    openAPIV3Schema: {schema}\n")
-    else:
-        body = ("  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n"
-                f"        openAPIV3Schema: {schema}\n")
     path = tmp_path / "crd.yaml"
-    path.write_text(f"apiVersion: {api}\nkind: CustomResourceDefinition\nmetadata: {{name: things.acme.io}}\n"
-                    "spec:\n  group: acme.io\n  scope: Namespaced\n  names: {kind: Thing, plural: things}\n" + body)
+    path.write_text(crd(schema, api=api, extra=extra))
     return lint([str(path)], LintOptions(KubeVersion.parse("1.30"))).findings
 
 
