@@ -6,9 +6,11 @@ the values each version lists; this module checks what the schema cannot say.
 """
 from __future__ import annotations
 
+import re
+
 from . import downward_api
 from .. import apisyntax as syntax
-from .base import Report, at_least, integer, items, looks_dumped, mapping, rule, text
+from .base import Report, at_least, field, integer, items, looks_dumped, mapping, rule, shown, text
 from .metadata import INVALID_LABEL, check_labels
 
 # where the pod spec sits in each kind whose validation checks it. Not StatefulSet: its API server checks
@@ -157,9 +159,9 @@ HANDLER_COUNT = rule(
     fix="Keep one handler in each probe and hook.")
 INVALID_PROBE = rule(
     "SRV034", "invalid-probe", "Probe settings or handler values the API server rejects",
-    what="Checks probe numbers (not negative; `successThreshold` 1 for liveness and startup probes; "
-         "`terminationGracePeriodSeconds` above 0), handler ports (1-65535 or a port name) and that `exec` "
-         "has a command; a `sleep` hook (1.30+) no longer than the pod's terminationGracePeriodSeconds (30 "
+    what="Checks probe numbers (not negative; `successThreshold` 1 for liveness and startup probes; from 1.25 "
+         "`terminationGracePeriodSeconds` above 0 and not on readiness probes), handler ports (1-65535 or a port "
+         "name), `httpGet` header names and that `exec` has a command; a `sleep` hook (1.30+) no longer than the pod's terminationGracePeriodSeconds (30 "
          "by default) and above 0 (0 allowed from 1.33); and that init containers carry no probes or "
          "lifecycle hooks unless they are sidecars (`restartPolicy: Always`, from 1.29).",
     why="The API server rejects the pod with `Invalid value` or `Required value`.",
@@ -187,6 +189,9 @@ RULES = [INVALID_CONTAINER_NAME, DUPLICATE_CONTAINER_NAME, IMAGE_REQUIRED, INVAL
          INVALID_POD_FIELD]
 
 STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
+_HTTP_HEADER = re.compile("[-A-Za-z0-9]+")
+HTTP_HEADER_ERROR = ("a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', "
+                     "regex used for validation is '[-A-Za-z0-9]+')")
 VOLUME_SOURCES = frozenset({
     "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi",
     "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc",
@@ -545,8 +550,14 @@ def _check_probe(probe: dict, path: tuple, report: Report, version, single_succe
     success = integer(probe.get("successThreshold"))
     if single_success and success is not None and success not in (0, 1):  # 0 is defaulted to 1
         report.invalid(INVALID_PROBE, path + ("successThreshold",), success, "must be 1")
-    grace = integer(probe.get("terminationGracePeriodSeconds"))
-    if grace is not None and grace <= 0:
+    # a probe's own grace period: ProbeTerminationGracePeriod is on by default from 1.25 (dropped before)
+    grace = integer(probe.get("terminationGracePeriodSeconds")) if at_least(version, 25) else None
+    if grace is not None and not single_success:
+        report.invalid(INVALID_PROBE, path + ("terminationGracePeriodSeconds",), grace,
+                       "must not be set for readinessProbes",
+                       suggestion="Drop terminationGracePeriodSeconds: a failing readiness probe does not kill the "
+                                  "container.")
+    elif grace is not None and grace <= 0:
         report.invalid(INVALID_PROBE, path + ("terminationGracePeriodSeconds",), grace, "must be greater than 0")
 
 
@@ -569,6 +580,12 @@ def _check_handler(handler: dict, path: tuple, report: Report, kinds: tuple) -> 
             report.required(INVALID_PROBE, path + ("exec", "command"))
     elif first in ("httpGet", "tcpSocket"):
         _check_port_ref(action.get("port"), path + (first, "port"), report)
+        for j, header in enumerate(items(action.get("httpHeaders")) if first == "httpGet" else ()):
+            name = mapping(header).get("name")
+            if isinstance(name, str) and not _HTTP_HEADER.fullmatch(name):
+                # the API server names the list, not the entry
+                report.add(INVALID_PROBE, path + (first, "httpHeaders", j, "name"),
+                           f"{field(path + (first, 'httpHeaders'))}: Invalid value: {shown(name)}: {HTTP_HEADER_ERROR}")
     elif first == "grpc":
         port = integer(action.get("port"))
         if port is not None:
