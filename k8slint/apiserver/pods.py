@@ -77,7 +77,9 @@ INVALID_VOLUME = rule(
          "one of `fieldRef` (a pod field a volume may hold: name, namespace, uid, labels, annotations) or "
          "`resourceFieldRef` (naming its container and a container resource); in a projected volume one kind per "
          "source, no file path used twice across sources, and (from 1.12) service account tokens with a "
-         "relative `path` and an `expirationSeconds` of at least 600.",
+         "relative `path` and an `expirationSeconds` of at least 600; from 1.21 generic ephemeral volumes with a "
+         "`volumeClaimTemplate` whose metadata holds only labels and annotations (the claim spec itself is "
+         "SRV120's), a Pod's claim name `<pod>-<volume>` valid, and no claim volume naming such a claim.",
     why="The API server rejects the pod with `Required value`, `Invalid value`, `Duplicate value` or "
         "`Forbidden: may not specify more than 1 volume type`.",
     example=_POD + "  - {name: app, image: nginx}\n  volumes:\n  - {name: data, emptyDir: {}}\n"

@@ -8,10 +8,11 @@ from . import downward_api
 from .. import apisyntax as syntax
 from .base import Report, at_least, field, integer, items, mapping, shown
 from .pods import INVALID_VOLUME, POD_SPEC_PATHS
+from .storage import INVALID_CLAIM, _claim as check_claim_spec  # the claim spec checks of PVCs (storage.py)
 
 KINDS = frozenset(POD_SPEC_PATHS)
 RULES: list = []
-REPORTS = [INVALID_VOLUME]  # rules of other areas this one reports too
+REPORTS = [INVALID_VOLUME, INVALID_CLAIM]  # rules of other areas this one reports too
 
 MODE_MAX = 0o777
 MODE_ERROR = "must be a number between 0 and 0777 (octal), both inclusive"
@@ -26,9 +27,17 @@ def walk(resource, ctx, report: Report) -> None:
     spec = resource.get(path)
     if spec.__class__ is not dict:
         return
+    generic = at_least(ctx.target, 21)  # GenericEphemeralVolume on by default; the field is dropped before
+    pod_name = resource.metadata.get("name") if resource.kind == "Pod" else None
+    created = set()  # the claims a Pod's ephemeral volumes create, named <pod>-<volume>
+    if generic and isinstance(pod_name, str) and pod_name:
+        created = {f"{pod_name}-{v.get('name')}" for v in items(spec.get("volumes"))
+                   if v.__class__ is dict and v.get("ephemeral") is not None}
     for i, volume in enumerate(items(spec.get("volumes"))):
         if volume.__class__ is dict:
             check_volume_source(volume, path + ("volumes", i), report, ctx.target)
+            if generic:
+                _ephemeral(volume, path + ("volumes", i), report, pod_name, created)
 
 
 def check_volume_source(volume: dict, path: tuple, report: Report, version=None) -> None:
@@ -67,6 +76,41 @@ def check_volume_source(volume: dict, path: tuple, report: Report, version=None)
         if amount is not None and amount < 0:
             report.forbidden(INVALID_VOLUME, path + ("emptyDir", "sizeLimit"),
                              "SizeLimit field must be a valid resource quantity")
+
+
+_TEMPLATE_META = ("labels", "annotations")
+
+
+def _ephemeral(volume: dict, path: tuple, report: Report, pod_name, created: set) -> None:
+    """validateEphemeralVolumeSource: a claim template whose metadata holds only labels and annotations and
+    whose spec is a valid claim spec; in a Pod, the claim name `<pod>-<volume>` a valid object name, and no
+    claim volume naming a claim an ephemeral volume creates."""
+    claim = mapping(volume.get("persistentVolumeClaim")).get("claimName")
+    if claim in created:
+        report.invalid(INVALID_VOLUME, path + ("persistentVolumeClaim", "claimName"), claim,
+                       "must not reference a PVC that gets created for an ephemeral volume")
+    ephemeral = volume.get("ephemeral")
+    if ephemeral.__class__ is not dict:
+        return
+    template = ephemeral.get("volumeClaimTemplate")
+    where = path + ("ephemeral", "volumeClaimTemplate")
+    if template is None:
+        report.required(INVALID_VOLUME, where)
+    elif template.__class__ is dict:
+        for key, value in mapping(template.get("metadata")).items():
+            # zero values are unset to the API server (a dump shows `creationTimestamp: null`)
+            if key not in _TEMPLATE_META and value not in (None, "", 0, False) and value != {} and value != []:
+                report.forbidden(INVALID_VOLUME, where + ("metadata", key), "cannot be set for an ephemeral volume",
+                                 suggestion="Keep only labels and annotations: the claim is named after the pod "
+                                            "and the volume.")
+        spec = template.get("spec")
+        if spec.__class__ is dict:
+            check_claim_spec(spec, where + ("spec",), report)
+    name = volume.get("name")
+    if isinstance(pod_name, str) and pod_name and isinstance(name, str) and name:
+        claim_name = f"{pod_name}-{name}"
+        for msg in syntax.dns1123_subdomain(claim_name):
+            report.invalid(INVALID_VOLUME, path + ("name",), name, f"PVC name \"{claim_name}\": {msg}")
 
 
 def _projected(projected: dict, path: tuple, report: Report, tokens: bool) -> None:
