@@ -58,6 +58,9 @@ REFUSED = [
     "self.ints.transformMap(i, v, v)['a'] == 1",
     "self.counts.transformMapEntry(k, v, {k: v})[1] == 1",
     "self.counts.transformList(k, v, k)[0] == 1",
+    "sets.contains(self.ints, self.names)",  # the sets extension's lists have one element type
+    "sets.intersects(self.names, [1])",
+    "sets.equivalent(self.ints.map(i, [i]), self.ints)",
 ]
 
 
@@ -84,6 +87,8 @@ JUDGED = [
     ("self.ints.transformMap(i, v, v * 2)[0] == 6", "{ints: [2]}"),
     ("self.counts.transformMapEntry(k, v, {v: k})[1] == 'a'", "{counts: {b: 1}}"),
     ("self.mixed.sort()[0] == 1", "{mixed: [2, 3]}"),  # int-or-string items: a list of dyn
+    ("sets.contains(self.ints, [1]) && sets.intersects(self.names, ['a'])", "{ints: [1], names: [b]}"),
+    ("sets.equivalent(self.mixed, [1, 2])", "{mixed: [1, 3]}"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The list functions as the API server's type-checker declares them, with type parameters: `reverse()` of a
+"""The list and sets functions as the API server's type-checker declares them, with type parameters: `reverse()` of a
 list(int) gives a list(int), `min()` of a list(string) a string, and a two-variable comprehension's index
 is an int (a list) or the key type (a map). The runtime's Python functions cannot take type parameters, so
 these declarations are written in its environment configuration (YAML); they serve the typed environment,
@@ -84,9 +84,17 @@ def _comprehension_helpers() -> dict:
     }
 
 
+def _sets() -> dict:
+    lt = _list(_t("T"))  # cel-go ext/sets.go: both lists of one element type
+    return {f"sets.{op}": [_global(f"list_sets_{op}_list", [lt, lt], _t("bool"))]
+            for op in ("contains", "equivalent", "intersects")}
+
+
 def declarations(feats: frozenset) -> dict:
     """name -> its overloads (configuration text), for the libraries the version has."""
     out = _kubernetes_lists(feats)
+    if "sets" in feats:
+        out.update(_sets())
     if "lists_v3" in feats:
         out.update(_extension_lists())
     if "two_var_comprehensions" in feats:
