@@ -96,7 +96,8 @@ INVALID_MOUNT = rule(
     "SRV027", "invalid-volume-mount", "A volumeMount without a mountPath, with a repeated one, or a bad subPath",
     what="Checks every volume mount: `mountPath` required and unique in the container; `subPath` and "
          "`subPathExpr` relative, without '..', and not both; `mountPropagation: Bidirectional` only in a "
-         "privileged container; and (from 1.13) every volume device: a unique name and `devicePath` without "
+         "privileged container; from 1.31 `recursiveReadOnly: Enabled` or `IfPossible` only on `readOnly` mounts "
+         "without mount propagation; and (from 1.13) every volume device: a unique name and `devicePath` without "
          "'..', neither also used by a volumeMount of the container.",
     why="The API server rejects the pod with `Required value`, `Invalid value: must be unique`, `must be a "
         "relative path` or `must not contain '..'`.",
@@ -326,7 +327,7 @@ def _check_container(container: dict, cpath: tuple, volumes, report: Report, ver
         _check_ports(get("ports"), cpath + ("ports",), report)
     if get("volumeMounts"):
         privileged = mapping(get("securityContext")).get("privileged") is True
-        _check_mounts(get("volumeMounts"), cpath + ("volumeMounts",), volumes, report, privileged)
+        _check_mounts(get("volumeMounts"), cpath + ("volumeMounts",), volumes, report, privileged, version)
     resources = get("resources")
     if isinstance(resources, dict) and resources:
         _check_resources(resources, cpath + ("resources",), report)
@@ -401,11 +402,14 @@ def _check_volumes(volumes, path: tuple, report: Report):
     return names
 
 
-def _check_mounts(mounts, path: tuple, volumes, report: Report, privileged: bool) -> None:
+def _check_mounts(mounts, path: tuple, volumes, report: Report, privileged: bool, version=None) -> None:
     paths: set = set()
+    recursive = version is not None and at_least(version, 31)  # RecursiveReadOnlyMounts on by default
     for i, mount in enumerate(items(mounts)):
         if not isinstance(mount, dict):
             continue
+        if recursive and mount.get("recursiveReadOnly") in ("Enabled", "IfPossible"):
+            _check_recursive_read_only(mount, path, i, report)
         if mount.get("mountPropagation") == "Bidirectional" and not privileged:
             report.forbidden(INVALID_MOUNT, path + (i, "mountPropagation"),
                              "Bidirectional mount propagation is available only to privileged containers")
@@ -429,6 +433,18 @@ def _check_mounts(mounts, path: tuple, volumes, report: Report, privileged: bool
                 report.invalid(INVALID_MOUNT, path + (i, "subPathExpr"), expr,
                                "subPathExpr and subPath are mutually exclusive")
             _check_descending(expr, path + (i, "subPathExpr"), report)
+
+
+def _check_recursive_read_only(mount: dict, path: tuple, i: int, report: Report) -> None:
+    """validateMountRecursiveReadOnly, whose answers name the mounts list's `recursiveReadOnly`."""
+    where = path + (i, "recursiveReadOnly")
+    named = field(path + ("recursiveReadOnly",))
+    if mount.get("readOnly") is not True:
+        report.add(INVALID_MOUNT, where, f"{named}: Forbidden: may only be specified when readOnly is true",
+                   suggestion="Add `readOnly: true` to the mount.")
+    if mount.get("mountPropagation") not in (None, "None"):
+        report.add(INVALID_MOUNT, where, f"{named}: Forbidden: may only be specified when mountPropagation is None "
+                   "or not specified")
 
 
 def _check_descending(value: str, path: tuple, report: Report) -> None:
