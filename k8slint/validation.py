@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
 from .crd.defaulting import defaulted
 from .crd.defaults_check import has_defaults
 from .enumscope import unchecked as unchecked_enum
-from .schemaformats import checked_formats
+from .schemaformats import any_subschema, checked_formats
 from .crd.listtypes import has_list_types
 from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
@@ -262,12 +262,13 @@ class Validator:
         if plan is None:
             plan = self._plans[key] = build_plan(openapi, (), (self.version.major, self.version.minor))
             plan.list_types, plan.formats = has_list_types(openapi), checked_formats(openapi)
-        if plan.root is None and not plan.list_types and not plan.formats:
+            plan.embedded = any_subschema(openapi, lambda node: node.get("x-kubernetes-embedded-resource") is True)
+        if plan.root is None and not plan.list_types and not plan.formats and not plan.embedded:
             return []
-        data, problems = normalise(resource.data, openapi, plan.list_types, plan.formats)
+        data, problems = normalise(resource.data, openapi, plan.list_types, plan.formats, plan.embedded)
         out = []
         for path, message, kind in problems:
-            rule_id = crd_meta.DUPLICATE_ITEM if kind == "list" else crd_meta.BAD_FORMAT
+            rule_id = {"list": crd_meta.DUPLICATE_ITEM, "format": crd_meta.BAD_FORMAT}.get(kind, SCHEMA_INVALID)
             out.append(finding_at(resource, rule_id, RULE_SEVERITY[rule_id], f"{self._where(path)}: {message}", path))
         for failure in plan.check(data):
             where = self._where(failure.path)

@@ -3,6 +3,7 @@ replaced by defaults or dropped (fields and map entries) or kept (list items), d
 resource metadata neither pruned nor validated by the schema, and v1beta1 CRDs that prune nothing."""
 from __future__ import annotations
 
+import pytest
 from crdfactory import crd as make_crd, custom_resource, spec_schema
 from k8slint.engine import LintOptions, lint
 from k8slint.versions import KubeVersion
@@ -71,3 +72,26 @@ def test_v1beta1_crd_that_prunes_nothing_keeps_its_nulls(tmp_path):
     crd = make_crd(spec_schema({"note": {"type": "string"}}), api="apiextensions.k8s.io/v1beta1")
     found = _findings(tmp_path, crd, "{note: null}", "1.21")
     assert [(rule, path) for rule, path, _ in found if rule.startswith("SCH")] == [("SCH001", "spec.note")]
+
+
+TEMPLATE = {"type": "object", "properties": {"spec": {"type": "object", "properties": {"template": {
+    "type": "object", "x-kubernetes-embedded-resource": True, "x-kubernetes-preserve-unknown-fields": True}}}}}
+
+
+@pytest.mark.parametrize("template, found", [
+    ("{}", [("SCH001", "spec.template.apiVersion", "spec.template.apiVersion: Required value"),
+            ("SCH001", "spec.template.kind", "spec.template.kind: Required value")]),
+    ("{apiVersion: a/b/c, kind: ConfigMap}", [("SCH001", "spec.template.apiVersion", 'spec.template.apiVersion: '
+                                               'Invalid value: "a/b/c": unexpected GroupVersion string: a/b/c')]),
+    ("{apiVersion: v1, kind: Config_Map}", [("SCH001", "spec.template.kind", "spec.template.kind: Invalid value: "
+                                             '"Config_Map": may have mixed case, but should otherwise match: a '
+                                             "DNS-1035 label must consist of lower case alphanumeric characters or "
+                                             "'-', start with an alphabetic character, and end with an alphanumeric "
+                                             "character (e.g. 'my-name' or 'abc-123', regex used for validation is "
+                                             "'[a-z]([-a-z0-9]*[a-z0-9])?')")]),
+    ("{apiVersion: v1, kind: ConfigMap, metadata: {labels: {a: 1}}}",
+     [("SCH001", "spec.template.metadata", "spec.template.metadata: Invalid value: labels must be a map of strings")]),
+    ("{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: b}}", []),
+])
+def test_embedded_resources_need_an_api_version_and_a_kind(tmp_path, template, found):
+    assert _findings(tmp_path, make_crd(TEMPLATE), f"{{template: {template}}}") == found

@@ -11,13 +11,11 @@ and an apiextensions.k8s.io/v1beta1 CRD may give defaults only with spec.preserv
 Not checked: ObjectMeta's own rules on a default of an embedded resource's metadata."""
 from __future__ import annotations
 
-import re
-
 from ..schemaformats import format_error
+from .embedded import resource_problems
 
 MAX_DEPTH = 200
 _META = ("apiVersion", "kind", "metadata")
-_DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 
 
 def default_problems(schema, path: tuple) -> list:
@@ -184,27 +182,8 @@ def _embedded_problem(value, node, embedded: bool, at: tuple, depth: int) -> str
 
 
 def _resource_problem(value: dict) -> str | None:
-    for key in ("apiVersion", "kind"):
-        if key not in value:
-            return f"{key}: Required value"
-        if not isinstance(value[key], str):
-            return f"{key}: Invalid value: must be a string"
-        if not value[key]:
-            return f"{key}: Invalid value: must not be empty"
-    if value["apiVersion"].count("/") > 1:
-        return f"apiVersion: Invalid value: {value['apiVersion']!r}: unexpected GroupVersion string"
-    if not _DNS1035.fullmatch(value["kind"].lower()) or len(value["kind"]) > 63:
-        return (f"kind: Invalid value: {value['kind']!r}: may have mixed case, but should otherwise match: a "
-                "DNS-1035 label")
-    meta = value.get("metadata")
-    if "metadata" in value and not isinstance(meta, dict):
-        return "metadata: Invalid value: must be an object"
-    for key in ("labels", "annotations"):
-        entries = meta.get(key) if isinstance(meta, dict) else None
-        if entries is not None and not (isinstance(entries, dict) and all(isinstance(v, str)
-                                                                          for v in entries.values())):
-            return f"metadata.{key}: Invalid value: must be a map of strings"
-    return None
+    found = resource_problems(value)
+    return f"{found[0][0]}: {found[0][1]}" if found else None
 
 
 def _format_problem(value, node, at: tuple, depth: int) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..schemaformats import format_error
 from .defaulting import _PRESERVE_EVERYWHERE, disallowed_null, has_default
+from .embedded import resource_problems
 from .listtypes import list_duplicates
 
 MAX_DEPTH = 200
@@ -27,11 +28,13 @@ class _Walk:
     lists: bool
     formats: bool
     keep_all: bool  # a v1beta1 CRD that prunes nothing: unknown fields and nulls stay
+    embedded: bool = False  # check embedded resources' apiVersion, kind and metadata
 
 
-def normalise(value, schema, lists: bool = True, formats: bool = True) -> tuple:
-    """(the object as stored, [(json path, message, "list" | "format")])."""
-    walk = _Walk([], lists, formats, isinstance(schema, dict) and schema.get(_PRESERVE_EVERYWHERE) is True)
+def normalise(value, schema, lists: bool = True, formats: bool = True, embedded: bool = False) -> tuple:
+    """(the object as stored, [(json path, message, "list" | "format" | "embedded")])."""
+    walk = _Walk([], lists, formats, isinstance(schema, dict) and schema.get(_PRESERVE_EVERYWHERE) is True,
+                 embedded)
     return _walk(value, schema, (), True, walk), walk.problems
 
 
@@ -41,6 +44,8 @@ def _walk(value, schema, path: tuple, is_resource: bool, walk: _Walk, prune: boo
     if not isinstance(schema, dict) or len(path) > MAX_DEPTH:
         return value
     if isinstance(value, dict):
+        if walk.embedded and not is_resource and schema.get("x-kubernetes-embedded-resource") is True:
+            walk.problems.extend((path + (key,), message, "embedded") for key, message in resource_problems(value))
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else None
         extra = schema.get("additionalProperties")
         preserve = schema.get("x-kubernetes-preserve-unknown-fields") is True or walk.keep_all or not prune
