@@ -20,6 +20,8 @@ from .rules.fields import FieldRule, FieldRuleSet
 from .crd.registry import defines_a_kind_twice
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
 from .identified import identified
+from .kustomize_inputs import (KUSTOMIZE_INPUT, PATCH, KustomizeInputs, for_files as kustomize_inputs_of,
+                               input_finding, partial_findings)
 from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
 from .validation import API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, UNKNOWN_KIND, CrdRegistry, Validator
 from .versions import KubeVersion
@@ -95,6 +97,7 @@ class Linter:
                 self.other_rules.append(rule)
         # every FLD rule in one walk of the resource (same findings as calling each rule's check)
         self.field_rules = FieldRuleSet(field_rules, self.context)
+        self.kustomize_inputs = KustomizeInputs()  # patches and plugin configurations: checked apart
 
     def _rules_for_kind(self, kind: str) -> list:
         """The non-API rules that can fire on this kind (rules declare their kinds as `check.kinds`)."""
@@ -145,12 +148,20 @@ class Linter:
         """(findings, objects, kustomizations: how many) of one input given as pieces (see loader.load_pieces): every piece is
         checked and let go before the next is read; suppressions, path ignores and relabelling are then
         applied once for the whole input."""
-        findings, annotations, objects, first, kustomizations = [], [], [], None, 0
+        findings, annotations, objects, first, kustomizations, named = [], [], [], None, 0, None
         for loaded in pieces:
+            if first is None:
+                named = self.kustomize_inputs.get(loaded.file)
+                if named is not None and self.enabled(KUSTOMIZE_INPUT):
+                    findings.append(input_finding(named, loaded.file))
             first = first or loaded
-            findings.extend(f for f in loaded.findings if self.enabled(f.rule_id))
+            # a JSON 6902 patch is a list, not an object: YML011 says what it is
+            findings.extend(f for f in loaded.findings if self.enabled(f.rule_id)
+                            and not (named is not None and f.rule_id == "YML003"))
             for resource in loaded.resources:
-                findings.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+                found = (self.check_resource(resource) if named is None
+                         else partial_findings(self, resource) if named.role == PATCH else ())
+                findings.extend(f for f in found if self.enabled(f.rule_id))
             kustomizations += len(loaded.kustomizations)
             for config in loaded.kustomizations:  # not Kubernetes objects: never validated
                 findings.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
@@ -466,13 +477,15 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
         if os.path.abspath(crd_path) not in given:  # the input's own CRDs are registered as it is read
             linter.register_crds(load_path(crd_path, options.max_file_size))
 
+    linter.kustomize_inputs = kustomize_inputs_of(paths, options.max_file_size)
+
     def process(input_):  # preloaded files come whole; the others as pieces, each let go once checked
         return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
 
     cache = _result_cache(options)
     results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces,
                         cache=cache, state=lambda: fingerprint(linter.crds.state()),
-                        place=lambda path: _place(path, options))
+                        place=lambda path: _place(path, options) + linter.kustomize_inputs.fingerprint(path))
     if cache is not None:
         cache.save()
     for loaded in crd_inputs:  # a CRD's verdict is the same from --crd as from the input

@@ -46,6 +46,7 @@ LOADER_SEVERITY = {
     "YML008": Severity.ERROR,    # an unrendered template ({{ ... }}): render it first
     "YML009": Severity.ERROR,    # a Helm release record that cannot be decoded
     "YML010": Severity.ERROR,    # nothing to lint: the whole input holds no Kubernetes object
+    "YML011": Severity.INFO,     # a kustomize patch or plugin configuration (see kustomize_inputs)
     "YML020": Severity.ERROR,    # fix could not handle (or safely write) a file: left unchanged
 }
 

@@ -23,6 +23,7 @@ from ..atomic import Changed, remove_stale_temporaries, settle_interrupted_write
 from ..discover import STDIN
 from ..engine import Linter, LintOptions, LintResult, mentions
 from ..loader import LOADER_SEVERITY, LoadedFile, decode, load_path, load_text, read_bytes
+from ..kustomize_inputs import for_files as kustomize_inputs_of
 from ..model import Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
 from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
@@ -532,6 +533,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             remove_stale_temporaries(directory)
             leftovers.update((os.path.realpath(left.target), left) for left in settle_interrupted_writes(directory))
     linter = Linter(lint_options)
+    linter.kustomize_inputs = kustomize_inputs_of(paths, lint_options.max_file_size)  # patches: parts of objects
     crd_inputs = [load_path(p, lint_options.max_file_size)
                   for p in lint_options.crd_files + lint_options.repository_crd_files]
     for loaded in crd_inputs:
@@ -547,6 +549,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     verifier = _Verifier(lint_options, linter.crds.copy())
     refusals: dict = {}
     final = _FinalLint(options, crd_inputs, refusals, linter.crds)
+    final.linter.kustomize_inputs = linter.kustomize_inputs
 
     def fix_one(inp, write_now: bool = True):
         try:

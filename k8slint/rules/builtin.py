@@ -109,6 +109,21 @@ BUILTIN_RULES = [
         example="# an empty file, or an empty directory",
         fix="Point k8slint at the manifests. Where an empty input is expected (a pre-commit run on files "
             "that hold no manifest), pass `--allow-empty`; the pre-commit hooks do.")),
+    _yml("YML011", "kustomize-input", "A file a kustomization names as a patch or plugin configuration", RuleDoc(
+        what="Reports, once per file, a file that a kustomization (or Component) in the input, or in a "
+             "directory above the file, names as kustomize's input rather than as a resource: a patch "
+             "(`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`) or a plugin configuration "
+             "(`transformers`, `generators`, `validators`). A patch is checked as a part of an object: the "
+             "deprecation rules of its apiVersion and kind, the field and reference rules; not the schema's "
+             "required fields nor the API server's create checks. A plugin configuration is not validated. "
+             "A file another kustomization names as a resource stays an object.",
+        why="kustomize merges a patch into a resource, or runs a plugin with its configuration; neither file "
+            "is applied as it is, so a patch without `spec.selector` or a container without `image` is no "
+            "error. What reaches the cluster is what `kustomize build` prints, and that is what to lint.",
+        example="# kustomization.yaml\nresources: [deploy.yaml]\npatches:\n- path: patch.yaml\n"
+                "# patch.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                "spec: {template: {spec: {containers: [{name: web, resources: {limits: {memory: 1Gi}}}]}}}\n",
+        fix="Nothing in the file. Lint the built result too: `kustomize build DIR | k8slint lint -`.")),
     _yml("YML020", "file-not-fixed", "k8slint fix left a file unchanged because it could not handle it", RuleDoc(
         what="Reported by `k8slint fix` for a file it does not fix at all, which keeps its text while every "
              "other file is still fixed: a file too large to fix within the memory `--max-file-size` allows "
