@@ -225,27 +225,30 @@ class FieldRuleSet:
         self.ctx = ctx
         self._tries: dict = {}
 
-    def _trie(self, kind) -> dict:
-        trie = self._tries.get(kind)
-        if trie is None:
-            trie = self._tries[kind] = {}
-            for rule in self.rules:
-                state = rule.state(self.ctx.target)
-                if state is None or not rule.applies_to(kind):
-                    continue
-                for matcher, concrete in rule.paths(kind):
-                    node = trie
-                    for segment in concrete:
-                        node = node.setdefault(segment, {})
-                    node.setdefault(_MATCHES, []).append((rule, state, matcher))
-        return trie
+    def _trie(self, kind):
+        """The compiled trie of this kind's paths (see _compiled), or None when no rule applies."""
+        if kind in self._tries:
+            return self._tries[kind]
+        trie: dict = {}
+        for rule in self.rules:
+            state = rule.state(self.ctx.target)
+            if state is None or not rule.applies_to(kind):
+                continue
+            for matcher, concrete in rule.paths(kind):
+                node = trie
+                for segment in concrete:
+                    node = node.setdefault(segment, {})
+                node.setdefault(_MATCHES, []).append((rule, state, matcher))
+        # (a path that ends at the object itself matches nothing: the walk starts below it)
+        compiled = self._tries[kind] = ((),) + _compiled(trie)[1:] if trie else None
+        return compiled
 
     def check(self, resource) -> list:
         trie = self._trie(resource.kind)
-        if not trie:
+        if trie is None:
             return []
         hits: list = []
-        _walk_trie(resource.data, trie, (), hits)
+        _visit(resource.data, trie, (), hits)
         out, seen, silenced, reported = [], set(), {}, set()
         for rule, state, matcher, path, value in hits:
             rid = rule.meta.id
@@ -263,30 +266,37 @@ class FieldRuleSet:
         return out
 
 
-def _walk_trie(value, node: dict, path: tuple, hits: list) -> None:
+def _compiled(node: dict) -> tuple:
+    """A trie node as (its matches, the steps into a mapping, the steps into a list), each step (segment,
+    child) in the trie's order: a walk then tests only the steps that can apply to the value's type."""
+    in_map, in_list = [], []
     for segment, child in node.items():
         if segment is _MATCHES:
             continue
-        if segment is ANY_ITEM:
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    _visit(item, child, path + (i,), hits)
-        elif segment is ANY_KEY:
-            if isinstance(value, dict):
+        step = (segment, _compiled(child))
+        (in_list if segment is ANY_ITEM or isinstance(segment, int) else in_map).append(step)
+    return tuple(node.get(_MATCHES, ())), tuple(in_map), tuple(in_list)
+
+
+def _visit(value, node: tuple, path: tuple, hits: list) -> None:
+    """Record the matches at `node` and walk on into `value` (hits in the order of the trie)."""
+    matches, in_map, in_list = node
+    for rule, state, matcher in matches:
+        hits.append((rule, state, matcher, path, value))
+    if in_map and isinstance(value, dict):
+        for segment, child in in_map:
+            if segment is ANY_KEY:
                 for k, v in value.items():
                     _visit(v, child, path + (k,), hits)
-        elif isinstance(segment, int):
-            if isinstance(value, list) and segment < len(value):
+            elif segment in value:
                 _visit(value[segment], child, path + (segment,), hits)
-        elif isinstance(value, dict) and segment in value:
-            _visit(value[segment], child, path + (segment,), hits)
-
-
-def _visit(value, node: dict, path: tuple, hits: list) -> None:
-    for rule, state, matcher in node.get(_MATCHES, ()):
-        hits.append((rule, state, matcher, path, value))
-    if len(node) > (_MATCHES in node):
-        _walk_trie(value, node, path, hits)
+    elif in_list and isinstance(value, list):
+        for segment, child in in_list:
+            if segment is ANY_ITEM:
+                for i, item in enumerate(value):
+                    _visit(item, child, path + (i,), hits)
+            elif segment < len(value):
+                _visit(value[segment], child, path + (segment,), hits)
 
 
 def field_rules() -> list:
