@@ -241,6 +241,9 @@ def node_key(key_node) -> str:
     if not isinstance(key_node, yaml.ScalarNode):
         return complex_key_text(key_node)
     if key_node.tag == _PLAIN:
+        known = _PLAIN_KEYS.get(key_node.value)  # what reading the document made of this key text
+        if known is not None:
+            return known
         value = resolve_plain(key_node.value)
         return "<<" if value is MERGE else key_text(value)
     if key_node.tag.startswith(_STD) and key_node.tag != _STD + "str":
