@@ -1,9 +1,10 @@
-"""The list and sets functions as the API server's type-checker declares them, with type parameters: `reverse()` of a
-list(int) gives a list(int), `min()` of a list(string) a string, and a two-variable comprehension's index
-is an int (a list) or the key type (a map). The runtime's Python functions cannot take type parameters, so
-these declarations are written in its environment configuration (YAML); they serve the typed environment,
-which only checks. Names are the rule's, or k8slint's where env.py renames a call (indexOf, sortBy, the
-two-variable comprehensions' helpers)."""
+"""The list and sets functions as the API server's type-checker declares them, with type parameters:
+`reverse()` of a list(int) gives a list(int), `min()` of a list(string) a string, `sets.contains` takes two
+lists of one element type, and a two-variable comprehension's index is an int (a list) or the key type (a
+map). The runtime's Python functions cannot take type parameters, so these declarations are written in its
+environment configuration (YAML); they serve the typed environment, which only checks. Names are the
+rule's, or k8slint's where env.py renames a call (indexOf, sortBy, the two-variable comprehensions'
+helpers)."""
 from __future__ import annotations
 
 from .env import KEYS, LIST_INDEX_OF, LIST_LAST_INDEX_OF, MERGE, SORT_BY, TO_MAP
