@@ -58,3 +58,25 @@ def test_the_rule_as_meant_judges_the_label(tmp_path):
     meant = "size(self) == 0 || !format.dns1123Label().validate(self).hasValue()"
     assert _found(tmp_path, meant, "http") == []
     assert [i for i, _m in _found(tmp_path, meant, "Not_A_Label")] == ["CRD007"]
+
+
+def _old_self_crd(rule: str) -> str:
+    return _crd("true").replace("                    - rule: 'true'\n",
+                                f"                    - rule: {rule!r}\n                      optionalOldSelf: true\n")
+
+
+@pytest.mark.parametrize("rule,refused", [
+    ("!oldSelf.hasValue() || oldSelf.value().size() <= self.size()", False),
+    ("oldSelf.orValue('') != 'x' || self != 'x'", False),
+    ("!oldSelf.hasValue() || oldSelf.value() == 1", True),  # oldSelf holds a string, as self
+    ("!oldSelf.hasValue() || oldSelf.value().missing == self", True),
+    ("oldSelf.orValue(1) == self", True),
+])
+def test_optional_old_self_is_an_optional_of_the_nodes_type(tmp_path, rule, refused):
+    # with optionalOldSelf the API server declares oldSelf as optional_type(<self's type>): a rule misusing
+    # its value is refused when the CRD is created, though on create oldSelf is empty and the rule runs
+    path = tmp_path / "all.yaml"
+    path.write_text(_old_self_crd(rule) + "---\napiVersion: acme.io/v1\nkind: Backend\nmetadata: {name: b}\n"
+                                          "spec: {name: web}\n")
+    found = sorted(f.rule_id for f in lint([str(path)], LintOptions(KubeVersion.parse("1.33"))).findings)
+    assert found == (["CRD005", "CRD006"] if refused else []), found

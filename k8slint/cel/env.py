@@ -324,18 +324,26 @@ def typed_environment(feats: frozenset, types):
     cel = _cel()[0]
     T = cel.Type
     variables = {_typed_name(i): types.cel_type(cel, spec) for i, spec in enumerate(types.rule_specs)}
-    variables["oldSelf"] = T.DYN  # optionalOldSelf: an optional, checked as dyn
+    variables["oldSelf"] = T.DYN  # optionalOldSelf before the optional library: checked as dyn
     from .checkdecls import config_yaml, declarations
 
     # the list functions are declared with type parameters in the configuration instead (checkdecls.py)
     parametric = declarations(feats)
     functions = _functions(cel, feats, skip=frozenset(parametric))
     config = config_yaml(feats)
+    if "optional" in feats:  # optionalOldSelf: oldSelf is an optional of the node's type
+        config += "variables:\n" + "".join(
+            f"  - name: \"{_optional_name(i)}\"\n    type_name: \"optional_type\"\n"
+            f"    params: [{types.config_type(spec)}]\n" for i, spec in enumerate(types.rule_specs))
     if "cross_numeric" in feats:
         config += "stdlib:\n  exclude_functions:\n" + "".join(f"    - name: \"{op}\"\n" for op, _ in _ORDERINGS)
         functions = functions + _orderings(cel)
     return cel.NewEnv(descriptor_pool=types.pool(), config=cel.NewEnvConfigFromYaml(config), variables=variables,
                       extensions=_extensions(feats), functions=functions)
+
+
+def _optional_name(index: int) -> str:
+    return f"__k8slint_old{index}"
 
 
 def _typed_name(index: int) -> str:
@@ -352,8 +360,11 @@ def check_expression(feats: frozenset, types, spec: tuple, expression: str, opti
     the node's rules; CompileError with the checker's message. `self` is bound to the node's variable with
     cel.bind, so that one environment serves every node of the schema."""
     env = typed_environment(feats, types)
-    typed = _typed_name(types.rule_specs.index(spec))
-    old = "" if optional_old_self else f"cel.bind(oldSelf, {typed}, "
+    index = types.rule_specs.index(spec)
+    typed = _typed_name(index)
+    old = f"cel.bind(oldSelf, {typed}, "
+    if optional_old_self:
+        old = f"cel.bind(oldSelf, {_optional_name(index)}, " if "optional" in feats else ""
     prefix = f"cel.bind(self, {typed}, {old}("
     try:
         checked = env.compile(prefix + expression + ")" * (3 if old else 2))

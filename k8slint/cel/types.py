@@ -145,6 +145,17 @@ class SchemaTypes:
         return {"string": T.STRING, "int": T.INT, "double": T.DOUBLE, "bool": T.BOOL, "bytes": T.BYTES,
                 "timestamp": T.TIMESTAMP, "duration": T.DURATION, "dyn": T.DYN}[spec[0]]
 
+    def config_type(self, spec) -> str:
+        """The spec as a type of an environment configuration (YAML flow syntax)."""
+        if spec[0] == "msg":
+            return f'{{type_name: "{self.package}.{spec[1]}"}}'
+        if spec[0] == "list":
+            return f'{{type_name: "list", params: [{self.config_type(spec[1])}]}}'
+        if spec[0] == "map":
+            return f'{{type_name: "map", params: [{{type_name: "string"}}, {self.config_type(spec[1])}]}}'
+        names = {"timestamp": "google.protobuf.Timestamp", "duration": "google.protobuf.Duration"}
+        return f'{{type_name: "{names.get(spec[0], spec[0])}"}}'
+
     def pool(self):
         """A protobuf descriptor pool with one message per object node of the schema."""
         if self._pool is None:
