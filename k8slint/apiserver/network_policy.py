@@ -34,7 +34,8 @@ REPORTS = [INVALID_SELECTOR]  # rules of other areas this one reports too
 
 
 def walk(resource, ctx, report: Report) -> None:
-    if resource.api_version != "networking.k8s.io/v1":
+    # extensions/v1beta1 (served until 1.16) carries the same spec, validated by the same code
+    if resource.api_version not in ("networking.k8s.io/v1", "extensions/v1beta1"):
         return
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):

@@ -32,7 +32,8 @@ RULES = [INVALID_RULE, INVALID_BINDING]
 
 
 def walk(resource, ctx, report: Report) -> None:
-    if resource.api_version != f"{_GROUP}/v1":
+    # v1beta1 (served until 1.22) has v1's shape and validation; v1alpha1 subjects name an apiVersion instead
+    if resource.api_version not in (f"{_GROUP}/v1", f"{_GROUP}/v1beta1"):
         return
     kind = resource.kind
     if kind in ("Role", "ClusterRole"):
