@@ -182,16 +182,19 @@ BUILTIN_RULES = [
     _sch("SCH004", "unknown-kind", "A kind that no embedded Kubernetes version defines", RuleDoc(
         what="Reports an object whose group is a built-in Kubernetes API group but whose apiVersion/kind "
              "exists in no embedded version (usually a typo: `Deploymnet`, `apps/v2`).",
-        why="The API server cannot map it to a resource and rejects it.",
+        why="The API server cannot map it to a resource and rejects it. It is the object's one finding: the "
+            "API server's create checks (SRV) of a kind it does not serve would only add noise.",
         example="apiVersion: apps/v1\nkind: Deploymnet\n",
         fix="Correct the kind or apiVersion; the message lists the kinds of that apiVersion. Use "
             "`--ignore-missing-schemas` to silence it for kinds you know exist.")),
     _sch("SCH005", "custom-resource-without-schema", "A custom resource whose CRD is not available", RuleDoc(
         what="Reports, as information, a custom resource (a group that is not built into Kubernetes) whose "
              "CustomResourceDefinition is neither in the input nor given with `--crd`. Configuration files "
-             "(kubeadm, `*.config.k8s.io`, audit policies, exec credentials) are no custom resources and are "
-             "not reported.",
-        why="Without its schema the object cannot be validated; you should know that it was not.",
+             "(kubeadm, `*.config.k8s.io`, audit policies, exec credentials, kind cluster configs, "
+             "kubeconfigs) are no custom resources and are not reported.",
+        why="Without its schema the object cannot be validated; you should know that it was not. Nor does "
+            "it get the API server's create checks (SRV): an object nobody can identify may be another "
+            "tool's configuration rather than a custom resource.",
         example="apiVersion: cert-manager.io/v1\nkind: Certificate\n",
         fix="Add the CRD to the input or pass `--crd path/to/crds`, or silence it with "
             "`--ignore-missing-schemas`.")),
