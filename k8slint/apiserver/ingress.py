@@ -28,7 +28,11 @@ INVALID_BACKEND = rule(
     "SRV091", "invalid-ingress-backend", "An Ingress backend the API server rejects",
     what="Checks every backend (and `defaultBackend`): exactly one of `service` and `resource`; a service "
          "`name` (a DNS-1035 label) and a `port` with exactly one of `number` (1-65535) and `name` (a port "
-         "name); and that an Ingress has rules or a default backend.",
+         "name); and that an Ingress has rules or a default backend. The beta APIs (served until 1.21) are "
+         "checked as that era's API server did: a `serviceName` (a DNS-1035 label) and a `servicePort` that is "
+         "a port number or, when a string, a port name (so `servicePort: '80'` is refused); before 1.19 a "
+         "missing `servicePort` counts as port 0 and is refused; from 1.18 a `resource` backend instead (a "
+         "`kind` and a `name`), never both; `spec.backend` or rules required.",
     why="The API server rejects the Ingress with `port name or number is required`, `cannot set both port "
         "name & port number` and similar answers.",
     example=_ING + "  defaultBackend:\n    service: {name: web, port: {name: http, number: 80}}\n",
@@ -103,7 +107,14 @@ def _walk_beta(resource, ctx, report: Report) -> None:
     if at_least(ctx.target, 22):
         return  # no longer served: SCH003 says so
     spec = resource.data.get("spec")
-    for i, rule_ in enumerate(items(mapping(spec).get("rules"))):
+    if not isinstance(spec, dict):
+        return
+    rules, default = spec.get("rules"), spec.get("backend")
+    if default is None and not rules and (rules is None or isinstance(rules, list)):
+        report.invalid(INVALID_BACKEND, ("spec",), "...", "either `backend` or `rules` must be specified")
+    if isinstance(default, dict):
+        _check_beta_backend(default, ("spec", "backend"), ctx, report)
+    for i, rule_ in enumerate(items(rules)):
         if not isinstance(rule_, dict) or "*" in (text(rule_.get("host")) or ""):
             continue
         http = rule_.get("http")
@@ -123,6 +134,69 @@ def _walk_beta(resource, ctx, report: Report) -> None:
                 value = entry.get("path")
                 if isinstance(value, str) and value and not value.startswith("/"):
                     report.invalid(INVALID_PATH, where + ("path",), value, "must be an absolute path")
+            backend = entry.get("backend")
+            if isinstance(backend, dict):
+                _check_beta_backend(backend, where + ("backend",), ctx, report)
+
+
+def _check_beta_backend(backend: dict, path: tuple, ctx, report: Report) -> None:
+    """A beta backend (`serviceName`, `servicePort`, from 1.18 `resource`) as validateIngressBackend saw it
+    after conversion: from 1.19 a service backend exists when a name or a port is given and an empty one is
+    refused; before, a backend without a resource is a service backend whose port defaults to 0 (until 1.18
+    the schema required both fields, so an omitted one is the schema's finding there)."""
+    name, port, resource = backend.get("serviceName"), backend.get("servicePort"), backend.get("resource")
+    if not isinstance(name, (str, type(None))) or not isinstance(port, (str, int, type(None))) \
+            or isinstance(port, bool):
+        return  # the schema's finding
+    if not at_least(ctx.target, 18):
+        if name is None or port is None:
+            return  # both were required fields of the schema until 1.18: SCH001 says so
+        resource = None  # the field did not exist yet: the schema says so
+    has_service = bool(name) or port not in (None, 0, "") or (at_least(ctx.target, 19) and port == "")
+    if resource is not None and has_service:
+        report.invalid(INVALID_BACKEND, path, "", "cannot set both resource and service backends")
+        return
+    if isinstance(resource, dict):
+        _check_typed_reference(resource, path + ("resource",), report)
+        return
+    if resource is not None:
+        return
+    if at_least(ctx.target, 19) and not has_service:
+        report.invalid(INVALID_BACKEND, path, "", "resource or service backend is required")
+        return
+    if not name:
+        report.required(INVALID_BACKEND, path + ("serviceName",))
+        if not at_least(ctx.target, 19):
+            return
+    else:
+        for msg in syntax.dns1035_label(name):
+            report.invalid(INVALID_BACKEND, path + ("serviceName",), name, msg)
+    if isinstance(port, str) and (port or not at_least(ctx.target, 19)):
+        for msg in syntax.port_name(port):
+            report.invalid(INVALID_BACKEND, path + ("servicePort",), port, msg)
+    elif isinstance(port, int) and (port or not at_least(ctx.target, 19)):
+        for msg in syntax.port_number(port):
+            report.invalid(INVALID_BACKEND, path + ("servicePort",), port, msg)
+    elif port is None and not at_least(ctx.target, 19):  # 1.18: an omitted port is the number 0
+        for msg in syntax.port_number(0):
+            report.invalid(INVALID_BACKEND, path + ("servicePort",), 0, msg)
+    else:
+        report.required(INVALID_BACKEND, path, "port name or number is required")
+
+
+def _check_typed_reference(ref: dict, path: tuple, report: Report) -> None:
+    """validateIngressTypedLocalObjectReference: an optional DNS-subdomain apiGroup, a kind and a name."""
+    group = text(ref.get("apiGroup"))
+    if group is not None:
+        for msg in syntax.dns1123_subdomain(group):
+            report.invalid(INVALID_BACKEND, path + ("apiGroup",), group, msg)
+    for key in ("kind", "name"):
+        value = ref.get(key)
+        if value in (None, ""):
+            report.required(INVALID_BACKEND, path + (key,), f"{key} is required")
+        elif isinstance(value, str):
+            for msg in syntax.path_segment_name(value):
+                report.invalid(INVALID_BACKEND, path + (key,), value, msg)
 
 
 def _check_host(host: str, path: tuple, report: Report, ip_forbidden: bool) -> None:
