@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from crdfactory import crd as make_crd
 from k8slint import catalog as catalog_module
 from k8slint.catalog import (LocationError, SchemaCatalog, SchemaNotFound, check_locations, http_get,
                              parse_location, prepare_schema, template_variables)
@@ -210,23 +211,7 @@ def test_ignore_missing_schemas_still_validates_with_the_catalog(catalog_dir):
 
 
 def test_a_crd_in_the_input_wins_over_the_catalog(catalog_dir):
-    crd = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: certificates.cert-manager.io}
-spec:
-  group: cert-manager.io
-  names: {kind: Certificate, plural: certificates}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: {type: string}
-"""
+    crd = make_crd("{type: object, properties: {spec: {type: string}}}", group="cert-manager.io", kind="Certificate")
     crds = CrdRegistry()
     for r in resources(crd):
         crds.add_resource(r)

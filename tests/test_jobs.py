@@ -5,24 +5,9 @@ from __future__ import annotations
 import json
 
 from conftest import run_cli
+from crdfactory import crd
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: ws.a.io}
-spec:
-  group: a.io
-  scope: Namespaced
-  names: {kind: W, plural: ws}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: {type: object, properties: {n: {type: integer}}}
-"""
+CRD = crd("{type: object, properties: {spec: {type: object, properties: {n: {type: integer}}}}}", group="a.io", kind="W")
 
 
 def _corpus(tmp_path):

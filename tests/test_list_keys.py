@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from crdfactory import crd, custom_resource, spec_schema
 
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -111,32 +112,10 @@ def test_list_items_and_select_ignore(cli, write):
 
 
 def test_custom_resources_are_not_checked_here(cli, write):
-    crd = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              tags: {type: array, items: {type: string}, x-kubernetes-list-type: set}
----
-apiVersion: example.com/v1
-kind: Widget
-metadata: {name: w}
-spec: {tags: [a, a]}
-"""
-    assert lint(cli, write, crd)[1] == []
+    tags = {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-type": "set"}
+    text = crd(spec_schema({"tags": tags}), group="example.com", kind="Widget") + custom_resource(
+        "{tags: [a, a]}", kind="Widget", api_version="example.com/v1", name="w")
+    assert lint(cli, write, text)[1] == []
 
 
 def test_only_lists_the_server_warns_about_say_so(cli, write):

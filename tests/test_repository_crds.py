@@ -9,28 +9,11 @@ import subprocess
 import pytest
 
 from conftest import run_cli
+from crdfactory import crd
 from k8slint.repocrds import crd_files
 
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties: {size: {type: integer}}
-"""
+CRD = crd({"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}},
+          group="example.com", kind="Widget")
 JSON_CRD = ('{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": '
             '{"name": "gadgets.example.com"}, "spec": {"group": "example.com", "names": {"kind": "Gadget", '
             '"plural": "gadgets"}, "scope": "Namespaced", "versions": [{"name": "v1", "served": true, '

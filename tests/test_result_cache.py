@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import REPO, run_cli
+from crdfactory import crd
 from k8slint import loader, resultcache
 
 DEPLOYMENT = """apiVersion: apps/v1
@@ -24,23 +25,8 @@ spec:
     spec:
       containers: [{name: web, image: "nginx:1.25", resources: {limits: {memory: 1Gi}}, typo: 1}]
 """
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.a.io}
-spec:
-  group: a.io
-  scope: Namespaced
-  names: {kind: Widget, plural: widgets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: {type: object, properties: {size: {type: %s}}}
-"""
+CRD = crd("{type: object, properties: {spec: {type: object, properties: {size: {type: %s}}}}}", group="a.io",
+          kind="Widget")
 WIDGET = "apiVersion: a.io/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n"
 
 
