@@ -121,6 +121,17 @@ def test_objects_read_back_from_a_cluster_draw_no_srv_finding(version):
     assert not [(f.rule_id, f.message) for f in findings if f.rule_id.startswith("SRV")]
 
 
+def test_a_zone_in_both_places_is_one_finding_refused_on_1_25_to_1_28():
+    """spec.timeZone beside a CRON_TZ= prefix: the API server's refusal (SRV063), not also FLD069's warning."""
+    text = ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n"
+            "  schedule: \"CRON_TZ=UTC 0 6 * * *\"\n  timeZone: Europe/Berlin\n  jobTemplate: {spec: {template: "
+            "{spec: {restartPolicy: OnFailure, containers: [{name: a, image: b}]}}}}\n")
+    for version, expected in (("1.24", ["FLD069"]), ("1.25", ["SRV063"]), ("1.28", ["SRV063"]),
+                              ("1.29", ["FLD069"])):
+        found = [f.rule_id for f in lint(text, version) if f.severity in (Severity.ERROR, Severity.WARNING)]
+        assert found == expected, (version, found)
+
+
 def test_a_time_zone_prefix_in_a_cronjob_schedule_is_one_finding_dated_1_29(write):
     path = write("cron.yaml", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n"
                  "  schedule: \"CRON_TZ=Europe/Berlin 0 6 * * *\"\n  jobTemplate: {spec: {template: {spec: "

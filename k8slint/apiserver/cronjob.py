@@ -41,7 +41,17 @@ INVALID_TIME_ZONE = rule(
     fix="Use a name from the IANA database such as `Europe/Berlin`, `America/New_York` or `Etc/UTC`.",
     versions="1.25 and later")
 
-RULES = [INVALID_SCHEDULE, TZ_IN_SCHEDULE, INVALID_TIME_ZONE]
+TZ_TWICE = rule(
+    "SRV063", "cronjob-time-zone-twice", "A time zone both in spec.timeZone and in the schedule (1.25-1.28)",
+    what="Finds CronJobs that set `spec.timeZone` and also have `TZ` in `spec.schedule` (a `TZ=` or `CRON_TZ=` "
+         "prefix), on Kubernetes 1.25 to 1.28. From 1.29 any `TZ` in the schedule is refused (FLD069, SRV061).",
+    why="With the timeZone field on by default (1.25), the API server refuses to create such a CronJob: "
+        "`spec.schedule: Invalid value: ...: cannot use both timeZone field and TZ or CRON_TZ in schedule`.",
+    example=(_CRON % "CRON_TZ=UTC 0 6 * * *").replace("  jobTemplate", "  timeZone: Europe/Berlin\n  jobTemplate"),
+    fix="Keep the zone in `spec.timeZone` only and the five cron fields in `spec.schedule`.",
+    versions="1.25 to 1.28")
+
+RULES = [INVALID_SCHEDULE, TZ_IN_SCHEDULE, INVALID_TIME_ZONE, TZ_TWICE]
 
 # the leading TZ=/CRON_TZ= form, one pattern for SRV061 and FLD069 (which reports that form)
 TZ_PREFIX = re.compile(r"^\s*(CRON_TZ|TZ)=(\S+)\s+")
@@ -160,6 +170,14 @@ def zone_error(zone: str) -> str | None:
     return None
 
 
+def time_zone_twice(spec: dict, target) -> bool:
+    """Does the API server of `target` refuse this spec for naming a zone twice? (From 1.25, when the field
+    reaches validation, to 1.28; 1.29 refuses any TZ in the schedule instead.)"""
+    schedule = spec.get("schedule")
+    return (isinstance(schedule, str) and "TZ" in schedule and spec.get("timeZone") is not None
+            and at_least(target, 25) and not at_least(target, 29))
+
+
 def walk(resource, ctx, report: Report) -> None:
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
@@ -178,6 +196,9 @@ def walk(resource, ctx, report: Report) -> None:
                 report.invalid(TZ_IN_SCHEDULE, ("spec", "schedule"), schedule,
                                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
     zone = spec.get("timeZone")
+    if schedule and time_zone_twice(spec, ctx.target):
+        report.invalid(TZ_TWICE, ("spec", "schedule"), schedule,
+                       "cannot use both timeZone field and TZ or CRON_TZ in schedule")
     if isinstance(zone, str) and at_least(ctx.target, 25):
         problem = zone_error(zone)
         if problem:

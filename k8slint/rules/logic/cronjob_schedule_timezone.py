@@ -6,7 +6,7 @@ such a CronJob (kubernetes/kubernetes#116252, merged for 1.29; CHANGELOG-1.29).
 """
 from __future__ import annotations
 
-from ...apiserver.cronjob import TZ_PREFIX
+from ...apiserver.cronjob import TZ_PREFIX, time_zone_twice
 from ...model import RuleDoc, RuleMeta, Severity, finding_at
 from ...versions import KubeVersion
 
@@ -43,6 +43,9 @@ def check(resource, ctx):
     m = TZ_PREFIX.match(schedule)
     if not m:
         return
+    spec = resource.get(("spec",))
+    if isinstance(spec, dict) and time_zone_twice(spec, ctx.target):
+        return  # refused outright for naming the zone twice: SRV063's finding, one problem one finding
     rest = schedule[m.end():].strip()
     advice = f"use spec.timeZone: {m.group(2)} and schedule: \"{rest}\""
     if ctx.target >= REJECTED_FROM:
