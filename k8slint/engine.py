@@ -141,6 +141,21 @@ class Linter:
             found.extend(self.list_keys.check(resource))
         return found
 
+    def _piece_findings(self, loaded: LoadedFile, named, first: bool) -> list:
+        """The enabled findings of one piece's documents and objects; `named`: the input is a kustomize patch
+        or plugin configuration (kustomize_inputs), checked as such."""
+        found = []
+        if first and named is not None and self.enabled(KUSTOMIZE_INPUT):
+            found.append(input_finding(named, loaded.file))
+        # a JSON 6902 patch is a list, not an object: YML011 says what it is
+        found.extend(f for f in loaded.findings if self.enabled(f.rule_id)
+                     and not (named is not None and f.rule_id == "YML003"))
+        for resource in loaded.resources:
+            checked = (self.check_resource(resource) if named is None
+                       else partial_findings(self, resource) if named.role == PATCH else ())
+            found.extend(f for f in checked if self.enabled(f.rule_id))
+        return found
+
     def check_file(self, loaded: LoadedFile) -> list:
         return self.check_pieces([loaded])[0]
 
@@ -152,16 +167,8 @@ class Linter:
         for loaded in pieces:
             if first is None:
                 named = self.kustomize_inputs.get(loaded.file)
-                if named is not None and self.enabled(KUSTOMIZE_INPUT):
-                    findings.append(input_finding(named, loaded.file))
+            findings.extend(self._piece_findings(loaded, named, first is None))
             first = first or loaded
-            # a JSON 6902 patch is a list, not an object: YML011 says what it is
-            findings.extend(f for f in loaded.findings if self.enabled(f.rule_id)
-                            and not (named is not None and f.rule_id == "YML003"))
-            for resource in loaded.resources:
-                found = (self.check_resource(resource) if named is None
-                         else partial_findings(self, resource) if named.role == PATCH else ())
-                findings.extend(f for f in found if self.enabled(f.rule_id))
             kustomizations += len(loaded.kustomizations)
             for config in loaded.kustomizations:  # not Kubernetes objects: never validated
                 findings.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
@@ -188,14 +195,13 @@ class Linter:
         findings), then (None, the findings about the input as a whole: unused suppressions). Together they
         are check_pieces' findings in its order; suppressions, path ignores, severities and relabelling are
         the same, because every suppression but a file-wide one covers findings of one piece only."""
-        comments, annotations, first = None, [], None
+        comments, annotations, first, named = None, [], None, None
         for loaded in pieces:
             if first is None:
-                first = loaded
+                named = self.kustomize_inputs.get(loaded.file)
                 comments = suppress.from_comments(loaded.text) if loaded.text is not None else None
-            found = [f for f in loaded.findings if self.enabled(f.rule_id)]
-            for resource in loaded.resources:
-                found.extend(f for f in self.check_resource(resource) if self.enabled(f.rule_id))
+            found = self._piece_findings(loaded, named, first is None)
+            first = first or loaded
             for config in loaded.kustomizations:  # not Kubernetes objects: never validated
                 found.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
             if comments is not None:

@@ -121,3 +121,18 @@ def test_fix_judges_a_patch_as_lint_does(cli, write):
     path = write("patch.yaml", PATCH)
     result = cli(["fix", "-k", "1.30", path.parent])
     assert "YML011" in result.out and "SCH001" not in result.out and "SRV" not in result.out, result.out
+
+
+def test_upgrade_report_leaves_a_patch_unchecked_but_keeps_its_removal(cli, write):
+    write("kustomization.yaml", "resources: [deploy.yaml]\npatches:\n- path: patch.yaml\n"
+          "patchesStrategicMerge: [old.yaml]\n")
+    write("deploy.yaml", DEPLOY)
+    write("patch.yaml", PATCH)
+    path = write("old.yaml", PATCH.replace("apps/v1", "extensions/v1beta1"))
+    result = cli(["report", "--from", "1.29", "--to", "1.31", "-f", "json", path.parent])
+    out = json.loads(result.out)
+    objects = {o["file"].rsplit("/", 1)[-1]: o for o in out["objects"]}
+    assert objects["patch.yaml"]["validity"]["result"] == "unchecked"
+    assert [i["rule_id"] for i in objects["patch.yaml"]["issues"]] == []
+    assert [i["rule_id"] for i in objects["old.yaml"]["issues"]] == ["API021"]
+    assert not [p for p in out.get("problems", []) if p["rule_id"] == "YML011"]

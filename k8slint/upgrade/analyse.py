@@ -22,6 +22,7 @@ import dataclasses
 from ..engine import Linter, LintOptions, depends_on_crds, is_crd, map_files, severity_override
 from ..fixer import FileMigrator, context_for, plan_finding
 from ..fixer.apply import not_editable
+from ..kustomize_inputs import KUSTOMIZE_INPUT, for_files as kustomize_inputs_of
 from ..loader import LoadedFile, load_path, load_pieces
 from ..model import Resource, Severity, finding_at
 from ..rules import rules_by_id, windows
@@ -129,7 +130,8 @@ class Analyser:
                 configs[f.file, f.doc_index][1].append(f)
                 continue
             if not candidates:
-                if f.rule_id.startswith("YML"):
+                # YML011 (a kustomize patch) is read: each of its objects' validity says what it is
+                if f.rule_id.startswith("YML") and f.rule_id != KUSTOMIZE_INPUT:
                     problems.append(Problem(f.rule_id, str(f.severity), f.message, f.file, f.line, f.column))
                 continue
             i = candidates[0]
@@ -173,7 +175,12 @@ class Analyser:
         removal = next((f for f, i in zip(lifecycle, issues)
                         if i.type == API and i.state == REMOVED and f.json_path == "apiVersion"), None)
         migrated = None
-        if not self.schema_checked:
+        patch = self.linter.kustomize_inputs.get(resource.file)
+        if patch is not None:  # a part of an object: kustomize merges it, only the built object can be judged
+            validity = Validity("unchecked", note=f"a kustomize {patch.role} (named by {patch.kustomization}): "
+                                "lint what `kustomize build` makes of it")
+            removal, server = None, []
+        elif not self.schema_checked:
             validity = Validity("unchecked", note="the schema rules are not selected")
         elif removal is not None:
             validity, schema_issues, migrated = self._after_migration(resource, lifecycle, issues, removal, state)
@@ -463,6 +470,7 @@ def build_report(paths: list, options: LintOptions, jobs: int = 1):
     if options.current is None or options.current > options.target:
         raise ValueError("an upgrade report needs options.current (the start) no newer than options.target")
     analyser = Analyser(options)
+    analyser.linter.kustomize_inputs = kustomize_inputs_of(paths, options.max_file_size)
     problems: list = []
     for crd_path in options.crd_files + options.repository_crd_files:
         loaded = load_path(crd_path, options.max_file_size)
