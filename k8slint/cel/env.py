@@ -136,8 +136,9 @@ def _functions(cel, feats: frozenset, skip=frozenset()) -> list:
         out += [F("quantity", [_overload(cel, "k8s_quantity", "s", lib.quantity, member=False, ret="m")]),
                 F("isQuantity", [_overload(cel, "k8s_is_quantity", "s", lib.is_quantity, member=False, ret="b")])]
         for op, ret in (("sign", "i"), ("isInteger", "b"), ("asInteger", "i"), ("asApproximateFloat", "d")):
+            # sign is a global function upstream (cel.Overload, not MemberOverload): sign(q), never q.sign()
             out.append(F(op, [_overload(cel, f"k8s_quantity_{op}", "m", lambda a, _o=op: lib.quantity_op(_o, a),
-                                        ret=ret)]))
+                                        member=op != "sign", ret=ret)]))
         for op in ("add", "sub"):
             out.append(F(op, [_overload(cel, f"k8s_quantity_{op}", "mm", lambda a, b, _o=op: lib.quantity_op(_o, a, b),
                                         ret="m"),
@@ -179,6 +180,8 @@ def _functions(cel, feats: frozenset, skip=frozenset()) -> list:
                 F("isIP", [_overload(cel, "k8s_is_ip", "s", lib.is_ip, member=False, ret="b")]),
                 F("cidr", [_overload(cel, "k8s_cidr", "s", lib.cidr, member=False, ret="m")]),
                 F("isCIDR", [_overload(cel, "k8s_is_cidr", "s", lib.is_cidr, member=False, ret="b")]),
+                F("ip.isCanonical", [_overload(cel, "k8s_ip_is_canonical", "s", lib.ip_is_canonical, member=False,
+                                               ret="b")]),
                 F("family", [_overload(cel, "k8s_ip_family", "m", lambda v: lib.ip_op("family", v), ret="i")]),
                 F("prefixLength", [_overload(cel, "k8s_cidr_prefix", "m", lambda v: lib.cidr_op("prefixLength", v), ret="i")]),
                 F("masked", [_overload(cel, "k8s_cidr_masked", "m", lambda v: lib.cidr_op("masked", v), ret="m")]),

@@ -355,6 +355,12 @@ def is_ip(text: str) -> bool:
     return True
 
 
+def ip_is_canonical(text: str) -> bool:
+    """Whether the address is written in its canonical form (lower case, RFC 5952 zero compression); an
+    error for what is not an address, as ip() has it."""
+    return str(_ip(text)) == text
+
+
 def ip(text: str) -> dict:
     return _tagged("ip", str(_ip(text)))
 

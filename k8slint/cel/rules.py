@@ -23,6 +23,10 @@ _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDECLARED = re.compile(r"(?:undeclared reference to|no matching overload for) '([\w.]+)'")
 MAX_MESSAGE = 300
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# the IP and CIDR libraries' string() overloads: this runtime cannot add an overload to the standard
+# library's string(), and its library values are maps, so such a rule is not judged rather than refused
+_STRING_OF_LIBRARY_VALUE = re.compile(r"no matching overload for 'string' applied to '\(map\(string, dyn\)\)'")
+_IP_OR_CIDR = re.compile(r"\b(?:ip|cidr|masked)\s*\(")
 # all(k, v, ...), exists(i, v, ...), transformList ...: the two-variable comprehensions of 1.33 on; a rule
 # whose comprehension comprehensions.py cannot rewrite is not judged there, rather than refused
 _TWO_VARIABLES = re.compile(r"\.(?:all|exists|existsOne|exists_one|transformList|transformMap|transformMapEntry)"
@@ -211,6 +215,9 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     except CompileError as exc:
         if _UNDECLARED.search(str(exc)) and "two_var_comprehensions" in feats and _TWO_VARIABLES.search(text):
             ctx.skipped[0] += 1  # a comprehension not rewritten: not judged rather than wrongly refused
+            return None
+        if _STRING_OF_LIBRARY_VALUE.search(str(exc)) and "ip" in feats and _IP_OR_CIDR.search(text):
+            ctx.skipped[0] += 1  # string(ip(...)), string(cidr(...)): not declarable here, not judged
             return None
         problems.append((path + ("rule",), f"the rule does not compile: {exc}"))
         return None
