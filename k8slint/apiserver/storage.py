@@ -1,10 +1,13 @@
-"""PersistentVolumeClaims and StorageClasses as the API server checks them."""
+"""PersistentVolumes, PersistentVolumeClaims and StorageClasses as the API server checks them."""
 from __future__ import annotations
 
-from .. import apisyntax as syntax
-from .base import Report, mapping, rule
+import posixpath
 
-KINDS = frozenset({"PersistentVolumeClaim", "StorageClass"})
+from .. import apisyntax as syntax
+from .base import Report, at_least, items, mapping, rule, text
+from .placement import INVALID_AFFINITY, _node_selector_term as check_node_selector_term
+
+KINDS = frozenset({"PersistentVolume", "PersistentVolumeClaim", "StorageClass"})
 
 INVALID_CLAIM = rule(
     "SRV120", "invalid-volume-claim", "A PersistentVolumeClaim without access modes or a storage request",
@@ -24,13 +27,43 @@ INVALID_STORAGE_CLASS = rule(
     example="apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: ''\n",
     fix="Set `provisioner` to the CSI driver's name.")
 
-RULES = [INVALID_CLAIM, INVALID_STORAGE_CLASS]
+INVALID_VOLUME = rule(
+    "SRV122", "invalid-persistent-volume", "A PersistentVolume the API server rejects",
+    what="Checks PersistentVolumes as ValidatePersistentVolumeSpec does: at least one access mode, "
+         "`ReadWriteOncePod` alone; a `capacity` that holds `storage` and nothing else, above zero; exactly "
+         "one volume source (`hostPath`, `nfs`, `csi`, `local` ...); from 1.10 a `local` volume with "
+         "`nodeAffinity`, and a `nodeAffinity` with `required` node selector terms (the terms themselves "
+         "are SRV037's, label values in them from 1.33); no `Recycle` policy for a `hostPath` of '/'; a "
+         "`storageClassName` that is a DNS-1123 subdomain. (That only `nfs` and `hostPath` volumes can be "
+         "recycled is the recycler's rule at run time, not the API server's: not checked.)",
+    why="The API server rejects the volume with `spec: Required value: must specify a volume type`, "
+        "`spec.capacity: Required value`, `spec.nodeAffinity: Required value: Local volume requires node "
+        "affinity` and similar answers.",
+    example="apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: disk-1}\nspec:\n"
+            "  capacity: {storage: 100Gi}\n  accessModes: [ReadWriteOnce]\n  local: {path: /mnt/disks/ssd1}\n",
+    fix="Give the volume `capacity: {storage: ...}`, an access mode and one source; pin a `local` volume to "
+        "its node with `nodeAffinity.required.nodeSelectorTerms`.",
+    versions="every version (node affinity from 1.10, its label values from 1.33)")
+
+RULES = [INVALID_CLAIM, INVALID_STORAGE_CLASS, INVALID_VOLUME]
+REPORTS = [INVALID_AFFINITY]  # a volume's node selector terms are checked as a pod's are
+
+_OTHER_MODES = frozenset({"ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"})
+# The sources of a PersistentVolumeSpec in the order ValidatePersistentVolumeSpec counts them: the second one
+# found is refused. flexVolume is counted without being refused (so it never is the refused one).
+_SOURCES = ("hostPath", "gcePersistentDisk", "awsElasticBlockStore", "glusterfs", "flocker", "nfs", "rbd",
+            "quobyte", "cephfs", "iscsi", "cinder", "fc", "flexVolume", "azureFile", "vsphereVolume",
+            "photonPersistentDisk", "portworxVolume", "azureDisk", "scaleIO", "local", "storageos", "csi")
 
 
 def walk(resource, ctx, report: Report) -> None:
     kind = resource.kind
     if kind == "StorageClass":
         _storage_class(resource.data, report)
+    elif kind == "PersistentVolume":
+        spec = resource.data.get("spec")
+        if isinstance(spec, dict):
+            _volume(spec, ("spec",), report, ctx.target)
     else:
         spec = resource.data.get("spec")
         if isinstance(spec, dict):
@@ -41,7 +74,7 @@ def _claim(spec: dict, path: tuple, report: Report) -> None:
     modes = spec.get("accessModes")
     if modes is None or modes == []:
         report.required(INVALID_CLAIM, path + ("accessModes",), "at least 1 access mode is required")
-    elif isinstance(modes, list) and "ReadWriteOncePod" in modes and len(modes) > 1:
+    elif isinstance(modes, list) and "ReadWriteOncePod" in modes and _OTHER_MODES.intersection(modes):
         report.forbidden(INVALID_CLAIM, path + ("accessModes",), "may not use ReadWriteOncePod with other access "
                          "modes")
     resources = spec.get("resources")
@@ -70,4 +103,62 @@ def _storage_class(data: dict, report: Report) -> None:
                    f"parameters: Too many: {len(parameters)}: must have at most 512 items")
 
 
+def _volume(spec: dict, path: tuple, report: Report, version) -> None:
+    modes = spec.get("accessModes")
+    if modes is None or modes == []:
+        report.required(INVALID_VOLUME, path + ("accessModes",))
+    elif isinstance(modes, list) and "ReadWriteOncePod" in modes and _OTHER_MODES.intersection(modes):
+        report.forbidden(INVALID_VOLUME, path + ("accessModes",), "may not use ReadWriteOncePod with other access "
+                         "modes")
+    capacity = spec.get("capacity")
+    if capacity is None or capacity == {}:
+        report.required(INVALID_VOLUME, path + ("capacity",))
+    if isinstance(capacity, dict):
+        if "storage" not in capacity or len(capacity) > 1:
+            report.unsupported(INVALID_VOLUME, path + ("capacity",), "...", ["storage"])
+        amount = syntax.quantity(capacity.get("storage"))
+        if amount is not None and amount <= 0:
+            report.invalid(INVALID_VOLUME, path + ("capacity", "storage"), capacity["storage"],
+                           "must be greater than zero")
+    affinity = spec.get("nodeAffinity") if at_least(version, 10) else None
+    if isinstance(affinity, dict):
+        _volume_node_affinity(affinity, path + ("nodeAffinity",), report, version)
+    count = 0
+    for key in _SOURCES:
+        if spec.get(key) is None:
+            continue
+        if count and key != "flexVolume":
+            report.forbidden(INVALID_VOLUME, path + (key,), "may not specify more than 1 volume type")
+            continue
+        count += 1
+        if key == "local" and affinity is None and at_least(version, 10):
+            report.required(INVALID_VOLUME, path + ("nodeAffinity",), "Local volume requires node affinity")
+    if not count:
+        report.required(INVALID_VOLUME, path, "must specify a volume type")
+    host = text(mapping(spec.get("hostPath")).get("path"))
+    if host and posixpath.normpath(host) in ("/", "//") and spec.get("persistentVolumeReclaimPolicy") == "Recycle":
+        report.forbidden(INVALID_VOLUME, path + ("persistentVolumeReclaimPolicy",),
+                         "may not be 'recycle' for a hostPath mount of '/'")
+    name = text(spec.get("storageClassName"))
+    if name:
+        for msg in syntax.dns1123_subdomain(name):
+            report.invalid(INVALID_VOLUME, path + ("storageClassName",), name, msg)
 
+
+def _volume_node_affinity(affinity: dict, path: tuple, report: Report, version) -> None:
+    """validateVolumeNodeAffinity: `required` must be given; its terms are ValidateNodeSelector's, label
+    values included from 1.33 (as for a pod's required node affinity)."""
+    required = affinity.get("required")
+    if required is None:
+        report.required(INVALID_VOLUME, path + ("required",), "must specify required node constraints")
+        return
+    if not isinstance(required, dict):
+        return
+    terms = required.get("nodeSelectorTerms")
+    if terms is None or terms == []:
+        report.required(INVALID_AFFINITY, path + ("required", "nodeSelectorTerms"),
+                        "must have at least one node selector term")
+    for i, term in enumerate(items(terms)):
+        if isinstance(term, dict):
+            check_node_selector_term(term, path + ("required", "nodeSelectorTerms", i), report,
+                                     check_values=at_least(version, 33))
