@@ -193,13 +193,45 @@ class SpanIndex(Mapping):
         return sum(1 for _ in self)
 
 
+class _Chunk:
+    """The text one parser read, shared by its documents' _LazyRoots: whether a document can be cut out of
+    it, and (where not) its documents composed once for all of them (a lookup per document must not cost a
+    scan or a parse of the whole text each)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._cuttable = None
+        self._roots = None
+
+    def cuttable(self) -> bool:
+        """No directives (they belong to the stream before `---`) and no byte-order mark (libyaml does not
+        count it in its positions: a cut would be one off)."""
+        if self._cuttable is None:
+            self._cuttable = not self.text.startswith("\ufeff") and not _DIRECTIVE.search(self.text)
+        return self._cuttable
+
+    def root(self, n: int):
+        """The root node of the n-th document of the whole text (None if it does not compose)."""
+        if self._roots is None:
+            self._roots = []
+            parser = _Parser(self.text)
+            try:
+                while parser.check_node():
+                    self._roots.append(parser.get_node())
+            except yaml.YAMLError:
+                pass  # the documents after a broken one are not looked up here
+            finally:
+                parser.dispose()
+        return self._roots[n] if n < len(self._roots) else None
+
+
 class _LazyRoot:
     """The root node of one document read from events, composed from its own text when a span is first
-    looked up (most documents never need one). A document is cut at the start of its first line; a text
-    with directives (which belong to the stream before `---`) is composed whole instead."""
+    looked up (most documents never need one). A document is cut at the start of its first line."""
 
-    def __init__(self, text: str, start_mark, end_index: int, ordinal: int, line_offset: int, index_offset: int):
-        self.text, self.end, self.ordinal = text, end_index, ordinal
+    def __init__(self, chunk: _Chunk, start_mark, end_index: int, ordinal: int, line_offset: int,
+                 index_offset: int):
+        self.chunk, self.end, self.ordinal = chunk, end_index, ordinal
         self.start = start_mark.index - start_mark.column  # where its first line starts
         self.line = start_mark.line
         self.line_offset, self.index_offset = line_offset, index_offset
@@ -209,31 +241,18 @@ class _LazyRoot:
         """(root node, line offset, index offset) of the document."""
         if self.found is None:
             roots = None
-            # (libyaml does not count a byte-order mark in its positions: cutting there would be one off)
-            if not self.text.startswith("\ufeff") and not _DIRECTIVE.search(self.text):
-                line_end = self.text.find("\n", self.end)
+            text = self.chunk.text
+            if self.chunk.cuttable():
+                line_end = text.find("\n", self.end)
                 try:
-                    roots = compose_documents(self.text[self.start:len(self.text) if line_end < 0 else line_end])
+                    roots = compose_documents(text[self.start:len(text) if line_end < 0 else line_end])
                 except yaml.YAMLError:
                     roots = None
             if roots:  # the first document of its own text is this one
                 self.found = (roots[0], self.line_offset + self.line, self.index_offset + self.start)
             else:
-                self.found = (_compose_nth(self.text, self.ordinal), self.line_offset, self.index_offset)
+                self.found = (self.chunk.root(self.ordinal), self.line_offset, self.index_offset)
         return self.found
-
-
-def _compose_nth(text: str, n: int):
-    """The root node of the n-th document of `text` (documents after it may be broken)."""
-    parser = _Parser(text)
-    try:
-        for _ in range(n):
-            parser.check_node()
-            parser.get_node()
-        parser.check_node()
-        return parser.get_node()
-    finally:
-        parser.dispose()
 
 
 def node_key(key_node) -> str:
@@ -652,6 +671,7 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
     docs = []
     parser = _Parser(text)
     get_event = parser.get_event
+    chunk = _Chunk(text)
     try:
         get_event()  # the stream's start
         while True:
@@ -662,7 +682,7 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
             value, first, last = _events_value(conv, get_event)
             end = get_event()  # the document's end, where the next one may start
             start_mark, end_mark = first.start_mark, last.end_mark
-            root = _LazyRoot(text, begin.start_mark, end.end_mark.index, len(docs), line_offset, index_offset)
+            root = _LazyRoot(chunk, begin.start_mark, end.end_mark.index, len(docs), line_offset, index_offset)
             span = Span(start_mark.line + 1 + line_offset, start_mark.column + 1, start_mark.index + index_offset,
                         end_mark.index + index_offset)
             docs.append(ParsedDocument(

@@ -85,3 +85,29 @@ def test_yaml11_boolean_key_noted_wherever_it_appears():
     # the key cache used to swallow the note after the first file that had such a key
     for _ in range(2):
         assert ("yaml11-bool", ("<key>",), "on") in parse_documents("on: 1\n")[0].notes
+
+
+@pytest.mark.parametrize("head", ["%YAML 1.1\n---\n", ""])
+def test_looking_up_every_document_reads_the_text_a_bounded_number_of_times(head, monkeypatch):
+    # a span per document must not cost a scan or a parse of the whole text each (quadratic on a big file)
+    text = head + "".join(f"a{i}: {i}\n---\n" for i in range(300))
+    docs = parse_documents(text)
+    parsers, searches = [], []
+    real_parser, real_directive = yamlread._Parser, yamlread._DIRECTIVE
+
+    class Counting(real_parser):
+        def __init__(self, text):
+            parsers.append(len(text))
+            super().__init__(text)
+
+    class Directive:
+        def search(self, text):
+            searches.append(len(text))
+            return real_directive.search(text)
+
+    monkeypatch.setattr(yamlread, "_Parser", Counting)
+    monkeypatch.setattr(yamlread, "_DIRECTIVE", Directive())
+    for i, doc in enumerate(docs[:-1]):
+        assert doc.key_spans[(f"a{i}",)].line == 2 * i + 1 + 2 * bool(head)
+    assert len(searches) <= 1
+    assert sum(parsers) <= 3 * len(text)  # each document's own text once, or the whole text once
