@@ -28,7 +28,8 @@ INVALID_PDB = rule(
 
 INVALID_HPA_METRIC = rule(
     "SRV102", "invalid-hpa-metric", "An autoscaling/v2 metric or target the API server rejects",
-    what="Checks every `spec.metrics` entry of an autoscaling/v2 (and v2beta2) HorizontalPodAutoscaler: its "
+    what="Checks every `spec.metrics` entry of an autoscaling/v2 (and v2beta2, and v2beta1 in its own spelling: "
+         "`targetAverageUtilization`, `targetAverageValue`, `targetValue`) HorizontalPodAutoscaler: its "
          "`type` (Resource, Pods, Object, External, ContainerResource) names the one source that is set; the "
          "target has a type (Utilization, Value or AverageValue) and positive values; a Resource source sets "
          "`averageUtilization` or `averageValue` (not both), a Pods source `averageValue`, an Object or "
@@ -72,7 +73,10 @@ def walk(resource, ctx, report: Report) -> None:
         return
     if resource.kind == "HorizontalPodAutoscaler":
         _hpa(spec, report)
-        # v2beta1 spells metrics differently (targetAverageUtilization ...): only the v2 shape is read here
+        if resource.api_version == "autoscaling/v2beta1":  # its own spelling, the same checks
+            for i, metric in enumerate(items(spec.get("metrics"))):
+                if isinstance(metric, dict) and metric.get("type") != "ContainerResource":
+                    _metric(metric, ("spec", "metrics", i), report, v2beta1=True)
         if resource.api_version in ("autoscaling/v2", "autoscaling/v2beta2"):
             for i, metric in enumerate(items(spec.get("metrics"))):
                 # HPAContainerMetrics was off by default before 1.27: its metrics were handled apart
@@ -139,7 +143,7 @@ def _pdb(spec: dict, report: Report) -> None:
 
 
 
-def _metric(metric: dict, path: tuple, report: Report) -> None:
+def _metric(metric: dict, path: tuple, report: Report, v2beta1: bool = False) -> None:
     kind = metric.get("type")
     if not isinstance(kind, str):
         return
@@ -160,7 +164,7 @@ def _metric(metric: dict, path: tuple, report: Report) -> None:
         first = present[0]
         source = metric[first]
         if isinstance(source, dict):
-            _source(first, source, path + (first,), report)
+            (_v2beta1_source if v2beta1 else _source)(first, source, path + (first,), report)
 
 
 def _source(field: str, source: dict, path: tuple, report: Report) -> None:
@@ -241,3 +245,32 @@ def _scaling_rules(rules: dict, path: tuple, report: Report) -> None:
         elif period is not None and period > MAX_PERIOD_SECONDS:
             report.invalid(INVALID_HPA_BEHAVIOR, ppath + ("periodSeconds",), period,
                            f"must be less than or equal to {MAX_PERIOD_SECONDS}")
+
+
+def _v2beta1_source(field: str, source: dict, path: tuple, report: Report) -> None:
+    """A v2beta1 source (targetAverageUtilization, targetAverageValue, targetValue ...): converted to the v2
+    shape, then validated as v2 is."""
+    utilization = integer(source.get("targetAverageUtilization"))
+    values = {key: source.get(key) for key in ("targetAverageValue", "targetValue", "averageValue")}
+    for key, raw in values.items():
+        amount = syntax.quantity(raw) if raw is not None else None
+        if amount is not None and amount <= 0:
+            report.invalid(INVALID_HPA_METRIC, path + (key,), raw, "must be positive")
+    average, value = values["targetAverageValue"] is not None, values["targetValue"] is not None
+    if field == "resource":
+        if utilization is not None and utilization < 1:
+            report.invalid(INVALID_HPA_METRIC, path + ("targetAverageUtilization",), utilization,
+                           "must be greater than 0")
+        if source.get("targetAverageUtilization") is None and not average:
+            report.required(INVALID_HPA_METRIC, path + ("targetAverageUtilization",),
+                            "must set either a target raw value or a target utilization")
+        elif source.get("targetAverageUtilization") is not None and average:
+            report.forbidden(INVALID_HPA_METRIC, path + ("targetAverageValue",),
+                             "may not set both a target raw value and a target utilization")
+    elif field == "external":
+        if not value and not average:
+            report.required(INVALID_HPA_METRIC, path + ("targetAverageValue",), "must set either a target value "
+                            "for metric or a per-pod target")
+        elif value and average:
+            report.forbidden(INVALID_HPA_METRIC, path + ("targetValue",), "may not set both a target value for "
+                             "metric and a per-pod target")
