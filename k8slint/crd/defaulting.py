@@ -30,6 +30,7 @@ def disallowed_null(value, node) -> bool:
 
 
 def _defaulted(value, schema, depth: int, keep_nulls: bool):
+    """`value` defaulted; the same object when nothing under it changes (most objects: no copy)."""
     if not isinstance(schema, dict) or depth > MAX_DEPTH:
         return value
     if isinstance(value, dict):
@@ -37,29 +38,53 @@ def _defaulted(value, schema, depth: int, keep_nulls: bool):
         extra = schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else None
         if props is None and extra is None:
             return value
-        out = dict(value)
+        out = value  # copied on the first change
         for name, sub in (props or {}).items():
-            if disallowed_null(out.get(name, 0), sub) and not has_default(sub) and not keep_nulls:
+            present = name in out
+            item = out[name] if present else None
+            if present and disallowed_null(item, sub) and not has_default(sub) and not keep_nulls:
+                out = _copied(out, value)
                 del out[name]
-            elif (name not in out or disallowed_null(out[name], sub)) and has_default(sub):
-                out[name] = copy.deepcopy(sub["default"])
-            if name in out:
-                out[name] = _defaulted(out[name], sub, depth + 1, keep_nulls)
+                continue
+            if (not present or disallowed_null(item, sub)) and has_default(sub):
+                item, present = copy.deepcopy(sub["default"]), True
+            if present:
+                new = _defaulted(item, sub, depth + 1, keep_nulls)
+                if name not in out or new is not out[name]:
+                    out = _copied(out, value)
+                    out[name] = new
         if extra is not None:
             for key in list(out):
                 if props is not None and key in props:
                     continue
-                if disallowed_null(out[key], extra):
+                item = out[key]
+                if disallowed_null(item, extra):
                     if has_default(extra):
-                        out[key] = copy.deepcopy(extra["default"])
+                        item = copy.deepcopy(extra["default"])
                     elif not keep_nulls:
+                        out = _copied(out, value)
                         del out[key]
                         continue
-                out[key] = _defaulted(out[key], extra, depth + 1, keep_nulls)
+                new = _defaulted(item, extra, depth + 1, keep_nulls)
+                if new is not out[key]:
+                    out = _copied(out, value)
+                    out[key] = new
         return out
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         items = schema["items"]
         filled = has_default(items)
-        return [_defaulted(copy.deepcopy(items["default"]) if filled and disallowed_null(item, items) else item,
-                           items, depth + 1, keep_nulls) for item in value]
+        out = value
+        for i, item in enumerate(value):
+            if filled and disallowed_null(item, items):
+                item = copy.deepcopy(items["default"])
+            new = _defaulted(item, items, depth + 1, keep_nulls)
+            if new is not value[i]:
+                if out is value:
+                    out = list(value)
+                out[i] = new
+        return out
     return value
+
+
+def _copied(out: dict, original: dict) -> dict:
+    return dict(original) if out is original else out
