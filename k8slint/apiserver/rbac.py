@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .. import apisyntax as syntax
-from .base import Report, items, rule
+from .base import Report, items, mapping, rule
+from .workloads import INVALID_SELECTOR, check_label_selector
 
 KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 _GROUP = "rbac.authorization.k8s.io"
@@ -10,7 +11,8 @@ _GROUP = "rbac.authorization.k8s.io"
 INVALID_RULE = rule(
     "SRV110", "invalid-rbac-rule", "A Role or ClusterRole rule the API server rejects",
     what="Checks every rule: `verbs` not empty; a resource rule names `apiGroups` and `resources`; a "
-         "`nonResourceURLs` rule names no resources and appears only in ClusterRoles.",
+         "`nonResourceURLs` rule names no resources and appears only in ClusterRoles; a ClusterRole's "
+         "`aggregationRule` has at least one `clusterRoleSelectors` entry.",
     why="The API server rejects the role with `verbs: Required value: verbs must contain at least one value` "
         "and similar answers.",
     example="apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader}\nrules:\n"
@@ -29,6 +31,7 @@ INVALID_BINDING = rule(
         "in the rbac.authorization.k8s.io group.")
 
 RULES = [INVALID_RULE, INVALID_BINDING]
+REPORTS = [INVALID_SELECTOR]  # the aggregation selectors are label selectors
 
 
 def walk(resource, ctx, report: Report) -> None:
@@ -40,6 +43,14 @@ def walk(resource, ctx, report: Report) -> None:
         for i, policy in enumerate(items(resource.data.get("rules"))):
             if isinstance(policy, dict):
                 _check_rule(policy, ("rules", i), report, namespaced=kind == "Role")
+        aggregation = resource.data.get("aggregationRule")
+        if kind == "ClusterRole" and isinstance(aggregation, dict):
+            selectors = aggregation.get("clusterRoleSelectors")
+            if not items(selectors) and (selectors is None or isinstance(selectors, list)):
+                report.required(INVALID_RULE, ("aggregationRule", "clusterRoleSelectors"),
+                                "at least one clusterRoleSelector required if aggregationRule is non-nil")
+            for i, selector in enumerate(items(selectors)):
+                check_label_selector(mapping(selector), ("aggregationRule", "clusterRoleSelectors", i), report)
     else:
         _check_binding(resource.data, report, namespaced=kind == "RoleBinding")
 
