@@ -68,3 +68,67 @@ def test_report_of_a_large_file_with_a_late_yaml_problem(tmp_path, monkeypatch):
     whole = _report([path], monkeypatch, WHOLE, "json")
     assert "does not rewrite a file with a YAML problem" in whole[1]
     assert _report([path], monkeypatch, 4096, "json") == whole
+
+
+def _fix(paths, monkeypatch, piece_chars: int, *extra) -> tuple:
+    _pieces_of(monkeypatch, piece_chars)
+    result = run_cli(["fix", "-k", "1.30", "-f", "json", "-j", "1", "--unsafe-fixes", *extra, *map(str, paths)])
+    return result.code, result.out, result.err
+
+
+def test_fix_preview_of_every_fixture_is_the_same_in_pieces(monkeypatch):
+    whole = _fix(FIXTURES, monkeypatch, WHOLE)
+    assert '"diff": "---' in whole[1]
+    assert _fix(FIXTURES, monkeypatch, 1) == whole
+
+
+def _written(tmp_path, source, monkeypatch, piece_chars: int) -> tuple:
+    copy = tmp_path / f"pieces-{piece_chars}"
+    shutil.copytree(source, copy)
+    result = _fix([copy], monkeypatch, piece_chars, "--write")
+    files = {p.relative_to(copy): p.read_bytes() for p in sorted(copy.rglob("*")) if p.is_file()}
+    return result[0], result[1].replace(str(copy), "DIR"), files
+
+
+@pytest.mark.parametrize("fixture", ["tests/fixes", "examples"])
+def test_fix_writes_the_same_bytes_in_pieces(tmp_path, monkeypatch, fixture):
+    whole = _written(tmp_path, REPO / fixture, monkeypatch, WHOLE)
+    assert _written(tmp_path, REPO / fixture, monkeypatch, 1) == whole
+
+
+def test_fix_of_a_large_file_is_the_same_in_pieces(tmp_path, monkeypatch):
+    source = tmp_path / "in"
+    source.mkdir()
+    big_file(source)
+    whole = _written(tmp_path, source, monkeypatch, WHOLE)
+    assert whole[2][next(iter(whole[2]))] != (source / "big.yaml").read_bytes()  # fixed
+    for size in (1, 4096):
+        assert _written(tmp_path, source, monkeypatch, size) == whole, size
+    preview = _fix([source], monkeypatch, WHOLE)
+    assert '"diff": "---' in preview[1]
+    assert _fix([source], monkeypatch, 4096) == preview
+
+
+def test_fix_of_a_large_file_with_a_late_yaml_problem_changes_nothing(tmp_path, monkeypatch):
+    source = tmp_path / "in"
+    source.mkdir()
+    path = big_file(source)
+    path.write_bytes(path.read_bytes() + b"---\r\nkey: [broken\r\n")
+    whole = _written(tmp_path, source, monkeypatch, WHOLE)
+    assert whole[2][next(iter(whole[2]))] == path.read_bytes()
+    assert _written(tmp_path, source, monkeypatch, 4096) == whole
+
+
+def test_a_multi_document_file_over_fixs_old_limit_is_fixed(tmp_path, monkeypatch):
+    """fix's memory grows with a piece, not with the file: only a file that is one piece is refused as too
+    large (YML020), since one huge document is parsed whole."""
+    path = big_file(tmp_path)
+    size = path.stat().st_size
+    _pieces_of(monkeypatch, 4096)
+    result = run_cli(["fix", "-k", "1.30", "-j", "1", "--max-file-size", str(size + 10), "--write", str(path)])
+    assert "YML020" not in result.out
+    assert b"extensions/v1beta1" not in path.read_bytes()
+    one = tmp_path / "one.yaml"
+    one.write_text("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n" + "# pad\n" * 2000)
+    result = run_cli(["fix", "-k", "1.30", "-j", "1", "--max-file-size", str(one.stat().st_size + 10), str(one)])
+    assert "YML020" in result.out

@@ -22,16 +22,18 @@ from dataclasses import dataclass, field
 from ..atomic import Changed, remove_stale_temporaries, settle_interrupted_writes, unchanged_since, write_bytes_atomic
 from ..discover import STDIN
 from ..engine import Linter, LintOptions, LintResult, mentions
+from .. import loader
 from ..loader import LOADER_SEVERITY, LoadedFile, decode, load_path, load_text, read_bytes
 from ..kustomize_inputs import for_files as kustomize_inputs_of
-from ..model import Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
+from ..model import Edit, Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
+from ..sources import find_unrendered_template
 from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
-from ..yamlread import parse_documents
+from ..yamlread import document_chunks, parse_documents
 from .migrations import NoFix
 from .plan import context_for, is_removed_field, plan_finding, plan_resource
-from .positions import PreviewPositions
-from .source import Document, SourceError, compose_documents
+from .positions import PreviewPositions, object_key
+from .source import Document, SourceError, compose_documents, newline_of
 from .yamledit import Editor, FixRefused, apply_edits, check_overlaps
 
 # Findings about the text itself that forbid rewriting the file.
@@ -77,6 +79,7 @@ class FileOutcome:
     written: bool = False
     problem: Finding | None = None  # YML020: the file could not be fixed at all
     edits: list = field(default_factory=list)  # before -> after
+    objects: dict | None = None  # of a pieced input: its objects as read (see PreviewPositions)
     # the findings of the text as read, when the fixer found nothing to do in it: the same as the final
     # lint's when that lint knows the same CRDs (see _FinalLint.check), which then need not run again
     lint: list | None = None
@@ -105,6 +108,9 @@ class _Input:
     raw: bytes | None
     loaded: LoadedFile
     st: os.stat_result | None = None  # the file as it was when read (size, mtime, inode)
+    # a large multi-document input, fixed and linted a piece at a time (see loader.load_pieces): `loaded`
+    # then holds only its text, never its documents
+    pieced: bool = False
 
 
 # Memory a fix takes per byte of the file (measured: a 16 MB file took 2 GB), and what lint may take per
@@ -118,7 +124,9 @@ def fix_size_limit(max_file_size: int) -> int:
     return max_file_size * LINT_BYTES_PER_BYTE // FIX_BYTES_PER_BYTE
 
 
-def _read(path: str, max_size: int) -> _Input:
+def _read(path: str, max_size: int, whole: bool = False) -> _Input:
+    """The input as read: parsed whole, or (unless `whole`) left to be read a piece at a time when it is a
+    large multi-document text."""
     label = "<stdin>" if path == STDIN else path
     raw, problem = read_bytes(path, max_size)
     try:
@@ -128,6 +136,11 @@ def _read(path: str, max_size: int) -> _Input:
     if raw is None:  # unreadable or over the limit: reported, never rewritten
         return _Input(path, None, LoadedFile(label, None, findings=[problem]), st)
     limit = fix_size_limit(max_size)
+    text = None
+    if not whole and len(raw) > loader.PIECE_CHARS:
+        text, problem = decode(raw, label)
+        if text is not None and _in_pieces(text, label):  # memory grows with a piece, not with the file
+            return _Input(path, raw, LoadedFile(label, text), st, pieced=True)
     if len(raw) > limit:  # linted as usual, never fixed: the fix would exceed the memory the limit allows
         loaded = load_text(decode(raw, label)[0] or "", label) if len(raw) <= max_size else LoadedFile(label, None)
         loaded.findings.append(Finding(
@@ -135,10 +148,23 @@ def _read(path: str, max_size: int) -> _Input:
             f"about {FIX_BYTES_PER_BYTE} times a file's size in memory, so it refuses files over {limit:,} bytes, "
             f"{LINT_BYTES_PER_BYTE}/{FIX_BYTES_PER_BYTE} of --max-file-size); left unchanged", label, 1, 1))
         return _Input(path, None, loaded, st)
-    text, problem = decode(raw, label)
+    if text is None:
+        text, problem = decode(raw, label)
     if text is None:
         return _Input(path, raw, LoadedFile(label, None, findings=[problem]), st)
     return _Input(path, raw, load_text(text, label), st)
+
+
+def _in_pieces(text: str, label: str) -> bool:
+    """Does loader.load_pieces read this text in more than one piece?"""
+    return len(document_chunks(text, loader.PIECE_CHARS)) > 1 and \
+        find_unrendered_template(text, None if label == "<stdin>" else label) is None
+
+
+def _pieces(inp: _Input, text: str):
+    """The pieces of a pieced input's `text` (as read, or as fixed)."""
+    data = inp.raw if text is inp.loaded.text else encode_like(text, inp.raw)
+    return loader.load_pieces(inp.path, len(data), data=data)
 
 
 def encode_like(text: str, raw: bytes) -> bytes:
@@ -155,17 +181,91 @@ def _lines(text: str) -> list:
     return lines + [parts[-1]] if parts[-1] else lines
 
 
+# Texts longer than this are diffed document by document (see _large_diff).
+LARGE_DIFF_CHARS = 1 << 20
+
+
 def unified_diff(label: str, before: str, after: str) -> str:
     # split at \n only, as the file is written: splitlines() also splits at U+2028, U+0085 and a lone CR,
     # which made a preview that patch rejects
     a, b = _lines(before), _lines(after)
     out = []
     name = label.lstrip("/")
-    for line in difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}"):
+    if len(before) > LARGE_DIFF_CHARS:
+        lines = _large_diff(a, b, f"a/{name}", f"b/{name}")
+    else:
+        lines = difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}")
+    for line in lines:
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+_DOC_LINE = re.compile(r"(---|\.\.\.)([ \t\r\n]|$)")
+
+
+def _documents(lines: list) -> list:
+    """Start line of each document (a `---` or `...` line starts a new stretch) of a text's lines."""
+    return [0] + [i for i, line in enumerate(lines) if i and _DOC_LINE.match(line)]
+
+
+class _Opcodes(difflib.SequenceMatcher):
+    """A SequenceMatcher whose opcodes are given (difflib's grouping into hunks, our matching)."""
+
+    def __init__(self, opcodes: list):
+        super().__init__(None, [], [])
+        self.opcodes = opcodes
+
+    def get_opcodes(self):
+        return self.opcodes
+
+
+def _large_diff(a: list, b: list, fromfile: str, tofile: str):
+    """unified_diff of a large text that fix changed: fix keeps every document (its `---` lines), so the
+    texts are matched document by document, each changed pair by difflib (matching the whole text at once
+    takes minutes on a file of 100,000 lines)."""
+    da, db = _documents(a), _documents(b)
+    if len(da) != len(db):
+        yield from difflib.unified_diff(a, b, fromfile=fromfile, tofile=tofile)
+        return
+    opcodes = []
+    for (i1, i2), (j1, j2) in zip(zip(da, da[1:] + [len(a)]), zip(db, db[1:] + [len(b)])):
+        if a[i1:i2] == b[j1:j2]:
+            opcodes.append(("equal", i1, i2, j1, j2))
+            continue
+        for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(None, a[i1:i2], b[j1:j2]).get_opcodes():
+            opcodes.append((tag, i1 + x1, i1 + x2, j1 + y1, j1 + y2))
+    merged = []  # neighbouring equal stretches are one, as difflib gives them
+    for op in opcodes:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and op[0] == "equal" and merged[-1][0] == "equal":
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        else:
+            merged.append(op)
+    groups = list(_Opcodes(merged or [("equal", 0, len(a), 0, len(b))]).get_grouped_opcodes(3))
+    if not groups or all(tag == "equal" for group in groups for tag, *_ in group):
+        return
+    yield f"--- {fromfile}\n"
+    yield f"+++ {tofile}\n"
+    for group in groups:
+        first, last = group[0], group[-1]
+        yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in a[i1:i2])
+                continue
+            yield from ("-" + line for line in a[i1:i2])
+            yield from ("+" + line for line in b[j1:j2])
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as unified diffs write it: first line (1-based) and length, one line without length."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
 
 
 class _Verifier:
@@ -255,6 +355,57 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
     if lone_cr:
         text = text.replace("\r", "\n")
     findings = linter.check_file(loaded)
+    fixed = _fix_text(loaded, text, findings, ctx, options, verifier, refusals)
+    if fixed is None:  # most files: nothing to edit, so no node tree to edit it at
+        outcome.lint = findings
+        return outcome
+    outcome.edits, outcome.applied = fixed
+    if outcome.edits:
+        outcome.after = apply_edits(text, outcome.edits)
+        if lone_cr:
+            outcome.after = outcome.after.replace("\n", "\r")
+    return outcome
+
+
+def fix_pieces(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _Verifier,
+               refusals: dict) -> FileOutcome:
+    """fix_file for a pieced input: each piece is linted, fixed and verified on its own text (documents never
+    span pieces, and the edits of one object stay inside its document), then let go. A YAML problem in any
+    piece leaves the whole file unchanged, as fix_file does."""
+    text = inp.loaded.text
+    outcome = FileOutcome(inp.path, inp.loaded.file, text)
+    newline = newline_of(text)
+    edits, applied, parts, mine, at, unparsed = [], [], [], {}, 0, False
+    outcome.objects = {}
+    for piece, findings in linter.check_each(_pieces(inp, text)):
+        if piece is None:
+            continue
+        outcome.objects.update((object_key(r.doc_index, r.ref), r.ref) for r in piece.resources)
+        unparsed = unparsed or not_editable(piece)
+        if unparsed:
+            continue
+        start, end = piece.bounds or (0, len(text))
+        own = text[start:end]
+        fixed = _fix_text(piece, own, findings, ctx, options, verifier, mine, newline)
+        if fixed and fixed[0]:
+            edits.extend(Edit(e.start + start, e.end + start, e.text) for e in fixed[0])
+            applied.extend(fixed[1])
+            parts.extend((text[at:start], apply_edits(own, fixed[0])))
+            at = end
+    if unparsed:
+        return outcome
+    refusals.update(mine)
+    if edits:
+        parts.append(text[at:])
+        outcome.after, outcome.edits, outcome.applied = "".join(parts), edits, applied
+    return outcome
+
+
+def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOptions, verifier: _Verifier,
+              refusals: dict, newline: str | None = None) -> tuple | None:
+    """(edits of `text`, AppliedFixes) of the objects of `loaded` (a file whose text is `text`, or one piece
+    of a larger input whose own text it is: see loader.load_pieces), or None when nothing was planned."""
+    first = loaded.documents[0].index if loaded.documents else 0
     resources = [r for r in loaded.resources if r.file == loaded.file] + loaded.kustomizations
     by_key: dict = {}
     for r in resources:
@@ -278,21 +429,20 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
                     and (p.proposal.safety == FixSafety.SAFE or options.unsafe)]
         if runnable:
             plans.append((r, runnable))
-    if not plans and not unplanned:  # most files: nothing to edit, so no node tree to edit it at
-        outcome.lint = findings
-        return outcome
+    if not plans and not unplanned:
+        return None
     try:
         roots = compose_documents(text)
     except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
-        return outcome
+        return [], []
     if len(roots) != len(loaded.documents):
-        return outcome
+        return [], []
     refusals.update(unplanned)
     documents: dict = {}
     work = []
     for r, runnable in plans:
         if r.doc_index not in documents:
-            documents[r.doc_index] = Document(text, roots[r.doc_index])
+            documents[r.doc_index] = Document(text, roots[r.doc_index - first], newline=newline)
         try:
             editor = Editor(documents[r.doc_index], r.item_path, r.data)
         except SourceError as exc:
@@ -341,7 +491,7 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
             edits.extend(w.edits)
         active = kept
         new_text = apply_edits(text, edits)
-        failed = _verify(loaded, new_text, active, verifier)
+        failed = _verify(loaded, new_text, active, verifier, first)
         if not failed:
             break
         for w in active:
@@ -349,11 +499,8 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
                 _refuse_all(w, failed[w.resource.doc_index], refusals)
         active = [w for w in active if w.resource.doc_index not in failed]
     if not active:
-        return outcome
-    outcome.edits = [e for w in active for e in w.edits]
-    outcome.after = apply_edits(text, outcome.edits)
-    if lone_cr:
-        outcome.after = outcome.after.replace("\n", "\r")
+        return [], []
+    applied = []
     for w in active:
         for p, notes in w.applied:
             f = p.finding
@@ -362,10 +509,9 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
                 f = loaded.relabel([Finding(p.proposal.rule_id, Severity.INFO, p.proposal.title, loaded.file,
                                             span.line, span.column, obj=w.resource.ref,
                                             doc_index=w.resource.doc_index)])[0]
-            outcome.applied.append(AppliedFix(
-                f.file, f.line, f.column, p.proposal.rule_id,
-                w.resource.ref, p.proposal.title, p.proposal.safety, notes, f))
-    return outcome
+            applied.append(AppliedFix(f.file, f.line, f.column, p.proposal.rule_id,
+                                      w.resource.ref, p.proposal.title, p.proposal.safety, notes, f))
+    return [e for w in active for e in w.edits], applied
 
 
 def _not_fixed(file: str, exc: Exception) -> Finding:
@@ -389,8 +535,9 @@ def _refuse_all(w: _Work, reason: str, refusals: dict) -> None:
         refusals[_key(w.resource, p.proposal.rule_id)] = (reason, "")
 
 
-def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier) -> dict:
-    """{document index: why} for the documents whose fixed text is not exactly what was intended."""
+def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier, first: int = 0) -> dict:
+    """{document index: why} for the documents whose fixed text is not exactly what was intended. `first`:
+    the index of loaded's first document (one piece of a larger input)."""
     docs = parse_documents(new_text)
     old_docs = loaded.documents
     touched = sorted({w.resource.doc_index for w in active})
@@ -398,7 +545,7 @@ def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier
         return {d: "the fixed text has a different number of YAML documents" for d in touched}
     failed = {}
     for d in touched:
-        old, new = old_docs[d], docs[d]
+        old, new = old_docs[d - first], docs[d - first]
         if Counter(p.rule_id for p in new.problems) - Counter(p.rule_id for p in old.problems):
             failed[d] = "the fixed text has a YAML problem the original did not have"
             continue
@@ -539,7 +686,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
     for loaded in crd_inputs:
         linter.register_crds(loaded)
     words = _preload_words(paths, lint_options.max_file_size)
-    preloaded = {p: _read(p, lint_options.max_file_size) for p in paths
+    preloaded = {p: _read(p, lint_options.max_file_size, whole=True) for p in paths
                  if p == STDIN or mentions(p, lint_options.max_file_size, words)}
     for inp in preloaded.values():
         linter.register_crds(inp.loaded)
@@ -553,7 +700,7 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
 
     def fix_one(inp, write_now: bool = True):
         try:
-            outcome = fix_file(inp, linter, ctx, options, verifier, refusals)
+            outcome = (fix_pieces if inp.pieced else fix_file)(inp, linter, ctx, options, verifier, refusals)
         except Exception as exc:  # noqa: BLE001 - this file stays as it is, the other files are still fixed
             outcome = FileOutcome(inp.path, inp.loaded.file, inp.loaded.text)
             outcome.problem = _not_fixed(inp.loaded.file, exc)
@@ -568,6 +715,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             else:  # provisionally: the parent process writes it (see _fix_rest) and checks again if that fails
                 outcome.written = True
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
+        if inp.pieced:  # linted again piece by piece (see _FinalLint.check)
+            return outcome, _PiecedText(inp, text, outcome.problem)
         untouched = outcome.lint is not None or not_editable(inp.loaded)
         if untouched and (outcome.problem is None or any(f is outcome.problem for f in inp.loaded.findings)):
             # what was read is what the final lint would read, and it says so already: not parsed again (a
@@ -668,6 +817,22 @@ def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -
     return results
 
 
+@dataclass
+class _PiecedText:
+    """What the final lint reads of a pieced input: its text as fixed (or as read), in pieces, and the finding
+    that says why it was not fixed or written, if any."""
+
+    inp: _Input
+    text: str
+    problem: Finding | None
+
+    def pieces(self):
+        for n, piece in enumerate(_pieces(self.inp, self.text)):
+            if n == 0 and self.problem is not None:
+                piece.findings.append(self.problem)
+            yield piece
+
+
 class _FinalLint:
     """Lints the texts as they are now (written) or would be (preview) and says which findings have fixes."""
 
@@ -690,21 +855,32 @@ class _FinalLint:
                                self.options.lint.current)
         self.same_crds = self.linter.crds.state() == self.fixer_crds.state()
 
-    def check(self, loaded: LoadedFile, outcome: FileOutcome) -> tuple:
-        found = outcome.lint if outcome.lint is not None and self.same_crds else self.linter.check_file(loaded)
-        resources = {(r.doc_index, r.ref): r for r in loaded.resources + loaded.kustomizations
-                     if r.file == loaded.file}
-        unsafe_available = 0
-        for f in found:
-            resource = resources.get((f.doc_index, f.obj)) if origin(f) == loaded.file else None
-            if resource is not None and (f.rule_id[:3] in ("API", "FLD", "REF") or is_removed_field(f)):
-                unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
+    def check(self, loaded, outcome: FileOutcome) -> tuple:
+        """(findings, objects, unsafe fixes left, kustomizations) of a LoadedFile or a _PiecedText."""
+        moved = None
         if outcome.changed and not outcome.written and outcome.write_error is None:
             # a preview: the findings are of the fixed text, the file on disk is still the old one
-            moved = PreviewPositions(loaded.file, outcome.before, outcome.after, outcome.edits)
-            found = [moved.move(f) for f in found]
-        kustomizations = sum(1 for c in loaded.kustomizations if c.file == loaded.file)
-        return found, [(loaded.file, r.ref) for r in loaded.resources], unsafe_available, kustomizations
+            moved = PreviewPositions(outcome.file, outcome.before, outcome.after, outcome.edits, outcome.objects)
+        if isinstance(loaded, _PiecedText):
+            checked = self.linter.check_each(loaded.pieces())
+        else:
+            found = outcome.lint if outcome.lint is not None and self.same_crds else self.linter.check_file(loaded)
+            checked = [(loaded, found)]
+        out, objects, unsafe_available, kustomizations = [], [], 0, 0
+        for piece, found in checked:
+            if piece is None:  # the input's own findings (unused suppressions)
+                out.extend([moved.move(f) for f in found] if moved else found)
+                continue
+            resources = {(r.doc_index, r.ref): r for r in piece.resources + piece.kustomizations
+                         if r.file == piece.file}
+            for f in found:
+                resource = resources.get((f.doc_index, f.obj)) if origin(f) == piece.file else None
+                if resource is not None and (f.rule_id[:3] in ("API", "FLD", "REF") or is_removed_field(f)):
+                    unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
+            out.extend([moved.move(f) for f in found] if moved else found)
+            kustomizations += sum(1 for c in piece.kustomizations if c.file == piece.file)
+            objects.extend((piece.file, r.ref) for r in piece.resources)
+        return out, objects, unsafe_available, kustomizations
 
     @staticmethod
     def result(per_file: list) -> tuple:

@@ -9,6 +9,7 @@ named with their apiVersion on disk too.
 from __future__ import annotations
 
 import bisect
+from array import array
 import dataclasses
 import re
 
@@ -43,25 +44,31 @@ class OffsetMap:
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-def _line_starts(text: str) -> list:
-    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+def _line_starts(text: str) -> array:
+    """Offsets of the line starts, packed (8 bytes a line, not 36: a large file has a million lines)."""
+    starts = array("q", [0])
+    starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
+    return starts
 
 
-def _object_key(doc_index: int, ref) -> tuple:
+def object_key(doc_index: int, ref) -> tuple:
     return doc_index, ref.kind, ref.namespace, ref.name
 
 
 class PreviewPositions:
     """Moves the findings of the fixed text of one file to the text on disk."""
 
-    def __init__(self, file: str, before: str, after: str, edits: list):
+    def __init__(self, file: str, before: str, after: str, edits: list, objects: dict | None = None):
+        """`objects`: object_key -> ObjectRef of the objects as on disk, when the caller knows them (a large
+        input read a piece at a time: it is not parsed whole here)."""
         self.file = file
         self.offsets = OffsetMap(edits)
         self.before_lines, self.after_lines = _line_starts(before), _line_starts(after)
         source_map = helm_source_map(before)  # rendered Helm output: name the template, as lint does
         self.relabeller = LoadedFile(file, before, source_maps={file: source_map} if source_map else {})
         # the objects as on disk (a migration changes the apiVersion, never the document, kind or name)
-        self.objects = {_object_key(r.doc_index, r.ref): r.ref for r in load_text(before, file).resources}
+        self.objects = objects if objects is not None else \
+            {object_key(r.doc_index, r.ref): r.ref for r in load_text(before, file).resources}
 
     def _old(self, line: int, column: int) -> tuple:
         if not 1 <= line <= len(self.after_lines):
@@ -81,7 +88,7 @@ class PreviewPositions:
         extra = {k: v for k, v in finding.extra.items() if k != "rendered_at"}
         if inside:
             extra["after_fix"] = f"{finding.file}:{finding.line}:{finding.column}"
-        obj = finding.obj and self.objects.get(_object_key(finding.doc_index, finding.obj), finding.obj)
+        obj = finding.obj and self.objects.get(object_key(finding.doc_index, finding.obj), finding.obj)
         moved = dataclasses.replace(finding, file=self.file, line=old_line, column=old_column, extra=extra, obj=obj)
         if inside:
             moved.message += f" [only after the fix: at {finding.line}:{finding.column} of the fixed text]"

@@ -127,7 +127,8 @@ BUILTIN_RULES = [
     _yml("YML020", "file-not-fixed", "k8slint fix left a file unchanged because it could not handle it", RuleDoc(
         what="Reported by `k8slint fix` for a file it does not fix at all, which keeps its text while every "
              "other file is still fixed: a file too large to fix within the memory `--max-file-size` allows "
-             "(fixing takes about 130 times a file's size, so fix refuses files over 50/130 of the limit, "
+             "(a multi-document file is fixed a piece at a time, as lint reads it, but one huge document "
+             "takes about 130 times its size, so fix refuses single-piece files over 50/130 of the limit, "
              "6.1 MiB by default; lint still checks them), one the fixer failed on, or one `--write` could not "
              "write (read-only, changed by someone else since it was read, a full disk). A single object of "
              "odd shape only gets its fix refused, with the reason on its finding.",
