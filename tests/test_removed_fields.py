@@ -80,7 +80,8 @@ def test_removed_fields_deep_inside_an_object(write):
     assert [(f["json_path"], f["last_known"]) for f in found] == [
         ("spec.template.spec.volumes[0].ephemeral.readOnly", "1.20"),
         ("spec.template.spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.clusterName", "1.24")]
-    assert [f["json_path"] for f in lint(path, "-k", "1.23")] == \
+    # (1.23 still had clusterName, and its API server refuses it in a claim template: SRV025, not a removal)
+    assert [f["json_path"] for f in lint(path, "-k", "1.23") if not f["rule_id"].startswith("SRV")] == \
         ["spec.template.spec.volumes[0].ephemeral.readOnly"]
 
 

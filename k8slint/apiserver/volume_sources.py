@@ -37,7 +37,7 @@ def walk(resource, ctx, report: Report) -> None:
         if volume.__class__ is dict:
             check_volume_source(volume, path + ("volumes", i), report, ctx.target)
             if generic:
-                _ephemeral(volume, path + ("volumes", i), report, pod_name, created)
+                _ephemeral(volume, path + ("volumes", i), report, pod_name, created, not at_least(ctx.target, 25))
 
 
 def check_volume_source(volume: dict, path: tuple, report: Report, version=None) -> None:
@@ -79,14 +79,17 @@ def check_volume_source(volume: dict, path: tuple, report: Report, version=None)
 
 
 _TEMPLATE_META = ("labels", "annotations")
+_OBJECT_META = frozenset({"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+                          "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
+                          "finalizers", "managedFields"})
 
 
-def _ephemeral(volume: dict, path: tuple, report: Report, pod_name, created: set) -> None:
+def _ephemeral(volume: dict, path: tuple, report: Report, pod_name, created: set, old_meta: bool) -> None:
     """validateEphemeralVolumeSource: a claim template whose metadata holds only labels and annotations and
     whose spec is a valid claim spec; in a Pod, the claim name `<pod>-<volume>` a valid object name, and no
     claim volume naming a claim an ephemeral volume creates."""
     claim = mapping(volume.get("persistentVolumeClaim")).get("claimName")
-    if claim in created:
+    if isinstance(claim, str) and claim in created:
         report.invalid(INVALID_VOLUME, path + ("persistentVolumeClaim", "claimName"), claim,
                        "must not reference a PVC that gets created for an ephemeral volume")
     ephemeral = volume.get("ephemeral")
@@ -98,8 +101,11 @@ def _ephemeral(volume: dict, path: tuple, report: Report, pod_name, created: set
         report.required(INVALID_VOLUME, where)
     elif template.__class__ is dict:
         for key, value in mapping(template.get("metadata")).items():
-            # zero values are unset to the API server (a dump shows `creationTimestamp: null`)
-            if key not in _TEMPLATE_META and value not in (None, "", 0, False) and value != {} and value != []:
+            # zero values are unset to the API server (a dump shows `creationTimestamp: null`); keys ObjectMeta
+            # does not have (clusterName after 1.24) are the schema's finding
+            if key in _TEMPLATE_META or (key not in _OBJECT_META and not (key == "clusterName" and old_meta)):
+                continue
+            if value not in (None, "", 0, False) and value != {} and value != []:
                 report.forbidden(INVALID_VOLUME, where + ("metadata", key), "cannot be set for an ephemeral volume",
                                  suggestion="Keep only labels and annotations: the claim is named after the pod "
                                             "and the volume.")
