@@ -67,6 +67,8 @@ CIDR_ERROR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 def walk(resource, ctx, report: Report) -> None:
     spec = resource.data.get("spec")
+    if spec is None:
+        spec = {}  # no spec is an empty one: a ClusterIP Service without ports, refused
     if not isinstance(spec, dict):
         return
     kind = spec.get("type") if isinstance(spec.get("type"), str) and spec.get("type") else "ClusterIP"

@@ -155,7 +155,7 @@ def _volume_node_affinity(affinity: dict, path: tuple, report: Report, version) 
     if not isinstance(required, dict):
         return
     terms = required.get("nodeSelectorTerms")
-    if terms is None or terms == []:
+    if terms == []:  # an omitted or null list is a required field of the schema: SCH001 says so
         report.required(INVALID_AFFINITY, path + ("required", "nodeSelectorTerms"),
                         "must have at least one node selector term")
     for i, term in enumerate(items(terms)):

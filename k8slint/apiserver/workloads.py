@@ -5,8 +5,9 @@ The pod spec inside each template is the `pods` module's; this one checks what s
 """
 from __future__ import annotations
 
-from .base import Report, at_least, integer, items, looks_dumped, mapping, rule, text
+from .base import Report, at_least, field, integer, items, looks_dumped, mapping, rule, text
 from .metadata import check_labels, check_template_meta
+from .pods import INVALID_POD_FIELD, POD_SPEC_PATHS
 
 _CONTROLLERS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "ReplicationController")
 KINDS = frozenset(_CONTROLLERS + ("Job", "CronJob"))
@@ -91,6 +92,7 @@ JOB_COMPLETIONS = rule(
 
 RULES = [EMPTY_SELECTOR, SELECTOR_MISMATCH, INVALID_SELECTOR, RESTART_POLICY, NEGATIVE_COUNT, ROLLOUT_STRATEGY,
          JOB_SELECTOR, JOB_COMPLETIONS]
+REPORTS = [INVALID_POD_FIELD]  # a template without a pod spec: the pods module never sees one
 
 
 def walk(resource, ctx, report: Report) -> None:
@@ -110,6 +112,19 @@ def walk(resource, ctx, report: Report) -> None:
         _check_job(spec, ("spec",), report, dumped=looks_dumped(resource) or resource.api_version != "batch/v1")
     else:
         _check_controller(kind, spec, report, ctx.target)
+    _template_without_pod_spec(resource, report)
+
+
+def _template_without_pod_spec(resource, report: Report) -> None:
+    """A template with no `spec` (`template: {}`) is validated as an empty pod spec, which has no containers.
+    Not StatefulSets (their API server checks only the template's metadata) nor a ReplicationController
+    without a template (the schema's or the defaults' business)."""
+    path = POD_SPEC_PATHS.get(resource.kind)
+    if path is None:
+        return
+    template = resource.get(path[:-1])
+    if template.__class__ is dict and template.get(path[-1]) is None:
+        report.add(INVALID_POD_FIELD, path[:-1], f"{field(path + ('containers',))}: Required value")
 
 
 def _nonnegative(spec: dict, keys, path: tuple, report: Report) -> None:
