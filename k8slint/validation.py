@@ -284,10 +284,16 @@ class Validator:
         return out
 
     def _findings(self, resource: Resource, validator, data=None) -> list:
-        out = []
+        out, seen = [], set()
         data = resource.data if data is None else data
         for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-            out.extend(self._convert(resource, err))
+            for finding in self._convert(resource, err):
+                # one node can fail one check twice (a Deployment's selector: a type beside a $ref of that
+                # type): the same words at the same place are one finding
+                key = (finding.rule_id, finding.json_path, finding.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(finding)
         return out
 
     def _missing(self, resource: Resource) -> list:
