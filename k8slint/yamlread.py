@@ -572,7 +572,7 @@ def _events_value(conv: _Converter, get_event):
                 first, root = event, new
                 stack.append((None, False, None))
             else:
-                stack.append((container, is_map, container_key()))
+                stack.append((container, is_map, key if is_map else len(container)))
                 if is_map:
                     container[key] = new
                 else:
