@@ -22,7 +22,9 @@ INVALID_CLAIM = rule(
 INVALID_STORAGE_CLASS = rule(
     "SRV121", "invalid-storage-class", "A StorageClass without a valid provisioner",
     what="Checks that a StorageClass names a `provisioner` that is a qualified name (such as "
-         "`ebs.csi.aws.com` or `kubernetes.io/no-provisioner`) and holds at most 512 parameters.",
+         "`ebs.csi.aws.com` or `kubernetes.io/no-provisioner`), holds at most 512 parameters, and that its "
+         "`allowedTopologies` terms are well formed: every expression a valid label key with at least one "
+         "value, no value or key twice in a term, no term twice (an empty term counts as a repeat).",
     why="The API server rejects the class with `provisioner: Required value` or `Invalid value`.",
     example="apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: ''\n",
     fix="Set `provisioner` to the CSI driver's name.")
@@ -101,6 +103,41 @@ def _storage_class(data: dict, report: Report) -> None:
     if isinstance(parameters, dict) and len(parameters) > 512:
         report.add(INVALID_STORAGE_CLASS, ("parameters",),
                    f"parameters: Too many: {len(parameters)}: must have at most 512 items")
+    _allowed_topologies(data.get("allowedTopologies"), ("allowedTopologies",), report)
+
+
+def _allowed_topologies(terms, path: tuple, report: Report) -> None:
+    """validateAllowedTopologies: each term as ValidateTopologySelectorTerm checks it, and no term whose
+    key -> values map equals an earlier one. Upstream compares with a list that starts with one empty map per
+    term, so a term without expressions is always reported as a repeat."""
+    seen: list = []
+    for i, term in enumerate(items(terms)):
+        if not isinstance(term, dict):
+            continue
+        where = path + (i, "matchLabelExpressions")
+        by_key: dict = {}
+        for j, expr in enumerate(items(term.get("matchLabelExpressions"))):
+            if not isinstance(expr, dict):
+                continue
+            key, values = expr.get("key"), expr.get("values")
+            if not isinstance(key, (str, type(None))) or not isinstance(values, (list, type(None))):
+                continue  # the schema's finding
+            if not values:
+                report.required(INVALID_STORAGE_CLASS, where + (j, "values"))
+            value_set: set = set()
+            for k, value in enumerate(values or ()):
+                if value in value_set:
+                    report.duplicate(INVALID_STORAGE_CLASS, where + (j, "values", k), value)
+                if isinstance(value, str):
+                    value_set.add(value)
+            for msg in syntax.qualified_name(key or ""):
+                report.invalid(INVALID_STORAGE_CLASS, where + (j, "key"), key or "", msg)
+            if (key or "") in by_key:
+                report.duplicate(INVALID_STORAGE_CLASS, where + (j, "key"), key or "")
+            by_key[key or ""] = frozenset(value_set)
+        if not by_key or by_key in seen:
+            report.duplicate(INVALID_STORAGE_CLASS, where, "")
+        seen.append(by_key)
 
 
 def _volume(spec: dict, path: tuple, report: Report, version) -> None:
