@@ -13,6 +13,7 @@ from .model import Finding, Severity
 from .resultcache import content_digest, fingerprint
 from .sources import chart_dir_of
 from . import suppress
+from .apiserver.metadata import check_embedded_metas
 from .rules import all_rules, is_enabled
 from .rules.api_versions import last_applied, with_helm_release_advice
 from .rules.context import RuleContext
@@ -127,6 +128,8 @@ class Linter:
         if self.shared_walks and identified(self.validator, resource, validated):
             for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
                 found.extend(f for f in walk(resource, self.context) if f.rule_id in ids)
+            if validated is not None and self.validator.embedded_metas:
+                found.extend(check_embedded_metas(resource, self.validator.embedded_metas))
         removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
                               and f.json_path == "apiVersion" for f in found)
         for f in validated or ():

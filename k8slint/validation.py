@@ -153,6 +153,7 @@ class Validator:
         self._compiled: dict = {}
         self._plans: dict = {}  # (apiVersion, kind) -> the CRD version's compiled CEL rules
         self._defaults: dict = {}  # (apiVersion, kind) -> whether the CRD version's schema has defaults
+        self.embedded_metas: list = []  # [(json path, metadata)] of the last custom resource's embedded resources
         self._removed_tries: dict = {}  # (apiVersion, kind) -> where fields this version removed can be
         self._crd_generation = self.crds.generation
         if self.crds.kube_version is None:
@@ -178,6 +179,7 @@ class Validator:
         return self._compiled[key]
 
     def check(self, resource: Resource) -> list:
+        self.embedded_metas = []
         validator = self._validator_for(resource.api_version, resource.kind)
         if validator is UNUSABLE:
             return [self._refused_crd(resource)]
@@ -267,7 +269,9 @@ class Validator:
             return []
         data, problems = normalise(resource.data, openapi, plan.list_types, plan.formats, plan.embedded)
         out = []
-        for path, message, kind in problems:
+        # the embedded resources' metadata, for the API-server checks of ObjectMeta (the engine runs them)
+        self.embedded_metas = [(path, meta) for path, meta, kind in problems if kind == "metadata"]
+        for path, message, kind in [p for p in problems if p[2] != "metadata"]:
             rule_id = {"list": crd_meta.DUPLICATE_ITEM, "format": crd_meta.BAD_FORMAT}.get(kind, SCHEMA_INVALID)
             out.append(finding_at(resource, rule_id, RULE_SEVERITY[rule_id], f"{self._where(path)}: {message}", path))
         for failure in plan.check(data):

@@ -95,3 +95,15 @@ TEMPLATE = {"type": "object", "properties": {"spec": {"type": "object", "propert
 ])
 def test_embedded_resources_need_an_api_version_and_a_kind(tmp_path, template, found):
     assert _findings(tmp_path, make_crd(TEMPLATE), f"{{template: {template}}}") == found
+
+
+@pytest.mark.parametrize("metadata, found", [
+    ("{labels: {'bad key!': x}}", [("SRV005", "spec.template.metadata.labels['bad key!']")]),
+    ("{name: a/b}", [("SRV002", "spec.template.metadata.name")]),
+    ("{namespace: Team_A}", [("SRV004", "spec.template.metadata.namespace")]),
+    ("{finalizers: [cleanup]}", []),  # unprefixed finalizers are fine outside built-in kinds
+    ("{name: Web.1, labels: {app: web}, annotations: {example.com/note: x}}", []),  # no name needed either
+])
+def test_embedded_metadata_follows_object_meta_rules(tmp_path, metadata, found):
+    spec = f"{{template: {{apiVersion: v1, kind: ConfigMap, metadata: {metadata}}}}}"
+    assert [(rule, path) for rule, path, _ in _findings(tmp_path, make_crd(TEMPLATE), spec)] == found

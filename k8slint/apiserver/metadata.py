@@ -79,8 +79,8 @@ INVALID_NAME = rule(
     what="Checks `metadata.name` against the format the API server requires for the kind: a DNS-1123 subdomain "
          "(at most 253 lower-case alphanumerics, '-' and '.') for most kinds and for custom resources, a DNS-1123 "
          "label (at most 63, no dots) for Namespaces, a DNS-1035 label (starts with a letter) for Services, no "
-         "'/' or '%' for RBAC objects (and, at least, for every other built-in kind); CronJob names at most 52 "
-         "characters.",
+         "'/' or '%' for RBAC objects (and, at least, for every other built-in kind) and for the embedded "
+         "resources (`x-kubernetes-embedded-resource`) of custom resources; CronJob names at most 52 characters.",
     why="The API server rejects the object with `metadata.name: Invalid value`.",
     example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: My_Config\n",
     fix="Rename the object: lower-case letters, digits and '-' (and '.' where the kind allows it), starting and "
@@ -101,15 +101,16 @@ INVALID_NAMESPACE = rule(
     fix="Use the namespace's real name, lower-case letters, digits and '-'.")
 INVALID_LABEL = rule(
     "SRV005", "invalid-label", "A label key or value the API server rejects",
-    what="Checks every label of an object and of its pod templates: the key is an optional DNS subdomain prefix "
-         "and '/' followed by a name of at most 63 alphanumerics, '-', '_' and '.' starting and ending with an "
+    what="Checks every label of an object, of its pod templates and of a custom resource's embedded resources: "
+         "the key is an optional DNS subdomain prefix and '/' followed by a name of at most 63 alphanumerics, '-', '_' and '.' starting and ending with an "
          "alphanumeric; the value is empty or such a name.",
     why="The API server rejects the object with `metadata.labels: Invalid value`.",
     example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels:\n    owner: _\n",
     fix="Shorten or re-spell the label; put free text in an annotation instead.")
 INVALID_ANNOTATION = rule(
     "SRV006", "invalid-annotation-key", "An annotation key the API server rejects",
-    what="Checks every annotation key (case does not matter): an optional DNS subdomain prefix and '/' followed "
+    what="Checks every annotation key of an object (and of a custom resource's embedded resources; case does not "
+         "matter): an optional DNS subdomain prefix and '/' followed "
          "by a name of at most 63 alphanumerics, '-', '_' and '.'.",
     why="The API server rejects the object with `metadata.annotations: Invalid value`.",
     example="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    'my note': x\n",
@@ -183,6 +184,17 @@ def walk(resource, ctx, report: Report) -> None:
         if name and len(name) > CRONJOB_NAME_MAX:
             report.invalid(INVALID_NAME, ("metadata", "name"), name,
                            f"must be no more than {CRONJOB_NAME_MAX} characters")
+
+
+def check_embedded_metas(resource, metas: list) -> list:
+    """ObjectMeta's checks on the metadata of a custom resource's embedded resources ([(json path, metadata)],
+    as validation found them): apiextensions-apiserver validates each with ValidateObjectMeta, names as path
+    segments, a missing name no error (it stands in "fakename"), the namespace when one is given."""
+    report = Report(resource)
+    for path, meta in metas:
+        named = meta if meta.get("name") or meta.get("generateName") else {**meta, "name": "fakename"}
+        check_object_meta(named, tuple(path), report, _PATH, namespaced=bool(meta.get("namespace")))
+    return [f for found in report.by_rule.values() for f in found]
 
 
 def check_object_meta(meta, path: tuple, report: Report, fmt: str | None = "subdomain",

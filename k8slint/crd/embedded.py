@@ -1,8 +1,8 @@
 """What the API server checks of an embedded resource (a node with x-kubernetes-embedded-resource) in a
 custom resource or a default, beside its schema (apiextensions-apiserver's objectmeta validation):
 apiVersion and kind present, strings, not empty, apiVersion a group/version, kind a DNS-1035 label in
-any case, metadata an object whose labels and annotations are maps of strings. ObjectMeta's name and
-label rules are not checked here."""
+any case, metadata an object whose labels and annotations are maps of strings. ObjectMeta's rules on that
+metadata are apiserver.metadata's (check_embedded_metas), which the engine runs on what normalise found."""
 from __future__ import annotations
 
 from ..apisyntax import dns1035_label
@@ -45,3 +45,4 @@ def _shown(value) -> str:
         return json.dumps(value)[:80]
     except (TypeError, ValueError):  # pragma: no cover - YAML values are JSON values
         return repr(value)[:80]
+

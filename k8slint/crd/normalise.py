@@ -32,7 +32,8 @@ class _Walk:
 
 
 def normalise(value, schema, lists: bool = True, formats: bool = True, embedded: bool = False) -> tuple:
-    """(the object as stored, [(json path, message, "list" | "format" | "embedded")])."""
+    """(the object as stored, [(json path, message, "list" | "format" | "embedded")]); with `embedded`, also
+    (json path, the metadata mapping, "metadata") for each embedded resource's metadata."""
     walk = _Walk([], lists, formats, isinstance(schema, dict) and schema.get(_PRESERVE_EVERYWHERE) is True,
                  embedded)
     return _walk(value, schema, (), True, walk), walk.problems
@@ -46,6 +47,8 @@ def _walk(value, schema, path: tuple, is_resource: bool, walk: _Walk, prune: boo
     if isinstance(value, dict):
         if walk.embedded and not is_resource and schema.get("x-kubernetes-embedded-resource") is True:
             walk.problems.extend((path + (key,), message, "embedded") for key, message in resource_problems(value))
+            if isinstance(value.get("metadata"), dict):  # ObjectMeta's own rules: see the caller
+                walk.problems.append((path + ("metadata",), value["metadata"], "metadata"))
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else None
         extra = schema.get("additionalProperties")
         preserve = schema.get("x-kubernetes-preserve-unknown-fields") is True or walk.keep_all or not prune
