@@ -31,7 +31,8 @@ INVALID_SERVICE_TYPE_FIELDS = rule(
          "allowed for NodePort and LoadBalancer Services; `loadBalancerSourceRanges`, and from 1.22 "
          "`allocateLoadBalancerNodePorts`, only on LoadBalancer Services; `externalTrafficPolicy` only on "
          "NodePort and LoadBalancer Services (a ClusterIP Service with `externalIPs` is not judged: recent "
-         "versions accept it there); "
+         "versions accept it there); from 1.22 `loadBalancerClass` only on LoadBalancer Services, as a qualified "
+         "name; "
          "`healthCheckNodePort` only on a LoadBalancer Service with `externalTrafficPolicy: Local`.",
     why="The API server rejects the Service with `spec.externalName: Required value`, `spec.clusterIPs[0]: "
         "Invalid value: \"None\": may not be set to 'None' for LoadBalancer services`, `spec.externalTrafficPolicy: "
@@ -43,8 +44,10 @@ INVALID_SERVICE_TYPE_FIELDS = rule(
         "the types that take them.")
 INVALID_SERVICE_ADDRESS = rule(
     "SRV072", "invalid-service-address", "A Service address or address range that is not an IP or CIDR",
-    what="Checks `clusterIP` (empty, `None` or an IP address), every `externalIPs` entry (an IP address) and "
-         "every `loadBalancerSourceRanges` entry (a CIDR such as `10.0.0.0/8`).",
+    what="Checks `clusterIP` (empty, `None` or an IP address), every `externalIPs` entry (an IP address), "
+         "every `loadBalancerSourceRanges` entry (a CIDR such as `10.0.0.0/8`), and from 1.21 `clusterIPs` "
+         "(its first value `clusterIP`'s, IP addresses or a lone `None`, at most one per IP family, each of "
+         "the family `ipFamilies` names at its index) and `ipFamilies` without duplicates.",
     why="The API server rejects the Service with `Invalid value: ... must be a valid IP address` or `must be "
         "a valid CIDR value`.",
     example=_SVC + "  selector: {app: web}\n  externalIPs: [203.0.113.300]\n  ports: [{port: 80}]\n",
@@ -88,6 +91,8 @@ def walk(resource, ctx, report: Report) -> None:
                        f"may not be set to 'None' for {kind} services")
     _check_type_only_fields(spec, kind, ctx, report)
     _check_addresses(spec, cluster_ip, report)
+    if kind != "ExternalName" and at_least(ctx.target, 21):  # IPv6DualStack on by default
+        _check_dual_stack(spec, cluster_ip, report)
     _check_session_affinity(spec, report)
 
 
@@ -130,6 +135,14 @@ def _check_type_only_fields(spec: dict, kind: str, ctx, report: Report) -> None:
         report.invalid(INVALID_SERVICE_TYPE_FIELDS, ("spec", "externalTrafficPolicy"), policy,
                        "may only be set for externally-accessible services" if at_least(ctx.target, 29)
                        else "may only be set when `type` is 'NodePort' or 'LoadBalancer'")
+    lb_class = get("loadBalancerClass")
+    if isinstance(lb_class, str) and at_least(ctx.target, 22):  # ServiceLoadBalancerClass on by default
+        if kind != "LoadBalancer":
+            report.forbidden(INVALID_SERVICE_TYPE_FIELDS, ("spec", "loadBalancerClass"),
+                             "may only be used when `type` is 'LoadBalancer'")
+        else:
+            for msg in syntax.qualified_name(lb_class):
+                report.invalid(INVALID_SERVICE_TYPE_FIELDS, ("spec", "loadBalancerClass"), lb_class, msg)
     health = integer(get("healthCheckNodePort"))
     if health and not (kind == "LoadBalancer" and policy == "Local"):
         report.invalid(INVALID_SERVICE_TYPE_FIELDS, ("spec", "healthCheckNodePort"), health,
@@ -156,6 +169,45 @@ def _check_addresses(spec: dict, cluster_ip, report: Report) -> None:
         if isinstance(cidr, str):  # space padding is tolerated (the values once came from an annotation)
             for msg in _cidr_problems(cidr.strip()):
                 report.invalid(INVALID_SERVICE_ADDRESS, ("spec", "loadBalancerSourceRanges", i), cidr, msg)
+
+
+def _check_dual_stack(spec: dict, cluster_ip, report: Report) -> None:
+    """clusterIPs and ipFamilies as ValidateServiceClusterIPsRelatedFields reads them after create's
+    normalisation (an absent clusterIP or clusterIPs is filled from the other)."""
+    ips = [ip for ip in items(spec.get("clusterIPs")) if isinstance(ip, str)]
+    path = ("spec", "clusterIPs")
+    if cluster_ip and ips and ips[0] != cluster_ip:
+        report.invalid(INVALID_SERVICE_ADDRESS, path, "...", "first value must match `clusterIP`")
+    seen: set = set()
+    for i, family in enumerate(items(spec.get("ipFamilies"))):
+        if family in seen:
+            report.duplicate(INVALID_SERVICE_ADDRESS, ("spec", "ipFamilies", i), family)
+        seen.add(family)
+    invalid = False
+    for i, ip in enumerate(ips):
+        if i == 0 and ip == "None":
+            if len(ips) > 1:
+                invalid = True
+                report.invalid(INVALID_SERVICE_ADDRESS, path, "...", "'None' must be the first and only value")
+            continue
+        for msg in syntax.ip_address(ip):
+            invalid = True
+            report.invalid(INVALID_SERVICE_ADDRESS, path + (i,), ip, msg)
+    if len(ips) > 2:
+        report.invalid(INVALID_SERVICE_ADDRESS, path, "...", "may only hold up to 2 values")
+    if invalid:
+        return  # the API server stops here too
+    if len(ips) == 2 and (":" in ips[0]) == (":" in ips[1]):
+        report.invalid(INVALID_SERVICE_ADDRESS, path, "...", "may specify no more than one IP for each IP family")
+    families = items(spec.get("ipFamilies"))
+    if ips and ips[0] != "None":
+        for i, (ip, family) in enumerate(zip(ips, families)):
+            if family == "IPv4" and ":" in ip:
+                report.invalid(INVALID_SERVICE_ADDRESS, path + (i,), ip,
+                               f"expected an IPv4 value as indicated by `ipFamilies[{i}]`")
+            elif family == "IPv6" and ":" not in ip:
+                report.invalid(INVALID_SERVICE_ADDRESS, path + (i,), ip,
+                               f"expected an IPv6 value as indicated by `ipFamilies[{i}]`")
 
 
 def _check_session_affinity(spec: dict, report: Report) -> None:
