@@ -20,7 +20,8 @@ INVALID_HPA = rule(
 INVALID_PDB = rule(
     "SRV101", "invalid-pdb-budget", "A PodDisruptionBudget with both budgets or a malformed one",
     what="Checks that a PodDisruptionBudget sets at most one of `minAvailable` and `maxUnavailable`, each a "
-         "non-negative integer or a percentage up to 100%.",
+         "non-negative integer or a percentage up to 100%, and from 1.27 an `unhealthyPodEvictionPolicy` of "
+         "`IfHealthyBudget` or `AlwaysAllow`.",
     why="The API server rejects it with `minAvailable and maxUnavailable cannot be both set`.",
     example="apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n"
             "  minAvailable: 1\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n",
@@ -58,6 +59,7 @@ INVALID_HPA_BEHAVIOR = rule(
 
 RULES = [INVALID_HPA, INVALID_PDB, INVALID_HPA_METRIC, INVALID_HPA_BEHAVIOR]
 
+EVICTION_POLICIES = ["AlwaysAllow", "IfHealthyBudget"]
 MAX_STABILIZATION_WINDOW_SECONDS = 3600
 MAX_PERIOD_SECONDS = 1800
 # metric type -> the field of its source, in the order the API server looks at the sources
@@ -91,6 +93,10 @@ def walk(resource, ctx, report: Report) -> None:
                         _scaling_rules(behavior[key], ("spec", "behavior", key), report)
     elif resource.api_version in ("policy/v1", "policy/v1beta1"):
         _pdb(spec, report)
+        policy = spec.get("unhealthyPodEvictionPolicy")
+        # PDBUnhealthyPodEvictionPolicy: on by default from 1.27 (before, the field was dropped on create)
+        if isinstance(policy, str) and policy not in EVICTION_POLICIES and at_least(ctx.target, 27):
+            report.unsupported(INVALID_PDB, ("spec", "unhealthyPodEvictionPolicy"), policy, EVICTION_POLICIES)
 
 
 def _hpa(spec: dict, report: Report) -> None:
