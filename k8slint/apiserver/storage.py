@@ -33,7 +33,9 @@ INVALID_VOLUME = rule(
     "SRV122", "invalid-persistent-volume", "A PersistentVolume the API server rejects",
     what="Checks PersistentVolumes as ValidatePersistentVolumeSpec does: at least one access mode, "
          "`ReadWriteOncePod` alone; a `capacity` that holds `storage` and nothing else, above zero; exactly "
-         "one volume source (`hostPath`, `nfs`, `csi`, `local` ...); from 1.10 a `local` volume with "
+         "one volume source (`hostPath`, `nfs`, `csi`, `local` ...), and in that source no empty `path` (nor one "
+         "with a `..` segment; an `nfs` path absolute), `server`, CSI `driver` (at most 63 characters) or "
+         "`volumeHandle`; from 1.10 a `local` volume with "
          "`nodeAffinity`, and a `nodeAffinity` with `required` node selector terms (the terms themselves "
          "are SRV037's, label values in them from 1.33); no `Recycle` policy for a `hostPath` of '/'; a "
          "`storageClassName` that is a DNS-1123 subdomain. (That only `nfs` and `hostPath` volumes can be "
@@ -168,6 +170,9 @@ def _volume(spec: dict, path: tuple, report: Report, version) -> None:
             report.forbidden(INVALID_VOLUME, path + (key,), "may not specify more than 1 volume type")
             continue
         count += 1
+        source = spec[key]
+        if isinstance(source, dict) and key in _SOURCE_CHECKS:  # only the counted source is validated
+            _SOURCE_CHECKS[key](source, path + (key,), report)
         if key == "local" and affinity is None and at_least(version, 10):
             report.required(INVALID_VOLUME, path + ("nodeAffinity",), "Local volume requires node affinity")
     if not count:
@@ -180,6 +185,46 @@ def _volume(spec: dict, path: tuple, report: Report, version) -> None:
     if name:
         for msg in syntax.dns1123_subdomain(name):
             report.invalid(INVALID_VOLUME, path + ("storageClassName",), name, msg)
+
+
+def _required_text(source: dict, key: str, path: tuple, report: Report) -> str | None:
+    """The string at `key`; an empty one is refused (an omitted one is a required field: SCH001)."""
+    value = source.get(key)
+    if value == "":
+        report.required(INVALID_VOLUME, path + (key,))
+    return value if isinstance(value, str) and value else None
+
+
+def _no_backsteps(value: str | None, path: tuple, report: Report) -> None:
+    if value is not None and ".." in value.split("/"):
+        report.invalid(INVALID_VOLUME, path, value, "must not contain '..'")
+
+
+def _host_path(source: dict, path: tuple, report: Report) -> None:
+    _no_backsteps(_required_text(source, "path", path, report), path + ("path",), report)
+
+
+def _local(source: dict, path: tuple, report: Report) -> None:
+    _no_backsteps(_required_text(source, "path", path, report), path + ("path",), report)
+
+
+def _nfs(source: dict, path: tuple, report: Report) -> None:
+    _required_text(source, "server", path, report)
+    value = _required_text(source, "path", path, report)
+    if value is not None and not value.startswith("/"):
+        report.invalid(INVALID_VOLUME, path + ("path",), value, "must be an absolute path")
+
+
+def _csi(source: dict, path: tuple, report: Report) -> None:
+    driver = _required_text(source, "driver", path, report)
+    if driver is not None and len(driver) > 63:
+        report.too_long(INVALID_VOLUME, path + ("driver",), "may not be more than 63 bytes")
+    _required_text(source, "volumeHandle", path, report)
+
+
+# What validateHostPathVolumeSource, validateLocalVolumeSource, validateNFSVolumeSource and
+# validateCSIPersistentVolumeSource refuse in every version (the CSI driver name's format changed: not here).
+_SOURCE_CHECKS = {"hostPath": _host_path, "local": _local, "nfs": _nfs, "csi": _csi}
 
 
 def _volume_node_affinity(affinity: dict, path: tuple, report: Report, version) -> None:
