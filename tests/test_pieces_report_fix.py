@@ -3,6 +3,7 @@ piece go once it is judged or fixed: every output format, and every byte fix wri
 of reading each input whole, whatever the piece size."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -132,3 +133,40 @@ def test_a_multi_document_file_over_fixs_old_limit_is_fixed(tmp_path, monkeypatc
     one.write_text("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n" + "# pad\n" * 2000)
     result = run_cli(["fix", "-k", "1.30", "-j", "1", "--max-file-size", str(one.stat().st_size + 10), str(one)])
     assert "YML020" in result.out
+
+
+def _apply_exactly(before: list, diff: str) -> list:
+    """`before` (lines) with the hunks of a unified diff applied at exactly the lines they name."""
+    lines = diff.splitlines(keepends=True)[2:]
+    out, at, k = [], 0, 0
+    while k < len(lines):
+        m = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@", lines[k])
+        start = int(m.group(1)) - (1 if m.group(2) != "0" else 0)
+        out.extend(before[at:start])
+        at, k = start, k + 1
+        while k < len(lines) and not lines[k].startswith("@@"):
+            sign, text = lines[k][0], lines[k][1:]
+            if sign in " -":
+                assert before[at] == text, (at, text)
+                at += 1
+            if sign in " +":
+                out.append(text)
+            k += 1
+    return out + before[at:]
+
+
+def test_the_diff_of_a_large_file_applies(tmp_path, monkeypatch):
+    """A large text is diffed document by document (fixer.apply.LARGE_DIFF_CHARS): the diff must turn the
+    file into what fix --write writes."""
+    import json
+    from k8slint.fixer import apply
+    source = tmp_path / "in"
+    source.mkdir()
+    path = big_file(source)
+    before = path.read_bytes().decode().split("\n")
+    monkeypatch.setattr(apply, "LARGE_DIFF_CHARS", 0)
+    diff = json.loads(_fix([path], monkeypatch, 4096)[1])["diff"]
+    assert diff.count("@@ -") > 10
+    _fix([path], monkeypatch, 4096, "--write")
+    lines = [line + "\n" for line in before[:-1]] + ([before[-1]] if before[-1] else [])
+    assert "".join(_apply_exactly(lines, diff)) == path.read_bytes().decode()

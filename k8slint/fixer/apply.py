@@ -10,6 +10,7 @@ rewritten. Writes are atomic and keep the file's mode and encoding (byte-order m
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import copy
 import difflib
@@ -17,6 +18,7 @@ import os
 import re
 import stat
 from collections import Counter
+from array import array
 from dataclasses import dataclass, field
 
 from ..atomic import Changed, remove_stale_temporaries, settle_interrupted_writes, unchanged_since, write_bytes_atomic
@@ -188,13 +190,12 @@ LARGE_DIFF_CHARS = 1 << 20
 def unified_diff(label: str, before: str, after: str) -> str:
     # split at \n only, as the file is written: splitlines() also splits at U+2028, U+0085 and a lone CR,
     # which made a preview that patch rejects
-    a, b = _lines(before), _lines(after)
     out = []
     name = label.lstrip("/")
     if len(before) > LARGE_DIFF_CHARS:
-        lines = _large_diff(a, b, f"a/{name}", f"b/{name}")
+        lines = _large_diff(_Lines(before), _Lines(after), f"a/{name}", f"b/{name}")
     else:
-        lines = difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}")
+        lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=f"a/{name}", tofile=f"b/{name}")
     for line in lines:
         out.append(line)
         if not line.endswith("\n"):
@@ -202,12 +203,40 @@ def unified_diff(label: str, before: str, after: str) -> str:
     return "".join(out)
 
 
-_DOC_LINE = re.compile(r"(---|\.\.\.)([ \t\r\n]|$)")
+_DOC_LINE = re.compile(r"^(?:---|\.\.\.)(?:[ \t\r\n]|$)", re.M)
 
 
-def _documents(lines: list) -> list:
-    """Start line of each document (a `---` or `...` line starts a new stretch) of a text's lines."""
-    return [0] + [i for i, line in enumerate(lines) if i and _DOC_LINE.match(line)]
+class _Lines:
+    """The lines of a large text (split at \n, as _lines splits them), cut out only when asked for: a text of
+    a million lines as a list of strings takes ten times its size."""
+
+    def __init__(self, text: str):
+        self.text = text
+        starts = array("q", [0])
+        at = text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        if starts[-1] != len(text):
+            starts.append(len(text))
+        self.starts = starts  # line k is text[starts[k]:starts[k + 1]]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, k: slice) -> list:
+        return [self.text[self.starts[i]:self.starts[i + 1]] for i in range(*k.indices(len(self)))]
+
+    def chunk(self, i1: int, i2: int) -> str:
+        return self.text[self.starts[i1]:self.starts[i2]]
+
+    def documents(self) -> list:
+        """Line number where each document starts (a `---` or `...` line after the first line starts one)."""
+        found = [0]
+        for m in _DOC_LINE.finditer(self.text):
+            if m.start():
+                found.append(bisect.bisect_left(self.starts, m.start()))
+        return found
 
 
 class _Opcodes(difflib.SequenceMatcher):
@@ -221,17 +250,17 @@ class _Opcodes(difflib.SequenceMatcher):
         return self.opcodes
 
 
-def _large_diff(a: list, b: list, fromfile: str, tofile: str):
+def _large_diff(a: _Lines, b: _Lines, fromfile: str, tofile: str):
     """unified_diff of a large text that fix changed: fix keeps every document (its `---` lines), so the
     texts are matched document by document, each changed pair by difflib (matching the whole text at once
     takes minutes on a file of 100,000 lines)."""
-    da, db = _documents(a), _documents(b)
+    da, db = a.documents(), b.documents()
     if len(da) != len(db):
-        yield from difflib.unified_diff(a, b, fromfile=fromfile, tofile=tofile)
+        yield from difflib.unified_diff(a[:], b[:], fromfile=fromfile, tofile=tofile)
         return
     opcodes = []
     for (i1, i2), (j1, j2) in zip(zip(da, da[1:] + [len(a)]), zip(db, db[1:] + [len(b)])):
-        if a[i1:i2] == b[j1:j2]:
+        if a.chunk(i1, i2) == b.chunk(j1, j2):
             opcodes.append(("equal", i1, i2, j1, j2))
             continue
         for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(None, a[i1:i2], b[j1:j2]).get_opcodes():
