@@ -4,15 +4,16 @@ from __future__ import annotations
 import ipaddress
 
 from .. import apisyntax as syntax
-from .base import Report, integer, items, rule
+from .base import Report, at_least, integer, items, rule
 from .workloads import INVALID_SELECTOR, check_label_selector
 
 KINDS = frozenset({"NetworkPolicy"})
 
 INVALID_POLICY_PORT = rule(
     "SRV140", "invalid-network-policy-port", "A NetworkPolicy port or port range the API server rejects",
-    what="Checks `ingress[].ports` and `egress[].ports`: `port` 1-65535 or a port name; `endPort` only with a "
-         "numeric `port` and not below it.",
+    what="Checks `ingress[].ports` and `egress[].ports`: `port` 1-65535 or a port name; from 1.22 `endPort` "
+         "only with a numeric `port` and not below it (on 1.21 its feature gate is alpha, off by default, and "
+         "the API server drops the field; before, it does not exist).",
     why="The API server rejects the policy with `endPort: Invalid value: ...: must be greater than or equal to "
         "`port`` and similar answers.",
     example="apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db}\nspec:\n"
@@ -53,14 +54,14 @@ def walk(resource, ctx, report: Report) -> None:
             base = ("spec", direction, i)
             for j, port in enumerate(items(entry.get("ports"))):
                 if isinstance(port, dict):
-                    _check_port(port, base + ("ports", j), report)
+                    _check_port(port, base + ("ports", j), report, end_port=at_least(ctx.target, 22))
             for j, peer in enumerate(items(entry.get(peers_key))):
                 if isinstance(peer, dict):
                     _check_peer(peer, base + (peers_key, j), report)
 
 
-def _check_port(port: dict, path: tuple, report: Report) -> None:
-    value, end = port.get("port"), integer(port.get("endPort"))
+def _check_port(port: dict, path: tuple, report: Report, end_port: bool) -> None:
+    value, end = port.get("port"), integer(port.get("endPort")) if end_port else None
     number = integer(value)
     if number is not None:
         for msg in syntax.port_number(number):
