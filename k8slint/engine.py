@@ -486,12 +486,12 @@ def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
         if os.path.abspath(crd_path) not in given:  # the input's own CRDs are registered as it is read
             linter.register_crds(load_path(crd_path, options.max_file_size))
 
-    linter.kustomize_inputs = kustomize_inputs_of(paths, options.max_file_size)
+    cache = _result_cache(options)
+    linter.kustomize_inputs = kustomize_inputs_of(paths, options.max_file_size, cache)
 
     def process(input_):  # preloaded files come whole; the others as pieces, each let go once checked
         return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
 
-    cache = _result_cache(options)
     results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces,
                         cache=cache, state=lambda: fingerprint(linter.crds.state()),
                         place=lambda path: _place(path, options) + linter.kustomize_inputs.fingerprint(path))

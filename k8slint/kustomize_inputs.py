@@ -131,9 +131,32 @@ def find(files: list, read_kustomization) -> KustomizeInputs:
     return KustomizeInputs({k: v for k, v in named.items() if k not in resources})
 
 
-def for_files(files: list, max_file_size: int) -> KustomizeInputs:
-    """find() reading kustomization files with the loader (what lint and fix use)."""
-    return find(files, lambda path: [k.data for k in load_path(path, max_file_size).kustomizations])
+# the kustomization keys find() reads: all a cached reading keeps
+_READ_KEYS = tuple(_PATH_LISTS) + tuple(_FILE_LISTS) + ("resources",)
+
+
+def for_files(files: list, max_file_size: int, cache=None) -> KustomizeInputs:
+    """find() reading kustomization files with the loader (what lint and fix use). With the result cache,
+    an unchanged kustomization is not parsed again: its keys find() reads are kept under its bytes' digest,
+    so that a run over unchanged input parses nothing."""
+    def read(path: str) -> list:
+        if cache is None:
+            return [k.data for k in load_path(path, max_file_size).kustomizations]
+        from .resultcache import content_digest
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(max_file_size + 1)
+        except OSError:
+            return []  # its own finding comes when it is linted
+        where, digest = cache.where("kustomize-inputs", path), content_digest(data)
+        kept = cache.get(where, digest, "")
+        if kept is None:
+            documents = [k.data for k in load_path(path, max_file_size, data=data).kustomizations]
+            kept = [{key: d[key] for key in _READ_KEYS if key in d} for d in documents if isinstance(d, dict)]
+            cache.put(where, digest, "", kept)
+        return kept
+
+    return find(files, read)
 
 
 def input_finding(named: Named, file: str) -> Finding:

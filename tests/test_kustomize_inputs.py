@@ -136,3 +136,17 @@ def test_upgrade_report_leaves_a_patch_unchecked_but_keeps_its_removal(cli, writ
     assert [i["rule_id"] for i in objects["patch.yaml"]["issues"]] == []
     assert [i["rule_id"] for i in objects["old.yaml"]["issues"]] == ["API021"]
     assert not [p for p in out.get("problems", []) if p["rule_id"] == "YML011"]
+
+
+def test_the_result_cache_sees_a_changed_kustomization(cli, write, tmp_path, monkeypatch):
+    # the cache keeps what a kustomization names under its bytes: an unchanged one is not parsed again,
+    # a changed one is read anew, and the verdict on the patch follows it
+    monkeypatch.delenv("K8SLINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("K8SLINT_CACHE_DIR", str(tmp_path / "cache"))
+    kustomization = write("kustomization.yaml", "resources: [deploy.yaml]\npatches:\n- path: patch.yaml\n")
+    write("deploy.yaml", DEPLOY)
+    path = write("patch.yaml", PATCH)
+    assert _by_file(_lint(cli, path.parent)) == {"patch.yaml": ["YML011"]}
+    assert _by_file(_lint(cli, path.parent)) == {"patch.yaml": ["YML011"]}  # from the cache
+    kustomization.write_text("resources: [deploy.yaml, patch.yaml]\n")
+    assert "SCH001" in _by_file(_lint(cli, path.parent))["patch.yaml"]
