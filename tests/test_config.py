@@ -6,6 +6,7 @@ import json
 import pytest
 
 from conftest import run_cli
+from crdfactory import crd
 
 OLD_INGRESS = ("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
                "spec:\n  backend: {serviceName: s, servicePort: 80}\n  bogus: 1\n")
@@ -126,11 +127,7 @@ def test_bad_configuration_is_a_usage_error(tmp_path):
 def test_crd_paths_in_config_are_relative_to_the_file(tmp_path):
     (tmp_path / "crds").mkdir()
     (tmp_path / "crds" / "w.yaml").write_text(
-        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ws.a.io}\n"
-        "spec:\n  group: a.io\n  scope: Namespaced\n  names: {kind: W, plural: ws}\n  versions:\n"
-        "    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
-        "          type: object\n          properties:\n            spec: {type: object, properties: "
-        "{n: {type: integer}}}\n")
+        crd("{type: object, properties: {spec: {type: object, properties: {n: {type: integer}}}}}", group="a.io", kind="W"))
     (tmp_path / ".k8slint.yaml").write_text("crd: [crds]\n")
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "w.yaml").write_text("apiVersion: a.io/v1\nkind: W\nmetadata: {name: w}\nspec: {n: x}\n")

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from crdfactory import crd
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -26,11 +27,8 @@ OLD = ("# the reverse proxy\napiVersion: networking.k8s.io/v1beta1\nkind: Ingres
        "              servicePort: 80\n")
 
 
-CRD = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n"
-       "spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n"
-       "    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
-       "          type: object\n          properties:\n            spec:\n              type: object\n"
-       "              properties: {size: {type: integer}}\n")
+CRD = crd("{type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}",
+          group="example.com", kind="Widget")
 WIDGET = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n"
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.invalid"}

@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import json
 
+from crdfactory import crd
+
 KIND_CLUSTER = "apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnodes: [{role: control-plane}]\n"
 KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"
 UNKNOWN_BUILTIN = "apiVersion: v1\nkind: Bogus\nspec: {}\n"
 NO_CRD = "apiVersion: gateway.networking.k8s.io/v1\nkind: ConformanceReport\nimplementation: {organization: x}\n"
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.acme.io}
-spec:
-  group: acme.io
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-"""
+CRD = crd("{type: object, x-kubernetes-preserve-unknown-fields: true}", kind="Widget")
 WIDGET_WITHOUT_NAME = "apiVersion: acme.io/v1\nkind: Widget\nspec: {}\n"
 
 
