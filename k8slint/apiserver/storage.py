@@ -12,7 +12,10 @@ KINDS = frozenset({"PersistentVolume", "PersistentVolumeClaim", "StorageClass"})
 INVALID_CLAIM = rule(
     "SRV120", "invalid-volume-claim", "A PersistentVolumeClaim without access modes or a storage request",
     what="Checks PersistentVolumeClaims: at least one access mode, "
-         "`ReadWriteOncePod` alone, and `resources.requests.storage` present and above zero.",
+         "`ReadWriteOncePod` alone, `resources.requests.storage` present and above zero, a `storageClassName` "
+         "that is a DNS-1123 subdomain; from 1.18 a `dataSource` with a `kind` and a `name`, a kind other than "
+         "`PersistentVolumeClaim` only with an `apiGroup`; from 1.24 the same of `dataSourceRef`, which must "
+         "name what `dataSource` names when both are written.",
     why="The API server rejects the claim with `spec.accessModes: Required value: at least 1 access mode is "
         "required` or `spec.resources[storage]: Required value`.",
     example="apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n"
@@ -71,16 +74,19 @@ def walk(resource, ctx, report: Report) -> None:
     else:
         spec = resource.data.get("spec")
         if isinstance(spec, dict):
-            _claim(spec, ("spec",), report)
+            _claim(spec, ("spec",), report, ctx.target)
 
 
-def _claim(spec: dict, path: tuple, report: Report) -> None:
+def _claim(spec: dict, path: tuple, report: Report, version=None) -> None:
+    """ValidatePersistentVolumeClaimSpec. Without a version (a pod's ephemeral claim templates) the checks
+    that depend on one are left out."""
     modes = spec.get("accessModes")
     if modes is None or modes == []:
         report.required(INVALID_CLAIM, path + ("accessModes",), "at least 1 access mode is required")
     elif isinstance(modes, list) and "ReadWriteOncePod" in modes and _OTHER_MODES.intersection(modes):
         report.forbidden(INVALID_CLAIM, path + ("accessModes",), "may not use ReadWriteOncePod with other access "
                          "modes")
+    _claim_sources(spec, path, report, version)
     resources = spec.get("resources")
     if resources is not None and not isinstance(resources, dict):
         return
@@ -92,6 +98,37 @@ def _claim(spec: dict, path: tuple, report: Report) -> None:
     if amount is not None and amount <= 0:
         report.invalid(INVALID_CLAIM, path + ("resources", "requests", "storage"), requests["storage"],
                        "must be greater than zero")
+
+
+def _claim_sources(spec: dict, path: tuple, report: Report, version) -> None:
+    """The claim's class name and data sources. dataSource is judged from 1.18 (PVC and snapshot sources on
+    by default; before, a disabled source was dropped); dataSourceRef from 1.24 (AnyVolumeDataSource beta),
+    which, when both are written, must name what dataSource names."""
+    name = text(spec.get("storageClassName"))
+    if name:
+        for msg in syntax.dns1123_subdomain(name):
+            report.invalid(INVALID_CLAIM, path + ("storageClassName",), name, msg)
+    if version is None or not at_least(version, 18):
+        return
+    source = spec.get("dataSource")
+    if isinstance(source, dict):
+        _data_source(source, path + ("dataSource",), report)
+    ref = spec.get("dataSourceRef") if at_least(version, 24) else None
+    if isinstance(ref, dict):
+        _data_source(ref, path + ("dataSourceRef",), report)
+        if isinstance(source, dict) and not ref.get("namespace") and any(
+                source.get(k) != ref.get(k) for k in ("apiGroup", "kind", "name")):
+            report.invalid(INVALID_CLAIM, path, "...", "must match dataSourceRef")
+
+
+def _data_source(source: dict, path: tuple, report: Report) -> None:
+    for key in ("name", "kind"):
+        if source.get(key) in (None, ""):
+            report.required(INVALID_CLAIM, path + (key,))
+    kind = source.get("kind")
+    if not source.get("apiGroup") and kind and kind != "PersistentVolumeClaim":
+        report.invalid(INVALID_CLAIM, path, kind, "must be 'PersistentVolumeClaim' when referencing the default "
+                       "apiGroup")
 
 
 def _storage_class(data: dict, report: Report) -> None:
