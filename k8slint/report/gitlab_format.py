@@ -9,7 +9,7 @@ it move; a repeat of the same issue gets a distinct fingerprint by its occurrenc
 from __future__ import annotations
 
 import hashlib
-import json
+from .jsontext import dumps
 
 from ..model import Severity
 from . import relative_path
@@ -47,4 +47,4 @@ def issues(result, root=None) -> list:
 
 
 def render(result, root=None, **_) -> str:
-    return json.dumps(issues(result, root), indent=2, ensure_ascii=False) + "\n"
+    return dumps(issues(result, root)) + "\n"

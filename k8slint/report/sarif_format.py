@@ -10,7 +10,7 @@ when lines above it move.
 from __future__ import annotations
 
 import hashlib
-import json
+from .jsontext import dumps
 import os
 import pathlib
 from urllib.parse import quote
@@ -175,4 +175,4 @@ def sarif_log(result, root=None, docs_url: str | None = None) -> dict:
 
 
 def render(result, root=None, docs_url=None, **_) -> str:
-    return json.dumps(sarif_log(result, root, docs_url), indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif_log(result, root, docs_url)) + "\n"
