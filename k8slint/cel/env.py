@@ -330,17 +330,25 @@ def typed_environment(feats: frozenset, types):
     variables["oldSelf"] = T.DYN  # optionalOldSelf before the optional library: checked as dyn
     from .checkdecls import config_yaml, declarations
 
-    # the list functions are declared with type parameters in the configuration instead (checkdecls.py)
+    from .libtypes import declarations as library_declarations, replaces_string
+
+    # the list functions are declared with type parameters in the configuration instead (checkdecls.py),
+    # the libraries' functions with their values' own types (libtypes.py)
     parametric = declarations(feats)
-    functions = _functions(cel, feats, skip=frozenset(parametric))
+    typed = library_declarations(cel, feats, FORMAT_NAMED, FORMAT_VALIDATE, lib.FORMATS)
+    functions = _functions(cel, feats, skip=frozenset(parametric) | frozenset(typed)) + list(typed.values())
     config = config_yaml(feats)
     if "optional" in feats:  # optionalOldSelf: oldSelf is an optional of the node's type
         config += "variables:\n" + "".join(
             f"  - name: \"{_optional_name(i)}\"\n    type_name: \"optional_type\"\n"
             f"    params: [{types.config_type(spec)}]\n" for i, spec in enumerate(types.rule_specs))
+    excluded = [op for op, _ in _ORDERINGS] if "cross_numeric" in feats else []
     if "cross_numeric" in feats:
-        config += "stdlib:\n  exclude_functions:\n" + "".join(f"    - name: \"{op}\"\n" for op, _ in _ORDERINGS)
         functions = functions + _orderings(cel)
+    if replaces_string(feats):
+        excluded.append("string")
+    if excluded:
+        config += "stdlib:\n  exclude_functions:\n" + "".join(f"    - name: \"{op}\"\n" for op in excluded)
     return cel.NewEnv(descriptor_pool=types.pool(), config=cel.NewEnvConfigFromYaml(config), variables=variables,
                       extensions=_extensions(feats), functions=functions)
 

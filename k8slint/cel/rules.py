@@ -23,8 +23,9 @@ _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDECLARED = re.compile(r"(?:undeclared reference to|no matching overload for) '([\w.]+)'")
 MAX_MESSAGE = 300
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# the IP and CIDR libraries' string() overloads: this runtime cannot add an overload to the standard
-# library's string(), and its library values are maps, so such a rule is not judged rather than refused
+# the IP and CIDR libraries' string() overloads: the typed check declares them (libtypes.py), but the
+# evaluating environment cannot add an overload to the standard library's string() (its library values
+# are maps), so such a rule is not judged rather than refused
 _STRING_OF_LIBRARY_VALUE = re.compile(r"no matching overload for 'string' applied to '\(map\(string, dyn\)\)'")
 _IP_OR_CIDR = re.compile(r"\b(?:ip|cidr|masked)\s*\(")
 # all(k, v, ...), exists(i, v, ...), transformList ...: the two-variable comprehensions of 1.33 on; a rule
