@@ -54,7 +54,7 @@ RESTART_POLICY = rule(
 NEGATIVE_COUNT = rule(
     "SRV044", "negative-workload-count", "A workload count or duration below its minimum",
     what="Checks `replicas`, `minReadySeconds`, `revisionHistoryLimit`, `progressDeadlineSeconds` (also above "
-         "minReadySeconds), Job `parallelism`, `completions`, `backoffLimit`, `activeDeadlineSeconds`, "
+         "minReadySeconds), a StatefulSet's rolling update `partition` (and from 1.27 `ordinals.start`), Job `parallelism`, `completions`, `backoffLimit`, `activeDeadlineSeconds`, "
          "`ttlSecondsAfterFinished`, CronJob `startingDeadlineSeconds` and history limits; and that "
          "controllers do not set the template's `activeDeadlineSeconds`.",
     why="The API server rejects the object with `must be greater than or equal to 0` (or `Forbidden`).",
@@ -64,7 +64,9 @@ ROLLOUT_STRATEGY = rule(
     "SRV045", "invalid-rollout-strategy", "maxSurge and maxUnavailable values the API server rejects",
     what="Checks Deployment and DaemonSet rolling updates: each value a non-negative integer or a percentage "
          "(`25%`), maxUnavailable at most 100%, not both 0 (and for DaemonSets not both above 0, counting "
-         "the default maxUnavailable of 1); and no `rollingUpdate` under a `Recreate` strategy.",
+         "the default maxUnavailable of 1); and no `rollingUpdate` under a `Recreate` strategy. StatefulSets: "
+         "no `rollingUpdate` under `OnDelete` (the default type of apps/v1beta1), and from 1.27 "
+         "`persistentVolumeClaimRetentionPolicy` values `Retain` or `Delete`.",
     why="A rollout with nothing to surge and nothing to take down could never progress; the API server rejects "
         "it with `may not be 0 when maxSurge is 0` and similar answers.",
     example=_DEPLOY + "  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n"
@@ -112,7 +114,38 @@ def walk(resource, ctx, report: Report) -> None:
         _check_job(spec, ("spec",), report, dumped=looks_dumped(resource) or resource.api_version != "batch/v1")
     else:
         _check_controller(kind, spec, report, ctx.target)
+        if kind == "StatefulSet":
+            _check_statefulset(spec, resource.api_version, report, ctx.target)
     _template_without_pod_spec(resource, report)
+
+
+_RETENTION = ("Retain", "Delete")
+
+
+def _check_statefulset(spec: dict, api_version: str, report: Report, version) -> None:
+    """ValidateStatefulSetSpec beyond selector and template: the update strategy (the default type is OnDelete
+    in apps/v1beta1, RollingUpdate after), a partition >= 0; from 1.27 (their gates beta, on) ordinals.start
+    >= 0 and the claim retention policies Retain or Delete (empty ones are defaulted to Retain)."""
+    path = ("spec", "updateStrategy")
+    strategy = mapping(spec.get("updateStrategy"))
+    kind = strategy.get("type") or ("OnDelete" if api_version == "apps/v1beta1" else "RollingUpdate")
+    rolling = strategy.get("rollingUpdate")
+    if kind == "OnDelete" and rolling is not None:
+        report.invalid(ROLLOUT_STRATEGY, path + ("rollingUpdate",), "...",
+                       "only allowed for updateStrategy 'RollingUpdate'")
+    elif kind == "RollingUpdate" and isinstance(rolling, dict):
+        _nonnegative(rolling, ("partition",), path + ("rollingUpdate",), report)
+    if not at_least(version, 27):
+        return
+    ordinals = spec.get("ordinals")
+    if isinstance(ordinals, dict):
+        _nonnegative(ordinals, ("start",), ("spec", "ordinals"), report)
+    policy = spec.get("persistentVolumeClaimRetentionPolicy")
+    for key in ("whenDeleted", "whenScaled"):
+        value = mapping(policy).get(key)
+        if isinstance(value, str) and value and value not in _RETENTION:
+            report.unsupported(ROLLOUT_STRATEGY, ("spec", "persistentVolumeClaimRetentionPolicy", key), value,
+                               list(_RETENTION))
 
 
 def _template_without_pod_spec(resource, report: Report) -> None:
