@@ -81,7 +81,7 @@ class FileOutcome:
     written: bool = False
     problem: Finding | None = None  # YML020: the file could not be fixed at all
     edits: list = field(default_factory=list)  # before -> after
-    objects: dict | None = None  # of a pieced input: its objects as read (see PreviewPositions)
+    objects: dict | None = None  # of a fixed input: its objects as read (see PreviewPositions)
     # the findings of the text as read, when the fixer found nothing to do in it: the same as the final
     # lint's when that lint knows the same CRDs (see _FinalLint.check), which then need not run again
     lint: list | None = None
@@ -390,6 +390,8 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
         return outcome
     outcome.edits, outcome.applied = fixed
     if outcome.edits:
+        # the objects as read, for the preview's positions (which would otherwise parse the text again)
+        outcome.objects = {object_key(r.doc_index, r.ref): r.ref for r in loaded.resources}
         outcome.after = apply_edits(text, outcome.edits)
         if lone_cr:
             outcome.after = outcome.after.replace("\n", "\r")
