@@ -85,12 +85,14 @@ JOB_SELECTOR = rule(
         "really manage the pods' labels yourself.")
 JOB_COMPLETIONS = rule(
     "SRV047", "indexed-job-needs-completions", "An Indexed Job without completions",
-    what="Finds Jobs with `completionMode: Indexed` and no `completions`.",
+    what="Finds Jobs with `completionMode: Indexed` and no `completions`, or a `parallelism` above 100000; "
+         "from 1.22 (on 1.21 the IndexedJob gate is alpha, off, and the API server drops the field).",
     why="Each index needs a count to run up to; the API server rejects the Job with `spec.completions: "
         "Required value: when completion mode is Indexed`.",
     example="apiVersion: batch/v1\nkind: Job\nmetadata: {name: shards}\nspec:\n  completionMode: Indexed\n"
             "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: s, image: app}]\n",
-    fix="Set `completions` to the number of indexes.")
+    fix="Set `completions` to the number of indexes (and `parallelism` to at most 100000).",
+    versions="1.22 and later")
 
 RULES = [EMPTY_SELECTOR, SELECTOR_MISMATCH, INVALID_SELECTOR, RESTART_POLICY, NEGATIVE_COUNT, ROLLOUT_STRATEGY,
          JOB_SELECTOR, JOB_COMPLETIONS]
@@ -108,10 +110,12 @@ def walk(resource, ctx, report: Report) -> None:
         check_template_meta(job.get("metadata"), ("spec", "jobTemplate", "metadata"), report)
         job_spec = job.get("spec")
         if isinstance(job_spec, dict):
-            _check_job(job_spec, ("spec", "jobTemplate", "spec"), report, dumped=looks_dumped(resource))
+            _check_job(job_spec, ("spec", "jobTemplate", "spec"), report, dumped=looks_dumped(resource),
+                       version=ctx.target)
     elif kind == "Job":
         # extensions/v1beta1 Jobs took a hand-written selector unless autoSelector was set
-        _check_job(spec, ("spec",), report, dumped=looks_dumped(resource) or resource.api_version != "batch/v1")
+        _check_job(spec, ("spec",), report, dumped=looks_dumped(resource) or resource.api_version != "batch/v1",
+                   version=ctx.target)
     else:
         _check_controller(kind, spec, report, ctx.target)
         if kind == "StatefulSet":
@@ -120,6 +124,7 @@ def walk(resource, ctx, report: Report) -> None:
 
 
 _RETENTION = ("Retain", "Delete")
+MAX_INDEXED_PARALLELISM = 100_000  # maxParallelismForIndexedJob: caps the length of status.completedIndexes
 
 
 def _check_statefulset(spec: dict, api_version: str, report: Report, version) -> None:
@@ -336,7 +341,7 @@ def _check_daemonset_strategy(strategy: dict, path: tuple, report: Report) -> No
         report.required(ROLLOUT_STRATEGY, rpath + ("maxUnavailable",), "cannot be 0 when maxSurge is 0")
 
 
-def _check_job(spec: dict, path: tuple, report: Report, dumped: bool) -> None:
+def _check_job(spec: dict, path: tuple, report: Report, dumped: bool, version) -> None:
     _nonnegative(spec, ("parallelism", "completions", "backoffLimit", "activeDeadlineSeconds",
                         "ttlSecondsAfterFinished"), path, report)
     template = mapping(spec.get("template"))
@@ -350,8 +355,14 @@ def _check_job(spec: dict, path: tuple, report: Report, dumped: bool) -> None:
                                ["OnFailure", "Never"],
                                suggestion=None if policy else "restartPolicy is not set, so it defaults to "
                                "Always, which a Job refuses: set `restartPolicy: OnFailure` or `Never`.")
-    if spec.get("completionMode") == "Indexed" and spec.get("completions") is None:
-        report.required(JOB_COMPLETIONS, path + ("completions",), "when completion mode is Indexed")
+    # completionMode from 1.22 (IndexedJob beta, on); on 1.21 the alpha gate is off and the field dropped
+    if spec.get("completionMode") == "Indexed" and at_least(version, 22):
+        if spec.get("completions") is None:
+            report.required(JOB_COMPLETIONS, path + ("completions",), "when completion mode is Indexed")
+        parallelism = integer(spec.get("parallelism"))
+        if parallelism is not None and parallelism > MAX_INDEXED_PARALLELISM:
+            report.invalid(JOB_COMPLETIONS, path + ("parallelism",), parallelism,
+                           f"must be less than or equal to {MAX_INDEXED_PARALLELISM} when completion mode is Indexed")
     manual = spec.get("manualSelector") is True
     selector = spec.get("selector")
     if manual:
