@@ -44,6 +44,12 @@ ACCEPTED = [
     ("format", "!format.dns1123Label().validate(self.a).hasValue()", "abc"),
     ("format", "format.named('dns1123Label').hasValue() && format.named('nope') == optional.none()", "abc"),
     ("format", "format.named('uuid').value().validate(self.a).orValue([]).size() == 1", "abc"),
+    # opaque and object types are nullable in cel-go's checker: these compile there (the evaluating
+    # environment holds such values as maps, which cannot be compared with null: not judged)
+    ("quantity", "quantity(self.a) != null", "5Gi"),
+    ("url", "url(self.a) != null", URL),
+    ("cidr", "cidr(self.a) != null && ip('10.0.0.1') != null", "10.0.0.0/8"),
+    ("semver", "semver(self.a) != null", "1.2.3"),
 ]
 
 # each of these compiled before the libraries' values had their own types (they were maps)

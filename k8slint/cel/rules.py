@@ -23,11 +23,6 @@ _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDECLARED = re.compile(r"(?:undeclared reference to|no matching overload for) '([\w.]+)'")
 MAX_MESSAGE = 300
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# the IP and CIDR libraries' string() overloads: the typed check declares them (libtypes.py), but the
-# evaluating environment cannot add an overload to the standard library's string() (its library values
-# are maps), so such a rule is not judged rather than refused
-_STRING_OF_LIBRARY_VALUE = re.compile(r"no matching overload for 'string' applied to '\(map\(string, dyn\)\)'")
-_IP_OR_CIDR = re.compile(r"\b(?:ip|cidr|masked)\s*\(")
 # all(k, v, ...), exists(i, v, ...), transformList ...: the two-variable comprehensions of 1.33 on; a rule
 # whose comprehension comprehensions.py cannot rewrite is not judged there, rather than refused
 _TWO_VARIABLES = re.compile(r"\.(?:all|exists|existsOne|exists_one|transformList|transformMap|transformMapEntry)"
@@ -210,15 +205,12 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
         return _runnable(feats, rename(expression), node), gives, rename(expression)
     try:
         program, gives, expression = _with_list_index_calls(attempt, feats)
-    except _ListIndexNotJudged:
+    except _NotJudged:
         ctx.skipped[0] += 1
         return None
     except CompileError as exc:
         if _UNDECLARED.search(str(exc)) and "two_var_comprehensions" in feats and _TWO_VARIABLES.search(text):
             ctx.skipped[0] += 1  # a comprehension not rewritten: not judged rather than wrongly refused
-            return None
-        if _STRING_OF_LIBRARY_VALUE.search(str(exc)) and "ip" in feats and _IP_OR_CIDR.search(text):
-            ctx.skipped[0] += 1  # string(ip(...)), string(cidr(...)): not declarable here, not judged
             return None
         problems.append((path + ("rule",), f"the rule does not compile: {exc}"))
         return None
@@ -244,7 +236,7 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
             if not _gives(ctx, gives, "string"):
                 problems.append((path + ("messageExpression",),
                                  f"messageExpression must evaluate to a string, not {gives}"))
-        except _ListIndexNotJudged:
+        except _NotJudged:
             message_program = None  # not judged: the rule's message stands in
         except CompileError as exc:
             problems.append((path + ("messageExpression",), f"messageExpression does not compile: {exc}"))
@@ -257,8 +249,10 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     return CompiledRule(text, program, expression, message, message_program, reason, field_path or ())
 
 
-class _ListIndexNotJudged(Exception):
-    pass
+class _NotJudged(Exception):
+    """The expression type-checks as the API server checks it, but the evaluating environment cannot run
+    it: string() of an IP or CIDR (its values are maps there, and the standard string() takes no further
+    overload), `!= null` on a library value, a string's indexOf with an offset beside a list's ..."""
 
 
 class _NotRunnable(CompileError):
@@ -289,13 +283,15 @@ def _with_list_index_calls(attempt, feats: frozenset):
         return with_format_calls(text) if "format" in feats else text
     try:
         return attempt(rename)
+    except _NotRunnable:
+        raise _NotJudged() from None
     except CompileError as exc:
         if not INDEX_OF_ON_LIST.search(str(exc)):
             raise CompileError(public_names(str(exc))) from None
     try:
         return attempt(lambda text: with_list_index_calls(rename(text)))
     except _NotRunnable:
-        raise _ListIndexNotJudged() from None
+        raise _NotJudged() from None
     except CompileError as exc:
         raise CompileError(public_names(str(exc))) from None
 
