@@ -104,7 +104,7 @@ class Analyser:
             if piece.source_maps:  # Helm output: objects are placed in their templates, like their findings
                 anchors = piece.relabel([finding_at(r, "", Severity.INFO, "") for r in resources])
             else:
-                anchors = [_Anchor(r.file, *_line_column(r.span(()))) for r in resources]
+                anchors = [_Anchor(r.file, *_line_column(_object_span(r))) for r in resources]
             index: dict = {}
             for i, (r, a) in enumerate(zip(resources, anchors)):
                 index.setdefault((a.file, r.doc_index, r.ref), []).append(i)
@@ -419,6 +419,12 @@ class _Anchor:
     file: str
     line: int
     column: int
+
+
+def _object_span(resource: Resource):
+    """Where an object starts: a document's object at its document's root, which the reader noted (looking
+    it up by path composes the document's nodes again); a List item by its path."""
+    return resource.doc_span if not resource.item_path else resource.span(())
 
 
 def _line_column(span) -> tuple:
