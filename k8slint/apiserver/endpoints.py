@@ -1,5 +1,6 @@
-"""Endpoints (core v1) as the API server checks them: each subset's addresses (valid IPs outside the special
-ranges endpoints may not use) and ports (named when there are several)."""
+"""Endpoints (core v1) and EndpointSlices as the API server checks them: each subset's addresses (valid IPs
+outside the special ranges endpoints may not use) and ports (named when there are several); a slice's addresses
+of its addressType, hostnames and unique port names."""
 from __future__ import annotations
 
 import ipaddress
@@ -7,7 +8,7 @@ import ipaddress
 from .. import apisyntax as syntax
 from .base import Report, integer, items, rule, text
 
-KINDS = frozenset({"Endpoints"})
+KINDS = frozenset({"Endpoints", "EndpointSlice"})
 
 INVALID_ENDPOINTS = rule(
     "SRV074", "invalid-endpoints", "An Endpoints subset the API server rejects",
@@ -23,7 +24,19 @@ INVALID_ENDPOINTS = rule(
     fix="List the real addresses of the backends (for a database outside the cluster, its routable address), "
         "and name the ports when there are several.")
 
-RULES = [INVALID_ENDPOINTS]
+INVALID_SLICE = rule(
+    "SRV075", "invalid-endpoint-slice", "An EndpointSlice endpoint or port the API server rejects",
+    what="Checks a discovery.k8s.io EndpointSlice: every endpoint has at least one address, each of the slice's "
+         "`addressType` (an IPv4 or IPv6 address, or a domain name of at least two labels for FQDN); hostnames "
+         "are DNS-1123 labels and node names DNS subdomains; port names are DNS-1123 labels, unique in the slice "
+         "(an unnamed port counts as the name \"\").",
+    why="The API server rejects the slice with `endpoints[0].addresses[0]: Invalid value: \"fd00::1\": must be a "
+        "valid IPv4 address` or `ports[1].name: Duplicate value: \"\"`.",
+    example="apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: db-1}\naddressType: IPv4\n"
+            "endpoints: [{addresses: [\"fd00::1\"]}]\n",
+    fix="Put IPv6 addresses in a slice of addressType IPv6, and name the ports of a slice that has several.")
+
+RULES = [INVALID_ENDPOINTS, INVALID_SLICE]
 
 _SPECIAL = [
     (lambda ip: ip.is_unspecified, "may not be unspecified (0.0.0.0)"),
@@ -38,6 +51,10 @@ _SPECIAL = [
 
 
 def walk(resource, ctx, report: Report) -> None:
+    if resource.kind == "EndpointSlice":
+        if resource.api_version in ("discovery.k8s.io/v1", "discovery.k8s.io/v1beta1"):
+            _check_slice(resource.data, report)
+        return
     if resource.api_version != "v1":
         return
     for i, subset in enumerate(items(resource.data.get("subsets"))):
@@ -91,3 +108,54 @@ def _check_address(address: dict, path: tuple, report: Report) -> None:
     for test, msg in _SPECIAL:
         if test(ip):
             report.invalid(INVALID_ENDPOINTS, path + ("ip",), ip_text, msg)
+
+
+def _check_slice(data: dict, report: Report) -> None:
+    kind = data.get("addressType")
+    for i, endpoint in enumerate(items(data.get("endpoints"))):
+        if not isinstance(endpoint, dict):
+            continue
+        path = ("endpoints", i)
+        addresses = endpoint.get("addresses")
+        if isinstance(addresses, list) and not addresses:
+            report.required(INVALID_SLICE, path + ("addresses",), "must contain at least 1 address")
+        for j, address in enumerate(items(addresses)):
+            if isinstance(address, str):
+                for msg in _slice_address_problems(address, kind):
+                    report.invalid(INVALID_SLICE, path + ("addresses", j), address, msg)
+        hostname = text(endpoint.get("hostname"))
+        if hostname:
+            for msg in syntax.dns1123_label(hostname):
+                report.invalid(INVALID_SLICE, path + ("hostname",), hostname, msg)
+        node = text(endpoint.get("nodeName"))
+        if node:
+            for msg in syntax.dns1123_subdomain(node):
+                report.invalid(INVALID_SLICE, path + ("nodeName",), node, msg)
+    names: set = set()
+    for i, port in enumerate(items(data.get("ports"))):
+        if not isinstance(port, dict):
+            continue
+        name = port.get("name") or ""  # defaulted to ""
+        if not isinstance(name, str):
+            continue
+        if name:
+            for msg in syntax.dns1123_label(name):
+                report.invalid(INVALID_SLICE, ("ports", i, "name"), name, msg)
+        if name in names:
+            report.duplicate(INVALID_SLICE, ("ports", i, "name"), name)
+        names.add(name)
+
+
+def _slice_address_problems(address: str, kind) -> list:
+    if kind in ("IPv4", "IPv6"):
+        if syntax.ip_address(address):
+            return [f"must be a valid {kind} address"]
+        return [f"must be a valid {kind} address"] if (":" in address) != (kind == "IPv6") else []
+    if kind == "FQDN":
+        address = address[:-1] if address.endswith(".") else address  # a fully qualified name's root dot
+        problems = syntax.dns1123_subdomain(address)
+        if problems:
+            return problems
+        return [] if len(address.split(".")) >= 2 else ["should be a domain with at least two segments separated "
+                                                        "by dots"]
+    return []  # an unknown type: its addresses are not judged
