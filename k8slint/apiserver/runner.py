@@ -8,6 +8,7 @@ one-object cache: objects are checked one at a time).
 from __future__ import annotations
 
 from .base import Report
+from .metadata import BUILTIN_GROUPS, group_of
 
 
 class Runner:
@@ -16,15 +17,21 @@ class Runner:
         self._by_kind: dict = {}
         self._last = None  # (resource, ctx, findings by rule id)
 
-    def _walks(self, kind):
-        walks = self._by_kind.get(kind)
+    def _walks(self, resource):
+        """The walks for an object: those of every kind, and those of its kind when a built-in group serves it.
+        A custom resource may reuse a built-in kind's name (Knative's serving.knative.dev Service, a Job of
+        some operator): the API server judges it by its CRD, never by the built-in kind's validation."""
+        key = (resource.kind, group_of(resource.api_version) in BUILTIN_GROUPS)
+        walks = self._by_kind.get(key)
         if walks is None:
-            walks = self._by_kind[kind] = [a.walk for a in self.areas if a.KINDS is None or kind in a.KINDS]
+            kind, builtin = key
+            walks = self._by_kind[key] = [a.walk for a in self.areas
+                                          if a.KINDS is None or (builtin and kind in a.KINDS)]
         return walks
 
     def run(self, resource, ctx) -> list:
         """Every SRV finding of one object."""
-        walks = self._walks(resource.kind)
+        walks = self._walks(resource)
         if not walks:
             return []
         report = Report(resource)
@@ -37,7 +44,7 @@ class Runner:
         if last is not None and last[0] is resource and last[1] is ctx:
             return last[2]
         report = Report(resource)
-        for walk in self._walks(resource.kind):
+        for walk in self._walks(resource):
             walk(resource, ctx, report)
         self._last = (resource, ctx, report.by_rule)
         return report.by_rule
