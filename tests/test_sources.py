@@ -235,7 +235,8 @@ def test_a_file_in_a_chart_templates_folder_names_the_chart(write):
 
 def test_the_same_text_outside_a_chart_is_linted(write):
     path = write("templates/service.yaml",
-                 "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    x: \"{{ .x }}\"\n")
+                 "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    x: \"{{ .x }}\"\n"
+                 "spec:\n  ports: [{port: 80}]\n")  # a Service needs a port (SRV070)
     assert [f.rule_id for f in lint_loaded(load_path(str(path)))] == []
 
 
