@@ -1,9 +1,9 @@
-"""The JSON formats' text, joined in batches (report.jsontext), is json.dumps' text byte for byte."""
+"""The JSON formats' text, joined in batches (k8slint.jsontext), is json.dumps' text byte for byte."""
 from __future__ import annotations
 
 import json
 
-from k8slint.report import jsontext
+from k8slint import jsontext
 
 
 def test_batched_text_is_json_dumps_text(monkeypatch):

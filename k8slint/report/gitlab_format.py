@@ -9,7 +9,7 @@ it move; a repeat of the same issue gets a distinct fingerprint by its occurrenc
 from __future__ import annotations
 
 import hashlib
-from .jsontext import dumps
+from ..jsontext import dumps
 
 from ..model import Severity
 from . import relative_path

@@ -1,7 +1,7 @@
 """`{"findings": [...], "summary": {...}}`; the keys are documented in README.md."""
 from __future__ import annotations
 
-from .jsontext import dumps
+from ..jsontext import dumps
 
 from .summary import summary
 

@@ -10,7 +10,7 @@ when lines above it move.
 from __future__ import annotations
 
 import hashlib
-from .jsontext import dumps
+from ..jsontext import dumps
 import os
 import pathlib
 from urllib.parse import quote

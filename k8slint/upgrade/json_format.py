@@ -1,7 +1,7 @@
 """The report as JSON: `Report.as_dict()`, documented key by key in README.md ("Upgrade report")."""
 from __future__ import annotations
 
-from ..report.jsontext import dumps
+from ..jsontext import dumps
 
 
 def render(report, **_) -> str:
