@@ -101,13 +101,17 @@ def _check_address(address: dict, path: tuple, report: Report) -> None:
         for msg in problems:
             report.invalid(INVALID_ENDPOINTS, path + ("ip",), ip_text, msg)
         return
+    for msg in special_ip_problems(ip_text):
+        report.invalid(INVALID_ENDPOINTS, path + ("ip",), ip_text, msg)
+
+
+def special_ip_problems(ip_text: str) -> list:
+    """ValidateNonSpecialIP for an address that parses (endpoints and Service externalIPs may not use these)."""
     try:  # the sloppy parser reads leading zeros in IPv4 octets as decimal
         ip = ipaddress.ip_address(ip_text if ":" in ip_text else ".".join(str(int(p)) for p in ip_text.split(".")))
     except ValueError:
-        return
-    for test, msg in _SPECIAL:
-        if test(ip):
-            report.invalid(INVALID_ENDPOINTS, path + ("ip",), ip_text, msg)
+        return []
+    return [msg for test, msg in _SPECIAL if test(ip)]
 
 
 def _check_slice(data: dict, report: Report) -> None:

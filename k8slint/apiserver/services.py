@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import apisyntax as syntax
 from .base import Report, at_least, integer, items, mapping, rule, text
+from .endpoints import special_ip_problems
 from .metadata import check_labels
 
 KINDS = frozenset({"Service"})
@@ -44,7 +45,8 @@ INVALID_SERVICE_TYPE_FIELDS = rule(
         "the types that take them.")
 INVALID_SERVICE_ADDRESS = rule(
     "SRV072", "invalid-service-address", "A Service address or address range that is not an IP or CIDR",
-    what="Checks `clusterIP` (empty, `None` or an IP address), every `externalIPs` entry (an IP address), "
+    what="Checks `clusterIP` (empty, `None` or an IP address), every `externalIPs` entry (an IP address, not "
+         "unspecified, loopback or link-local), "
          "every `loadBalancerSourceRanges` entry (a CIDR such as `10.0.0.0/8`), and from 1.21 `clusterIPs` "
          "(its first value `clusterIP`'s, IP addresses or a lone `None`, at most one per IP family, each of "
          "the family `ipFamilies` names at its index) and `ipFamilies` without duplicates.",
@@ -163,7 +165,8 @@ def _check_addresses(spec: dict, cluster_ip, report: Report) -> None:
             report.invalid(INVALID_SERVICE_ADDRESS, ("spec", "clusterIP"), cluster_ip, msg)
     for i, ip in enumerate(items(spec.get("externalIPs"))):
         if isinstance(ip, str):
-            for msg in syntax.ip_address(ip):
+            problems = syntax.ip_address(ip) or special_ip_problems(ip)  # as Endpoints: no loopback, link-local
+            for msg in problems:
                 report.invalid(INVALID_SERVICE_ADDRESS, ("spec", "externalIPs", i), ip, msg)
     for i, cidr in enumerate(items(spec.get("loadBalancerSourceRanges"))):
         if isinstance(cidr, str):  # space padding is tolerated (the values once came from an annotation)
