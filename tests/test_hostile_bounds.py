@@ -18,9 +18,11 @@ OTHER = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a
 
 
 def _load(text: str, seconds: float = 5.0):
-    start = time.monotonic()
+    # CPU time, not wall time: quadratic work shows either way, and a machine busy with other work (a CI
+    # runner, the rest of the suite in parallel) does not inflate it several times over
+    start = time.process_time()
     loaded = load_text(text, "x.yaml")
-    assert time.monotonic() - start < seconds
+    assert time.process_time() - start < seconds
     return loaded
 
 
@@ -104,9 +106,9 @@ def test_recovery_after_an_error_keeps_every_valid_document_and_its_place():
 @pytest.mark.parametrize("template", ["a: {}\n", 'a: "{}"\n', "a: '{}'\n", "a: 1  # {}\n", "# {}\n"])
 def test_template_scan_of_many_unclosed_actions_is_linear(template):
     text = template.format("{{ " * 40_000)
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: a busy machine does not inflate it
     find_unrendered_template(text)
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_template_actions_still_recognised():

@@ -218,9 +218,9 @@ def test_alias_bomb_is_refused_quickly():
     for i in range(1, 10):
         prev, cur = chr(96 + i), chr(97 + i)
         lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: a busy machine does not inflate it
     loaded = load_text("\n".join(lines) + "\n", "bomb.yaml")
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
     assert [f.rule_id for f in loaded.findings] == ["YML006"]
 
 
