@@ -395,6 +395,23 @@ def test_built_bundles_are_kept_between_runs_and_rebuilt_when_the_data_changes(t
     assert len(builds) == 3
 
 
+def test_a_later_run_reads_a_kinds_definitions_from_one_stored_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = SchemaStore()
+    root = first.definition_name("1.30", "apps/v1", "Deployment")
+    reached = {name: first.definition("1.30", name) for name in first._def_files}
+    assert "io.k8s.api.core.v1.PodSpec" in reached
+    reads = []
+    original = SchemaStore._read
+    monkeypatch.setattr(SchemaStore, "_read", lambda self, rel: reads.append(rel) or original(self, rel))
+    later = SchemaStore()
+    assert later.definition_name("1.30", "apps/v1", "Deployment") == root
+    assert {name: later.definition("1.30", name) for name in reached} == reached
+    assert not [r for r in reads if r.startswith("defs/")]
+    assert later.definition("1.30", "io.k8s.api.core.v1.ConfigMap")["type"] == "object"  # outside: read
+    assert reads[-1] == "defs/io.k8s.api.core.v1.ConfigMap.json"
+
+
 def test_cold_deployment_bundle_is_fast():
     best = min(_cold_bundle_seconds() for _ in range(3))
     assert best < 0.5, f"cold Deployment bundle took {best * 1000:.1f} ms"
