@@ -46,6 +46,25 @@ TEMPLATE = {"type": "object", "x-kubernetes-embedded-resource": True, "x-kuberne
     (spec_schema({"range": {"type": "object", "default": {"min": -1}, "properties": {"min": {
         "type": "integer", "x-kubernetes-validations": [{"rule": "self >= 0", "message": "negative"}]}}}}),
      ".properties.spec.properties.range.default", "min: Invalid value: negative"),
+    # transition rules run on the default with oldSelf the default itself (ValidateDefaults passes it as
+    # both the new and the old object), on its node and below it
+    (spec_schema({"pair": {"type": "object", "default": {"x": 0}, "properties": {"x": {"type": "integer"}},
+                     "x-kubernetes-validations": [{"rule": "self == oldSelf ? self.x > 0 : true",
+                                                   "message": "x must stay positive"}]}}),
+     ".properties.spec.properties.pair.default", "Invalid value: x must stay positive"),
+    (spec_schema({"pair": {"type": "object", "default": {"x": 0}, "properties": {"x": {
+        "type": "integer", "x-kubernetes-validations": [{"rule": "oldSelf == self ? self >= 1 : true",
+                                                         "messageExpression": "'x is ' + string(oldSelf)"}]}}}}),
+     ".properties.spec.properties.pair.default", "x: Invalid value: x is 0"),
+    # optionalOldSelf: first with oldSelf holding the default, then (1.30 on) absent as on create
+    (spec_schema({"pair": {"type": "object", "default": {"x": 0}, "properties": {"x": {"type": "integer"}},
+                     "x-kubernetes-validations": [{"rule": "oldSelf.hasValue() ? self.x > 0 : true",
+                                                   "optionalOldSelf": True, "message": "x on update"}]}}),
+     ".properties.spec.properties.pair.default", "Invalid value: x on update"),
+    (spec_schema({"pair": {"type": "object", "default": {"x": 0}, "properties": {"x": {"type": "integer"}},
+                     "x-kubernetes-validations": [{"rule": "!oldSelf.hasValue() ? self.x > 0 : true",
+                                                   "optionalOldSelf": True, "message": "x on create"}]}}),
+     ".properties.spec.properties.pair.default", "Invalid value: x on create"),
 ])
 def test_defaults_the_api_server_refuses(tmp_path, schema, where, message):
     found = _crd_findings(tmp_path, schema)
@@ -65,6 +84,10 @@ def test_defaults_the_api_server_refuses(tmp_path, schema, where, message):
                      "x-kubernetes-validations": [{"rule": "self.min <= self.max"},
                                                   {"rule": "self.min == oldSelf.min"}],
                      "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}}}),
+    spec_schema({"pair": {"type": "object", "default": {"x": 1}, "properties": {"x": {"type": "integer"}},
+                     "x-kubernetes-validations": [{"rule": "self == oldSelf ? self.x > 0 : true"},
+                                                  {"rule": "oldSelf.hasValue() ? oldSelf.value().x <= self.x : true",
+                                                   "optionalOldSelf": True}]}}),
 ])
 def test_defaults_the_api_server_accepts(tmp_path, schema):
     assert _crd_findings(tmp_path, schema) == []

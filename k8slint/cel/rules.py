@@ -1,7 +1,9 @@
 """The `x-kubernetes-validations` of a CRD schema: compiled once per CRD version into a plan (which schema
 nodes carry rules), then evaluated on each custom resource with `self` bound to each matching value, as
 the API server does on create. Transition rules (`oldSelf`) need the stored object: skipped on create,
-except with `optionalOldSelf: true`, where `oldSelf` is an empty optional as on create in the cluster."""
+except with `optionalOldSelf: true`, where `oldSelf` is an empty optional as on create in the cluster.
+A plan for a CRD's defaults (`on_default`) runs transition rules too, with `oldSelf` the value itself, as
+the API server's ValidateDefaults passes the default as both the new and the old object."""
 from __future__ import annotations
 
 import json
@@ -102,24 +104,31 @@ class _Context:
     problems: list
     skipped: list
     total_cost: int = 0  # the schema's rules' estimated costs, each times how often its node can occur
+    on_default: bool = False  # oldSelf is self (optionalOldSelf: an optional of self): defaults' first run
 
 
-def build_plan(schema, schema_path: tuple, version: tuple) -> RulePlan:
-    """The rules of one CRD version's schema, compiled for Kubernetes `version` (major, minor)."""
+def build_plan(schema, schema_path: tuple, version: tuple, on_default: bool = False) -> RulePlan:
+    """The rules of one CRD version's schema, compiled for Kubernetes `version` (major, minor); with
+    `on_default`, as they run on the schema's defaults when the CRD is checked (transition rules included)."""
     if version < FIRST_VERSION:
         plan = RulePlan(None, [], 0)
     else:
         feats = features(version)
-        ctx = _Context(feats, schema_types(schema) if _has_rules(schema, 0) else None, [], [0])
+        ctx = _Context(feats, schema_types(schema) if _has_rules(schema, 0) else None, [], [0],
+                       on_default=on_default)
         root = _plan(schema, tuple(schema_path), (), True, ctx, 0, 1)
         if ctx.total_cost > cost.PER_CRD_LIMIT:
             ctx.problems.append((tuple(schema_path), "x-kubernetes-validations estimated rule cost total for "
                                  "entire OpenAPIv3 schema " + cost.exceeds(ctx.total_cost, cost.PER_CRD_LIMIT)))
         plan = RulePlan(root, ctx.problems, ctx.skipped[0])
-        plan.feats = feats
+        plan.feats, plan.version = feats, version
         return plan
-    plan.feats = frozenset()
+    plan.feats, plan.version = frozenset(), version
     return plan
+
+
+def has_transition_rules(schema) -> bool:
+    return bool(_OLD_SELF.search(json.dumps(schema, default=str)))
 
 
 def _has_rules(node, depth: int) -> bool:
@@ -193,7 +202,9 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     feats, problems = ctx.feats, ctx.problems
     transition = bool(_OLD_SELF.search(text))
     optional_old_self = spec.get("optionalOldSelf") is True
-    if transition and not optional_old_self:
+    if transition and ctx.on_default:
+        expression = _old_self_is_self(text, optional_old_self, feats)
+    elif transition and not optional_old_self:
         expression = text  # compiled to check it, never evaluated on create
     elif transition:
         expression = f"cel.bind(oldSelf, optional.none(), {text})" if "optional" in feats else text
@@ -227,6 +238,8 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
     if isinstance(spec.get("messageExpression"), str) and spec["messageExpression"].strip():
         def attempt_message(rename):
             text = rename(spec["messageExpression"])
+            if transition and ctx.on_default:
+                text = _old_self_is_self(text, optional_old_self, feats)
             gives = _checked(ctx, self_type, text, optional_old_self, node, path + ("messageExpression",), times,
                              "messageExpression")
             return _runnable(feats, text, node), gives
@@ -240,13 +253,18 @@ def _compile_rule(spec: dict, path: tuple, self_type: tuple, node: dict, times: 
             message_program = None  # not judged: the rule's message stands in
         except CompileError as exc:
             problems.append((path + ("messageExpression",), f"messageExpression does not compile: {exc}"))
-    if transition and not optional_old_self:
+    if transition and not optional_old_self and not ctx.on_default:
         ctx.skipped[0] += 1
         return None
     reason = spec.get("reason") if spec.get("reason") in REASONS else "FieldValueInvalid"
     field_path = parse_field_path(spec.get("fieldPath")) if isinstance(spec.get("fieldPath"), str) else ()
     message = spec.get("message") if isinstance(spec.get("message"), str) and spec["message"].strip() else None
     return CompiledRule(text, program, expression, message, message_program, reason, field_path or ())
+
+
+def _old_self_is_self(text: str, optional_old_self: bool, feats: frozenset) -> str:
+    old = "optional.of(self)" if optional_old_self and "optional" in feats else "self"
+    return f"cel.bind(oldSelf, {old}, {text})"
 
 
 class _NotJudged(Exception):

@@ -68,8 +68,9 @@ CRD_RULES = [
              "`anyOf` / `oneOf` / `not` (the int-or-string `anyOf: [{type: integer}, {type: string}]` "
              "excepted), or a field those name at the root that the structural part does not declare. A "
              "`default` must be a valid value of its own node as written (type, enum, bounds, lengths, pattern, "
-             "required fields, string formats, and the CEL rules of the node and the nodes below it; transition "
-             "rules excepted), hold no field that pruning would drop, give an embedded resource a valid "
+             "required fields, string formats, and the CEL rules of the node and the nodes below it, transition "
+             "rules with `oldSelf` the default itself, as the API server runs them there, and from 1.30 again as "
+             "on create for `optionalOldSelf` rules), hold no field that pruning would drop, give an embedded resource a valid "
              "`apiVersion` and `kind`, and be absent from the root's `apiVersion`, `kind` and `metadata` and "
              "from `additionalProperties` inside a resource's metadata; a v1beta1 CRD may give defaults only "
              "with `preserveUnknownFields: false`.",
