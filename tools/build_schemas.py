@@ -83,7 +83,8 @@ NORMALISATION_NOTES = [
     "where that happened.",
     "A field the old inputs mark required but the API server's validation never required is not required "
     "(UNENFORCED_REQUIRED: Role and ClusterRole rules, binding subjects, webhook and APIService caBundle in "
-    "1.7-1.13): an object without it is accepted, so requiring it would be a false error.",
+    "1.7-1.13; Job podFailurePolicy rule onPodConditions in 1.25-1.28 and its patterns' status in 1.25-1.34): "
+    "an object without it is accepted, so requiring it would be a false error.",
     *recovered_enums.NOTES,
     *list_semantics.NOTES,
     "Strict mode is derived at run time: additionalProperties false on every object node that has "
@@ -291,6 +292,11 @@ UNENFORCED_REQUIRED = {
     (".AdmissionHookClientConfig", "caBundle"): "as WebhookClientConfig.caBundle (its 1.7/1.8 name)",
     (".APIServiceSpec", "caBundle"): "an APIService with insecureSkipTLSVerify needs none; 1.11 dropped the "
                                      "marker",
+    (".PodFailurePolicyRule", "onPodConditions"): "a rule needs onExitCodes or onPodConditions, not both "
+                                                  "(validatePodFailurePolicyRule); 1.29 dropped the marker",
+    (".PodFailurePolicyOnPodConditionsPattern", "status"): "defaulted to True before validation "
+                                                           "(SetDefaults_PodFailurePolicyOnPodConditionsPattern); "
+                                                           "1.35 dropped the marker",
 }
 
 
