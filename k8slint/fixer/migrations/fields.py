@@ -200,7 +200,8 @@ def service_account(resource, finding, ctx):
     name_path = path[:-1] + ("serviceAccountName",)
     value, current = resource.get(path), resource.get(name_path)
     if current not in (None, value):
-        raise NoFix(f"serviceAccount ({value}) and serviceAccountName ({current}) differ, which the API rejects",
+        raise NoFix(f"serviceAccount ({value}) and serviceAccountName ({current}) differ: the API server keeps "
+                    f"serviceAccountName and ignores serviceAccount, so which account was meant needs a decision",
                     "Decide which service account the pods run as, keep it in serviceAccountName and delete "
                     "serviceAccount.")
 
@@ -212,7 +213,8 @@ def service_account(resource, finding, ctx):
         return [f"dropped {format_json_path(path)} (serviceAccountName has the same value)"]
 
     return _proposal(finding, "use serviceAccountName", run, path=path,
-                     manual="Rename serviceAccount to serviceAccountName (if both are set, they must be equal).")
+                     manual="Rename serviceAccount to serviceAccountName (if both are set, serviceAccountName "
+                            "wins and serviceAccount is ignored).")
 
 
 # ------------------------------------------------------------------------------------------ node labels
