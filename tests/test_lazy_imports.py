@@ -40,3 +40,19 @@ def test_one_valid_file_does_not_import_python_jsonschema(tmp_path):
     assert "jsonschema_rs" in modules  # the compiled engine answered
     unused = {"jsonschema", "urllib.request", "ruamel.yaml", "multiprocessing", "k8slint.fixer"}
     assert not unused & modules, sorted(unused & modules)
+
+
+def test_a_named_command_builds_only_its_own_click_command(monkeypatch, tmp_path, capsys):
+    import typer
+
+    from k8slint.cli import main
+    built = []
+    real = typer.main.get_command
+    monkeypatch.setattr(typer.main, "get_command", lambda typer_app: built.append(real(typer_app)) or built[-1])
+    path = tmp_path / "cm.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    assert main(["lint", "--strict", "-k", "1.30", str(path)]) == 0
+    assert sorted(built[-1].commands) == ["lint"]
+    assert main(["--help"]) == 0  # the root's help lists every command
+    assert {"lint", "fix", "report", "rules", "explain"} <= set(built[-1].commands)
+    assert "report" in capsys.readouterr().out
