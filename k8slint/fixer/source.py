@@ -70,7 +70,8 @@ class Document:
         self.indent_step, self.sequence_indent = _indentation(self)
 
     def node_memo(self) -> dict:
-        """{id(node): node} for every node (and the document itself): a deepcopy memo that never copies them."""
+        """{id(node): node} for every node (and the document itself): what a deepcopy memo must hold so that
+        it never copies them. Shared: give deepcopy a NodeMemo over it, never the dict itself."""
         if not hasattr(self, "_memo"):
             memo = {id(self): self}
             stack = [self.root]
@@ -86,7 +87,7 @@ class Document:
                 elif isinstance(node, yaml.SequenceNode):
                     stack.extend(node.value)
             self._memo = memo
-        return dict(self._memo)
+        return self._memo
 
     # ------------------------------------------------------------------------------------------ nodes
 
@@ -175,6 +176,26 @@ class Document:
         if not isinstance(root, yaml.MappingNode) or not self.is_flow(root) or not root.value:
             return False
         return root.value[0][0].style == '"'
+
+
+_ABSENT = object()
+
+
+class NodeMemo(dict):
+    """A deepcopy memo over a document's node_memo: look-ups fall back to it, what deepcopy adds stays here.
+    (A copy of the node memo for every fix cost a document's size each time: quadratic in a List of
+    thousands of objects.)"""
+
+    def __init__(self, base: dict):
+        super().__init__()
+        self.base = base
+
+    def get(self, key, default=None):
+        found = dict.get(self, key, _ABSENT)
+        return self.base.get(key, default) if found is _ABSENT else found
+
+    def __missing__(self, key):
+        return self.base[key]
 
 
 def newline_of(text: str) -> str:

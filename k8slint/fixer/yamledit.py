@@ -23,7 +23,7 @@ import yaml
 
 from .layout import FixRefused, apply_edits, check_overlaps, layout_edits
 from .render import Commented, Moved, plain_value
-from .source import Document, SourceError
+from .source import Document, NodeMemo, SourceError
 
 __all__ = ["Conflict", "Editor", "FixRefused", "apply_edits", "check_overlaps"]
 
@@ -95,7 +95,7 @@ class Editor:
     @contextmanager
     def fix(self, tag: str):
         """Run one fix: on any exception its changes are rolled back and the exception propagates."""
-        saved = copy.deepcopy(self.state, dict(self._memo))
+        saved = copy.deepcopy(self.state, NodeMemo(self._memo))
         self.tag = tag
         try:
             yield self
