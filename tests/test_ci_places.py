@@ -50,3 +50,21 @@ def test_rendered_output_without_its_chart_keeps_the_template_name(tmp_path):
     (tmp_path / ".git").mkdir()
     github = run_cli(["lint", "-f", "github", "-"], cwd=tmp_path, stdin=RENDERED).out
     assert "file=shop/templates/ingress.yaml,line=1,col=13" in github
+
+
+def test_rendered_output_on_disk_without_its_chart_lands_on_the_rendered_file(tmp_path):
+    # rendered manifests committed to the repository, their chart elsewhere: the template Helm names is no
+    # file here, so code scanning gets the rendered file's own line, the template leading the message
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "deploy").mkdir()
+    path = tmp_path / "deploy" / "rendered.yaml"
+    path.write_text(RENDERED)
+    lines = RENDERED.splitlines()
+    github = run_cli(["lint", "-f", "github", "deploy/rendered.yaml"], cwd=tmp_path).out
+    doc = json.loads(run_cli(["lint", "-f", "json", "deploy/rendered.yaml"], cwd=tmp_path).out)
+    ingress = next(f for f in doc["findings"] if f["file"] == "shop/templates/ingress.yaml")
+    rendered_line = int(ingress["rendered_at"].rsplit(":", 1)[1])
+    assert lines[rendered_line - 2].startswith("# Source: shop/templates/ingress.yaml")
+    assert f"file=deploy/rendered.yaml,line={rendered_line},col={ingress['column']}" in github
+    assert f"::shop/templates/ingress.yaml:{ingress['line']}:{ingress['column']}: " in github
+    assert "file=shop/templates/" not in github

@@ -6,7 +6,8 @@ Most findings are where they say. Two kinds name something that is not a file on
   ConfigMap that holds the record (`helm_release.record`), its message led by the release path;
 - a finding in rendered Helm output names the template as Helm does, `CHART/templates/x.yaml` with CHART the
   chart's name; when that is no path here, it goes to the template in the chart directory of that name
-  found below the repository root (`charts/web/templates/x.yaml`).
+  found below the repository root (`charts/web/templates/x.yaml`); when there is none, and the rendered output
+  is a file of the repository, it goes to the rendered file's line, its message led by the template.
 """
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def ci_place(finding, root=None) -> tuple:
         in_chart = chart_template(finding.file, os.path.abspath(root if root is not None else os.getcwd()))
         if in_chart is not None:
             return in_chart, finding.line, finding.column, ""
+        # rendered output committed to the repository (its chart is elsewhere): the rendered file is what
+        # code scanning can show; the template Helm named leads the message
+        rendered, _, line = str(finding.extra["rendered_at"]).rpartition(":")
+        if line.isdigit() and rendered != "<stdin>" and os.path.isfile(rendered):
+            return rendered, int(line), finding.column, f"{finding.file}:{finding.line}:{finding.column}: "
     return finding.file, finding.line, finding.column, ""
 
 
