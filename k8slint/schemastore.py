@@ -48,7 +48,8 @@ class SchemaStore:
         self._kinds: dict = {}  # "1.30" -> [(apiVersion, kind)]
         self._bundles: dict = {}  # (minor, apiVersion, kind, strict) -> bundle
         self._reached: dict = {}  # minor -> {definition name: canonical definition}, from stored closures
-        self._closures: set = set()  # (minor, root definition) whose closure is in _reached
+        self._closures: set = set()
+        self._minors: dict = {}  # "v1.30.2", "1.30" or (1, 30) -> "1.30", once checked  # (minor, root definition) whose closure is in _reached
 
     # ------------------------------------------------------------------------------------ loading
 
@@ -69,11 +70,18 @@ class SchemaStore:
 
     def _minor(self, version) -> str:
         """'1.30', 'v1.30.2' or a KubeVersion -> '1.30', checked against the embedded minors."""
-        v = KubeVersion.parse(version)
-        self._load_index()
-        if v not in self._versions:
-            raise ValueError(f"Kubernetes {v} is not embedded (known: {self._versions[0]} to {self._versions[-1]})")
-        return str(v)
+        # asked once per definition read (~115 for a Deployment): remember the answer, the check is not free
+        key = (version.major, version.minor) if isinstance(version, KubeVersion) else version
+        found = self._minors.get(key) if isinstance(key, (str, tuple)) else None
+        if found is None:
+            v = KubeVersion.parse(version)
+            self._load_index()
+            if v not in self._versions:
+                raise ValueError(f"Kubernetes {v} is not embedded (known: {self._versions[0]} to {self._versions[-1]})")
+            found = str(v)
+            if isinstance(key, (str, tuple)):
+                self._minors[key] = found
+        return found
 
     def _version_map(self, minor: str) -> dict:
         mapping = self._version_maps.get(minor)

@@ -546,3 +546,20 @@ def test_open_objects_stay_open_in_strict_mode(store):
                 "data": {"spec": {"template": {"anything": True}}}}
     for minor in ("1.9", "1.30"):
         assert errors(store.bundle(minor, "apps/v1", "ControllerRevision", True), revision) == [], minor
+
+
+def test_a_version_is_checked_once_not_per_definition_read(monkeypatch):
+    fresh = SchemaStore()
+    version = KubeVersion.parse("1.30")
+    fresh.definition(version, "io.k8s.api.core.v1.PodSpec")
+    parses = []
+    real = KubeVersion.parse
+    monkeypatch.setattr(KubeVersion, "parse", lambda text: parses.append(text) or real(text))
+    fresh.definition(version, "io.k8s.api.core.v1.Container")
+    fresh.definition("1.30", "io.k8s.api.core.v1.Container")
+    fresh.definition("1.30", "io.k8s.api.core.v1.Volume")
+    assert parses == ["1.30"]  # the text form once, then remembered
+    with pytest.raises(ValueError, match="not embedded"):
+        fresh.definition("1.99", "io.k8s.api.core.v1.Container")
+    with pytest.raises(ValueError, match="not embedded"):  # a refusal is not remembered as an answer
+        fresh.definition("1.99", "io.k8s.api.core.v1.Container")
