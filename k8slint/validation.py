@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
 from .crd.defaulting import defaulted
 from .crd.defaults_check import has_defaults
 from .enumscope import unchecked as unchecked_enum
+from .intranges import RANGES, json_number, out_of_range, with_integer_ranges
 from .schemaformats import any_subschema, checked_formats
 from .crd.listtypes import has_list_types
 from .crd.normalise import normalise
@@ -175,6 +176,8 @@ class Validator:
                 schema = to_json_schema(openapi, self.strict) if isinstance(openapi, dict) else None
             else:
                 schema = self.store.bundle(self.version, api_version, kind, self.strict)
+                # a built-in object is decoded into Go structs first: out-of-range numbers never get further
+                schema = with_integer_ranges(schema) if schema is not None else None
             self._compiled[key] = _Compiled(schema) if schema is not None else None
         return self._compiled[key]
 
@@ -387,6 +390,14 @@ class Validator:
                        f"{_short(err.instance)}")
             message += _yaml11_hint(resource, path)
             return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID], message, path)]
+        if validator in ("minimum", "maximum") and out_of_range(err.schema, err.instance):
+            go_type = out_of_range(err.schema, err.instance)
+            low, high = RANGES[go_type]
+            where, number = self._where(path), json_number(err.instance)
+            return [finding_at(resource, SCHEMA_INVALID, RULE_SEVERITY[SCHEMA_INVALID],
+                               f"{where}: {number} does not fit the field's Go type {go_type} ({low} to "
+                               f"{high}); the API server's decoder refuses the object (json: cannot unmarshal "
+                               f"number {number} into Go struct field {where} of type {go_type})", path)]
         if validator == "enum":
             if not _has_schema_type(err.instance, err.schema.get("type")):
                 return []  # a wrong type: the type error at the same node says it, once
