@@ -56,3 +56,30 @@ def test_a_named_command_builds_only_its_own_click_command(monkeypatch, tmp_path
     assert main(["--help"]) == 0  # the root's help lists every command
     assert {"lint", "fix", "report", "rules", "explain"} <= set(built[-1].commands)
     assert "report" in capsys.readouterr().out
+
+
+EXIT_PROBE = """
+import atexit, sys, threading, time
+from k8slint.cli.main import exit_now
+
+class Torn:
+    def __del__(self):
+        print("torn down")
+
+kept = Torn()  # freed only by the interpreter's teardown
+atexit.register(lambda: print("atexit ran"))
+print("buffered", end="")  # still in stdout's buffer: exit_now must flush it
+if "thread" in sys.argv:
+    threading.Thread(target=lambda: (time.sleep(0.2), print("thread done"))).start()
+exit_now(3)
+"""
+
+
+def test_the_program_ends_without_the_interpreter_teardown_but_with_its_output_and_atexit():
+    done = subprocess.run([sys.executable, "-c", EXIT_PROBE], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stdout.startswith("buffered") and "atexit ran" in done.stdout
+    assert "torn down" not in done.stdout  # the teardown (a tenth of a one-file lint) was skipped
+    with_thread = subprocess.run([sys.executable, "-c", EXIT_PROBE, "thread"], cwd=REPO, capture_output=True,
+                                 text=True)
+    assert with_thread.returncode == 3 and "thread done" in with_thread.stdout  # another thread: waited for

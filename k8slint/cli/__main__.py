@@ -1,6 +1,5 @@
 """`python -m k8slint.cli ...` runs the command line, as `k8slint ...` does."""
-import sys
 
-from .main import main
+from .main import exit_now, main
 
-sys.exit(main())
+exit_now(main())

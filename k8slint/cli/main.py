@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import sys
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -39,6 +39,26 @@ def _unwind_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, interrupt)
         if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session: unwind too, no temporary file left
             signal.signal(signal.SIGHUP, interrupt)
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the program with `code` without tearing the interpreter down: freeing every module, rule table
+    and schema one object at a time costs ~13 ms of a one-file lint (a tenth of it), and the OS takes the
+    memory back at once anyway. What Python would still do at exit is done first (buffered output flushed,
+    atexit functions run); with other threads alive, or output that cannot be flushed, the normal exit."""
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # Python's own exit reports it, as it always did
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def _app_for(args: list) -> typer.Typer:
