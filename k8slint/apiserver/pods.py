@@ -7,6 +7,7 @@ the values each version lists; this module checks what the schema cannot say.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_CEILING
 
 from . import downward_api
 from .. import apisyntax as syntax
@@ -120,6 +121,16 @@ REQUESTS_ABOVE_LIMITS = rule(
         "be equal to ... limit` or `Limit must be set for non overcommitable resources`.",
     example=_POD + "  - name: app\n    image: nginx\n    resources: {requests: {cpu: '2'}, limits: {cpu: '1'}}\n",
     fix="Lower the request or raise the limit (a request without a limit defaults to the limit).")
+INVALID_HUGE_PAGES = rule(
+    "SRV056", "invalid-huge-pages", "Huge pages without cpu or memory, or not a whole number of pages",
+    what="Checks the `hugepages-<size>` entries of container `requests` and `limits`: the container must also "
+         "request or limit `cpu` or `memory` (from 1.10), and each amount must be a whole number of pages of "
+         "that size (from 1.21).",
+    why="The API server rejects the pod with `resources: Forbidden: HugePages require cpu or memory` or "
+        "`Invalid value: \"3Mi\": 3Mi is not positive integer multiple of hugepages-2Mi`.",
+    example=_POD + "  - name: app\n    image: nginx\n    resources: {limits: {hugepages-2Mi: 3Mi}}\n",
+    fix="Add a memory (or cpu) request or limit beside the huge pages and round the amount to a multiple of "
+        "the page size (`4Mi` for 2Mi pages).")
 INVALID_RESOURCE_NAME = rule(
     "SRV030", "invalid-resource-name", "A container resource that is neither standard nor an extended resource",
     what="Checks the keys of container `requests` and `limits`: `cpu`, `memory`, `ephemeral-storage`, "
@@ -188,7 +199,7 @@ INVALID_POD_FIELD = rule(
 
 RULES = [INVALID_CONTAINER_NAME, DUPLICATE_CONTAINER_NAME, IMAGE_REQUIRED, INVALID_PORT, INVALID_PORT_NAME,
          INVALID_VOLUME, UNKNOWN_VOLUME, INVALID_MOUNT, INVALID_QUANTITY, REQUESTS_ABOVE_LIMITS,
-         INVALID_RESOURCE_NAME, INVALID_ENV_NAME, INVALID_ENV_SOURCE, HANDLER_COUNT, INVALID_PROBE,
+         INVALID_HUGE_PAGES, INVALID_RESOURCE_NAME, INVALID_ENV_NAME, INVALID_ENV_SOURCE, HANDLER_COUNT, INVALID_PROBE,
          INVALID_POD_FIELD]
 
 STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
@@ -331,6 +342,7 @@ def _check_container(container: dict, cpath: tuple, volumes, report: Report, ver
     resources = get("resources")
     if isinstance(resources, dict) and resources:
         _check_resources(resources, cpath + ("resources",), report)
+        _check_huge_pages(resources, cpath + ("resources",), report, version)
     if get("env"):
         _check_env(get("env"), cpath + ("env",), report, version)
     # init containers may carry probes only as sidecars (restartPolicy: Always); the API server checks those
@@ -488,6 +500,41 @@ def _check_resources(resources: dict, path: tuple, report) -> None:
         elif amount > limit[1]:
             report.invalid(REQUESTS_ABOVE_LIMITS, path + ("requests", key), raw,
                            f"must be less than or equal to {key} limit of {limit[0]}")
+
+
+def _check_huge_pages(resources: dict, path: tuple, report: Report, version) -> None:
+    """ValidateResourceRequirements on huge pages: they need cpu or memory beside them (from 1.10, when huge
+    pages went beta) and, from 1.21 (validateResourceQuantityHugePageValue), whole pages."""
+    named, huge = set(), False
+    for part in ("limits", "requests"):
+        for key, raw in mapping(resources.get(part)).items():
+            if not isinstance(key, str):
+                continue
+            named.add(key)
+            if not key.startswith("hugepages-"):
+                continue
+            huge = True
+            if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+                continue  # the schema's finding
+            amount = syntax.quantity(raw)
+            if amount is None or amount < 0:
+                continue  # SRV028's finding
+            if at_least(version, 21) and not _whole_pages(key, amount):
+                report.invalid(INVALID_HUGE_PAGES, path + (part, key), raw,
+                               f"{raw} is not positive integer multiple of {key}",
+                               f"Use a whole number of {key[len('hugepages-'):]} pages.")
+    if huge and not named & {"cpu", "memory"} and at_least(version, 10):
+        report.forbidden(INVALID_HUGE_PAGES, path, "HugePages require cpu or memory",
+                         "Add a memory (or cpu) request or limit beside the huge pages.")
+
+
+def _whole_pages(key: str, amount) -> bool:
+    """IsHugePageResourceValueDivisible: the amount, rounded up to whole bytes, divides by a page size that
+    is itself a whole, positive number of bytes (an unreadable size divides nothing)."""
+    page = syntax.quantity(key[len("hugepages-"):])
+    if page is None or page <= 0 or page != page.to_integral_value():
+        return False
+    return int(amount.to_integral_value(rounding=ROUND_CEILING)) % int(page) == 0
 
 
 def _check_env(env, path: tuple, report: Report, version) -> None:

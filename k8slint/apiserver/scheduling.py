@@ -22,14 +22,18 @@ INVALID_QUOTA = rule(
     "SRV131", "invalid-quota-quantity", "A ResourceQuota or LimitRange the API server rejects",
     what="Checks ResourceQuota `spec.hard`: resource names standard (`pods`, `requests.cpu` ...) or "
          "domain-prefixed (`count/deployments.apps`, `requests.nvidia.com/gpu`), no conflicting scopes "
-         "(`BestEffort` with `NotBestEffort`, `Terminating` with `NotTerminating`); the quantities of quotas and "
+         "(`BestEffort` with `NotBestEffort`, `Terminating` with `NotTerminating`) and no scope, in `scopes` or "
+         "`scopeSelector`, applied to a resource it cannot track (`BestEffort` tracks only `pods`; `NotBestEffort`, "
+         "`Terminating`, `NotTerminating`, `PriorityClass` and `CrossNamespacePodAffinity` also cpu and memory); "
+         "the quantities of quotas and "
          "of LimitRange limits (`max`, `min`, `default`, "
          "`defaultRequest`, `maxLimitRequestRatio`): readable, and quota amounts not negative; for each resource of a "
          "LimitRange item min <= defaultRequest <= default <= max and a ratio of at least 1; item types "
          "standard (`Pod`, `Container`, `PersistentVolumeClaim`) or domain-prefixed and not repeated; no "
          "defaults for `Pod` items; a storage min or max for `PersistentVolumeClaim` items.",
     why="The API server rejects the object with `quantities must match the regular expression`, `must be "
-        "greater than or equal to 0` or `min value ... is greater than max value`.",
+        "greater than or equal to 0`, `unsupported scope applied to resource` or `min value ... is greater "
+        "than max value`.",
     example="apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: team}\nspec:\n  hard: {requests.memory: 10GB}\n",
     fix="Write quantities like `10Gi` or `500m`; keep min below max.")
 
@@ -66,6 +70,24 @@ STANDARD_QUOTA_RESOURCES = frozenset({
     "ephemeral-storage", "storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
     "requests.storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage"})
 _CONFLICTING_SCOPES = (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating"))
+# what a scope can limit (IsResourceQuotaScopeValidForResource): BestEffort pods use no compute resources, so
+# only their number; the other pod scopes also limit cpu and memory; other scopes limit anything
+_POD_COMPUTE = frozenset({"cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"})
+_SCOPE_RESOURCES = {"BestEffort": frozenset({"pods"}),
+                    **{scope: frozenset({"pods"}) | _POD_COMPUTE for scope in (
+                        "NotBestEffort", "Terminating", "NotTerminating", "PriorityClass",
+                        "CrossNamespacePodAffinity")}}
+
+
+def _is_standard_quota_resource(name) -> bool:
+    return isinstance(name, str) and (name in STANDARD_QUOTA_RESOURCES
+                                      or name.startswith(("hugepages-", "requests.hugepages-")))
+
+
+def _misapplied(scope, hard: dict) -> bool:
+    """Does the quota limit a standard resource the scope cannot track?"""
+    allowed = _SCOPE_RESOURCES.get(scope) if isinstance(scope, str) else None
+    return allowed is not None and any(_is_standard_quota_resource(k) and k not in allowed for k in hard)
 
 
 def _resource_quota(spec: dict, report: Report) -> None:
@@ -78,9 +100,25 @@ def _resource_quota(spec: dict, report: Report) -> None:
             report.invalid(INVALID_QUOTA, ("spec", "hard", key), key, detail, prefer_key=True)
     _quantities(hard, ("spec", "hard"), report)
     scopes = [s for s in items(spec.get("scopes")) if isinstance(s, str)]
+    # one finding per scope, where the API server repeats it for every resource the scope cannot track
+    for scope in scopes:
+        if _misapplied(scope, hard):
+            report.invalid(INVALID_QUOTA, ("spec", "scopes"), spec.get("scopes"),
+                           "unsupported scope applied to resource", _scope_hint(scope))
+    selector = mapping(spec.get("scopeSelector"))
+    for expression in items(selector.get("matchExpressions")):
+        scope = mapping(expression).get("scopeName")
+        if _misapplied(scope, hard):
+            report.invalid(INVALID_QUOTA, ("spec", "scopeSelector", "matchExpressions"),
+                           selector, "unsupported scope applied to resource", _scope_hint(scope))
     for pair in _CONFLICTING_SCOPES:
         if all(scope in scopes for scope in pair):
             report.invalid(INVALID_QUOTA, ("spec", "scopes"), "...", "conflicting scopes")
+
+
+def _scope_hint(scope: str) -> str:
+    tracked = ", ".join(sorted(_SCOPE_RESOURCES[scope]))
+    return f"A {scope} quota can only limit {tracked}; put other resources in a quota without this scope."
 
 
 def _limit_range(spec: dict, report: Report) -> None:
