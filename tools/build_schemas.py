@@ -83,7 +83,8 @@ NORMALISATION_NOTES = [
     "where that happened.",
     "A field the old inputs mark required but the API server's validation never required is not required "
     "(UNENFORCED_REQUIRED: Role and ClusterRole rules, binding subjects, webhook and APIService caBundle in "
-    "1.7-1.13; Job podFailurePolicy rule onPodConditions in 1.25-1.28 and its patterns' status in 1.25-1.34): "
+    "1.7-1.13; Job podFailurePolicy rule onPodConditions in 1.25-1.28 and its patterns' status in 1.25-1.34; "
+    "CSIDriver tokenRequests audience): "
     "an object without it is accepted, so requiring it would be a false error.",
     *recovered_enums.NOTES,
     *list_semantics.NOTES,
@@ -297,6 +298,8 @@ UNENFORCED_REQUIRED = {
     (".PodFailurePolicyOnPodConditionsPattern", "status"): "defaulted to True before validation "
                                                            "(SetDefaults_PodFailurePolicyOnPodConditionsPattern); "
                                                            "1.35 dropped the marker",
+    (".TokenRequest", "audience"): "CSIDriver tokenRequests: an empty audience means the API server's own "
+                                   "audiences (validateTokenRequests allows one such request)",
 }
 
 
