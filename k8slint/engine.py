@@ -24,7 +24,8 @@ from .identified import identified
 from .kustomize_inputs import (KUSTOMIZE_INPUT, PATCH, KustomizeInputs, for_files as kustomize_inputs_of,
                                input_finding, partial_findings)
 from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
-from .validation import API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, UNKNOWN_KIND, CrdRegistry, Validator
+from .validation import (API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, SCHEMA_INVALID, UNKNOWN_KIND, CrdRegistry,
+                         Validator)
 from .versions import KubeVersion
 
 
@@ -126,8 +127,12 @@ class Linter:
         found.extend(self.field_rules.check(resource))
         validated = self.validator.check(resource) if self.validating else None
         if self.shared_walks and identified(self.validator, resource, validated):
+            # a node the schema refuses (wrong type, out of range) is refused by decoding, before the API
+            # server's own checks see it: one problem, one finding
+            refused = {f.json_path for f in validated or () if f.rule_id == SCHEMA_INVALID}
             for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
-                found.extend(f for f in walk(resource, self.context) if f.rule_id in ids)
+                found.extend(f for f in walk(resource, self.context)
+                             if f.rule_id in ids and f.json_path not in refused)
             if validated is not None and self.validator.embedded_metas:
                 found.extend(check_embedded_metas(resource, self.validator.embedded_metas))
         removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
