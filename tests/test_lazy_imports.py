@@ -83,3 +83,13 @@ def test_the_program_ends_without_the_interpreter_teardown_but_with_its_output_a
     with_thread = subprocess.run([sys.executable, "-c", EXIT_PROBE, "thread"], cwd=REPO, capture_output=True,
                                  text=True)
     assert with_thread.returncode == 3 and "thread done" in with_thread.stdout  # another thread: waited for
+
+
+def test_under_a_profiler_the_program_exits_normally_so_that_the_profile_is_written(tmp_path):
+    out = tmp_path / "prof.out"
+    probe = tmp_path / "probe.py"
+    probe.write_text(EXIT_PROBE)
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), str(probe)], cwd=REPO,
+                          capture_output=True, text=True)
+    assert "atexit ran" in done.stdout  # (cProfile's own exit code is its own)
+    assert out.is_file() and out.stat().st_size > 0  # cProfile writes it after the program returns
