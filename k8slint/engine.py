@@ -24,8 +24,8 @@ from .identified import identified
 from .kustomize_inputs import (KUSTOMIZE_INPUT, PATCH, KustomizeInputs, for_files as kustomize_inputs_of,
                                input_finding, partial_findings)
 from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
-from .validation import (API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, SCHEMA_INVALID, UNKNOWN_KIND, CrdRegistry,
-                         Validator)
+from .validation import (API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, UNKNOWN_KIND, CrdRegistry, Validator,
+                         refused_paths)
 from .versions import KubeVersion
 
 
@@ -127,9 +127,9 @@ class Linter:
         found.extend(self.field_rules.check(resource))
         validated = self.validator.check(resource) if self.validating else None
         if self.shared_walks and identified(self.validator, resource, validated):
-            # a node the schema refuses (wrong type, out of range) is refused by decoding, before the API
-            # server's own checks see it: one problem, one finding
-            refused = {f.json_path for f in validated or () if f.rule_id == SCHEMA_INVALID}
+            # a node the schema refuses (wrong type, out of range, a required field missing) is refused
+            # before the API server's own checks see it: one problem, one finding
+            refused = refused_paths(validated or ())
             for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
                 found.extend(f for f in walk(resource, self.context)
                              if f.rule_id in ids and f.json_path not in refused)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 
 try:  # compiled (Rust) validation for the common case of a valid object; optional, see _Compiled
     import jsonschema_rs as _fast_engine
@@ -478,3 +479,20 @@ def _yaml11_hint(resource: Resource, path: tuple) -> str:
             return (f" (the unquoted {text} is a boolean to Kubernetes, which reads YAML 1.1; "
                     f"write \"{text}\" to keep it a string)")
     return ""
+
+
+_MISSING_FIELD = re.compile(r"^missing required field '([A-Za-z_][\w-]*)' in ")
+
+
+def refused_paths(findings) -> set:
+    """The JSON paths of the nodes these schema findings refuse: a wrong value's own path, and a missing
+    required field's path under its parent (what the API server's own checks would report again)."""
+    out = set()
+    for f in findings:
+        if f.rule_id != SCHEMA_INVALID:
+            continue
+        out.add(f.json_path)
+        missing = _MISSING_FIELD.match(f.message)
+        if missing:
+            out.add(f"{f.json_path}.{missing.group(1)}" if f.json_path else missing.group(1))
+    return out
