@@ -37,11 +37,12 @@ def _probes() -> list:
 _LINTERS: dict = {}
 
 
-def lint(text: str, version: str) -> list:
+def lint(text: str, version: str, select: tuple = ()) -> list:
     text = re.sub(r"\{\{filler:(\d+)\}\}", lambda m: "x" * int(m.group(1)), text)
-    linter = _LINTERS.get(version)
+    linter = _LINTERS.get((version, select))
     if linter is None:
-        linter = _LINTERS[version] = Linter(LintOptions(target=resolve(version), strict=True))
+        linter = _LINTERS[(version, select)] = Linter(LintOptions(target=resolve(version), strict=True,
+                                                                  select=select))
     return linter.check_file(load_text(text, "probe.yaml"))
 
 
@@ -50,6 +51,10 @@ def test_probe(rule_id, version, verdict, text):
     findings = lint(text, version)
     if verdict == "reject":
         fired = [f for f in findings if f.rule_id == rule_id]
+        if not fired and any(f.rule_id == "SCH001" for f in findings):
+            # the schema refuses the same node first (a required field missing), and the API server's own
+            # check is not repeated there; alone (--select SRV) the check still answers
+            fired = [f for f in lint(text, version, ("SRV",)) if f.rule_id == rule_id]
         assert fired, f"{rule_id} did not fire on {version}: {[(f.rule_id, f.message) for f in findings]}"
         for f in fired:
             assert f.message.startswith("the API server answers: ") and f.suggestion
