@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from . import wire
 from .env import KEYS, MERGE, SORT_BY, TO_MAP
 from .types import escape
 
@@ -34,34 +35,9 @@ _MAX_DEPTH = 200
 def _fields(data: bytes) -> dict:
     """{field number: [values]}: ints for varints, bytes for length-delimited fields (shared: read only)."""
     out: dict = {}
-    pos, end = 0, len(data)
-    while pos < end:
-        key, pos = _varint(data, pos)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, pos = _varint(data, pos)
-        elif wire == 2:
-            size, pos = _varint(data, pos)
-            value, pos = data[pos:pos + size], pos + size
-        elif wire == 1:
-            value, pos = data[pos:pos + 8], pos + 8
-        elif wire == 5:
-            value, pos = data[pos:pos + 4], pos + 4
-        else:
-            raise ValueError(f"unexpected wire type {wire}")
+    for number, _wire, value in wire.parse(data):
         out.setdefault(number, []).append(value)
     return out
-
-
-def _varint(data: bytes, pos: int) -> tuple:
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
 
 
 def _one(fields: dict, number: int, default=b""):
