@@ -186,17 +186,7 @@ class Linter:
             suppressions = suppress.from_comments(first.text) + annotations
             findings = [f for f in suppress.apply(findings, suppressions, first.file, self.reportable)
                         if self.enabled(f.rule_id)]
-        ignored_here = self.options.path_ignores(first.file) if self.options.path_ignores else ()
-        out = []
-        for f in findings:
-            if ignored_here and any(f.rule_id.startswith(p.upper()) for p in ignored_here):
-                continue
-            override = severity_override(f.rule_id, self.options.severity_overrides)
-            if override is not None:
-                f.severity = override
-            out.append(f)
-        # Helm `# Source:` templates and releases; last, after suppressions
-        return with_helm_release_advice(first.relabel(out)), objects, kustomizations
+        return self._finish(first, findings), objects, kustomizations
 
     def check_each(self, pieces):
         """check_pieces for callers that use each piece and let it go (report, fix): yields (piece, its
@@ -221,7 +211,8 @@ class Linter:
         yield None, self._finish(first, [f for f in rest if self.enabled(f.rule_id)])
 
     def _finish(self, first: LoadedFile, findings: list) -> list:
-        """Path ignores, configured severities and Helm relabelling, as check_pieces applies them."""
+        """Path ignores, configured severities, then Helm relabelling (`# Source:` templates and releases:
+        last, after suppressions)."""
         ignored_here = self.options.path_ignores(first.file) if self.options.path_ignores else ()
         out = []
         for f in findings:
