@@ -5,7 +5,7 @@ AppArmor ones (`profile_annotations`): the mirror-pod annotation needs a node, a
 from __future__ import annotations
 
 from .base import Report, at_least, rule
-from .pods import POD_SPEC_PATHS
+from .pods import POD_SPEC_PATHS, pod_annotations
 
 KINDS = frozenset(POD_SPEC_PATHS)
 
@@ -29,14 +29,11 @@ RULES = [INVALID_POD_ANNOTATION]
 
 
 def walk(resource, ctx, report: Report) -> None:
-    spec_path = POD_SPEC_PATHS[resource.kind]
-    meta_path = spec_path[:-1] + ("metadata",)
-    annotations = resource.get(meta_path + ("annotations",))
-    if annotations.__class__ is not dict or not annotations:
+    where, annotations = pod_annotations(resource)
+    if annotations is None:
         return
-    where = meta_path + ("annotations",)
     if MIRROR in annotations:
-        spec = resource.get(spec_path)
+        spec = resource.get(POD_SPEC_PATHS[resource.kind])
         if spec.__class__ is dict and not spec.get("nodeName"):
             report.invalid(INVALID_POD_ANNOTATION, where + (MIRROR,), annotations[MIRROR],
                            "must set spec.nodeName if mirror pod annotation is set", prefer_key=True)

@@ -28,6 +28,14 @@ POD_SPEC_PATHS = {
 }
 KINDS = frozenset(POD_SPEC_PATHS)
 
+
+def pod_annotations(resource) -> tuple:
+    """(path, annotations) of the pod's metadata annotations (a template's for workloads), or (path, None)
+    when there are none to judge."""
+    path = POD_SPEC_PATHS[resource.kind][:-1] + ("metadata", "annotations")
+    annotations = resource.get(path)
+    return path, annotations if annotations.__class__ is dict and annotations else None
+
 _POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
 
 INVALID_CONTAINER_NAME = rule(

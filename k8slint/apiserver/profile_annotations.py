@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import apisyntax as syntax
 from .base import Report, at_least, items, mapping, rule
-from .pods import POD_SPEC_PATHS
+from .pods import POD_SPEC_PATHS, pod_annotations
 
 KINDS = frozenset(POD_SPEC_PATHS)
 
@@ -43,18 +43,16 @@ RULES = [PROFILE_ANNOTATION]
 
 
 def walk(resource, ctx, report: Report) -> None:
-    spec_path = POD_SPEC_PATHS[resource.kind]
-    meta_path = spec_path[:-1] + ("metadata",)
-    annotations = resource.get(meta_path + ("annotations",))
-    if annotations.__class__ is not dict or not annotations:
+    where, annotations = pod_annotations(resource)
+    if annotations is None:
         return
+    spec_path = POD_SPEC_PATHS[resource.kind]
     spec = resource.get(spec_path)
     if spec.__class__ is not dict:
         return
     if not any(isinstance(k, str) and (k == SECCOMP_POD or k.startswith((SECCOMP_CONTAINER, APPARMOR_CONTAINER)))
                for k in annotations):
         return
-    where = meta_path + ("annotations",)
     containers = [(group, i, c) for group in _CONTAINER_GROUPS for i, c in enumerate(items(spec.get(group)))
                   if c.__class__ is dict]
     _annotation_values(annotations, where, containers, report)
