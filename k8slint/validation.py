@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
 from .crd.defaulting import defaulted
 from .crd.defaults_check import has_defaults
 from .enumscope import unchecked as unchecked_enum
+from .fasterrors import as_reference_errors
 from .intranges import RANGES, json_number, out_of_range, with_integer_ranges
 from .schemaformats import any_subschema, checked_formats
 from .crd.listtypes import has_list_types
@@ -85,8 +86,9 @@ def describe_versions(versions: list) -> str:
 
 class _Compiled:
     """One schema, compiled for two engines. jsonschema-rs answers "is it valid?" (most objects are) in
-    microseconds; python-jsonschema, the reference, is only asked for the errors of an invalid object, so
-    every message comes from one engine. tests/test_engines.py checks that both agree on every verdict."""
+    microseconds, and gives the errors of an invalid object when fasterrors can word them as python-jsonschema,
+    the reference, would; otherwise the reference gives all the errors of that object. tests/test_engines.py
+    checks that both agree on every verdict and on every finding."""
 
     __slots__ = ("schema", "fast", "_reference")
     # K8SLINT_PURE_PYTHON=1 turns the compiled engine off (bench/run compares both on the corpus)
@@ -110,9 +112,14 @@ class _Compiled:
         return self._reference
 
     def iter_errors(self, instance):
-        if self.fast is not None and self.fast.is_valid(instance):
+        if self.fast is None:
+            return self.reference.iter_errors(instance)
+        if self.fast.is_valid(instance):
             return iter(())
-        return self.reference.iter_errors(instance)
+        # the compiled engine's errors, in the reference's terms (see fasterrors); an error kind we do not
+        # word ourselves: the reference gives them all, so every message still comes from one engine
+        errors = as_reference_errors(self.fast.iter_errors(instance), self.schema, instance)
+        return iter(errors) if errors is not None else self.reference.iter_errors(instance)
 
 
 _REFERENCE_CLASS = None

@@ -7,7 +7,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
@@ -92,3 +92,75 @@ def test_engines_agree_on_mutated_objects(changes, strict, version, extra_key):
             continue
     data["spec"][extra_key] = 1
     _agree(Validator(KubeVersion.parse(version), strict), data, "apps/v1", "Deployment")
+
+
+def _schema_findings(validator: Validator, resource, monkeypatch, reference_only: bool) -> list:
+    import k8slint.validation as validation
+    from k8slint.fasterrors import as_reference_errors
+    monkeypatch.setattr(validation, "as_reference_errors",
+                        (lambda *args: None) if reference_only else as_reference_errors)
+    return [(f.rule_id, f.json_path, f.message, f.line, f.column, f.severity, f.extra)
+            for f in validator.check(resource)]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("strict", [False, True])
+def test_compiled_errors_give_the_reference_findings_on_every_fixture(version, strict, monkeypatch):
+    crds = CrdRegistry()
+    for r in RESOURCES:
+        crds.add_resource(r)
+    validator = Validator(KubeVersion.parse(version), strict, crds=crds)
+    differing = []
+    for r in RESOURCES:
+        fast = _schema_findings(validator, r, monkeypatch, False)
+        if fast != _schema_findings(validator, r, monkeypatch, True):
+            differing.append((r.file, r.api_version, r.kind))
+    assert not differing
+
+
+def test_an_invalid_built_in_object_needs_no_reference_engine(monkeypatch):
+    """Wrong types, unknown and missing fields, enums and ranges are worded from the compiled engine's
+    errors: python-jsonschema (slow to import, in every worker) is not built for them."""
+    data = copy.deepcopy(VALID_DEPLOYMENT)
+    data["spec"]["replicas"] = "two"
+    data["spec"]["extra"] = 1
+    data["spec"]["strategy"]["type"] = "Fast"
+    del data["spec"]["template"]["spec"]["containers"][0]["name"]
+    data["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] = 2**40
+    monkeypatch.setattr(_Compiled, "reference", property(lambda self: pytest.fail("reference engine built")))
+    compiled = Validator(KubeVersion.parse("1.30"), True)._validator_for("apps/v1", "Deployment")
+    kinds = sorted(e.validator for e in compiled.iter_errors(data))
+    assert kinds == ["additionalProperties", "enum", "maximum", "required", "type"]
+
+
+def test_an_error_kind_not_worded_here_comes_from_the_reference():
+    compiled = _Compiled({"type": "object", "properties": {"a": {"type": "string", "minLength": 2}}})
+    assert compiled.fast is not None
+    assert [e.message for e in compiled.iter_errors({"a": "x"})] == ["'x' is too short"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                    HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(LEAVES), VALUES), max_size=3), st.booleans(),
+       st.sampled_from(["1.9", "1.30"]), st.text("abcXYZ_-.é ", min_size=1, max_size=6))
+def test_compiled_errors_give_the_reference_findings_on_mutated_objects(monkeypatch, changes, strict, version,
+                                                                         extra_key):
+    import json
+
+    from k8slint.loader import load_text
+    data = copy.deepcopy(VALID_DEPLOYMENT)
+    for path, value in changes:
+        node = data
+        try:
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    data["spec"][extra_key] = 1
+    loaded = load_text(json.dumps(data, ensure_ascii=False), "d.json")
+    assume(loaded.resources)  # a character YAML refuses
+    resource = loaded.resources[0]
+    validator = Validator(KubeVersion.parse(version), strict)
+    assert _schema_findings(validator, resource, monkeypatch, False) == \
+        _schema_findings(validator, resource, monkeypatch, True)
