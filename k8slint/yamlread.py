@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,14 @@ except ImportError:  # pragma: no cover - only on exotic platforms
             Scanner.__init__(self)
             Parser.__init__(self)
             Composer.__init__(self)
+
+try:  # the compiled reader of simple documents (k8slint/_yamlfast.c); built where libyaml's headers were
+    from . import _yamlfast as _fast
+except ImportError:  # a pure-Python wheel, or no libyaml on this machine: the Python readers do it all
+    _fast = None
+# K8SLINT_PURE_PYTHON=1 turns the compiled reader off, as it does the compiled validator (tests run both)
+_use_fast = not os.environ.get("K8SLINT_PURE_PYTHON")
+_WANT_KEY = 1  # _yamlfast asks for a key (0: a value)
 
 PLAIN_TAG = _PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
 _ScalarNode = yaml.ScalarNode
@@ -229,11 +238,11 @@ class _LazyRoot:
     """The root node of one document read from events, composed from its own text when a span is first
     looked up (most documents never need one). A document is cut at the start of its first line."""
 
-    def __init__(self, chunk: _Chunk, start_mark, end_index: int, ordinal: int, line_offset: int,
-                 index_offset: int):
+    def __init__(self, chunk: _Chunk, line: int, line_start: int, end_index: int, ordinal: int,
+                 line_offset: int, index_offset: int):
         self.chunk, self.end, self.ordinal = chunk, end_index, ordinal
-        self.start = start_mark.index - start_mark.column  # where its first line starts
-        self.line = start_mark.line
+        self.start = line_start  # where its first line starts (0-based index and line in the chunk)
+        self.line = line
         self.line_offset, self.index_offset = line_offset, index_offset
         self.found = None
 
@@ -497,6 +506,34 @@ _MapStart, _SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
+def _plain_key(conv: _Converter, text: str, event, path: tuple) -> str | None:
+    """The JSON key of a plain key scalar _PLAIN_KEYS does not hold (cached unless its note is per place);
+    None for `<<` (a merge key: not simple). `event` places its problems."""
+    if text in NON_FINITE_WORDS:  # a key is formatted (".inf"), not encoded as JSON: no error
+        found = key_text(resolve_plain(text))
+    else:
+        resolved = conv.scalar_of(_PLAIN, text, event, path)
+        if resolved == "<<":
+            return None
+        found = key_text(resolved)
+    if text not in YAML11_ONLY_BOOLEANS:  # its note is per place
+        if len(_PLAIN_KEYS) > _CACHE_LIMIT:
+            _PLAIN_KEYS.clear()
+        _PLAIN_KEYS[text] = found
+    return found
+
+
+def _plain_value(conv: _Converter, text: str, event, path: tuple):
+    """The JSON value of a plain scalar _PLAIN_VALUES does not hold (cached unless it carries a note or a
+    problem, which are per place)."""
+    value = conv.scalar_of(_PLAIN, text, event, path)
+    if not (isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS) and text not in NON_FINITE_WORDS:
+        if len(_PLAIN_VALUES) > _CACHE_LIMIT:
+            _PLAIN_VALUES.clear()
+        _PLAIN_VALUES[text] = value
+    return value
+
+
 def _events_value(conv: _Converter, get_event):
     """(value, first event, last event) of the document whose events `get_event` gives next, built straight
     from libyaml's events without composing nodes: the same values, notes and problems as
@@ -526,17 +563,9 @@ def _events_value(conv: _Converter, get_event):
                 if tag is _PLAIN:
                     found = _PLAIN_KEYS.get(text)
                     if found is None:
-                        if text in NON_FINITE_WORDS:
-                            found = key_text(resolve_plain(text))
-                        else:
-                            resolved = conv.scalar_of(tag, text, event, path(("<key>",)))
-                            if resolved == "<<":
-                                raise _NotSimple
-                            found = key_text(resolved)
-                        if text not in YAML11_ONLY_BOOLEANS:  # its note is per place
-                            if len(_PLAIN_KEYS) > _CACHE_LIMIT:
-                                _PLAIN_KEYS.clear()
-                            _PLAIN_KEYS[text] = found
+                        found = _plain_key(conv, text, event, path(("<key>",)))
+                        if found is None:
+                            raise _NotSimple
                 else:
                     found = key_text(conv.scalar_of(tag, text, event, path(("<key>",))))
                 if found in container:
@@ -546,12 +575,7 @@ def _events_value(conv: _Converter, get_event):
             if tag is _PLAIN:
                 value = _PLAIN_VALUES.get(text, _MISSING)
                 if value is _MISSING:
-                    value = conv.scalar_of(tag, text, event, path())
-                    if not (isinstance(value, bool) and text in YAML11_ONLY_BOOLEANS) \
-                            and text not in NON_FINITE_WORDS:
-                        if len(_PLAIN_VALUES) > _CACHE_LIMIT:
-                            _PLAIN_VALUES.clear()
-                        _PLAIN_VALUES[text] = value
+                    value = _plain_value(conv, text, event, path())
             elif tag is _STR_TAG:
                 value = text
             else:
@@ -667,7 +691,12 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
     """Parse all documents of `text`. Returns (documents, the YAMLError that stopped the parser or None if
     the whole chunk parsed); the documents are those complete before the error.
     Values are built from libyaml's events (no node graph, the spans composed on demand); a text with a
-    document the event reader leaves to the node reader is read again by _parse_chunk_nodes."""
+    document the event reader leaves to the node reader is read again by _parse_chunk_nodes.
+    The compiled reader (_yamlfast) goes first where it is built; it leaves what it does not take to these."""
+    if _fast is not None and _use_fast:
+        docs = _parse_chunk_fast(text, line_offset, index_offset, first_index)
+        if docs is not None:
+            return docs, None
     docs = []
     parser = _Parser(text)
     get_event = parser.get_event
@@ -682,7 +711,9 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
             value, first, last = _events_value(conv, get_event)
             end = get_event()  # the document's end, where the next one may start
             start_mark, end_mark = first.start_mark, last.end_mark
-            root = _LazyRoot(chunk, begin.start_mark, end.end_mark.index, len(docs), line_offset, index_offset)
+            begin_mark = begin.start_mark
+            root = _LazyRoot(chunk, begin_mark.line, begin_mark.index - begin_mark.column, end.end_mark.index,
+                             len(docs), line_offset, index_offset)
             span = Span(start_mark.line + 1 + line_offset, start_mark.column + 1, start_mark.index + index_offset,
                         end_mark.index + index_offset)
             docs.append(ParsedDocument(
@@ -699,6 +730,61 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
 
 
 _DocStart = yaml.DocumentStartEvent
+
+
+class _Mark:
+    __slots__ = ("line", "column", "index")
+
+    def __init__(self, line: int, column: int, index: int):
+        self.line, self.column, self.index = line, column, index
+
+
+class _Place:
+    """Where a scalar the compiled reader asks about stands: what _Converter needs of an event."""
+    __slots__ = ("start_mark", "end_mark")
+
+    def __init__(self, line: int, column: int, index: int, end_index: int):
+        self.start_mark = _Mark(line, column, index)
+        self.end_mark = _Mark(line, column, end_index)  # only its index is read
+
+
+def _parse_chunk_fast(text: str, line_offset: int, index_offset: int, first_index: int) -> list | None:
+    """_parse_chunk through the compiled reader: its documents, or None when the text holds one it leaves
+    to the Python readers (or does not parse to its end: they report the error)."""
+    convs: dict = {}
+
+    def conv_of(doc: int) -> _Converter:
+        conv = convs.get(doc)
+        if conv is None:
+            conv = convs[doc] = _Converter(line_offset, index_offset)
+        return conv
+
+    def resolve(want: int, doc: int, tag: str, text: str, path: tuple, line: int, column: int, index: int,
+                end: int):
+        """A scalar the caches do not hold, or one with a tag: _events_value's own answers."""
+        conv, place = conv_of(doc), _Place(line, column, index, end)
+        if want == _WANT_KEY:
+            if tag == _PLAIN:
+                return _plain_key(conv, text, place, path)
+            return key_text(conv.scalar_of(tag, text, place, path))
+        if tag == _PLAIN:
+            return _plain_value(conv, text, place, path)
+        return conv.scalar_of(tag, text, place, path)
+
+    read = _fast.read_chunk(text, _PLAIN_KEYS, _PLAIN_VALUES, resolve, MAX_VALUE_DEPTH)
+    if read is None:
+        return None
+    chunk = _Chunk(text)
+    docs = []
+    for n, (value, line, column, index, end, begin_line, begin_column, begin_index, doc_end) in enumerate(read):
+        conv = convs.get(n)
+        root = _LazyRoot(chunk, begin_line, begin_index - begin_column, doc_end, n, line_offset, index_offset)
+        span = Span(line + 1 + line_offset, column + 1, index + index_offset, end + index_offset)
+        docs.append(ParsedDocument(
+            first_index + n, value, SpanIndex(root, line_offset, index_offset, False, span),
+            SpanIndex(root, line_offset, index_offset, True, span), span,
+            conv.problems if conv else [], conv.notes if conv else []))
+    return docs
 
 
 def _parse_chunk_nodes(text: str, line_offset: int, index_offset: int, first_index: int) -> tuple:
