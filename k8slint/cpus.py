@@ -7,7 +7,6 @@ import os
 import time
 
 SAMPLE_SECONDS = 0.05  # long enough for a few scheduler ticks per core, short beside a run worth a pool
-BUSY_SHARE = 0.5  # a core idle for less than half the sample counts as taken
 
 
 def usable_cpus() -> set:
@@ -31,15 +30,17 @@ def read_cpu_times(stat_text: str) -> dict:
 
 
 def idle_cpus(before: dict, after: dict, cpus: set) -> int:
-    """How many of `cpus` were idle for at least BUSY_SHARE of the time between two read_cpu_times."""
-    idle = 0
+    """How many whole cores of `cpus` were idle between two read_cpu_times: the idle shares of the cores
+    summed, then rounded. Summed, not judged core by core: the scheduler moves a busy process between cores,
+    and one such process leaving each of two cores half idle still takes one core."""
+    idle = 0.0
     for cpu in cpus:
         if cpu not in before or cpu not in after:
             continue
         ticks = after[cpu][1] - before[cpu][1]
-        if ticks <= 0 or (after[cpu][0] - before[cpu][0]) / ticks >= BUSY_SHARE:
-            idle += 1  # no tick at all: the core slept through the sample
-    return idle
+        # no tick at all: the core slept through the sample
+        idle += 1.0 if ticks <= 0 else (after[cpu][0] - before[cpu][0]) / ticks
+    return int(idle + 0.5)
 
 
 def workers_for(cpus: int, idle: int) -> int:

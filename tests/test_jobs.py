@@ -85,6 +85,16 @@ def test_a_core_busy_elsewhere_is_not_counted_idle():
     assert idle_cpus(before, read_cpu_times(_after(0, 0, 5, 0)), {0, 1}) == 1
 
 
+def test_one_busy_process_moved_between_cores_takes_one_core():
+    from k8slint.cpus import idle_cpus, read_cpu_times
+    before = read_cpu_times(STAT_BEFORE)
+    # a busy loop the scheduler moved mid-sample: each core idle for 3 of its 5 ticks, one core in all
+    assert idle_cpus(before, read_cpu_times(_after(2, 3, 2, 3)), {0, 1}) == 1
+    assert idle_cpus(before, read_cpu_times(_after(3, 2, 2, 3)), {0, 1}) == 1
+    # both cores free but for a tick of someone else's on each: still two
+    assert idle_cpus(before, read_cpu_times(_after(1, 4, 0, 5)), {0, 1}) == 2
+
+
 def test_two_idle_cores_are_needed_for_a_pool():
     from k8slint.cpus import workers_for
     assert [workers_for(2, idle) for idle in (0, 1, 2)] == [1, 1, 2]
