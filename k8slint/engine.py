@@ -368,12 +368,17 @@ BATCH = 16  # files per task: large enough to amortise the pickling, small enoug
 
 
 def _run_all(paths: list, task: tuple, jobs: int) -> dict:
-    """path -> _run(path, task), over `jobs` forked processes when there is enough work."""
+    """path -> _run(path, task), over `jobs` forked processes when there is enough work. The first batch
+    is checked here, before the fork: what checking builds lazily (compiled validators, rule tables and
+    tries of the kinds met) is then built once and inherited, rather than once in every worker."""
     global _WORKER_TASK
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     results: dict = {}
     if jobs > 1 and len(batches) > 1 and can_fork():
         import multiprocessing
+        if len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
+            for path in batches.pop(0):
+                results[path] = _run(path, task)
         _WORKER_TASK = task
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _worker_signals) as pool:

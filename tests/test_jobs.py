@@ -120,3 +120,19 @@ def test_inputs_that_fit_in_one_batch_never_sample_the_machine(monkeypatch):
     assert engine.default_jobs(1) == 1
     assert engine.default_jobs(engine.BATCH) == 1
     assert engine.default_jobs(engine.BATCH + 1) == 7
+
+
+def test_the_first_batch_is_checked_before_the_fork():
+    """What checking builds lazily (validators, rule tables) is built once, in the parent, and inherited by
+    every worker; with no batch to spare (as many as workers) the workers get them all."""
+    import os
+
+    from k8slint import engine
+    from k8slint.loader import LoadedFile
+    task = (lambda loaded: os.getpid(), 0, lambda path, size: LoadedFile(path, None), None, None, None, None)
+    paths = [f"f{i}.yaml" for i in range(engine.BATCH * 3)]
+    where = {path: outcome[0] for path, (outcome, _) in engine._run_all(paths, task, 2).items()}
+    here = [path for path in paths if where[path] == os.getpid()]
+    assert here == paths[:engine.BATCH] and list(where) == paths
+    pair = paths[:engine.BATCH * 2]
+    assert all(pid != os.getpid() for pid in (o[0] for o, _ in engine._run_all(pair, task, 2).values()))
