@@ -356,6 +356,221 @@ static int read_all(Reader *r, PyObject *docs) {
     }
 }
 
+/* ---- find_node: the marks of the node at a JSON path in the first document of a text ---- */
+
+typedef struct {
+    yaml_parser_t parser;
+    int parser_ready;
+    yaml_event_t event;
+    int have_event;
+} Walker;
+
+static int walk_next(Walker *w) {
+    if (w->have_event) {
+        yaml_event_delete(&w->event);
+        w->have_event = 0;
+    }
+    if (!yaml_parser_parse(&w->parser, &w->event))
+        return FALLBACK;
+    w->have_event = 1;
+    return OK;
+}
+
+/* Consume the node whose first event is the current one: afterwards the current event is its last. */
+static int walk_skip(Walker *w) {
+    yaml_event_type_t type = w->event.type;
+    if (type == YAML_SCALAR_EVENT)
+        return OK;
+    if (type != YAML_MAPPING_START_EVENT && type != YAML_SEQUENCE_START_EVENT)
+        return FALLBACK; /* an alias (or an event out of place): the node graph knows what it means */
+    size_t depth = 1;
+    while (depth) {
+        if (walk_next(w) != OK)
+            return FALLBACK;
+        type = w->event.type;
+        if (type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT)
+            depth++;
+        else if (type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT)
+            depth--;
+        else if (type != YAML_SCALAR_EVENT)
+            return FALLBACK;
+    }
+    return OK;
+}
+
+/* The JSON key of the current (scalar) event, as yamlread.node_key gives it. New reference or NULL. */
+static PyObject *walk_key(Walker *w, PyObject *plain_keys, PyObject *key_of, int *fallback) {
+    yaml_event_t *ev = &w->event;
+    if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.anchor != NULL) {
+        *fallback = 1; /* a complex or anchored key: not what read_chunk took */
+        return NULL;
+    }
+    const char *tagname = (const char *)ev->data.scalar.tag;
+    int explicit_tag = tagname != NULL && strcmp(tagname, "!") != 0;
+    PyObject *text = PyUnicode_DecodeUTF8((const char *)ev->data.scalar.value,
+                                          (Py_ssize_t)ev->data.scalar.length, "strict");
+    if (text == NULL)
+        return NULL;
+    PyObject *key;
+    if (explicit_tag) {
+        key = PyObject_CallFunction(key_of, "sO", tagname, text);
+    } else if (ev->data.scalar.plain_implicit == 1) {
+        key = PyDict_GetItemWithError(plain_keys, text);
+        if (key != NULL)
+            Py_INCREF(key);
+        else if (!PyErr_Occurred())
+            key = PyObject_CallFunction(key_of, "sO", "?", text);
+    } else {
+        key = text;
+        Py_INCREF(key);
+    }
+    Py_DECREF(text);
+    return key;
+}
+
+static PyObject *marks(yaml_mark_t *start, yaml_mark_t *end) {
+    return Py_BuildValue("(nnnn)", (Py_ssize_t)start->line, (Py_ssize_t)start->column, (Py_ssize_t)start->index,
+                         (Py_ssize_t)end->index);
+}
+
+/* Walk to `path`: OK with *found = (key marks or None, value marks), OK with *found NULL when the document
+ * has no such node, FALLBACK, or ERROR. */
+static int walk_path(Walker *w, PyObject *path, PyObject *plain_keys, PyObject *key_of, PyObject **found) {
+    int rc;
+    *found = NULL;
+    if ((rc = walk_next(w)) != OK || w->event.type != YAML_STREAM_START_EVENT)
+        return rc != OK ? rc : FALLBACK;
+    if ((rc = walk_next(w)) != OK)
+        return rc;
+    if (w->event.type != YAML_DOCUMENT_START_EVENT)
+        return FALLBACK;
+    if ((rc = walk_next(w)) != OK) /* the document's node */
+        return rc;
+    Py_ssize_t n = PyTuple_GET_SIZE(path);
+    yaml_mark_t key_start = w->event.start_mark, key_end = w->event.end_mark;
+    int have_key = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *part = PyTuple_GET_ITEM(path, i);
+        yaml_event_type_t type = w->event.type;
+        if (type == YAML_SEQUENCE_START_EVENT) {
+            if (!PyLong_Check(part))
+                return OK;
+            Py_ssize_t want = PyLong_AsSsize_t(part);
+            if (want == -1 && PyErr_Occurred()) {
+                PyErr_Clear(); /* too large for any list */
+                return OK;
+            }
+            if (want < 0)
+                return OK;
+            for (Py_ssize_t k = 0;; k++) {
+                if ((rc = walk_next(w)) != OK)
+                    return rc;
+                if (w->event.type == YAML_SEQUENCE_END_EVENT)
+                    return OK;
+                if (k == want)
+                    break;
+                if ((rc = walk_skip(w)) != OK)
+                    return rc;
+            }
+            have_key = 0;
+        } else if (type == YAML_MAPPING_START_EVENT) {
+            for (;;) {
+                if ((rc = walk_next(w)) != OK)
+                    return rc;
+                if (w->event.type == YAML_MAPPING_END_EVENT)
+                    return OK;
+                int fallback = 0;
+                PyObject *key = walk_key(w, plain_keys, key_of, &fallback);
+                if (key == NULL)
+                    return fallback ? FALLBACK : ERROR;
+                int same = PyObject_RichCompareBool(key, part, Py_EQ);
+                Py_DECREF(key);
+                if (same < 0)
+                    return ERROR;
+                key_start = w->event.start_mark;
+                key_end = w->event.end_mark;
+                if ((rc = walk_next(w)) != OK) /* the value */
+                    return rc;
+                if (same)
+                    break;
+                if ((rc = walk_skip(w)) != OK)
+                    return rc;
+            }
+            have_key = 1;
+        } else if (type == YAML_SCALAR_EVENT) {
+            return OK; /* no node below a scalar */
+        } else {
+            return FALLBACK;
+        }
+    }
+    yaml_mark_t start = w->event.start_mark;
+    if ((rc = walk_skip(w)) != OK)
+        return rc;
+    PyObject *value = marks(&start, &w->event.end_mark);
+    PyObject *key = have_key ? marks(&key_start, &key_end) : Py_NewRef(Py_None);
+    if (value == NULL || key == NULL) {
+        Py_XDECREF(value);
+        Py_XDECREF(key);
+        return ERROR;
+    }
+    *found = PyTuple_Pack(2, key, value);
+    Py_DECREF(key);
+    Py_DECREF(value);
+    return *found == NULL ? ERROR : OK;
+}
+
+PyDoc_STRVAR(find_node_doc,
+"find_node(text, path, plain_keys, key_of) -> tuple | None | NotImplemented\n\n"
+"(key marks or None, value marks) of the node at the JSON path `path` (a tuple) in the first document of\n"
+"text, each mark (line, column, index, end index), 0-based; None when the document has no such node;\n"
+"NotImplemented when the text needs the node graph (aliases, complex keys, a syntax error). Keys are named\n"
+"as yamlread.node_key names them: plain ones through plain_keys, else key_of(tag, text) ('?' for plain).\n"
+"Only the mapping keys on the way are resolved: nothing is built of the values.");
+
+static PyObject *find_node(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *text, *path, *plain_keys, *key_of;
+    if (!PyArg_ParseTuple(args, "UO!O!O:find_node", &text, &PyTuple_Type, &path, &PyDict_Type, &plain_keys,
+                          &key_of))
+        return NULL;
+    Py_ssize_t size;
+    PyObject *utf8 = NULL;
+    const char *data;
+    if (PyUnicode_IS_ASCII(text)) { /* its own buffer is UTF-8 already: no copy */
+        data = PyUnicode_AsUTF8AndSize(text, &size);
+    } else {
+        utf8 = PyUnicode_AsUTF8String(text);
+        data = utf8 ? PyBytes_AS_STRING(utf8) : NULL;
+        size = utf8 ? PyBytes_GET_SIZE(utf8) : 0;
+    }
+    if (data == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeError))
+            return NULL;
+        PyErr_Clear();
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    Walker w;
+    memset(&w, 0, sizeof w);
+    if (!yaml_parser_initialize(&w.parser)) {
+        Py_XDECREF(utf8);
+        return PyErr_NoMemory();
+    }
+    yaml_parser_set_input_string(&w.parser, (const unsigned char *)data, (size_t)size);
+    PyObject *found = NULL;
+    int rc = walk_path(&w, path, plain_keys, key_of, &found);
+    if (w.have_event)
+        yaml_event_delete(&w.event);
+    yaml_parser_delete(&w.parser);
+    Py_XDECREF(utf8);
+    if (rc == ERROR)
+        return NULL;
+    if (rc == FALLBACK)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (found == NULL)
+        Py_RETURN_NONE;
+    return found;
+}
+
 PyDoc_STRVAR(read_chunk_doc,
 "read_chunk(text, plain_keys, plain_values, resolve, max_depth) -> list | None\n\n"
 "(value, first line, first column, first index, last end index, begin line, begin column, begin index,\n"
@@ -409,6 +624,7 @@ static PyObject *read_chunk(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"read_chunk", read_chunk, METH_VARARGS, read_chunk_doc},
+    {"find_node", find_node, METH_VARARGS, find_node_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -43,6 +43,7 @@ except ImportError:  # a pure-Python wheel, or no libyaml on this machine: the P
 # K8SLINT_PURE_PYTHON=1 turns the compiled reader off, as it does the compiled validator (tests run both)
 _use_fast = not os.environ.get("K8SLINT_PURE_PYTHON")
 _WANT_KEY = 1  # _yamlfast asks for a key (0: a value)
+_MAX_FINDS = 16  # span lookups of one document walked in C before it is composed instead
 
 PLAIN_TAG = _PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
 _ScalarNode = yaml.ScalarNode
@@ -169,6 +170,14 @@ class SpanIndex(Mapping):
             if self.keys:  # the document itself sits under no key
                 raise KeyError(path)
             return self._root_span
+        root = self._root
+        if root.__class__ is _LazyRoot and root.simple:  # the compiled reader walks to it, if it may
+            found = root.find(tuple(path))
+            if found is not NotImplemented:
+                span = None if found is None else found[0] if self.keys else found[1]
+                if span is None:
+                    raise KeyError(path)
+                return span
         found = self._find(tuple(path))
         if found is None:
             raise KeyError(path)
@@ -239,22 +248,51 @@ class _LazyRoot:
     looked up (most documents never need one). A document is cut at the start of its first line."""
 
     def __init__(self, chunk: _Chunk, line: int, line_start: int, end_index: int, ordinal: int,
-                 line_offset: int, index_offset: int):
+                 line_offset: int, index_offset: int, simple: bool = False):
         self.chunk, self.end, self.ordinal = chunk, end_index, ordinal
         self.start = line_start  # where its first line starts (0-based index and line in the chunk)
         self.line = line
         self.line_offset, self.index_offset = line_offset, index_offset
         self.found = None
+        self.simple = simple  # read by the compiled reader: find() may walk its events instead of composing
+        self.finds = None  # path -> find()'s answer
+
+    def _text(self) -> str:
+        text = self.chunk.text
+        line_end = text.find("\n", self.end)
+        return text[self.start:len(text) if line_end < 0 else line_end]
+
+    def find(self, path: tuple):
+        """(key span or None, value span) of the node at `path`, None when there is none, found by walking
+        the document's events in C (no nodes built); NotImplemented where composing must answer: a text
+        that cannot be cut, a document already composed, or one looked up at more than _MAX_FINDS paths
+        (each walk re-reads the document up to the node, so a document with many findings is composed)."""
+        finds = self.finds
+        if finds is None:
+            finds = self.finds = {}
+        got = finds.get(path, _MISSING)
+        if got is not _MISSING:
+            return got
+        if self.found is not None or len(finds) >= _MAX_FINDS or not self.chunk.cuttable():
+            return NotImplemented
+        got = _fast.find_node(self._text(), path, _PLAIN_KEYS, _scalar_key)
+        if got is NotImplemented:
+            return got
+        if got is not None:
+            lines, at = self.line_offset + self.line, self.index_offset + self.start
+            key, value = got
+            got = (None if key is None else Span(key[0] + 1 + lines, key[1] + 1, key[2] + at, key[3] + at),
+                   Span(value[0] + 1 + lines, value[1] + 1, value[2] + at, value[3] + at))
+        finds[path] = got
+        return got
 
     def get(self) -> tuple:
         """(root node, line offset, index offset) of the document."""
         if self.found is None:
             roots = None
-            text = self.chunk.text
             if self.chunk.cuttable():
-                line_end = text.find("\n", self.end)
                 try:
-                    roots = compose_documents(text[self.start:len(text) if line_end < 0 else line_end])
+                    roots = compose_documents(self._text())
                 except yaml.YAMLError:
                     roots = None
             if roots:  # the first document of its own text is this one
@@ -272,11 +310,17 @@ def node_key(key_node) -> str:
         known = _PLAIN_KEYS.get(key_node.value)  # what reading the document made of this key text
         if known is not None:
             return known
-        value = resolve_plain(key_node.value)
+    return _scalar_key(key_node.tag, key_node.value)
+
+
+def _scalar_key(tag: str, text: str) -> str:
+    """The JSON key a scalar key with this (resolved) tag names, uncached (_yamlfast.find_node asks too)."""
+    if tag == _PLAIN:
+        value = resolve_plain(text)
         return "<<" if value is MERGE else key_text(value)
-    if key_node.tag.startswith(_STD) and key_node.tag != _STD + "str":
-        return key_text(resolve_tagged(key_node.tag, key_node.value)[0])
-    return key_node.value
+    if tag.startswith(_STD) and tag != _STD + "str":
+        return key_text(resolve_tagged(tag, text)[0])
+    return text
 
 
 def complex_key_text(key_node) -> str:
@@ -778,7 +822,7 @@ def _parse_chunk_fast(text: str, line_offset: int, index_offset: int, first_inde
     docs = []
     for n, (value, line, column, index, end, begin_line, begin_column, begin_index, doc_end) in enumerate(read):
         conv = convs.get(n)
-        root = _LazyRoot(chunk, begin_line, begin_index - begin_column, doc_end, n, line_offset, index_offset)
+        root = _LazyRoot(chunk, begin_line, begin_index - begin_column, doc_end, n, line_offset, index_offset, True)
         span = Span(line + 1 + line_offset, column + 1, index + index_offset, end + index_offset)
         docs.append(ParsedDocument(
             first_index + n, value, SpanIndex(root, line_offset, index_offset, False, span),

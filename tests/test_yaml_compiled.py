@@ -31,9 +31,11 @@ def compiled():
         pytest.skip("k8slint._yamlfast was not built here (python hatch_build.py builds it in place)")
 
 
-def _documents(text: str, fast: bool, monkeypatch) -> tuple:
-    """(what _read gives, how many texts the compiled reader took) with the compiled reader on or off."""
-    taken = []
+def _documents(text: str, fast: bool, monkeypatch, paths=None) -> tuple:
+    """(what _read gives, how many texts the compiled reader took, how many lookups it answered) with the
+    compiled reader on or off; with `paths` (per document), the spans of those paths looked up one by one
+    in documents read afresh (_read lists every path first, which composes the document)."""
+    taken, walked = [], []
     real = yamlread._fast
 
     def read_chunk(*args):
@@ -41,18 +43,45 @@ def _documents(text: str, fast: bool, monkeypatch) -> tuple:
         taken.append(got is not None)
         return got
 
+    def find_node(*args):
+        got = real.find_node(*args)
+        walked.append(got is not NotImplemented)
+        return got
+
     with monkeypatch.context() as patch:
         patch.setattr(yamlread, "_use_fast", fast)
-        patch.setattr(yamlread, "_fast", types.SimpleNamespace(read_chunk=read_chunk))
-        return _read(text, yamlread._parse_chunk), sum(taken)
+        patch.setattr(yamlread, "_fast", types.SimpleNamespace(read_chunk=read_chunk, find_node=find_node))
+        read = _read(text, yamlread._parse_chunk)
+        took = sum(taken)
+        looked = None
+        if paths is not None:
+            yamlread._PLAIN_KEYS.clear()
+            yamlread._PLAIN_VALUES.clear()
+            docs = yamlread.parse_documents(text, 2, 7)
+            looked = [[(p, d.value_spans.get(p), d.key_spans.get(p)) for p in wanted]
+                      for d, wanted in zip(docs, paths)]
+        return read, took, sum(walked), looked
+
+
+def _probes(read: list) -> list:
+    """Per document: every path it has (from _read's listing), and some it has not."""
+    out = []
+    for *_, spans in read:
+        have = [p for p, _ in spans[0]][:60] if spans else []
+        out.append(have + [p + extra for p in have[:8] for extra in (("zz",), (0,), (99,), (True,))] + [(1 << 70,)])
+    return out
 
 
 def _same(text: str, monkeypatch) -> int:
-    """Both readers agree on `text`; returns how many texts the compiled reader took."""
-    python, none = _documents(text, False, monkeypatch)
-    compiled, taken = _documents(text, True, monkeypatch)
+    """Both readers agree on `text` (values, problems, notes, spans listed and spans looked up one by one);
+    returns how many texts the compiled reader took."""
+    python, none, _, _ = _documents(text, False, monkeypatch)
+    paths = _probes(python)
+    _, _, _, python_looked = _documents(text, False, monkeypatch, paths)
+    compiled, taken, _, compiled_looked = _documents(text, True, monkeypatch, paths)
     assert none == 0
     assert compiled == python
+    assert compiled_looked == python_looked
     return taken
 
 
@@ -99,6 +128,25 @@ def test_compiled_reader_takes_simple_documents_and_leaves_the_rest(monkeypatch)
     for other in ("a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: {<<: {b: 1}}\n", "? [k]\n: v\n", "a: !!map {b: 1}\n",
                   "a: [unclosed\n", "".join("  " * i + f"k{i}:\n" for i in range(140)) + "  " * 140 + "v\n"):
         assert _same(other, monkeypatch) == 0, other
+
+
+def test_spans_of_simple_documents_are_found_by_walking_events_not_by_composing(monkeypatch):
+    text = "a: 1\n---\nb:\n  c: [x, {d: on}]\n  'e': !!str f\n"
+    python, _, _, _ = _documents(text, False, monkeypatch)
+    paths = [[("b", "c", 1, "d"), ("b", "e"), ("b", "zz"), ("b", "c", 7)]] * 2
+    _, _, walked, looked = _documents(text, True, monkeypatch, paths)
+    assert walked >= 5
+    [(_, d_value, d_key), (_, e_value, _), (_, missing, _), _] = looked[1]
+    assert (d_value.line, d_value.column, d_key.column, e_value.column, missing) == (6, 14, 11, 8, None)  # (line offset 2)
+    doc = yamlread.parse_documents(text)[1]
+    assert doc.value_spans[("b", "c")].column == 6 and doc.value_spans._root.found is None  # nothing composed
+
+
+def test_a_document_looked_up_at_many_paths_is_composed_once(monkeypatch):
+    text = "".join(f"k{i}: {i}\n" for i in range(100))
+    doc = yamlread.parse_documents(text)[0]
+    assert [doc.key_spans[(f"k{i}",)].line for i in range(100)] == list(range(1, 101))
+    assert doc.key_spans._root.__class__ is not yamlread._LazyRoot  # composed after _MAX_FINDS walks
 
 
 def test_compiled_reader_keeps_notes_and_problems_in_place(monkeypatch):
