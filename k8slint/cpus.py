@@ -29,18 +29,19 @@ def read_cpu_times(stat_text: str) -> dict:
     return times
 
 
-def idle_cpus(before: dict, after: dict, cpus: set) -> int:
+def idle_cpus(before: dict, after: dict, cpus: set, own: float = 0.0) -> int:
     """How many whole cores of `cpus` were idle between two read_cpu_times: the idle shares of the cores
     summed, then rounded. Summed, not judged core by core: the scheduler moves a busy process between cores,
-    and one such process leaving each of two cores half idle still takes one core."""
-    idle = 0.0
+    and one such process leaving each of two cores half idle still takes one core. `own`: the cores this
+    process itself kept busy meanwhile (its work is ours to move, not someone else's load)."""
+    idle = own
     for cpu in cpus:
         if cpu not in before or cpu not in after:
             continue
         ticks = after[cpu][1] - before[cpu][1]
         # no tick at all: the core slept through the sample
         idle += 1.0 if ticks <= 0 else (after[cpu][0] - before[cpu][0]) / ticks
-    return int(idle + 0.5)
+    return min(len(cpus), int(idle + 0.5))
 
 
 def workers_for(cpus: int, idle: int) -> int:
@@ -57,17 +58,36 @@ def _sample() -> dict | None:
         return None
 
 
+# Where the current sample began: (monotonic time, this process's CPU time, /proc/stat), or None
+_begun: tuple | None = None
+MAX_SAMPLE_SECONDS = 1.0  # a sample begun longer ago says little about now: begin another
+
+
+def begin_sample() -> None:
+    """Begin the sample now (the engine does it when imported): the work done before default_workers is
+    asked (reading the configuration, finding the files) then fills the sample instead of a sleep."""
+    global _begun
+    _begun = (time.monotonic(), time.process_time(), _sample())
+
+
 def default_workers() -> int:
-    """Idle usable cores now (sampled over SAMPLE_SECONDS), at least 1; every usable core where the load
-    cannot be read."""
+    """Idle usable cores over a sample of at least SAMPLE_SECONDS (begun by begin_sample, or now), at least
+    1; every usable core where the load cannot be read."""
+    global _begun
     cpus = usable_cpus()
     if len(cpus) < 2:
         return 1
-    before = _sample()
+    if _begun is None or time.monotonic() - _begun[0] > MAX_SAMPLE_SECONDS:
+        begin_sample()
+    (start, own_start, before), _begun = _begun, None
     if not before:
         return len(cpus)
-    time.sleep(SAMPLE_SECONDS)
+    rest = SAMPLE_SECONDS - (time.monotonic() - start)
+    if rest > 0:
+        time.sleep(rest)
     after = _sample()
     if not after:
         return len(cpus)
-    return workers_for(len(cpus), idle_cpus(before, after, cpus))
+    elapsed = time.monotonic() - start
+    own = (time.process_time() - own_start) / elapsed if elapsed > 0 else 0.0
+    return workers_for(len(cpus), idle_cpus(before, after, cpus, own))

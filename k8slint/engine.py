@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from . import cpus
 from .discover import STDIN
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, load_pieces, read_bytes
 from .model import Finding, Severity
@@ -293,6 +294,10 @@ def mentions(path: str, max_file_size: int, words: tuple) -> bool:
     return b"\\" in data or any(word in data for word in words)
 
 
+# the sample of idle cores that default_jobs may need begins now, and runs while the command line reads its
+# configuration and finds the files (a read of /proc/stat: a one-file run pays nothing more)
+cpus.begin_sample()
+
 # What a forked worker runs: (process, max file size, load, defines), inherited from the parent.
 _WORKER_TASK: tuple | None = None
 
@@ -355,8 +360,7 @@ def default_jobs(files: int) -> int:
     no time spent looking at the machine), else one per idle core (see cpus)."""
     if files <= BATCH:
         return 1
-    from .cpus import default_workers
-    return default_workers()
+    return cpus.default_workers()
 
 
 def can_fork() -> bool:

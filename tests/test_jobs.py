@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import run_cli
 from crdfactory import crd
 
@@ -103,6 +105,8 @@ def test_two_idle_cores_are_needed_for_a_pool():
 
 def test_default_workers_follow_the_sampled_load(monkeypatch):
     from k8slint import cpus
+    monkeypatch.setattr(cpus, "_begun", None)
+    monkeypatch.setattr(cpus.time, "process_time", lambda: 1.0)  # this process idle during the sample
     samples = iter([cpus.read_cpu_times(STAT_BEFORE), cpus.read_cpu_times(_after(0, 5, 5, 0))])
     monkeypatch.setattr(cpus, "usable_cpus", lambda: {0, 1})
     monkeypatch.setattr(cpus, "_sample", lambda: next(samples))
@@ -136,3 +140,45 @@ def test_the_first_batch_is_checked_before_the_fork():
     assert here == paths[:engine.BATCH] and list(where) == paths
     pair = paths[:engine.BATCH * 2]
     assert all(pid != os.getpid() for pid in (o[0] for o, _ in engine._run_all(pair, task, 2).values()))
+
+
+class _Clock:
+    def __init__(self):
+        self.now, self.cpu, self.slept = 100.0, 10.0, []
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _sampled(monkeypatch, after: str, ran: float, own: float) -> tuple:
+    """default_workers after a sample begun `ran` seconds earlier, this process busy for `own` of them."""
+    from k8slint import cpus
+    clock = _Clock()
+    samples = iter([cpus.read_cpu_times(STAT_BEFORE), cpus.read_cpu_times(after)])
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: {0, 1})
+    monkeypatch.setattr(cpus, "_sample", lambda: next(samples))
+    monkeypatch.setattr(cpus.time, "monotonic", lambda: clock.now)
+    monkeypatch.setattr(cpus.time, "process_time", lambda: clock.cpu)
+    monkeypatch.setattr(cpus.time, "sleep", clock.sleep)
+    cpus.begin_sample()
+    clock.now += ran
+    clock.cpu += own
+    return cpus.default_workers(), clock.slept
+
+
+def test_work_done_since_the_sample_began_replaces_the_sleep(monkeypatch):
+    # begun 0.2 s ago (the engine's import), this process busy all along on one core of two: both are free
+    workers, slept = _sampled(monkeypatch, _after(10, 0, 0, 10), ran=0.2, own=0.2)
+    assert (workers, slept) == (2, [])
+    # the same, with someone else busy on the other core
+    assert _sampled(monkeypatch, _after(10, 0, 10, 0), ran=0.2, own=0.2) == (1, [])
+
+
+def test_a_short_or_stale_sample_is_completed_or_begun_again(monkeypatch):
+    from k8slint import cpus
+    workers, slept = _sampled(monkeypatch, _after(0, 5, 0, 5), ran=0.01, own=0.0)
+    assert workers == 2 and len(slept) == 1 and abs(slept[0] - (cpus.SAMPLE_SECONDS - 0.01)) < 1e-9
+    # begun long ago: another sample, of SAMPLE_SECONDS, is taken now (the samples' iterator has two)
+    with pytest.raises(StopIteration):
+        _sampled(monkeypatch, _after(0, 5, 0, 5), ran=cpus.MAX_SAMPLE_SECONDS + 1, own=0.0)
