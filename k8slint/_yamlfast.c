@@ -296,18 +296,46 @@ static int document(Reader *r, PyObject **value, yaml_mark_t *first, yaml_mark_t
     return OK;
 }
 
-static int start_parser(Reader *r, PyObject *text, PyObject **utf8) {
+/* The text's UTF-8 bytes: an ASCII str's own buffer (no copy), else a new bytes object in *utf8. */
+static const char *utf8_of(PyObject *text, PyObject **utf8, Py_ssize_t *size) {
+    *utf8 = NULL;
+    if (PyUnicode_IS_ASCII(text))
+        return PyUnicode_AsUTF8AndSize(text, size);
     *utf8 = PyUnicode_AsUTF8String(text);
     if (*utf8 == NULL)
+        return NULL;
+    *size = PyBytes_GET_SIZE(*utf8);
+    return PyBytes_AS_STRING(*utf8);
+}
+
+/* An explicit-key indicator (`?` then a space, a line break, a flow indicator or the end): the system's
+ * libyaml 0.2.5 and PyYAML's newer bundled one disagree on `[ ? ] ]` (0.2.5 accepts it; fixed upstream in
+ * 2024), and explicit keys are rare in manifests, so such texts are left to PyYAML's parser. A `?` in a
+ * comment or a quoted string costs the same fallback, never a different answer. */
+static int has_explicit_key(const char *data, Py_ssize_t size) {
+    const char *at = data, *end = data + size;
+    while ((at = memchr(at, '?', (size_t)(end - at))) != NULL) {
+        at++;
+        if (at == end || memchr(" \t\r\n,[]{}", *at, 10) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static int start_parser(Reader *r, PyObject *text, PyObject **utf8) {
+    Py_ssize_t size;
+    const char *data = utf8_of(text, utf8, &size);
+    if (data == NULL)
         return ERROR;
+    if (has_explicit_key(data, size))
+        return FALLBACK;
     if (!yaml_parser_initialize(&r->parser)) {
         PyErr_NoMemory();
         return ERROR;
     }
     r->parser_ready = 1;
     /* no encoding set: libyaml detects it (and skips a byte-order mark) as it does for PyYAML */
-    yaml_parser_set_input_string(&r->parser, (const unsigned char *)PyBytes_AS_STRING(*utf8),
-                                 (size_t)PyBytes_GET_SIZE(*utf8));
+    yaml_parser_set_input_string(&r->parser, (const unsigned char *)data, (size_t)size);
     return OK;
 }
 
@@ -534,19 +562,16 @@ static PyObject *find_node(PyObject *self, PyObject *args) {
                           &key_of))
         return NULL;
     Py_ssize_t size;
-    PyObject *utf8 = NULL;
-    const char *data;
-    if (PyUnicode_IS_ASCII(text)) { /* its own buffer is UTF-8 already: no copy */
-        data = PyUnicode_AsUTF8AndSize(text, &size);
-    } else {
-        utf8 = PyUnicode_AsUTF8String(text);
-        data = utf8 ? PyBytes_AS_STRING(utf8) : NULL;
-        size = utf8 ? PyBytes_GET_SIZE(utf8) : 0;
-    }
+    PyObject *utf8;
+    const char *data = utf8_of(text, &utf8, &size);
     if (data == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_UnicodeError))
             return NULL;
         PyErr_Clear();
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (has_explicit_key(data, size)) { /* see has_explicit_key: read_chunk took no such text */
+        Py_XDECREF(utf8);
         Py_RETURN_NOTIMPLEMENTED;
     }
     Walker w;
