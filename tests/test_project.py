@@ -45,8 +45,10 @@ LAYERS = ["model", "printable", "jsontext", "datadir", "projectroot", "versions"
           "schemastore", "removedfields", "re2regex", "apisyntax", "schemaformats", "intranges", "crds", "cel", "crd", "catalog", "enumscope", "fasterrors", "validation", "identified", "listkeys", "apiserver", "rules", "config", "suppress", "resultcache", "kustomize_inputs", "engine", "fixer", "upgrade",
           "docgen", "report", "cli", "__main__"]
 
-# Inside the command line, the same rule one level down: app <- options <- the commands <- main.
-CLI_LAYERS = [{"app"}, {"options"}, {"lint", "fix", "report", "info"}, {"main"}, {"__init__", "__main__"}]
+# Inside the command line, the same rule one level down: codes <- app, options, params, fastlint <- lintrun <-
+# the commands <- main.
+CLI_LAYERS = [{"codes"}, {"app", "options", "params", "fastlint"}, {"lintrun"}, {"lint", "fix", "report", "info"},
+              {"main"}, {"__init__", "__main__"}]
 
 
 def _layer(module: str) -> str:

@@ -1,12 +1,15 @@
-"""The typer application every command registers on, the exit codes and our usage-error type.
+"""The typer application every command registers on (the exit codes and our usage-error type live in codes,
+which imports neither typer nor click).
 
-Imports point one way: app <- options <- one module per command <- main (which registers them all).
+Imports point one way: codes <- options, app <- params <- one module per command <- main (which registers
+them all).
 """
 from __future__ import annotations
 
 import typer
 
 from .. import __version__
+from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage  # noqa: F401  (re-exported)
 
 try:  # typer >= 0.22 vendors click as typer._click; older releases depend on click itself
     from typer._click import exceptions as click_exceptions
@@ -24,13 +27,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class Usage(click_exceptions.UsageError):
-    """A usage error we raise ourselves; printed as one line, exit code 2."""
-
 
 def _version_callback(value: bool):
     if value:

@@ -16,12 +16,11 @@ import typer
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Usage, app
 
 EXIT_INTERRUPTED = 130
-from .options import FOLLOW_LINKS, config_file_used
-from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE,
-                      IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT,
-                      discover_files, fail_level, input_settings, jobs_setting, lint_options, load_config,
-                      nothing_to_lint, repository_settings, root_setting, write_output,
+from .options import (config_file_used, discover_files, fail_level, input_settings, jobs_setting, lint_options,
+                      load_config, nothing_to_lint, repository_settings, root_setting, write_output,
                       write_step_summary)
+from .params import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FOLLOW_LINKS, FORMAT_HELP, IGNORE,
+                     IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, ROOT, SCHEMA_LOCATION, SELECT)
 
 
 def _ci_result(run, write: bool):

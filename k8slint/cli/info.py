@@ -8,9 +8,10 @@ from typing import List, Optional
 import typer
 
 from .app import Usage, app
-from .options import (CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, ROOT,
-                      SCHEMA_LOCATION, SELECT, check_rule_patterns, fail_level, input_settings, jobs_setting,
-                      lint_options, load_config, repository_settings, split_values)
+from .options import (check_rule_patterns, fail_level, input_settings, jobs_setting, lint_options, load_config,
+                      repository_settings, split_values)
+from .params import (CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, ROOT,
+                     SCHEMA_LOCATION, SELECT)
 
 
 @app.command("config")

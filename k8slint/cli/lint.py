@@ -1,19 +1,16 @@
-"""`k8slint lint PATH...`: validate manifests and report deprecations; the exit code follows --fail-on."""
+"""`k8slint lint PATH...`: validate manifests and report deprecations; the exit code follows --fail-on.
+
+The typer declaration of its options; the body is lintrun.run, which the fast path (fastlint) calls too."""
 from __future__ import annotations
 
-import dataclasses
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import FOLLOW_LINKS
-from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FORMAT_HELP, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS,
-                      MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, fail_level,
-                      config_file_used, input_settings, jobs_setting, lint_options, load_config, nothing_to_lint, repository_settings,
-                      root_setting, write_output, write_step_summary)
+from .app import app
+from .params import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, DOCS_URL, FOLLOW_LINKS, FORMAT_HELP, IGNORE,
+                     IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT)
 
 
 @app.command()
@@ -53,31 +50,6 @@ def lint(
                                                              "(kept in the user cache directory)."),
 ):
     """Validate manifests against the target version's schema and report deprecated or removed APIs."""
-    from ..engine import lint as run_lint
-    from ..report import FORMATS, render
-
-    if fmt not in FORMATS:
-        raise Usage(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    config = load_config({
-        "target-version": kubernetes_version, "current-version": current_version, "strict": strict,
-        "fail-on": fail_on, "jobs": jobs,
-        **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
-        **repository_settings(root, discover_crds)}, config_file)
-    failing_level = fail_level(config)
-    options = dataclasses.replace(lint_options(config), cache=not no_cache)
-    files = discover_files(paths, config, follow_links)
-    result = run_lint(files, options, jobs=jobs_setting(config, files))
-    result.config_file = config_file_used(config)
-    empty = nothing_to_lint(paths, files, result.resources + result.kustomizations, allow_empty, config, result.findings)
-    if empty is not None:
-        result.findings.append(empty)
-    use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-    write_output(render(fmt, result, colour=use_colour, fail_on=failing_level, root=root_setting(config),
-                        docs_url=docs_url), output)
-    if fmt == "github":
-        write_step_summary(result, root_setting(config))
-    if output is not None:  # the report went to a file: say in one line what it holds, so CI logs are not empty
-        from ..report.summary import summary_line
-        sys.stderr.write(f"{summary_line(result)} (written to {output})\n")
-    failing = any(f.severity >= failing_level for f in result.findings)
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    values = dict(locals())  # the options as typer converted them: lintrun.run takes them by these names
+    from .lintrun import run
+    return run(**values)

@@ -6,14 +6,10 @@ missing path, unknown version or rule), 130 interrupted.
 """
 from __future__ import annotations
 
-import copy
 import sys
 from typing import NoReturn, Optional
 
-import typer
-
-from . import fix, info, lint, report  # noqa: F401  (each registers its commands on the app)
-from .app import EXIT_OK, EXIT_USAGE, app, click_exceptions
+from .codes import EXIT_OK, EXIT_USAGE, Usage
 
 
 def _tune_garbage_collector() -> None:
@@ -62,11 +58,17 @@ def exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _app_for(args: list) -> typer.Typer:
+def _app_for(args: list):
     """The app with only the command `args` names, when it names one: typer builds the click command of
     every registered command and option before running any (~10 ms of a one-file lint); the one that runs
     is built exactly as it would be in the full app. Anything else (root options, help, a typo) gets the
     full app, so its help and errors are unchanged."""
+    import copy
+
+    import typer
+
+    from . import fix, info, lint, report  # noqa: F401  (each registers its commands on the app)
+    from .app import app
     if args and not args[0].startswith("-"):
         for info in app.registered_commands:
             if (info.name or typer.main.get_command_name(info.callback.__name__)) == args[0]:
@@ -84,6 +86,54 @@ def main(argv: Optional[list] = None) -> int:
     _tune_garbage_collector()
     try:
         args = list(argv if argv is not None else sys.argv[1:])
+        from .fastlint import parse
+        values = parse(args)
+        if values is None:
+            return _run_typer(args)
+        return _run_fast(values)
+    except Usage as exc:  # ours, from a command's body on either path
+        return _usage_error(" ".join(exc.format_message().split()))
+    except KeyboardInterrupt:
+        sys.stderr.write("k8slint: interrupted\n")
+        return 130
+
+
+def _usage_error(message: str) -> int:
+    # values, paths and configuration text are input: no terminal escape of theirs reaches the terminal
+    from ..printable import printable
+    sys.stderr.write(printable(f"k8slint: error: {message}") + "\n")
+    return EXIT_USAGE
+
+
+def _run_fast(values: dict) -> int:
+    """lint's body on arguments fastlint read, its exceptions answered as typer's main (typer.core._main)
+    and _run_typer answer them."""
+    from .lintrun import run
+    try:
+        return run(**values)
+    except EOFError:
+        sys.stderr.write("\n")  # typer echoes a newline, then aborts
+        raise KeyboardInterrupt from None
+    except KeyboardInterrupt:
+        return 130  # typer turns it into a silent exit 130
+    except OSError as exc:
+        import errno
+        if exc.errno != errno.EPIPE:
+            raise
+        try:  # typer >= 0.22 vendors click as typer._click
+            from typer._click.utils import PacifyFlushWrapper
+        except ImportError:  # pragma: no cover - depends on the installed typer
+            from click.utils import PacifyFlushWrapper
+        sys.stdout, sys.stderr = PacifyFlushWrapper(sys.stdout), PacifyFlushWrapper(sys.stderr)
+        sys.exit(1)
+
+
+def _run_typer(args: list) -> int:
+    """Every command and argument list: typer parses them and runs the command."""
+    import typer
+
+    from .app import click_exceptions
+    try:
         command = typer.main.get_command(_app_for(args))  # inside: Ctrl-C or SIGTERM while built is handled
         result = command.main(args=args, prog_name="k8slint", standalone_mode=False)
     except typer.Exit as exc:
@@ -97,15 +147,10 @@ def main(argv: Optional[list] = None) -> int:
             message = f"no such option {exc.option_name}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
         else:
             message = " ".join(exc.format_message().split())
-        # values, paths and configuration text are input: no terminal escape of theirs reaches the terminal
-        from ..printable import printable
-        sys.stderr.write(printable(f"k8slint: error: {message}") + "\n")
-        return EXIT_USAGE
+        return _usage_error(message)
     except click_exceptions.ClickException as exc:
-        from ..printable import printable
-        sys.stderr.write(printable(f"k8slint: error: {' '.join(exc.format_message().split())}") + "\n")
-        return EXIT_USAGE
-    except (typer.Abort, KeyboardInterrupt):
+        return _usage_error(' '.join(exc.format_message().split()))
+    except typer.Abort:
         sys.stderr.write("k8slint: interrupted\n")
         return 130
     except BrokenPipeError:

@@ -13,11 +13,10 @@ from typing import List, Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_OK, Usage, app
-from .options import FOLLOW_LINKS, config_file_used
-from .options import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, IGNORE, IGNORE_MISSING_SCHEMAS, JOBS, MAX_FILE_SIZE, OUTPUT,
-                      PATHS, ROOT, SCHEMA_LOCATION, SELECT, discover_files, input_settings, jobs_setting,
-                      kube_version, lint_options, load_config, nothing_to_lint, repository_settings,
-                      write_output)
+from .options import (config_file_used, discover_files, input_settings, jobs_setting, kube_version, lint_options,
+                      load_config, nothing_to_lint, repository_settings, write_output)
+from .params import (ALLOW_EMPTY, COLOUR, CONFIG, CRD, DISCOVER_CRDS, FOLLOW_LINKS, IGNORE, IGNORE_MISSING_SCHEMAS,
+                     JOBS, MAX_FILE_SIZE, OUTPUT, PATHS, ROOT, SCHEMA_LOCATION, SELECT)
 
 REPORT_FORMATS = ("text", "markdown", "html", "json")
 
