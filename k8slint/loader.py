@@ -27,7 +27,8 @@ from .model import Finding, ObjectRef, Resource, Severity, format_json_path
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
-from .yamlread import BrokenDocuments, ParsedDocument, document_chunks, parse_documents
+from .listitems import Prefixed, cut_list, item_text
+from .yamlread import BrokenDocuments, ParsedDocument, Problem, document_chunks, parse_documents
 
 try:
     import fcntl
@@ -55,9 +56,9 @@ LOADER_SEVERITY = {
 MAX_RELEASES_BYTES_PER_INPUT = 256 * 1024 * 1024
 
 # Bytes; see --max-file-size. lint reads large multi-document files a piece at a time (load_pieces), so
-# they cost about 3 times their size in memory (an 80 MB file peaks near 280 MB); but one huge document
-# (a `kind: List` dump) is parsed whole, at about 50 times its size. Larger files are therefore refused with
-# a finding unless the user raises the limit.
+# they cost about 3 times their size in memory (an 80 MB file peaks near 280 MB), and a block-style List an
+# item at a time (listitems); but any other huge document is parsed whole, at about 50 times its size.
+# Larger files are therefore refused with a finding unless the user raises the limit.
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 
 
@@ -78,6 +79,24 @@ class LoadedFile:
     # (start, end) of the text this piece covers when it is one piece of a larger input (see load_pieces);
     # None: the whole text
     bounds: tuple | None = None
+    # when this piece is one item of a List document (see listitems): (its path in the document, e.g.
+    # ("items", 3), the index of its `-` in the text, which its own text as a document blanks)
+    item: tuple | None = None
+
+    def own_text(self) -> str | None:
+        """The text of this piece as YAML documents of their own (what the fixer composes and edits), at the
+        same indices as within `text` from `bounds`' start."""
+        if self.text is None or self.bounds is None:
+            return self.text
+        start, end = self.bounds
+        if self.item is None:
+            return self.text[start:end]
+        return item_text(self.text, start, end, self.item[1])
+
+    @property
+    def item_prefix(self) -> tuple:
+        """The path, in its document, of what this piece's own text holds: () for whole documents."""
+        return self.item[0] if self.item is not None else ()
 
     def relabel(self, findings: list) -> list:
         """Findings of this input with the file and line of the template that rendered them.
@@ -227,14 +246,18 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
     if text is None:
         yield LoadedFile(label, None, findings=[problem])
         return
-    bounds = document_chunks(text, piece_chars)
-    if len(bounds) == 1 or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
+    plan = piece_plan(text, label, piece_chars)
+    if plan is None:
         yield load_text(text, label)
         return
     source_maps: dict = {}
     found_map = helm_source_map(text)
     if found_map is not None:
         source_maps[label] = found_map
+    if not isinstance(plan, list):
+        yield from _list_items(text, label, plan, source_maps)
+        return
+    bounds = plan
     first_index, release_bytes, broken = 0, 0, BrokenDocuments()  # broken documents counted per input
     for n, (start, end) in enumerate(bounds):
         result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end))
@@ -243,6 +266,41 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
         if n == len(bounds) - 1:
             _report_skipped(broken, label, result)
         first_index += len(result.documents)
+        release_bytes = result.release_bytes
+        yield result
+
+
+def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
+    """How load_pieces cuts this text: a list of (start, end) pieces of whole documents, a ListCut (one
+    List document, read an item at a time), or None when it is read whole."""
+    if len(text) <= piece_chars or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
+        return None
+    bounds = document_chunks(text, piece_chars)
+    if len(bounds) > 1:
+        return bounds
+    return cut_list(text)
+
+
+def _list_items(text: str, file: str, cut, source_maps: dict):
+    """One LoadedFile per item of a List document (see listitems): each item's text is parsed alone, at its
+    place in the whole text, and its findings are those of the List read whole."""
+    quiet = is_kustomization_file(file) or is_chart_metadata_file(file)
+    release_bytes, line, counted = 0, 0, 0
+    for i, (start, end, dash) in enumerate(cut.items):
+        line += text.count("\n", counted, start)  # counted on from the last item: linear in the text
+        counted = start
+        prefix = ("items", i)
+        result = LoadedFile(file, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end),
+                            item=(prefix, dash))
+        for doc in parse_documents(item_text(text, start, end, dash), line, start, 0):
+            doc = ParsedDocument(0, doc.value, Prefixed(doc.value_spans, prefix), Prefixed(doc.key_spans, prefix),
+                                 doc.span, [Problem(p.rule_id, p.message, p.line, p.column, prefix + p.path)
+                                            for p in doc.problems],
+                                 [(k, prefix + p, t) for (k, p, t) in doc.notes])
+            result.documents.append(doc)
+            for p in doc.problems:
+                result.findings.append(_finding(p.rule_id, p.message, file, p.line, p.column, p.path))
+            _collect(doc, doc.value, prefix, file, result, True, quiet)
         release_bytes = result.release_bytes
         yield result
 
@@ -270,11 +328,16 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
         if top_level:
             result.documents.append(doc)
         not_an_object = _not_an_object(doc.value)
+        # a List's problems come with its items, as when it is read an item at a time (_list_items)
+        per_item: dict = {} if _is_list(doc.value) else None
         for p in doc.problems:
             if not_an_object and p.rule_id == "YML005":
                 continue  # a tag Kubernetes refuses, in a document it never reads (mkdocs.yml): YML003 says so
-            result.findings.append(_finding(p.rule_id, p.message, file, p.line, p.column, p.path,
-                                            doc_index=doc.index))
+            finding = _finding(p.rule_id, p.message, file, p.line, p.column, p.path, doc_index=doc.index)
+            if per_item is not None and len(p.path) > 1 and p.path[0] == "items" and isinstance(p.path[1], int):
+                per_item.setdefault(p.path[1], []).append(finding)
+            else:
+                result.findings.append(finding)
         if doc.value is None:  # empty (skipped silently) or broken (its problems are reported above)
             continue
         if top_level and isinstance(doc.value, dict) and (is_kustomize_config(doc.value)
@@ -283,7 +346,7 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
                                                   value_spans=doc.value_spans, key_spans=doc.key_spans,
                                                   doc_span=doc.span))
             continue
-        _collect(doc, doc.value, (), file, result, top_level, quiet)
+        _collect(doc, doc.value, (), file, result, top_level, quiet, per_item)
     if own:
         _report_skipped(broken, file, result)
 
@@ -321,8 +384,17 @@ def _template_finding(template, file: str) -> Finding:
     return finding
 
 
+def _is_list(value) -> bool:
+    """Is this a List (List, PodList ...) whose items _collect reads?"""
+    if not isinstance(value, dict) or is_kustomize_config(value):
+        return False
+    kind = value.get("kind")
+    return isinstance(kind, str) and kind.endswith("List") and isinstance(value.get("items"), list)
+
+
 def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: LoadedFile,
-             top_level: bool = True, quiet: bool = False) -> None:
+             top_level: bool = True, quiet: bool = False, per_item: dict | None = None) -> None:
+    """`per_item`: the findings about the text of each item of the List `value`, to report before it."""
     span = doc.value_spans.get(item_path, doc.span)
     if isinstance(value, dict) and (is_kustomize_config(value) or (quiet and value.get("kind") is None)):
         return  # kustomize's or Helm's own configuration: not a Kubernetes object, nothing to say about it
@@ -340,6 +412,7 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
     items = value.get("items")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):  # List, PodList ...
         for i, item in enumerate(items):
+            result.findings.extend((per_item or {}).get(i, ()))
             _collect(doc, item, item_path + ("items", i), file, result, top_level, quiet)
         return
     if top_level and release_storage(value) is not None:

@@ -28,10 +28,10 @@ from .. import loader
 from ..loader import LOADER_SEVERITY, LoadedFile, decode, load_path, load_text, read_bytes
 from ..kustomize_inputs import for_files as kustomize_inputs_of
 from ..model import Edit, Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
-from ..sources import find_unrendered_template
 from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
-from ..yamlread import document_chunks, parse_documents
+from ..listitems import cut_list
+from ..yamlread import parse_documents
 from .migrations import NoFix
 from .plan import context_for, is_removed_field, plan_finding, plan_resource
 from .positions import PreviewPositions, object_key
@@ -159,8 +159,7 @@ def _read(path: str, max_size: int, whole: bool = False) -> _Input:
 
 def _in_pieces(text: str, label: str) -> bool:
     """Does loader.load_pieces read this text in more than one piece?"""
-    return len(document_chunks(text, loader.PIECE_CHARS)) > 1 and \
-        find_unrendered_template(text, None if label == "<stdin>" else label) is None
+    return loader.piece_plan(text, label, loader.PIECE_CHARS) is not None
 
 
 def _pieces(inp: _Input, text: str):
@@ -231,11 +230,16 @@ class _Lines:
         return self.text[self.starts[i1]:self.starts[i2]]
 
     def documents(self) -> list:
-        """Line number where each document starts (a `---` or `...` line after the first line starts one)."""
+        """Line number where each document starts (a `---` or `...` line after the first line starts one);
+        in a text of one List document, where each of its items starts (see listitems), as fix keeps them."""
         found = [0]
         for m in _DOC_LINE.finditer(self.text):
             if m.start():
                 found.append(bisect.bisect_left(self.starts, m.start()))
+        if len(found) == 1:
+            cut = cut_list(self.text)
+            if cut is not None:
+                found.extend(bisect.bisect_left(self.starts, start) for start, _, _ in cut.items)
         return found
 
 
@@ -416,12 +420,12 @@ def fix_pieces(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: 
         if unparsed:
             continue
         start, end = piece.bounds or (0, len(text))
-        own = text[start:end]
-        fixed = _fix_text(piece, own, findings, ctx, options, verifier, mine, newline)
+        fixed = _fix_text(piece, piece.own_text(), findings, ctx, options, verifier, mine, newline)
         if fixed and fixed[0]:
             edits.extend(Edit(e.start + start, e.end + start, e.text) for e in fixed[0])
             applied.extend(fixed[1])
-            parts.extend((text[at:start], apply_edits(own, fixed[0])))
+            # spliced into the text as it is (a List item's own text has its `-` blanked; no edit is before it)
+            parts.extend((text[at:start], apply_edits(text[start:end], fixed[0])))
             at = end
     if unparsed:
         return outcome
@@ -437,6 +441,7 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
     """(edits of `text`, AppliedFixes) of the objects of `loaded` (a file whose text is `text`, or one piece
     of a larger input whose own text it is: see loader.load_pieces), or None when nothing was planned."""
     first = loaded.documents[0].index if loaded.documents else 0
+    dash = loaded.item[1] - loaded.bounds[0] if loaded.item is not None else -1  # in `text`
     resources = [r for r in loaded.resources if r.file == loaded.file] + loaded.kustomizations
     by_key: dict = {}
     for r in resources:
@@ -475,7 +480,7 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
         if r.doc_index not in documents:
             documents[r.doc_index] = Document(text, roots[r.doc_index - first], newline=newline)
         try:
-            editor = Editor(documents[r.doc_index], r.item_path, r.data)
+            editor = Editor(documents[r.doc_index], r.item_path[len(loaded.item_prefix):], r.data)
         except SourceError as exc:
             for p in runnable:
                 key, why = _refusal(p.finding, r, p.proposal.rule_id, str(exc))
@@ -505,6 +510,10 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
         except (FixRefused, SourceError) as exc:
             for p, _ in w.applied:
                 refusals[_refusal(p.finding, r, p.proposal.rule_id, "")[0]] = (str(exc), "")
+            continue
+        if w.edits and loaded.item is not None and any(e.start <= dash for e in w.edits):
+            # the text fixed is a List item with its `-` blanked: an edit there would lose it
+            _refuse_all(w, "its edits would change the `-` of its List item", refusals)
             continue
         if w.edits:
             work.append(w)
@@ -583,7 +592,7 @@ def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier
         expected = copy.deepcopy(old.value)
         mine = [w for w in active if w.resource.doc_index == d]
         for w in mine:
-            expected = _put(expected, w.resource.item_path, w.editor.data)
+            expected = _put(expected, w.resource.item_path[len(loaded.item_prefix):], w.editor.data)
         if new.value != expected:
             failed[d] = "reading the fixed text back did not give the intended object (an anchor, alias or " \
                         "unusual layout?)"

@@ -22,8 +22,8 @@ class FileMigrator:
         self._roots = None
         self._documents: dict = {}
         self.unparsed = not_editable(loaded) if unparsed is None else unparsed
-        start, end = loaded.bounds or (0, None)
-        self._text = loaded.text[start:end] if loaded.bounds and loaded.text is not None else loaded.text
+        self._text = loaded.own_text()
+        self._within = loaded.item_prefix  # a List item's own text holds the item alone
         self._newline = newline_of(loaded.text) if loaded.bounds and loaded.text is not None else None
         self._first = loaded.documents[0].index if loaded.documents else 0
 
@@ -65,7 +65,7 @@ class FileMigrator:
             return None, {id(f): why for f in findings}
         try:
             planned = plan_resource(resource, findings, self.ctx)
-            editor = Editor(document, resource.item_path, resource.data)
+            editor = Editor(document, resource.item_path[len(self._within):], resource.data)
         except (SourceError, FixRefused, NoFix) as exc:
             return None, {id(f): getattr(exc, "reason", str(exc)) for f in findings}
         migrated_api = False

@@ -198,8 +198,16 @@ class NodeMemo(dict):
         return self.base[key]
 
 
+_LAST_NEWLINE: list = [None, "\n"]  # (text, its newline): the pieces of one input ask about the same text
+
+
 def newline_of(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
+    if text is _LAST_NEWLINE[0]:  # a scan of the whole text per piece would be quadratic in a List's items
+        return _LAST_NEWLINE[1]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if len(text) > 1 << 16:
+        _LAST_NEWLINE[:] = [text, newline]
+    return newline
 
 
 def _indentation(doc: Document) -> tuple:

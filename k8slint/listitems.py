@@ -1,0 +1,147 @@
+"""A `kind: List` document cut into the texts of its items, so that a huge List (a `kubectl get -o yaml`
+dump) is read, checked, fixed and reported one item at a time, like the documents of a multi-document file.
+
+Reading the List whole costs about 40 times its size (its values, and the node graph that placing the items
+composes); an item at a time, the memory is that of one item. The cut is made only where it is provably
+the whole document's reading: the List's mapping is in block style at column 0, its `items:` key is one
+line of its own followed by a block sequence, and each item is the text from its `- ` line to the next
+one. Each item text parses alone (checked, in C, before any item is used: a cut inside a multi-line quoted
+scalar or flow collection leaves an unterminated one), and the rest of the document (the List without its
+items) parses to a mapping whose kind is a List and whose `items` is empty. Anything else (aliases, which
+may name an anchor of another item; tabs or a line break other than \\n; directives; nesting near the
+depth limits; another document) is read whole, as before.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from collections.abc import Mapping
+
+import yaml
+
+try:
+    from yaml._yaml import CParser as _CheckParser  # raw_parse: events counted in C, no Python objects
+except ImportError:  # pragma: no cover - without libyaml every List is read whole
+    _CheckParser = None
+
+# (patterns start at a line break so that the scan of a large text is a search for a literal)
+_ITEMS_LINE = re.compile(r"\nitems:[ ]*(?:#[^\n]*)?\r?\n")
+_DOC_MARK = re.compile(r"\n(?:---|\.\.\.)(?=[ \t\r\n]|$)")
+_UNSAFE_CHARS = ("\t", "\ufeff", "\x85", "\u2028", "\u2029", "\n%")  # tabs, marks, other line breaks, directives
+_CR = re.compile(r"\r(?!\n)")
+_ALIAS_BEFORE = re.compile(r"(?:^|[:\-\[{,?])[ ]*\Z")  # what may come before a `*` that starts an alias
+_FIRST_ITEM = re.compile(r"(?:[ ]*(?:#[^\n]*)?\r?\n)*([ ]*)-(?:[ ]|\r?\n)")
+_DEEP = re.compile(r"\n[ -]{100}")  # block nesting this deep: near MAX_VALUE_DEPTH with the List around
+_BRACKETS = re.compile(r"[\[\]{}]")
+MAX_FLOW_DEPTH = 20
+
+
+@dataclass
+class ListCut:
+    """Where the items of a List document are: (start, end, dash) per item (its text runs from the start of
+    its `- ` line to the start of the next item's; `dash`: the index of its `-`)."""
+
+    items: list
+
+
+def item_text(text: str, start: int, end: int, dash: int) -> str:
+    """The item's text as a document of its own: the `-` blanked, so that every column stays where it was."""
+    return text[start:dash] + " " + text[dash + 1:end]
+
+
+def cut_list(text: str) -> ListCut | None:
+    """The items of `text` when it is one `kind: List` document that can be read an item at a time (see the
+    module doc), else None."""
+    if _CheckParser is None or text.startswith("%") or any(c in text for c in _UNSAFE_CHARS) \
+            or ("\r" in text and _CR.search(text)) or _may_alias(text) or _DEEP.search(text) \
+            or _flow_depth(text) >= MAX_FLOW_DEPTH:
+        return None
+    if _DOC_MARK.search(text):
+        return None  # more than one document: cut at `---` instead (yamlread.document_chunks); one at the start is fine
+    keys = list(_ITEMS_LINE.finditer("\n" + text))
+    if len(keys) != 1:
+        return None
+    region = keys[0].end() - 1  # in `text`, without the "\n" put before it
+    first = _FIRST_ITEM.match(text, region)
+    if first is None:
+        return None
+    indent = len(first.group(1))
+    # the lines that end an item or the items: not blank, not a comment, indented no deeper than the dashes
+    edge = re.compile(r"^(?![ ]{%d}| *(?:#|\r?$))[^\n]" % (indent + 1), re.M)
+    item_start = re.compile(r"[ ]{%d}-(?:[ ]|\r?$)" % indent, re.M)
+    items, start, end = [], None, len(text)
+    for m in edge.finditer(text, region):
+        at = m.start()
+        if not item_start.match(text, at):
+            end = at
+            break
+        if start is not None:
+            items.append((start, at, start_dash))
+        start, start_dash = at, at + indent
+    if start is None:
+        return None
+    items.append((start, end, start_dash))
+    if not _skeleton_is_a_list(text[:region] + text[end:]):
+        return None
+    for start, end, dash in items:
+        try:
+            if _CheckParser(item_text(text, start, end, dash)).raw_parse() <= 2:
+                return None  # an empty item: null in the List, no document alone
+        except yaml.YAMLError:
+            return None
+    return ListCut(items)
+
+
+def _may_alias(text: str) -> bool:
+    """Is there a `*` where an alias could start (more: `a-*` too, which only sends the text down the
+    whole path)? An alias may name an anchor of another item."""
+    at = text.find("*")
+    while at >= 0:
+        if _ALIAS_BEFORE.search(text, max(0, text.rfind("\n", 0, at) + 1, at - 200), at):
+            return True
+        at = text.find("*", at + 1)
+    return False
+
+
+def _flow_depth(text: str) -> int:
+    """How deep flow collections nest (brackets in strings counted too: an overestimate, never less)."""
+    if text.count("[") + text.count("{") < MAX_FLOW_DEPTH:
+        return 0
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _skeleton_is_a_list(skeleton: str) -> bool:
+    """Does the List without its items read as a List whose `items` is empty, with nothing to say about it?"""
+    from .sources import is_kustomize_config
+    from .yamlread import parse_documents
+    docs = parse_documents(skeleton)
+    if len(docs) != 1 or docs[0].problems or docs[0].notes:
+        return False
+    value = docs[0].value
+    if not isinstance(value, dict) or "items" not in value or value["items"] is not None:
+        return False
+    kind = value.get("kind")
+    return isinstance(kind, str) and kind.endswith("List") and not is_kustomize_config(value)
+
+
+class Prefixed(Mapping):
+    """The spans of an item read alone, looked up by the paths of the whole document (`prefix` + path)."""
+
+    def __init__(self, spans: Mapping, prefix: tuple):
+        self._spans, self._prefix, self._n = spans, prefix, len(prefix)
+
+    def __getitem__(self, path):
+        path = tuple(path)
+        if path[:self._n] != self._prefix:
+            raise KeyError(path)
+        return self._spans[path[self._n:]]
+
+    def __iter__(self):
+        return (self._prefix + p for p in self._spans)
+
+    def __len__(self):
+        return len(self._spans)
