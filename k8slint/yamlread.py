@@ -907,6 +907,12 @@ def parse_documents(text: str, line_offset: int = 0, index_offset: int = 0, firs
     `text` inside a larger text (see document_chunks): positions and document indices are then the larger
     text's. `broken` counts broken documents across calls (the pieces of one input): past its limit they
     are only counted, and the caller reports its summary; without it, the summary is the last document."""
+    if _fast is not None and _use_fast:
+        # the compiled reader refuses anything deep itself (MAX_VALUE_DEPTH), so it needs no scan for depth
+        # first; a text it leaves (rare) costs it one more try in _parse_chunk, cheap next to the Python readers
+        docs = _parse_chunk_fast(text, line_offset, index_offset, first_index)
+        if docs is not None:
+            return docs
     deep = _maybe_deep(text)
     if not deep:
         docs, error = _parse_chunk(text, line_offset, index_offset, first_index)

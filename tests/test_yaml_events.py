@@ -57,6 +57,12 @@ def _read(text: str, reader) -> list:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _python_readers(monkeypatch):
+    """This file compares the two Python readers (tests/test_yaml_compiled.py the compiled one with them)."""
+    monkeypatch.setattr(yamlread, "_use_fast", False)
+
+
 def _same(text: str):
     assert _read(text, yamlread._parse_chunk) == _read(text, yamlread._parse_chunk_nodes)
 
