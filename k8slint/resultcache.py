@@ -48,21 +48,47 @@ def disabled_by_environment() -> bool:
 
 @lru_cache(maxsize=None)
 def code_and_data_fingerprint() -> str:
-    """Path, size and modification time of k8slint's modules, rule tables and schema indexes (the schema
-    definitions are named by their versions' files, which change with them)."""
-    package = Path(__file__).resolve().parent
-    files = sorted(package.rglob("*.py"))
+    """Path, size and modification time of k8slint's modules (Python and compiled), rule tables and schema
+    indexes (the schema definitions are named by their versions' files, which change with them)."""
+    package = os.path.dirname(os.path.realpath(__file__))
+    entries = _code_files(package)
     for folder in (rules_dir(), schemas_dir()):
-        files.extend(sorted(folder.glob("*")))
-        files.extend(sorted(folder.glob("versions/*")))
+        entries.extend(_files_in(str(folder)))
+        entries.extend(_files_in(os.path.join(folder, "versions")))
     digest = hashlib.blake2b(f"{__version__}:{sys.version_info[:2]}:{FORMAT}".encode(), digest_size=16)
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
+    for path, st in entries:
         digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _files_in(folder: str, suffixes: tuple | None = None) -> list:
+    """(path, stat) of the entries of `folder` (with one of `suffixes`), by name; os.scandir, not pathlib's
+    glob: this runs on every cached run, pre-commit's included (pathlib took 6 ms for ~200 files)."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted((e.name, e.path) for e in it if suffixes is None or e.name.endswith(suffixes))
+    except OSError:
+        return []
+    out = []
+    for _, path in names:
+        try:
+            out.append((path, os.stat(path)))
+        except OSError:
+            continue
+    return out
+
+
+def _code_files(package: str) -> list:
+    """Every module below `package`: .py files and compiled extensions (a rebuilt reader changes results)."""
+    out = _files_in(package, (".py", ".so", ".pyd"))
+    try:
+        with os.scandir(package) as it:
+            subfolders = sorted(e.path for e in it if e.is_dir() and e.name != "__pycache__")
+    except OSError:
+        return out
+    for folder in subfolders:
+        out.extend(_code_files(folder))
+    return out
 
 
 def fingerprint(value) -> str:

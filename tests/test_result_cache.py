@@ -140,7 +140,15 @@ def test_a_changed_rule_table_or_module_changes_the_context(tmp_path, monkeypatc
     engine = module / "engine.py"
     engine.write_text(engine.read_text() + "\n# one more line\n")
     resultcache.code_and_data_fingerprint.cache_clear()
-    assert resultcache.code_and_data_fingerprint() != copied
+    edited = resultcache.code_and_data_fingerprint()
+    assert edited != copied
+    (module / "_yamlfast.cpython-311-x86_64-linux-gnu.so").write_bytes(b"a rebuilt compiled reader")
+    resultcache.code_and_data_fingerprint.cache_clear()
+    with_compiled = resultcache.code_and_data_fingerprint()
+    assert with_compiled != edited  # compiled modules count too
+    (module / "apiserver" / "pods.py").write_text("# a module in a subpackage\n")
+    resultcache.code_and_data_fingerprint.cache_clear()
+    assert resultcache.code_and_data_fingerprint() != with_compiled
     resultcache.code_and_data_fingerprint.cache_clear()
 
 
