@@ -228,3 +228,27 @@ def test_the_installed_package_has_the_extension(tmp_path):
     if done.returncode == 3:
         pytest.skip("k8slint is not installed in this interpreter")
     assert done.returncode == 0, done.stderr
+
+
+def test_without_the_extension_or_with_pure_python_the_python_readers_read_it_all(tmp_path):
+    """An extension that does not load (no libyaml.so on the machine) is no error, and
+    K8SLINT_PURE_PYTHON=1 turns it off: either way documents read as before."""
+    probe = ("import sys\n"
+             "class Refuse:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name == 'k8slint._yamlfast' and sys.argv[1] == 'missing':\n"
+             "            raise ImportError('libyaml-0.so.2: cannot open shared object file')\n"
+             "sys.meta_path.insert(0, Refuse())\n"
+             "from k8slint import yamlread\n"
+             "[doc] = yamlread.parse_documents('a: [1, on]\\n')\n"
+             "print(yamlread._fast is None, yamlread._use_fast, doc.value, doc.key_spans[('a',)].line)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("K8SLINT_PURE_PYTHON", None)
+    outs = []
+    for case, extra in (("missing", {}), ("pure", {"K8SLINT_PURE_PYTHON": "1"}), ("built", {})):
+        done = subprocess.run([sys.executable, "-c", probe, case], cwd=tmp_path, env={**env, **extra},
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outs.append(done.stdout.split(" ", 2))
+    assert outs == [["True", "True", "{'a': [1, True]} 1\n"], ["False", "False", "{'a': [1, True]} 1\n"],
+                    ["False", "True", "{'a': [1, True]} 1\n"]]
