@@ -5,7 +5,8 @@ Reading the List whole costs about 40 times its size (its values, and the node g
 composes); an item at a time, the memory is that of one item. The cut is made only where it is provably
 the whole document's reading: the List's mapping is in block style at column 0, its `items:` key is one
 line of its own followed by a block sequence, and each item is the text from its `- ` line to the next
-one. Each item text parses alone (checked, in C, before any item is used: a cut inside a multi-line quoted
+one; or it is JSON (`kubectl get -o json`), each item where json's scanner finds it, on lines of its own.
+Each item text parses alone (checked, in C, before any item is used: a cut inside a multi-line quoted
 scalar or flow collection leaves an unterminated one), and the rest of the document (the List without its
 items) parses to a mapping whose kind is a List and whose `items` is empty. Anything else (aliases, which
 may name an anchor of another item; tabs or a line break other than \\n; directives; nesting near the
@@ -38,24 +39,45 @@ MAX_FLOW_DEPTH = 20
 
 @dataclass
 class ListCut:
-    """Where the items of a List document are: (start, end, dash) per item (its text runs from the start of
-    its `- ` line to the start of the next item's; `dash`: the index of its `-`)."""
+    """Where the items of a List document are: (start, end, body) per item. Its text runs from `start`, the
+    start of a line, to `end`; what comes before `body` on its first line is not the item's (the `- ` of a
+    YAML item, the `[` or `,` before a JSON one) and is blanked when the item is read alone."""
 
     items: list
+    hole: tuple = (0, 0)  # (start, end) of the items' text: the List without it parses with `items` empty
 
 
-def item_text(text: str, start: int, end: int, dash: int) -> str:
-    """The item's text as a document of its own: the `-` blanked, so that every column stays where it was."""
-    return text[start:dash] + " " + text[dash + 1:end]
+def list_without_items(text: str, cut: ListCut) -> str:
+    return text[:cut.hole[0]] + text[cut.hole[1]:]
 
 
-def cut_list(text: str) -> ListCut | None:
-    """The items of `text` when it is one `kind: List` document that can be read an item at a time (see the
-    module doc), else None."""
+def item_text(text: str, start: int, end: int, body: int) -> str:
+    """The item's text as a document of its own: its first line blanked before `body`, so that every column
+    and index stays where it was."""
+    return " " * (body - start) + text[body:end]
+
+
+def cut_items(text: str) -> ListCut | None:
+    """The items of `text` when it is one List document, in YAML block style or in JSON, that can be read an
+    item at a time (see the module doc), else None."""
     if _CheckParser is None or text.startswith("%") or any(c in text for c in _UNSAFE_CHARS) \
             or ("\r" in text and _CR.search(text)) or _may_alias(text) or _DEEP.search(text) \
             or _flow_depth(text) >= MAX_FLOW_DEPTH:
         return None
+    cut = _cut_json(text) if text.startswith("{", _JSON_SPACE.match(text).end()) else _cut_yaml(text)
+    if cut is None:
+        return None
+    for start, end, body in cut.items:
+        try:
+            if _CheckParser(item_text(text, start, end, body)).raw_parse() <= 2:
+                return None  # an empty item: null in the List, no document alone
+        except yaml.YAMLError:
+            return None
+    return cut
+
+
+def _cut_yaml(text: str) -> ListCut | None:
+    """A List in block style: its items, from each `- ` line at their indentation to the next."""
     if _DOC_MARK.search(text):
         return None  # more than one document: cut at `---` instead (yamlread.document_chunks); one at the start is fine
     keys = list(_ITEMS_LINE.finditer("\n" + text))
@@ -81,15 +103,73 @@ def cut_list(text: str) -> ListCut | None:
     if start is None:
         return None
     items.append((start, end, start_dash))
-    if not _skeleton_is_a_list(text[:region] + text[end:]):
+    if not _skeleton_is_a_list(text[:region] + text[end:], None):
         return None
-    for start, end, dash in items:
-        try:
-            if _CheckParser(item_text(text, start, end, dash)).raw_parse() <= 2:
-                return None  # an empty item: null in the List, no document alone
-        except yaml.YAMLError:
-            return None
-    return ListCut(items)
+    return ListCut([(s, e, dash + 1) for s, e, dash in items], (region, end))
+
+
+_JSON_SPACE = re.compile(r"[ \r\n]*")
+MAX_JSON_LEAD = 4096  # characters before an item on its first line that its own text blanks
+
+
+def _cut_json(text: str) -> ListCut | None:
+    """A List in JSON: its items where json's scanner finds them (each on lines of its own: no item starts on
+    the line where the one before it ends)."""
+    import json
+    from json.decoder import scanstring
+    decoder, keys, items = json.JSONDecoder(), set(), None
+    at = _JSON_SPACE.match(text).end() + 1  # past the `{`
+    try:
+        while True:
+            at = _JSON_SPACE.match(text, at).end()
+            if text.startswith("}", at) and not keys:
+                break
+            if not text.startswith('"', at):
+                return None
+            key, at = scanstring(text, at + 1)
+            if key in keys:
+                return None
+            keys.add(key)
+            at = _JSON_SPACE.match(text, at).end()
+            if not text.startswith(":", at):
+                return None
+            at = _JSON_SPACE.match(text, at + 1).end()
+            if key == "items":
+                if not text.startswith("[", at):
+                    return None
+                items, opened, at, closed = [], at + 1, at + 1, None
+                while closed is None:
+                    at = _JSON_SPACE.match(text, at).end()
+                    if text.startswith("]", at) and not items:
+                        closed = at
+                        break
+                    _, end = decoder.raw_decode(text, at)
+                    line_start = text.rfind("\n", 0, at) + 1
+                    if at - line_start > MAX_JSON_LEAD or (items and line_start < items[-1][1]):
+                        return None
+                    items.append((line_start, end, at))
+                    at = _JSON_SPACE.match(text, end).end()
+                    if text.startswith("]", at):
+                        closed = at
+                    elif not text.startswith(",", at):
+                        return None
+                    at += 1
+                hole = (opened, closed)
+                skeleton = text[:opened] + text[closed:]
+                at = closed + 1
+            else:
+                _, at = decoder.raw_decode(text, at)
+            at = _JSON_SPACE.match(text, at).end()
+            if text.startswith("}", at):
+                break
+            if not text.startswith(",", at):
+                return None
+            at += 1
+    except ValueError:  # not JSON after all: read whole (YAML)
+        return None
+    if not items or text[at + 1:].strip(" \r\n") or not _skeleton_is_a_list(skeleton, []):
+        return None
+    return ListCut(items, hole)
 
 
 def _may_alias(text: str) -> bool:
@@ -114,7 +194,7 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def _skeleton_is_a_list(skeleton: str) -> bool:
+def _skeleton_is_a_list(skeleton: str, empty) -> bool:
     """Does the List without its items read as a List whose `items` is empty, with nothing to say about it?"""
     from .sources import is_kustomize_config
     from .yamlread import parse_documents
@@ -122,7 +202,7 @@ def _skeleton_is_a_list(skeleton: str) -> bool:
     if len(docs) != 1 or docs[0].problems or docs[0].notes:
         return False
     value = docs[0].value
-    if not isinstance(value, dict) or "items" not in value or value["items"] is not None:
+    if not isinstance(value, dict) or "items" not in value or value["items"] != empty:
         return False
     kind = value.get("kind")
     return isinstance(kind, str) and kind.endswith("List") and not is_kustomize_config(value)
@@ -145,3 +225,22 @@ class Prefixed(Mapping):
 
     def __len__(self):
         return len(self._spans)
+
+
+class ItemSpans(Mapping):
+    """The spans of a List read an item at a time, by the whole document's paths: item i's under ("items", i)."""
+
+    def __init__(self, items: list):
+        self._items = items  # Prefixed spans of each item
+
+    def __getitem__(self, path):
+        path = tuple(path)
+        if len(path) < 2 or path[0] != "items" or not isinstance(path[1], int) or not 0 <= path[1] < len(self._items):
+            raise KeyError(path)
+        return self._items[path[1]][path]
+
+    def __iter__(self):
+        return (p for spans in self._items for p in spans)
+
+    def __len__(self):
+        return sum(len(spans) for spans in self._items)

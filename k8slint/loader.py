@@ -27,7 +27,7 @@ from .model import Finding, ObjectRef, Resource, Severity, format_json_path
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
-from .listitems import Prefixed, cut_list, item_text
+from .listitems import ItemSpans, Prefixed, cut_items, item_text, list_without_items
 from .yamlread import BrokenDocuments, ParsedDocument, Problem, document_chunks, parse_documents
 
 try:
@@ -80,7 +80,7 @@ class LoadedFile:
     # None: the whole text
     bounds: tuple | None = None
     # when this piece is one item of a List document (see listitems): (its path in the document, e.g.
-    # ("items", 3), the index of its `-` in the text, which its own text as a document blanks)
+    # ("items", 3), the index in the text where the item begins: its own text blanks its line before that)
     item: tuple | None = None
 
     def own_text(self) -> str | None:
@@ -227,8 +227,35 @@ def load_text(text: str, file: str) -> LoadedFile:
     if template is not None:
         result.findings.append(_template_finding(template, file))
         return result
+    cut = cut_items(text) if len(text) > PIECE_CHARS else None
+    if cut is not None:  # a large List: its items read one by one (no node graph of the whole to place them)
+        _load_list_whole(text, file, result, cut)
+        return result
     _load_documents(text, file, result, top_level=True)
     return result
+
+
+def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
+    """load_text of a List document cut into its items: what reading it whole gives, its one document (for
+    the fixer) the List's value with each item's spans."""
+    found_map = helm_source_map(text)
+    if found_map is not None:
+        result.source_maps[file] = found_map
+    values, spans, keys, problems, notes = [], [], [], [], []
+    for piece in _list_items(text, file, cut, result.source_maps):
+        for doc in piece.documents:
+            values.append(doc.value)
+            spans.append(doc.value_spans)
+            keys.append(doc.key_spans)
+            problems.extend(doc.problems)
+            notes.extend(doc.notes)
+        result.resources.extend(piece.resources)
+        result.findings.extend(piece.findings)
+        result.kustomizations.extend(piece.kustomizations)
+        result.release_bytes = piece.release_bytes
+    head = parse_documents(list_without_items(text, cut))[0]
+    value = {k: (values if k == "items" else v) for k, v in head.value.items()}
+    result.documents.append(ParsedDocument(0, value, ItemSpans(spans), ItemSpans(keys), head.span, problems, notes))
 
 
 # Inputs larger than this are read and checked a piece at a time (see load_pieces).
@@ -278,7 +305,7 @@ def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
     bounds = document_chunks(text, piece_chars)
     if len(bounds) > 1:
         return bounds
-    return cut_list(text)
+    return cut_items(text)
 
 
 def _list_items(text: str, file: str, cut, source_maps: dict):
@@ -286,13 +313,13 @@ def _list_items(text: str, file: str, cut, source_maps: dict):
     place in the whole text, and its findings are those of the List read whole."""
     quiet = is_kustomization_file(file) or is_chart_metadata_file(file)
     release_bytes, line, counted = 0, 0, 0
-    for i, (start, end, dash) in enumerate(cut.items):
+    for i, (start, end, body) in enumerate(cut.items):
         line += text.count("\n", counted, start)  # counted on from the last item: linear in the text
         counted = start
         prefix = ("items", i)
         result = LoadedFile(file, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end),
-                            item=(prefix, dash))
-        for doc in parse_documents(item_text(text, start, end, dash), line, start, 0):
+                            item=(prefix, body))
+        for doc in parse_documents(item_text(text, start, end, body), line, start, 0):
             doc = ParsedDocument(0, doc.value, Prefixed(doc.value_spans, prefix), Prefixed(doc.key_spans, prefix),
                                  doc.span, [Problem(p.rule_id, p.message, p.line, p.column, prefix + p.path)
                                             for p in doc.problems],

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_cli
 from k8slint import loader
-from k8slint.listitems import ListCut, cut_list
+from k8slint.listitems import ListCut, cut_items
 
 WHOLE = 1 << 30
 
@@ -70,10 +70,10 @@ SHAPES = {"plain": {}, "indented": {"pad": "  "}, "trailer": {"trailer": True}, 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_a_list_is_cut_into_its_items(shape):
     text = list_text(**SHAPES[shape])
-    cut = cut_list(text)
+    cut = cut_items(text)
     assert isinstance(cut, ListCut) and len(cut.items) == 42
     starts = [s for s, _, _ in cut.items]
-    assert all(text[d] == "-" and text[s:d].strip(" ") == "" for s, _, d in cut.items)
+    assert all(text[b - 1] == "-" and text[s:b - 1].strip(" ") == "" for s, _, b in cut.items)
     assert all(end == nxt for (_, end, _), nxt in zip(cut.items, starts[1:]))
 
 
@@ -96,7 +96,7 @@ def test_items_read_in_pieces_are_found_as_documents_of_their_own(tmp_path, monk
     docs.write_text("# k8slint: ignore=SCH001\n" + "".join(
         "---\n" + "".join(line[2:] if line.startswith(("- ", "  ")) else "\n"
                           for line in text[start:end].splitlines(keepends=True))
-        for start, end, _ in cut_list(text).items))
+        for start, end, _ in cut_items(text).items))
 
     def objects(p, size):
         out = json.loads(_run(["lint", "-k", "1.30", "--strict", "-f", "json", str(p)], monkeypatch, size)[1])
@@ -171,7 +171,7 @@ FALLBACKS = {
 @pytest.mark.parametrize("name", FALLBACKS)
 def test_what_cannot_be_cut_is_read_whole(tmp_path, monkeypatch, name):
     text = FALLBACKS[name]
-    assert cut_list(text) is None
+    assert cut_items(text) is None
     path = tmp_path / "list.yaml"
     path.write_text(text)
     pieces = list(loader.load_pieces(str(path), piece_chars=1))
@@ -182,4 +182,64 @@ def test_what_cannot_be_cut_is_read_whole(tmp_path, monkeypatch, name):
 
 def test_a_small_list_is_read_whole():
     text = list_text(3)
-    assert cut_list(text) is not None and loader.piece_plan(text, "x.yaml") is None
+    assert cut_items(text) is not None and loader.piece_plan(text, "x.yaml") is None
+
+
+def json_list(n: int = 30, indent: int | None = 2) -> str:
+    items = []
+    for i in range(n):
+        api = "extensions/v1beta1" if i % 3 == 0 else "apps/v1"
+        spec = {"replicas": "x" if i % 7 == 0 else 2, "bogus": i,
+                "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}
+        if i % 3:
+            spec["selector"] = {"matchLabels": {"a": "b"}}
+        items.append({"apiVersion": api, "kind": "Deployment", "metadata": {"name": f"d{i}"}, "spec": spec})
+        if i == 4:
+            items.append("just a string")
+    return json.dumps({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}},
+                      indent=indent) + "\n"
+
+
+def test_a_json_list_is_cut_into_its_items():
+    text = json_list()
+    cut = cut_items(text)
+    assert len(cut.items) == 31
+    assert all(text[b] in '{"' and text[s:b].strip(" ") == "" for s, _, b in cut.items)
+    assert cut_items(json_list(indent=None)) is None  # every item on one line: read whole
+
+
+@pytest.mark.parametrize("command", ["lint", "report", "fix"])
+def test_a_json_list_in_items_is_the_same_as_whole(tmp_path, monkeypatch, command):
+    path = tmp_path / "list.json"
+    path.write_text(json_list())
+    args = {"lint": ["lint", "-k", "1.30", "--strict", "-f", "json"],
+            "report": ["report", "--from", "1.16", "--to", "1.30", "-f", "json"],
+            "fix": ["fix", "-k", "1.30", "--unsafe-fixes", "-f", "json"]}[command] + [str(path)]
+    whole = _run(args, monkeypatch, WHOLE)
+    assert "apps/v1" in whole[1]
+    assert _run(args, monkeypatch, 1) == whole
+
+
+@pytest.mark.parametrize("shape", ["plain", "trailer"])
+def test_a_large_list_on_stdin_is_read_item_by_item_with_the_same_findings(monkeypatch, shape):
+    """stdin is read whole (load_text), yet a large List's items are still parsed one by one."""
+    text = list_text(**SHAPES[shape])
+    monkeypatch.setattr(loader, "PIECE_CHARS", 1 << 30)
+    whole = loader.load_text(text, "<stdin>")
+    monkeypatch.setattr(loader, "PIECE_CHARS", 1)
+    items = loader.load_text(text, "<stdin>")
+    assert [(f.rule_id, f.line, f.column, f.json_path) for f in items.findings] == \
+        [(f.rule_id, f.line, f.column, f.json_path) for f in whole.findings]
+    assert [(r.item_path, r.data, r.span(("kind",))) for r in items.resources] == \
+        [(r.item_path, r.data, r.span(("kind",))) for r in whole.resources]
+    (doc,), (whole_doc,) = items.documents, whole.documents
+    assert doc.value == whole_doc.value and list(doc.value) == list(whole_doc.value)
+    assert doc.value_spans[("items", 3, "kind")] == whole_doc.value_spans[("items", 3, "kind")]
+    outputs: dict = {}
+    for size in (1 << 30, 1):
+        monkeypatch.setattr(loader, "PIECE_CHARS", size)
+        for command in (["lint", "-k", "1.30", "--strict", "-f", "json", "-"],
+                        ["report", "--from", "1.16", "--to", "1.30", "-f", "json", "-"],
+                        ["fix", "-k", "1.30", "--unsafe-fixes", "-f", "json", "-"]):
+            out = run_cli(command, stdin=text)
+            assert outputs.setdefault(tuple(command), (out.code, out.out)) == (out.code, out.out), command

@@ -30,7 +30,7 @@ from ..kustomize_inputs import for_files as kustomize_inputs_of
 from ..model import Edit, Finding, Fix, FixSafety, ObjectRef, Resource, Severity, Span
 from ..schemastore import default_store
 from ..validation import CrdRegistry, Validator
-from ..listitems import cut_list
+from ..listitems import cut_items
 from ..yamlread import parse_documents
 from .migrations import NoFix
 from .plan import context_for, is_removed_field, plan_finding, plan_resource
@@ -237,7 +237,7 @@ class _Lines:
             if m.start():
                 found.append(bisect.bisect_left(self.starts, m.start()))
         if len(found) == 1:
-            cut = cut_list(self.text)
+            cut = cut_items(self.text)
             if cut is not None:
                 found.extend(bisect.bisect_left(self.starts, start) for start, _, _ in cut.items)
         return found
@@ -441,7 +441,7 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
     """(edits of `text`, AppliedFixes) of the objects of `loaded` (a file whose text is `text`, or one piece
     of a larger input whose own text it is: see loader.load_pieces), or None when nothing was planned."""
     first = loaded.documents[0].index if loaded.documents else 0
-    dash = loaded.item[1] - loaded.bounds[0] if loaded.item is not None else -1  # in `text`
+    body = loaded.item[1] - loaded.bounds[0] if loaded.item is not None else 0  # in `text`
     resources = [r for r in loaded.resources if r.file == loaded.file] + loaded.kustomizations
     by_key: dict = {}
     for r in resources:
@@ -511,9 +511,9 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
             for p, _ in w.applied:
                 refusals[_refusal(p.finding, r, p.proposal.rule_id, "")[0]] = (str(exc), "")
             continue
-        if w.edits and loaded.item is not None and any(e.start <= dash for e in w.edits):
-            # the text fixed is a List item with its `-` blanked: an edit there would lose it
-            _refuse_all(w, "its edits would change the `-` of its List item", refusals)
+        if w.edits and any(e.start < body for e in w.edits):
+            # the text fixed is a List item with its `-` (or a JSON `[`) blanked: an edit there would lose it
+            _refuse_all(w, "its edits would change the text before its List item", refusals)
             continue
         if w.edits:
             work.append(w)
