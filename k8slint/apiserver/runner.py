@@ -16,6 +16,7 @@ class Runner:
         self.areas = areas  # modules with RULES, KINDS (None: every kind) and walk(resource, ctx, report)
         self._by_kind: dict = {}
         self._last = None  # (resource, ctx, findings by rule id)
+        self._by_meta = None  # see _reporters
 
     def _walks(self, resource):
         """The walks for an object: those of every kind, and those of its kind when a built-in group serves it.
@@ -49,6 +50,19 @@ class Runner:
         self._last = (resource, ctx, report.by_rule)
         return report.by_rule
 
+    def _reporters(self) -> dict:
+        """id(rule metadata) -> the areas that report it, built once: by identity, since comparing the
+        metadata dataclasses field by field cost more than the rest of start-up's rule listing; one pass
+        over the areas rather than one per rule (77 rules x 28 areas on every start)."""
+        if self._by_meta is None:
+            self._by_meta = {}
+            for area in self.areas:
+                for m in (*area.RULES, *getattr(area, "REPORTS", ())):
+                    reporters = self._by_meta.setdefault(id(m), [])
+                    if area not in reporters:
+                        reporters.append(area)
+        return self._by_meta
+
     def check_for(self, meta):
         """The engine's check for one rule; it runs on the kinds of every area that reports the rule (its own
         area and those listing it in REPORTS)."""
@@ -56,10 +70,7 @@ class Runner:
 
         def check(resource, ctx):
             return self.findings(resource, ctx).get(rule_id, ())
-        # by identity: comparing the metadata dataclasses field by field cost more than the rest of start-up's
-        # rule listing
-        reporters = [a for a in self.areas if any(m is meta for m in (*a.RULES, *getattr(a, "REPORTS", ())))]
-        kinds = [a.KINDS for a in reporters]
+        kinds = [a.KINDS for a in self._reporters().get(id(meta), ())]
         check.kinds = None if any(k is None for k in kinds) else frozenset().union(*kinds)
         check.__name__ = f"check_{rule_id}"
         check.shared_walk = self.run
