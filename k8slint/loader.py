@@ -82,6 +82,9 @@ class LoadedFile:
     # when this piece is one item of a List document (see listitems): (its path in the document, e.g.
     # ("items", 3), the index in the text where the item begins: its own text blanks its line before that)
     item: tuple | None = None
+    # a large List read whole but item by item (load_text): its listitems.ListCut, so that the fixer composes
+    # the item it edits, not the whole document
+    list_cut: object = None
 
     def own_text(self) -> str | None:
         """The text of this piece as YAML documents of their own (what the fixer composes and edits), at the
@@ -256,6 +259,7 @@ def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
     head = parse_documents(list_without_items(text, cut))[0]
     value = {k: (values if k == "items" else v) for k, v in head.value.items()}
     result.documents.append(ParsedDocument(0, value, ItemSpans(spans), ItemSpans(keys), head.span, problems, notes))
+    result.list_cut = cut
 
 
 # Inputs larger than this are read and checked a piece at a time (see load_pieces).

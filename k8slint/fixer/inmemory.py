@@ -2,6 +2,7 @@
 upgrade report needs to judge an object's validity in the target version after its migration."""
 from __future__ import annotations
 
+from ..listitems import item_text
 from ..model import Resource
 from .apply import not_editable
 from .migrations import NoFix
@@ -23,7 +24,6 @@ class FileMigrator:
         self._documents: dict = {}
         self.unparsed = not_editable(loaded) if unparsed is None else unparsed
         self._text = loaded.own_text()
-        self._within = loaded.item_prefix  # a List item's own text holds the item alone
         self._newline = newline_of(loaded.text) if loaded.bounds and loaded.text is not None else None
         self._first = loaded.documents[0].index if loaded.documents else 0
 
@@ -40,6 +40,8 @@ class FileMigrator:
         why = self.refusal(resource)
         if why:
             return None, why
+        if self.loaded.list_cut is not None and resource.item_path[:1] == ("items",):
+            return self._item_document(resource.item_path[1])
         if self._roots is None:
             try:
                 self._roots = compose_documents(self._text)
@@ -56,6 +58,25 @@ class FileMigrator:
                 return None, str(exc)
         return found, None
 
+    def _item_document(self, i: int) -> tuple:
+        """The Document of item i of a List read item by item (loader.load_text): its own text composed."""
+        found = self._documents.get(("item", i))
+        if found is None:
+            start, end, body = self.loaded.list_cut.items[i]
+            text = item_text(self.loaded.text, start, end, body)
+            try:
+                found = Document(text, compose_documents(text)[0], newline=newline_of(self.loaded.text))
+            except SourceError as exc:
+                return None, str(exc)
+            self._documents = {("item", i): found}  # the item at hand only: the List's objects come in order
+        return found, None
+
+    def _within(self, resource: Resource) -> tuple:
+        """The path, in its document, of what the resource's Document holds."""
+        if self.loaded.list_cut is not None and resource.item_path[:1] == ("items",):
+            return resource.item_path[:2]
+        return self.loaded.item_prefix
+
     def migrate(self, resource: Resource, findings: list) -> tuple:
         """(the object after every fix k8slint knows for it, safe or not, or None when its apiVersion could
         not be migrated; {id(finding): why a fix could not run})."""
@@ -65,7 +86,7 @@ class FileMigrator:
             return None, {id(f): why for f in findings}
         try:
             planned = plan_resource(resource, findings, self.ctx)
-            editor = Editor(document, resource.item_path[len(self._within):], resource.data)
+            editor = Editor(document, resource.item_path[len(self._within(resource)):], resource.data)
         except (SourceError, FixRefused, NoFix) as exc:
             return None, {id(f): getattr(exc, "reason", str(exc)) for f in findings}
         migrated_api = False
