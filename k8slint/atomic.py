@@ -11,7 +11,6 @@ is synced. A later run settles a copy a killed run left (settle_interrupted_writ
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import signal
@@ -20,6 +19,8 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from .digests import sha256
 
 
 class Changed(OSError):
@@ -131,7 +132,7 @@ def settle_interrupted_writes(directory) -> list:
 
 
 def _content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
+    return sha256(data).hexdigest()[:16]
 
 
 def _alive(pid: int) -> bool:

@@ -23,7 +23,6 @@ without it). `$ref`s are resolved inside the schema only, never fetched. In stri
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .atomic import write_bytes_atomic
+from .digests import sha256
 from .model import Severity
 
 SCHEMA_LOCATION_PROBLEM = "SCH006"
@@ -356,7 +356,7 @@ class SchemaCatalog:
         return data
 
     def _cache_file(self, url: str) -> Path:
-        return Path(self.cache_dir) / (hashlib.sha256(url.encode("utf-8")).hexdigest() + ".json")
+        return Path(self.cache_dir) / (sha256(url.encode("utf-8")).hexdigest() + ".json")
 
     def _fetch_remote(self, location: Location, url: str) -> bytes | None:
         cached = self._cache_file(url)

@@ -16,7 +16,6 @@ read is ignored and rebuilt.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .datadir import rules_dir, schemas_dir
+from .digests import blake2b
 
 FORMAT = 1  # bump when the stored shape changes
 SHARDS = 64
@@ -55,7 +55,7 @@ def code_and_data_fingerprint() -> str:
     for folder in (rules_dir(), schemas_dir()):
         entries.extend(_files_in(str(folder)))
         entries.extend(_files_in(os.path.join(folder, "versions")))
-    digest = hashlib.blake2b(f"{__version__}:{sys.version_info[:2]}:{FORMAT}".encode(), digest_size=16)
+    digest = blake2b(f"{__version__}:{sys.version_info[:2]}:{FORMAT}".encode(), digest_size=16)
     for path, st in entries:
         digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -93,7 +93,7 @@ def _code_files(package: str) -> list:
 
 def fingerprint(value) -> str:
     """A digest of a value made of dicts, lists, strings, numbers (dict order ignored)."""
-    return hashlib.blake2b(repr(_canonical(value)).encode(), digest_size=16).hexdigest()
+    return blake2b(repr(_canonical(value)).encode(), digest_size=16).hexdigest()
 
 
 def _canonical(value):
@@ -105,7 +105,7 @@ def _canonical(value):
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 class ResultCache:
@@ -124,7 +124,7 @@ class ResultCache:
         return repr((self.cwd, label, place))
 
     def _shard_of(self, where: str) -> int:
-        return int(hashlib.blake2b(where.encode(), digest_size=2).hexdigest(), 16) % SHARDS
+        return int(blake2b(where.encode(), digest_size=2).hexdigest(), 16) % SHARDS
 
     def _shard(self, n: int) -> dict:
         shard = self._shards.get(n)

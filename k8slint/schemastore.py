@@ -15,7 +15,6 @@ Stored definitions use a canonical dialect without nullability or strictness. `b
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import marshal
 import sys
@@ -24,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .datadir import derived_cache_dir, forget_stale, schemas_dir
+from .digests import sha256
 from .versions import KubeVersion
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -252,8 +252,8 @@ class SchemaStore:
             except OSError:
                 return _StoredBundle(None)
             parts.append(f"{st.st_size}:{st.st_mtime_ns}")
-        name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-        identity = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+        name = sha256(repr(key).encode()).hexdigest()[:16]
+        identity = sha256("\n".join(parts).encode()).hexdigest()[:24]
         try:
             return _StoredBundle(derived_cache_dir(part) / f"{key[0]}-{name}-{identity}.marshal")
         except RuntimeError:  # no home directory

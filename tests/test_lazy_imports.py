@@ -38,7 +38,8 @@ def test_one_valid_file_does_not_import_python_jsonschema(tmp_path):
     code, modules = _modules_after(["lint", "--strict", "-k", "1.30", str(path)])
     assert code == 0
     assert "jsonschema_rs" in modules  # the compiled engine answered
-    unused = {"jsonschema", "urllib.request", "ruamel.yaml", "multiprocessing", "k8slint.fixer"}
+    unused = {"jsonschema", "urllib.request", "ruamel.yaml", "multiprocessing", "k8slint.fixer",
+              "_hashlib"}  # (OpenSSL through hashlib: see k8slint/digests.py)
     assert not unused & modules, sorted(unused & modules)
 
 
@@ -93,3 +94,12 @@ def test_under_a_profiler_the_program_exits_normally_so_that_the_profile_is_writ
                           capture_output=True, text=True)
     assert "atexit ran" in done.stdout  # (cProfile's own exit code is its own)
     assert out.is_file() and out.stat().st_size > 0  # cProfile writes it after the program returns
+
+
+def test_the_digests_are_hashlibs():
+    import hashlib
+
+    from k8slint import digests
+    data = b"apiVersion: v1\nkind: ConfigMap\n"
+    assert digests.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert digests.blake2b(data, digest_size=20).hexdigest() == hashlib.blake2b(data, digest_size=20).hexdigest()

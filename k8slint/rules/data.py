@@ -7,13 +7,13 @@ read-only disk, a stale or corrupt file) just means the YAML is parsed again.
 """
 from __future__ import annotations
 
-import hashlib
 import marshal
 import sys
 from functools import lru_cache
 
 from ..atomic import write_bytes_atomic
 from ..datadir import derived_cache_dir, forget_stale, rules_dir
+from ..digests import sha256
 
 
 @lru_cache(maxsize=None)
@@ -25,7 +25,7 @@ def load_table(name: str) -> tuple:
     except FileNotFoundError:
         return ()
     identity = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{sys.version_info[:2]}"
-    key = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    key = sha256(identity.encode()).hexdigest()[:24]
     cached = None
     try:
         cached = derived_cache_dir("rules") / f"{name}-{key}.marshal"
