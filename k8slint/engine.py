@@ -303,9 +303,29 @@ _WORKER_TASK: tuple | None = None
 
 
 def _worker_signals() -> None:
-    """Workers die quietly when the pool ends them (the parent turns SIGTERM into an orderly unwind)."""
+    """Workers die quietly when the pool ends them (the parent turns SIGTERM into an orderly unwind). They
+    start with SIGTERM blocked (see _pool): one sent before this ran waits, and now kills."""
     import signal
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _pool(processes: int):
+    """A pool of forked workers. SIGTERM is blocked while they are forked, so that it stays blocked in each
+    until _worker_signals has made it fatal: the pool ending a worker that had not got that far (tiny tasks,
+    all taken by the other workers) raised the parent's handler's KeyboardInterrupt in it, or, arriving
+    just before the handler was reset, was dropped, and the parent waited for that worker for ever."""
+    import multiprocessing
+    import signal
+    masked = hasattr(signal, "pthread_sigmask")
+    if masked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        return _pool_class()(processes, _worker_signals, context=multiprocessing.get_context("fork"))
+    finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _observed(pieces, label: list, keys: set, definitions: list, defines):
@@ -368,6 +388,21 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _pool_class():
+    """multiprocessing's Pool, but its worker-handling thread no longer wakes for results: it waited on the
+    results pipe too, so from a result's arrival until the result thread had read it, it looped (about 120
+    times a result, some 15,000 times and 0.15 s of the parent's CPU on c10k, holding the GIL the result
+    thread needed). A worker's exit and a change of the pool's state (its cache emptied, close, terminate)
+    still wake it: those have their own sentinels."""
+    from multiprocessing.pool import Pool
+
+    class QuietPool(Pool):
+        def _get_sentinels(self):
+            return [self._change_notifier._reader]
+
+    return QuietPool
+
+
 BATCH = 16  # files per task: large enough to amortise the pickling, small enough to balance the load
 
 
@@ -379,13 +414,12 @@ def _run_all(paths: list, task: tuple, jobs: int) -> dict:
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     results: dict = {}
     if jobs > 1 and len(batches) > 1 and can_fork():
-        import multiprocessing
         if len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
             for path in batches.pop(0):
                 results[path] = _run(path, task)
         _WORKER_TASK = task
         try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _worker_signals) as pool:
+            with _pool(min(jobs, len(batches))) as pool:
                 for batch, batch_results in zip(batches, pool.imap(_process_batch, batches)):
                     results.update(zip(batch, batch_results))
         finally:

@@ -182,3 +182,49 @@ def test_a_short_or_stale_sample_is_completed_or_begun_again(monkeypatch):
     # begun long ago: another sample, of SAMPLE_SECONDS, is taken now (the samples' iterator has two)
     with pytest.raises(StopIteration):
         _sampled(monkeypatch, _after(0, 5, 0, 5), ran=cpus.MAX_SAMPLE_SECONDS + 1, own=0.0)
+
+
+def test_the_pool_does_not_wake_its_worker_handler_for_every_result(monkeypatch):
+    """multiprocessing's worker-handling thread waited on the results pipe and looped until each result was
+    read (~120 times a result on a corpus, CPU and GIL taken from the parent); now only a worker's exit or
+    a change of the pool's state wakes it."""
+    import os
+    from multiprocessing.pool import Pool
+
+    from k8slint import engine
+    from k8slint.loader import LoadedFile
+    wakes = []
+    real = Pool.__dict__["_wait_for_updates"].__func__
+    monkeypatch.setattr(Pool, "_wait_for_updates", staticmethod(lambda *a, **k: wakes.append(1) or real(*a, **k)))
+    task = (lambda loaded: os.getpid(), 0, lambda path, size: LoadedFile(path, None), None, None, None, None)
+    paths = [f"f{i}.yaml" for i in range(engine.BATCH * 13)]
+    assert len(engine._run_all(paths, task, 2)) == len(paths)
+    assert len(wakes) <= 4
+
+
+def test_workers_start_with_sigterm_blocked_until_it_is_made_fatal(monkeypatch, tmp_path):
+    """A SIGTERM from the pool ending a worker that had not yet reset the parent's handler (which turns it
+    into KeyboardInterrupt) was lost or misread, and the parent waited for that worker for ever: workers are
+    forked with SIGTERM blocked, and _worker_signals unblocks it once it is fatal."""
+    import os
+    import signal
+
+    from k8slint import engine
+    real = engine._worker_signals
+
+    def recording():
+        (tmp_path / str(os.getpid())).write_text(str(signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+        real()
+
+    monkeypatch.setattr(engine, "_worker_signals", recording)
+    with engine._pool(2) as pool:
+        after = pool.map(_sigterm_state, range(4))
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the parent's mask is back
+    assert sorted(p.read_text() for p in tmp_path.iterdir()) == ["True", "True"]
+    assert set(after) == {(False, True)}
+
+
+def _sigterm_state(_):
+    import signal
+    return signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, []), \
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
