@@ -9,7 +9,7 @@ one; or it is JSON (`kubectl get -o json`), each item where json's scanner finds
 Each item text parses alone (checked, in C, before any item is used: a cut inside a multi-line quoted
 scalar or flow collection leaves an unterminated one), and the rest of the document (the List without its
 items) parses to a mapping whose kind is a List and whose `items` is empty. Anything else (aliases, which
-may name an anchor of another item; tabs or a line break other than \\n; directives; nesting near the
+may name an anchor of another item; a line break other than \\n; directives; nesting near the
 depth limits; another document) is read whole, as before.
 """
 from __future__ import annotations
@@ -28,7 +28,9 @@ except ImportError:  # pragma: no cover - without libyaml every List is read who
 # (patterns start at a line break so that the scan of a large text is a search for a literal)
 _ITEMS_LINE = re.compile(r"\nitems:[ ]*(?:#[^\n]*)?\r?\n")
 _DOC_MARK = re.compile(r"\n(?:---|\.\.\.)(?=[ \t\r\n]|$)")
-_UNSAFE_CHARS = ("\t", "\ufeff", "\x85", "\u2028", "\u2029", "\n%")  # tabs, marks, other line breaks, directives
+# byte-order marks, other line breaks, directives (a tab needs no test: a line that starts with one ends the
+# items, and the rest must then read as the List without them)
+_UNSAFE_CHARS = ("\ufeff", "\x85", "\u2028", "\u2029", "\n%")
 _CR = re.compile(r"\r(?!\n)")
 _ALIAS_BEFORE = re.compile(r"(?:^|[:\-\[{,?])[ ]*\Z")  # what may come before a `*` that starts an alias
 _FIRST_ITEM = re.compile(r"(?:[ ]*(?:#[^\n]*)?\r?\n)*([ ]*)-(?:[ ]|\r?\n)")

@@ -160,7 +160,7 @@ FALLBACKS = {
     "flow across an item line": ("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n"
                                  "  metadata: {name: a}\n  data: {a: b,\n- c: d}\n"),
     "empty item": "apiVersion: v1\nkind: List\nitems:\n-\n- {apiVersion: v1, kind: ConfigMap}\n",
-    "tab": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {a: \"\t\"}\n",
+    "tab before an item": "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap}\n\t- {a: 1}\n",
     "two items keys": "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap}\nitems:\n- a: 1\n",
     "directive": "%YAML 1.1\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap}\n",
     "broken item": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: [ConfigMap\n- {a: 1}\n",
@@ -243,3 +243,13 @@ def test_a_large_list_on_stdin_is_read_item_by_item_with_the_same_findings(monke
                         ["fix", "-k", "1.30", "--unsafe-fixes", "-f", "json", "-"]):
             out = run_cli(command, stdin=text)
             assert outputs.setdefault(tuple(command), (out.code, out.out)) == (out.code, out.out), command
+
+
+def test_tabs_inside_items_are_cut(tmp_path, monkeypatch):
+    text = list_text(30).replace("          args: |\n            - not an item\n",
+                                 "          args: |\n            - not\tan item\n")
+    assert "\t" in text and cut_items(text) is not None
+    path = tmp_path / "list.yaml"
+    path.write_text(text)
+    whole = _run(["lint", "-k", "1.30", "--strict", "-f", "json", str(path)], monkeypatch, WHOLE)
+    assert _run(["lint", "-k", "1.30", "--strict", "-f", "json", str(path)], monkeypatch, 1) == whole
