@@ -311,8 +311,9 @@ def _worker_signals() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
-def _pool(processes: int):
-    """A pool of forked workers. SIGTERM is blocked while they are forked, so that it stays blocked in each
+def _pool(processes: int, initializer=None):
+    """A pool of forked workers, each starting with `initializer` (default _worker_signals, which any other
+    must end by calling). SIGTERM is blocked while they are forked, so that it stays blocked in each
     until _worker_signals has made it fatal: the pool ending a worker that had not got that far (tiny tasks,
     all taken by the other workers) raised the parent's handler's KeyboardInterrupt in it, or, arriving
     just before the handler was reset, was dropped, and the parent waited for that worker for ever."""
@@ -322,7 +323,7 @@ def _pool(processes: int):
     if masked:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-        return _pool_class()(processes, _worker_signals, context=multiprocessing.get_context("fork"))
+        return _pool_class()(processes, initializer or _worker_signals, context=multiprocessing.get_context("fork"))
     finally:
         if masked:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})

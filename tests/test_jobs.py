@@ -228,3 +228,37 @@ def _sigterm_state(_):
     import signal
     return signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, []), \
         signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_fix_workers_get_the_masked_pool_and_ignore_ctrl_c(monkeypatch, tmp_path):
+    """fix's pool had its own SIGTERM set-up without the mask, so a SIGTERM arriving before a worker had
+    made it fatal could be lost and the parent wait for that worker for ever: it forks through engine._pool
+    too, and its workers leave Ctrl-C to the parent."""
+    import signal
+
+    from k8slint import engine
+    from k8slint.fixer import apply
+    real, used = engine._pool, []
+
+    def recording(processes, initializer=None):
+        used.append(initializer)
+        return real(processes, initializer)
+
+    monkeypatch.setattr(engine, "_pool", recording)
+    for n in range(2 * engine.BATCH + 1):
+        (tmp_path / f"d{n:02}.yaml").write_text(
+            f"apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {{name: d{n}}}\nspec:\n"
+            f"  template:\n    metadata: {{labels: {{app: d{n}}}}}\n"
+            f"    spec: {{containers: [{{name: c, image: nginx}}]}}\n")
+    result = run_cli(["fix", "-k", "1.30", "--jobs", "2", str(tmp_path)])
+    assert result.code in (0, 1), result.err
+    assert used == [apply._fix_worker_signals]
+    with real(2, apply._fix_worker_signals) as pool:
+        states = pool.map(_worker_signal_state, range(4))
+    assert set(states) == {(False, True, True)}
+
+
+def _worker_signal_state(_):
+    import signal
+    return (signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, []),
+            signal.getsignal(signal.SIGTERM) == signal.SIG_DFL, signal.getsignal(signal.SIGINT) == signal.SIG_IGN)

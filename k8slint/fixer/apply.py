@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..atomic import Changed, remove_stale_temporaries, settle_interrupted_writes, unchanged_since, write_bytes_atomic
 from ..discover import STDIN
+from .. import engine
 from ..engine import Linter, LintOptions, LintResult, mentions
 from .. import loader
 from ..loader import LOADER_SEVERITY, LoadedFile, decode, load_path, load_text, read_bytes
@@ -815,10 +816,11 @@ def _fix_batch(batch: list) -> list:
 
 
 def _fix_worker_signals() -> None:
-    """Ctrl-C is the parent's to handle (it stops the pool); SIGTERM from the pool ends a worker quietly."""
+    """Ctrl-C is the parent's to handle (it stops the pool); SIGTERM from the pool ends a worker quietly
+    (engine._worker_signals: the worker was forked with it blocked, see engine._pool)."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    engine._worker_signals()
 
 
 def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -> dict:
@@ -841,7 +843,7 @@ def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -
     _FIX_TASK = fix_and_check
     results: dict = {}
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _fix_worker_signals) as pool:
+        with engine._pool(min(jobs, len(batches)), _fix_worker_signals) as pool:
             for batch, batch_results in zip(batches, pool.imap(_fix_batch, batches)):
                 for path, (outcome, checked, pending) in zip(batch, batch_results):
                     if pending is not None:
