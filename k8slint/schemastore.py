@@ -46,6 +46,7 @@ class SchemaStore:
         self._version_maps: dict = {}  # "1.30" -> {definition name: content hash}
         self._def_files: dict = {}  # definition name -> {content hash: canonical definition}
         self._kinds: dict = {}  # "1.30" -> [(apiVersion, kind)]
+        self._serving: dict = {}  # (apiVersion, kind) -> the minors serving it, oldest first
         self._bundles: dict = {}  # (minor, apiVersion, kind, strict) -> bundle
         self._reached: dict = {}  # minor -> {definition name: canonical definition}, from stored closures
         self._closures: set = set()
@@ -164,10 +165,15 @@ class SchemaStore:
 
     def versions_serving(self, api_version: str, kind: str) -> list:
         """Every embedded minor whose schema has apiVersion/kind, oldest first."""
-        found = set()
-        for _name, minors in self._load_index()["kinds"].get(api_version, {}).get(kind, ()):
-            found.update(minors)
-        return sorted(KubeVersion.parse(m) for m in found)
+        # asked for every object by several rules: the index never changes, so remember each pair's answer
+        key = (api_version, kind)
+        cached = self._serving.get(key)
+        if cached is None:
+            found = set()
+            for _name, minors in self._load_index()["kinds"].get(api_version, {}).get(kind, ()):
+                found.update(minors)
+            cached = self._serving[key] = tuple(sorted(KubeVersion.parse(m) for m in found))
+        return list(cached)
 
     def api_groups(self) -> frozenset:
         """Every API group some embedded version serves ("" is the core group): groups no CRD can define."""

@@ -12,6 +12,9 @@ from .datadir import schemas_dir
 _VERSION_TEXT = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
 
 
+_PARSED: dict = {}  # text -> KubeVersion, see KubeVersion.parse (versions are never changed once made)
+
+
 @total_ordering
 class KubeVersion:
     """A Kubernetes minor release (1.29); patch levels are accepted on input and dropped."""
@@ -27,6 +30,17 @@ class KubeVersion:
         """Accept `1.29`, `v1.29`, `1.29.3` (and `1.29.3-gke.1`); raise ValueError otherwise."""
         if isinstance(text, KubeVersion):
             return text
+        # rules parse the same few record dates ("1.16", "1.25") for every object: remember each text's answer
+        known = _PARSED.get(text) if isinstance(text, str) else None
+        if known is not None:
+            return known
+        parsed = cls._parse(text)
+        if isinstance(text, str) and len(_PARSED) < 4096:
+            _PARSED[text] = parsed
+        return parsed
+
+    @classmethod
+    def _parse(cls, text) -> "KubeVersion":
         raw = str(text).strip()
         m = _VERSION_TEXT.match(raw)
         if not m:

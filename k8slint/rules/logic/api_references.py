@@ -14,6 +14,8 @@ and more quietly than a manifest that no longer applies:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...model import RuleDoc, RuleMeta, Severity, finding_at, format_json_path
 from .. import windows
 from ..context import lifecycle_state
@@ -285,8 +287,11 @@ def _versions_of(group: str, kind: str) -> list:
     return sorted(av for (av, k) in windows.records() if k == kind and av.startswith(group + "/"))
 
 
+@lru_cache(maxsize=4096)
 def _gone_from_group(group: str, resource: str, target) -> str | None:
-    """The kind `resource` of `group` stood for when no version of the group serves it at the target."""
+    """The kind `resource` of `group` stood for when no version of the group serves it at the target.
+    Memoised: it scans every API record, and RBAC rules grant the same few (group, resource) pairs over and
+    over; the answer depends on the static tables and the target only."""
     if not group or group == "*" or resource == "*":
         return None
     base = resource.split("/", 1)[0]

@@ -1,0 +1,34 @@
+"""The memos that keep per-object version questions cheap must answer as the uncached code did and never hand
+out shared state a caller could change."""
+from k8slint.rules.logic import api_references
+from k8slint.schemastore import default_store
+from k8slint.versions import KubeVersion, resolve
+
+
+def test_parse_remembers_each_text_and_still_refuses_bad_ones():
+    first = KubeVersion.parse("1.27")
+    assert KubeVersion.parse("1.27") is first
+    assert KubeVersion.parse("v1.27.3") == first
+    for _ in range(2):  # an error is never remembered as an answer
+        try:
+            KubeVersion.parse("1.x")
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("1.x parsed")
+
+
+def test_versions_serving_hands_out_a_fresh_list():
+    store = default_store()
+    served = store.versions_serving("apps/v1", "Deployment")
+    assert served and served == sorted(served)
+    served.clear()
+    assert store.versions_serving("apps/v1", "Deployment")
+
+
+def test_gone_from_group_is_asked_once_per_pair():
+    target = resolve("1.30")
+    api_references._gone_from_group.cache_clear()
+    first = api_references._gone_from_group("extensions", "podsecuritypolicies", target)
+    assert api_references._gone_from_group("extensions", "podsecuritypolicies", target) == first
+    assert api_references._gone_from_group.cache_info().hits == 1
