@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +158,7 @@ def write_bytes_atomic(path, data: bytes, expect=None, *, private: bool = False)
         mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
     except FileNotFoundError:  # a new file gets what open() would give it, not mkstemp's private 0600
         st, mode, owner = None, None if private else 0o666 & ~_umask(), None  # mkstemp's 0600 when private
+    import tempfile  # here: with shutil, bz2 and lzma it cost every start ~2 ms, and most runs write nothing
     with _signals_held():
         if st is not None and st.st_nlink > 1 and stat.S_ISREG(st.st_mode):
             _write_in_place(path, data, expect)

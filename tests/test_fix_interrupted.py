@@ -65,14 +65,14 @@ def _interrupt(tmp_path, fixed_versions, sig, delay):
 
 
 def test_unwritable_directory_is_reported_and_the_file_kept(tmp_path, monkeypatch):
-    from k8slint import atomic
     path = tmp_path / "app.yaml"
     path.write_text(OLD.format(i=1))
     path.chmod(0o640)
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
+    import tempfile  # (atomic imports it when it writes)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = run_cli(["fix", "-k", "1.30", "--write", str(path)])
     assert result.code == 2 and "cannot write" in result.err and "Permission denied" in result.err
     assert path.read_text() == OLD.format(i=1) and oct(path.stat().st_mode & 0o777) == "0o640"

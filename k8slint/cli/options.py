@@ -143,6 +143,8 @@ def given_crd_files(config) -> tuple:
     """The files of --crd and the configuration's `crd`: files, directories (walked as lint walks them) and
     globs (`crds/**/*.yaml`). A path that does not exist, or a glob that matches nothing, is a usage error
     naming where it was given."""
+    if not config["crd"]:
+        return ()
     import glob
     from ..discover import UsageError, discover
     from ..config import where_set
