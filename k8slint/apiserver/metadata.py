@@ -145,41 +145,53 @@ def group_of(api_version: str | None) -> str:
     return api_version.rpartition("/")[0] if "/" in api_version else ""
 
 
-_FORMATS: dict = {}
+def name_format(api_version, kind) -> tuple:
+    """(format, namespaced) for a kind: its built-in rule, a custom resource's (DNS subdomain, scope unknown),
+    the generic path-segment rule for other kinds of a built-in group (scope unknown), or (None, None) for a
+    group no API server serves."""
+    group = group_of(api_version)
+    known = BUILTIN_NAMES.get((group, kind))
+    if known is not None:
+        return known
+    if group in BUILTIN_GROUPS:
+        return (_PATH, None)
+    return (_SUB, None) if "." in group else (None, None)  # a CRD's group always holds a dot
 
 
-def name_format(resource) -> tuple:
-    """(format, namespaced) for the object's kind: its built-in rule, a custom resource's (DNS subdomain,
-    scope unknown), the generic path-segment rule for other kinds of a built-in group (scope unknown), or
-    (None, None) for a group no API server serves."""
-    key = (resource.api_version, resource.kind)
-    known = _FORMATS.get(key)
-    if known is None:
-        group = group_of(key[0])
-        known = BUILTIN_NAMES.get((group, key[1]))
-        if known is None:
-            # a CRD's group always holds a dot
-            if group in BUILTIN_GROUPS:
-                known = (_PATH, None)
-            else:
-                known = (_SUB, None) if "." in group else (None, None)
-        _FORMATS[key] = known
-    return known
+_PLANS: dict = {}  # (apiVersion, kind) -> see _plan
+
+
+def _plan(api_version, kind) -> tuple | None:
+    """What the walk needs to know of an (apiVersion, kind), worked out once per pair rather than per object:
+    None for a configuration file's kind (not checked), else (name format, namespaced, built-in kind)."""
+    key = (api_version, kind)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    if is_config_file_kind(api_version, kind):
+        plan = None
+    else:
+        group = group_of(api_version)
+        plan = (*name_format(api_version, kind), group in KUBE_FINALIZER_GROUPS and (group, kind) in BUILTIN_NAMES)
+    if len(_PLANS) < 4096:  # the pairs come from the input: bounded
+        _PLANS[key] = plan
+    return plan
 
 
 def walk(resource, ctx, report: Report) -> None:
-    if is_config_file_kind(resource.api_version, resource.kind):
+    kind = resource.kind
+    plan = _plan(resource.api_version, kind)
+    if plan is None:
         return
-    fmt, namespaced = name_format(resource)
+    fmt, namespaced, builtin = plan
     meta = resource.data.get("metadata")
-    group = group_of(resource.api_version)
-    builtin = group in KUBE_FINALIZER_GROUPS and (group, resource.kind) in BUILTIN_NAMES
     check_object_meta(meta, ("metadata",), report, fmt, namespaced, kube_finalizers=builtin)
-    if resource.kind == "Namespace" and builtin:
+    if kind == "Namespace" and builtin:
         spec = resource.data.get("spec")
         if spec.__class__ is dict:
             check_finalizers(spec.get("finalizers"), ("spec", "finalizers"), report, kube=True, pair=False)
-    if fmt and resource.kind == "CronJob":
+    if fmt and kind == "CronJob":
         name = text(resource.metadata.get("name"))
         if name and len(name) > CRONJOB_NAME_MAX:
             report.invalid(INVALID_NAME, ("metadata", "name"), name,

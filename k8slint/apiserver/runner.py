@@ -14,7 +14,8 @@ from .metadata import BUILTIN_GROUPS, group_of
 class Runner:
     def __init__(self, areas: list):
         self.areas = areas  # modules with RULES, KINDS (None: every kind) and walk(resource, ctx, report)
-        self._by_kind: dict = {}
+        self._by_kind: dict = {}  # (kind, built-in group) -> walks
+        self._by_pair: dict = {}  # (apiVersion, kind) -> walks
         self._last = None  # (resource, ctx, findings by rule id)
         self._by_meta = None  # see _reporters
 
@@ -22,12 +23,17 @@ class Runner:
         """The walks for an object: those of every kind, and those of its kind when a built-in group serves it.
         A custom resource may reuse a built-in kind's name (Knative's serving.knative.dev Service, a Job of
         some operator): the API server judges it by its CRD, never by the built-in kind's validation."""
-        key = (resource.kind, group_of(resource.api_version) in BUILTIN_GROUPS)
-        walks = self._by_kind.get(key)
+        pair = (resource.api_version, resource.kind)  # asked per object: remembered per pair, then per kind
+        walks = self._by_pair.get(pair)
         if walks is None:
-            kind, builtin = key
-            walks = self._by_kind[key] = [a.walk for a in self.areas
-                                          if a.KINDS is None or (builtin and kind in a.KINDS)]
+            key = (pair[1], group_of(pair[0]) in BUILTIN_GROUPS)
+            walks = self._by_kind.get(key)
+            if walks is None:
+                kind, builtin = key
+                walks = self._by_kind[key] = [a.walk for a in self.areas
+                                              if a.KINDS is None or (builtin and kind in a.KINDS)]
+            if len(self._by_pair) < 4096:  # the pairs come from the input: bounded
+                self._by_pair[pair] = walks
         return walks
 
     def run(self, resource, ctx) -> list:

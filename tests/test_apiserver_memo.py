@@ -1,0 +1,33 @@
+"""The SRV walk works out what depends on an object's (apiVersion, kind) once per pair, not per object."""
+from k8slint.apiserver import metadata
+from k8slint.apiserver.registry import _RUNNER
+from k8slint.loader import load_text
+from k8slint.rules.context import RuleContext
+from k8slint.versions import resolve
+
+TEXT = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: Bad_Name, finalizers: [custom]}
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+---
+apiVersion: acme.example.com/v1
+kind: Widget
+metadata: {name: w}
+"""
+
+
+def test_metadata_plans_once_per_pair_and_judges_as_before():
+    metadata._PLANS.clear()
+    resources = load_text(TEXT, "memo.yaml").resources
+    ctx = RuleContext(resolve("1.30"))
+    first = [[f.message for f in _RUNNER.run(r, ctx)] for r in resources]
+    assert set(metadata._PLANS) == {("v1", "Namespace"), ("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration"),
+                                    ("acme.example.com/v1", "Widget")}
+    assert metadata._PLANS[("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration")] is None  # not checked
+    assert metadata._PLANS[("v1", "Namespace")] == ("label", False, True)
+    assert any("metadata.name" in m for m in first[0]) and any("finalizer" in m for m in first[0])
+    assert [[f.message for f in _RUNNER.run(r, ctx)] for r in resources] == first
+    assert _RUNNER._by_pair[("v1", "Namespace")] is _RUNNER._by_kind[("Namespace", True)]
