@@ -184,13 +184,17 @@ class SchemaStore:
         minor = self._minor(version)
         cached = self._kinds.get(minor)
         if cached is None:
-            cached = sorted(
-                (api_version, kind)
-                for api_version, by_kind in self._load_index()["kinds"].items()
-                for kind, entries in by_kind.items()
-                if any(minor in minors for _name, minors in entries)
-            )
-            self._kinds[minor] = cached
+            # every minor's pairs in one pass over the index: the rules ask for all of them (windows'
+            # known pairs), and one pass per minor went over the whole index thirty times
+            by_minor: dict = {}
+            for api_version, by_kind in self._load_index()["kinds"].items():
+                for kind, entries in by_kind.items():
+                    for _name, minors in entries:
+                        for m in minors:
+                            by_minor.setdefault(m, set()).add((api_version, kind))
+            for m, pairs in by_minor.items():
+                self._kinds.setdefault(m, sorted(pairs))
+            cached = self._kinds.setdefault(minor, [])
         return list(cached)
 
     def definition(self, version, name: str, shared: bool = False) -> dict:

@@ -32,3 +32,16 @@ def test_gone_from_group_is_asked_once_per_pair():
     first = api_references._gone_from_group("extensions", "podsecuritypolicies", target)
     assert api_references._gone_from_group("extensions", "podsecuritypolicies", target) == first
     assert api_references._gone_from_group.cache_info().hits == 1
+
+
+def test_kinds_of_every_minor_come_from_one_pass_and_match_the_index():
+    from k8slint.schemastore import SchemaStore
+    store = SchemaStore()
+    versions = store.versions()
+    store.kinds(versions[-1])
+    assert {str(v) for v in versions} <= set(store._kinds)  # one question filled every minor
+    index = store._load_index()["kinds"]
+    for v in versions:
+        expected = sorted((av, k) for av, by_kind in index.items() for k, entries in by_kind.items()
+                          if any(str(v) in minors for _name, minors in entries))
+        assert store.kinds(v) == expected
