@@ -31,3 +31,34 @@ def test_metadata_plans_once_per_pair_and_judges_as_before():
     assert any("metadata.name" in m for m in first[0]) and any("finalizer" in m for m in first[0])
     assert [[f.message for f in _RUNNER.run(r, ctx)] for r in resources] == first
     assert _RUNNER._by_pair[("v1", "Namespace")] is _RUNNER._by_kind[("Namespace", True)]
+
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  containers:
+  - name: c
+    image: i
+    resources: {{requests: {value}}}
+"""
+
+
+def test_valid_requirements_are_remembered_by_content_and_findings_never():
+    from k8slint.apiserver import pods
+    pods._CLEAN_REQUIREMENTS.clear()
+    ctx = RuleContext(resolve("1.30"))
+
+    def messages(value):
+        resource = load_text(POD.format(value=value), "pod.yaml").resources[0]
+        return [f.message for f in _RUNNER.run(resource, ctx) if "resources" in f.message]
+
+    assert messages("{cpu: 100m}") == messages("{cpu: 100m}") == []
+    assert len(pods._CLEAN_REQUIREMENTS) == 1
+    assert messages("{example.com/dongle: true}") == []  # a bool is the schema's finding: never remembered
+    assert len(pods._CLEAN_REQUIREMENTS) == 1
+    found = messages("{example.com/dongle: 1}")
+    assert found and "Limit must be set" in found[0]
+    assert messages("{example.com/dongle: 1}") == found
+    assert len(pods._CLEAN_REQUIREMENTS) == 1
