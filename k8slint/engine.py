@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import cpus
 from .discover import STDIN
@@ -13,21 +14,11 @@ from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, load_pieces, r
 from .model import Finding, Severity
 from .resultcache import content_digest, fingerprint
 from .sources import chart_dir_of
-from . import suppress
-from .apiserver.metadata import check_embedded_metas
-from .rules import all_rules, is_enabled
-from .rules.api_versions import last_applied, with_helm_release_advice
-from .rules.context import RuleContext
-from .rules.fields import FieldRule, FieldRuleSet
-from .crd.registry import defines_a_kind_twice
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
-from .identified import identified
-from .kustomize_inputs import (KUSTOMIZE_INPUT, PATCH, KustomizeInputs, for_files as kustomize_inputs_of,
-                               input_finding, partial_findings)
-from .listkeys import DUPLICATE_MAP_KEY, DUPLICATE_SET_VALUE, ListKeyChecker
-from .validation import (API_NOT_IN_VERSION, RULE_SEVERITY as VALIDATION_RULES, UNKNOWN_KIND, CrdRegistry, Validator,
-                         refused_paths)
-from .versions import KubeVersion
+from .kustomize_inputs import for_files as kustomize_inputs_of
+
+if TYPE_CHECKING:
+    from .versions import KubeVersion
 
 
 @dataclass
@@ -62,175 +53,6 @@ class LintResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-class Linter:
-    """Runs every enabled check on files; keeps only what the next file needs (CRD schemas, caches)."""
-
-    def __init__(self, options: LintOptions):
-        self.options = options
-        self.context = RuleContext(options.target, options.current)
-        self.crds = CrdRegistry()
-        self.validator = Validator(options.target, options.strict, crds=self.crds,
-                                   ignore_missing_schemas=options.ignore_missing_schemas,
-                                   schema_locations=options.schema_locations)
-        # schema validation (and the CRD checks riding on it) is most of a resource's checking: skipped when
-        # none of its rules is enabled (`--select API`: deprecations only)
-        self.validating = any(self.enabled(rule_id) for rule_id in VALIDATION_RULES)
-        # SCH007/SCH008: duplicate keys that server-side apply refuses (built-in kinds only)
-        self.list_keys = (ListKeyChecker(options.target) if self.enabled(DUPLICATE_MAP_KEY)
-                          or self.enabled(DUPLICATE_SET_VALUE) else None)
-        enabled = [r for r in all_rules() if r.check is not None and self.enabled(r.id)]
-        self.rules_by_api: dict = {}
-        self.other_rules = []
-        self.kustomization_rules = []  # the rules that read kustomize's configuration, and nothing else
-        self._by_kind: dict = {}
-        field_rules = []
-        self.shared_walks: dict = {}  # one walk serving several rules (check.shared_walk) -> their enabled ids
-        for rule in enabled:
-            api = getattr(rule.check, "api_version", None)
-            walk = getattr(rule.check, "shared_walk", None)
-            if getattr(rule.check, "reads_kustomizations", False):
-                self.kustomization_rules.append(rule)
-            elif walk is not None:
-                self.shared_walks.setdefault(walk, set()).add(rule.id)
-            elif api is not None:
-                self.rules_by_api.setdefault(api, []).append(rule)
-            elif isinstance(getattr(rule.check, "__self__", None), FieldRule):
-                field_rules.append(rule.check.__self__)
-            else:
-                self.other_rules.append(rule)
-        # every FLD rule in one walk of the resource (same findings as calling each rule's check)
-        self.field_rules = FieldRuleSet(field_rules, self.context)
-        self.kustomize_inputs = KustomizeInputs()  # patches and plugin configurations: checked apart
-
-    def _rules_for_kind(self, kind: str) -> list:
-        """The non-API rules that can fire on this kind (rules declare their kinds as `check.kinds`)."""
-        rules = self._by_kind.get(kind)
-        if rules is None:
-            rules = self._by_kind[kind] = [r for r in self.other_rules
-                                           if getattr(r.check, "kinds", None) is None or kind in r.check.kinds]
-        return rules
-
-    def enabled(self, rule_id: str) -> bool:
-        return is_enabled(rule_id, self.options.select, self.options.ignore)
-
-    def register_crds(self, loaded: LoadedFile) -> None:
-        for resource in loaded.resources:
-            self.crds.add_resource(resource)
-
-    def check_resource(self, resource) -> list:
-        found = []
-        candidates = list(self.rules_by_api.get(resource.api_version, ()))
-        applied = last_applied(resource)
-        if applied and applied[0] != resource.api_version:
-            candidates += self.rules_by_api.get(applied[0], ())
-        for rule in candidates + self._rules_for_kind(resource.kind):
-            found.extend(rule.check(resource, self.context))
-        found.extend(self.field_rules.check(resource))
-        validated = self.validator.check(resource) if self.validating else None
-        if self.shared_walks and identified(self.validator, resource, validated):
-            # a node the schema refuses (wrong type, out of range, a required field missing) is refused
-            # before the API server's own checks see it: one problem, one finding
-            refused = refused_paths(validated or ())
-            for walk, ids in self.shared_walks.items():  # the SRV rules: one walk per object for all of them
-                found.extend(f for f in walk(resource, self.context)
-                             if f.rule_id in ids and f.json_path not in refused)
-            if validated is not None and self.validator.embedded_metas:
-                found.extend(check_embedded_metas(resource, self.validator.embedded_metas))
-        removed_by_rule = any(f.rule_id.startswith("API") and f.severity == Severity.ERROR
-                              and f.json_path == "apiVersion" for f in found)
-        for f in validated or ():
-            if removed_by_rule and f.rule_id in (API_NOT_IN_VERSION, UNKNOWN_KIND):
-                continue  # one problem, one finding: the removal rule already says it, with its migration
-                # (an API gone before the oldest embedded schema is not even a known kind there)
-            if "last_known" in f.extra and any(g.json_path == f.json_path and g.rule_id.startswith("FLD")
-                                               for g in found):
-                continue  # a removed field an FLD rule reports, with its replacement
-            found.append(f)
-        if self.list_keys is not None and (resource.api_version, resource.kind) not in self.crds:
-            found.extend(self.list_keys.check(resource))
-        return found
-
-    def _piece_findings(self, loaded: LoadedFile, named, first: bool) -> list:
-        """The enabled findings of one piece's documents and objects; `named`: the input is a kustomize patch
-        or plugin configuration (kustomize_inputs), checked as such."""
-        found = []
-        if first and named is not None and self.enabled(KUSTOMIZE_INPUT):
-            found.append(input_finding(named, loaded.file))
-        # a JSON 6902 patch is a list, not an object: YML011 says what it is
-        found.extend(f for f in loaded.findings if self.enabled(f.rule_id)
-                     and not (named is not None and f.rule_id == "YML003"))
-        for resource in loaded.resources:
-            checked = (self.check_resource(resource) if named is None
-                       else partial_findings(self, resource) if named.role == PATCH else ())
-            found.extend(f for f in checked if self.enabled(f.rule_id))
-        return found
-
-    def check_file(self, loaded: LoadedFile) -> list:
-        return self.check_pieces([loaded])[0]
-
-    def check_pieces(self, pieces) -> tuple:
-        """(findings, objects, kustomizations: how many) of one input given as pieces (see loader.load_pieces): every piece is
-        checked and let go before the next is read; suppressions, path ignores and relabelling are then
-        applied once for the whole input."""
-        findings, annotations, objects, first, kustomizations, named = [], [], [], None, 0, None
-        for loaded in pieces:
-            if first is None:
-                named = self.kustomize_inputs.get(loaded.file)
-            findings.extend(self._piece_findings(loaded, named, first is None))
-            first = first or loaded
-            kustomizations += len(loaded.kustomizations)
-            for config in loaded.kustomizations:  # not Kubernetes objects: never validated
-                findings.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
-            annotations.extend(suppress.from_annotations(loaded.resources))
-            objects.extend((loaded.file, r.ref) for r in loaded.resources)
-        if first.text is not None:
-            suppressions = suppress.from_comments(first.text) + annotations
-            findings = [f for f in suppress.apply(findings, suppressions, first.file, self.reportable)
-                        if self.enabled(f.rule_id)]
-        return self._finish(first, findings), objects, kustomizations
-
-    def check_each(self, pieces):
-        """check_pieces for callers that use each piece and let it go (report, fix): yields (piece, its
-        findings), then (None, the findings about the input as a whole: unused suppressions). Together they
-        are check_pieces' findings in its order; suppressions, path ignores, severities and relabelling are
-        the same, because every suppression but a file-wide one covers findings of one piece only."""
-        comments, annotations, first, named = None, [], None, None
-        for loaded in pieces:
-            if first is None:
-                named = self.kustomize_inputs.get(loaded.file)
-                comments = suppress.from_comments(loaded.text) if loaded.text is not None else None
-            found = self._piece_findings(loaded, named, first is None)
-            first = first or loaded
-            for config in loaded.kustomizations:  # not Kubernetes objects: never validated
-                found.extend(f for rule in self.kustomization_rules for f in rule.check(config, self.context))
-            if comments is not None:
-                own = suppress.from_annotations(loaded.resources)
-                annotations.extend(own)
-                found = [f for f in suppress.silence(found, comments + own) if self.enabled(f.rule_id)]
-            yield loaded, self._finish(first, found)
-        rest = suppress.unused(comments + annotations, first.file, self.reportable) if comments is not None else []
-        yield None, self._finish(first, [f for f in rest if self.enabled(f.rule_id)])
-
-    def _finish(self, first: LoadedFile, findings: list) -> list:
-        """Path ignores, configured severities, then Helm relabelling (`# Source:` templates and releases:
-        last, after suppressions)."""
-        ignored_here = self.options.path_ignores(first.file) if self.options.path_ignores else ()
-        out = []
-        for f in findings:
-            if ignored_here and any(f.rule_id.startswith(p.upper()) for p in ignored_here):
-                continue
-            override = severity_override(f.rule_id, self.options.severity_overrides)
-            if override is not None:
-                f.severity = override
-            out.append(f)
-        return with_helm_release_advice(first.relabel(out))
-
-    def reportable(self, pattern: str) -> bool:
-        """Did any rule matching this id or prefix run? (An unused suppression of a rule that did not run
-        proves nothing.)"""
-        return any(r.id.startswith(pattern) and self.enabled(r.id) for r in all_rules())
-
-
 def nothing_to_lint(given: list, files: list, resources: int, allow_empty: bool = False) -> Finding | None:
     """YML010 when the whole input (the paths as given, the files they expanded to) holds no Kubernetes
     object and no kustomization (whose targets REF004 checks: `resources` counts both); an error unless the
@@ -251,15 +73,6 @@ def nothing_to_lint(given: list, files: list, resources: int, allow_empty: bool 
                    suggestion=None if allow_empty else "Pass --allow-empty if an empty input is expected.")
 
 
-def severity_override(rule_id: str, overrides: dict):
-    """The configured severity of a rule (the longest matching id or prefix wins), or None."""
-    best = None
-    for key, severity in overrides.items():
-        if rule_id.startswith(key.upper()) and (best is None or len(key) > len(best[0])):
-            best = (key, severity)
-    return best[1] if best else None
-
-
 def is_crd(resource) -> bool:
     return resource.kind == CRD_KIND and resource.api_version in CRD_API_VERSIONS
 
@@ -273,6 +86,7 @@ def depends_on_crds(keys: set, definitions: list) -> bool:
     """Can CRDs among `definitions` change the findings of a file whose resources have these keys?
     Through the schema of a custom resource, and for a CRD when another CRD defines one of its kinds too
     (CRD002 compares them)."""
+    from .crd.registry import defines_a_kind_twice
     if any(kind == CRD_KIND and api_version in CRD_API_VERSIONS for api_version, kind in keys) \
             and defines_a_kind_twice(definitions):
         return True
@@ -509,38 +323,61 @@ def _place(path: str, options: LintOptions) -> tuple:
     return (options.path_ignores(path) if options.path_ignores else (), chart_dir_of(path) is not None)
 
 
+EMPTY_CRD_STATE: list = []  # CrdRegistry().state(): what a run that registered no CRD is keyed with
+
+
+def __getattr__(name: str):
+    """engine.Linter (and severity_override), for the callers that build one themselves (fix, upgrade):
+    imported on first use."""
+    if name in ("Linter", "severity_override"):
+        from . import linter
+        return getattr(linter, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def lint(paths: list, options: LintOptions, jobs: int = 1) -> LintResult:
     """Lint already-discovered files ("-" is stdin), spreading them over `jobs` processes. CRDs anywhere
     in the input (or in --crd files) are registered before any custom resource is validated. The result is
     the same, in the same order, whatever `jobs` is."""
-    linter = Linter(options)
     findings: list = []
-    crd_inputs = []
-    for crd_path in options.crd_files:
-        loaded = load_path(crd_path, options.max_file_size)
-        findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
-        linter.register_crds(loaded)
-        crd_inputs.append(loaded)
+    crd_inputs = [load_path(crd_path, options.max_file_size) for crd_path in options.crd_files]
     given = {os.path.abspath(p) for p in paths if p != STDIN}
-    for crd_path in options.repository_crd_files:
-        if os.path.abspath(crd_path) not in given:  # the input's own CRDs are registered as it is read
-            linter.register_crds(load_path(crd_path, options.max_file_size))
-
+    repository_crds = [load_path(crd_path, options.max_file_size) for crd_path in options.repository_crd_files
+                       if os.path.abspath(crd_path) not in given]  # the input's own CRDs: registered as read
     cache = _result_cache(options)
-    linter.kustomize_inputs = kustomize_inputs_of(paths, options.max_file_size, cache)
+    kustomize_inputs = kustomize_inputs_of(paths, options.max_file_size, cache)
+    built: list = []  # the Linter, built at the first file to check or CRD to register
+
+    def linter():
+        if not built:
+            from .linter import Linter
+            built.append(Linter(options))
+            built[0].kustomize_inputs = kustomize_inputs
+        return built[0]
+
+    if cache is None:
+        linter()  # every file is checked: built here, before any fork, so that workers inherit it
+    for loaded in crd_inputs:
+        findings.extend(f for f in loaded.findings if f.severity == Severity.ERROR)
+        linter().register_crds(loaded)
+    for loaded in repository_crds:
+        linter().register_crds(loaded)
 
     def process(input_):  # preloaded files come whole; the others as pieces, each let go once checked
-        return linter.check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
+        return linter().check_pieces([input_] if isinstance(input_, LoadedFile) else input_)
 
-    results = map_files(paths, options.max_file_size, process, linter.register_crds, jobs, load=load_pieces,
-                        cache=cache, state=lambda: fingerprint(linter.crds.state()),
-                        place=lambda path: _place(path, options) + linter.kustomize_inputs.fingerprint(path))
+    def state():  # no Linter yet: no CRD registered, the state of an empty registry (see test_engine_lazy)
+        return fingerprint(built[0].crds.state() if built else EMPTY_CRD_STATE)
+
+    results = map_files(paths, options.max_file_size, process, lambda loaded: linter().register_crds(loaded), jobs,
+                        load=load_pieces, cache=cache, state=state,
+                        place=lambda path: _place(path, options) + kustomize_inputs.fingerprint(path))
     if cache is not None:
         cache.save()
     for loaded in crd_inputs:  # a CRD's verdict is the same from --crd as from the input
         if loaded.file not in paths:
-            findings.extend(f for r in loaded.resources for f in linter.crds.findings_for(r)
-                            if linter.enabled(f.rule_id))
+            findings.extend(f for r in loaded.resources for f in linter().crds.findings_for(r)
+                            if linter().enabled(f.rule_id))
     objects, kustomizations = [], 0
     for path in paths:
         file_findings, file_objects, file_kustomizations = results[path]

@@ -31,6 +31,8 @@ def kube_version(text: Optional[str], option):
 
 
 def check_rule_patterns(patterns, option):
+    if not any(p.strip() for p in patterns):
+        return  # nothing to check: the rules (their modules, the validators behind them) are not imported
     from ..rules import unknown_patterns
     bad = unknown_patterns(patterns)
     if bad:
@@ -183,6 +185,8 @@ def nothing_to_lint(paths, files, resources: int, allow_empty: bool, config, fin
     """YML010 (see engine.nothing_to_lint) for an input without any Kubernetes object, unless deselected or
     already explained by an error about the input (a syntax error, a document without kind: one problem,
     one finding)."""
+    if resources:
+        return None  # (engine.nothing_to_lint's answer too): the rules are not imported for it
     from ..engine import nothing_to_lint as finding
     from ..model import Severity
     from ..rules import is_enabled
