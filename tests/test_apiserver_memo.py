@@ -62,3 +62,12 @@ def test_valid_requirements_are_remembered_by_content_and_findings_never():
     assert found and "Limit must be set" in found[0]
     assert messages("{example.com/dongle: 1}") == found
     assert len(pods._CLEAN_REQUIREMENTS) == 1
+
+
+def test_valid_label_pairs_are_remembered_and_invalid_ones_always_reported():
+    metadata._CLEAN_LABELS.clear()
+    ctx = RuleContext(resolve("1.30"))
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {app: web, bad: -x-}}\n"
+    runs = [[f.message for f in _RUNNER.run(load_text(text, "cm.yaml").resources[0], ctx)] for _ in range(2)]
+    assert runs[0] == runs[1] and any("-x-" in m for m in runs[0])
+    assert metadata._CLEAN_LABELS == {("app", "web")}

@@ -267,15 +267,28 @@ def check_finalizers(finalizers, path: tuple, report: Report, kube: bool, pair: 
 def check_labels(labels, path: tuple, report: Report) -> None:
     if labels.__class__ is not dict:
         return
-    key_problems, value_problems = syntax.qualified_name, syntax.label_value
+    key_problems, value_problems, clean = syntax.qualified_name, syntax.label_value, _CLEAN_LABELS
     for key, value in labels.items():
         if key.__class__ is not str:
             continue
+        pair = (key, value) if value.__class__ is str else None
+        if pair is not None and pair in clean:
+            continue
+        found = False
         for msg in key_problems(key):
+            found = True
             report.invalid(INVALID_LABEL, path + (key,), key, msg, prefer_key=True)
-        if value.__class__ is str:
+        if pair is not None:
             for msg in value_problems(value):
+                found = True
                 report.invalid(INVALID_LABEL, path + (key,), value, msg)
+            if not found and len(clean) < 16384:  # the pairs come from the input: bounded
+                clean.add(pair)
+
+
+# Label pairs found valid: the same few (app: web, tier: ...) recur on most objects, their templates and
+# selectors, and one set look-up costs half the two memoised checks.
+_CLEAN_LABELS: set = set()
 
 
 def check_annotations(annotations, path: tuple, report: Report) -> None:
