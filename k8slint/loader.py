@@ -27,8 +27,8 @@ from .model import Finding, ObjectRef, Resource, Severity, format_json_path
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
-from .listitems import ItemSpans, Prefixed, cut_items, item_text, list_without_items
-from .yamlread import BrokenDocuments, ParsedDocument, Problem, document_chunks, parse_documents
+# listitems and yamlread (PyYAML and libyaml behind them) are imported where a text is parsed: a run
+# answered by the result cache reads and digests files, and never imports them
 
 try:
     import fcntl
@@ -94,6 +94,7 @@ class LoadedFile:
         start, end = self.bounds
         if self.item is None:
             return self.text[start:end]
+        from .listitems import item_text
         return item_text(self.text, start, end, self.item[1])
 
     @property
@@ -230,6 +231,7 @@ def load_text(text: str, file: str) -> LoadedFile:
     if template is not None:
         result.findings.append(_template_finding(template, file))
         return result
+    from .listitems import cut_items
     cut = cut_items(text) if len(text) > PIECE_CHARS else None
     if cut is not None:  # a large List: its items read one by one (no node graph of the whole to place them)
         _load_list_whole(text, file, result, cut)
@@ -241,6 +243,8 @@ def load_text(text: str, file: str) -> LoadedFile:
 def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
     """load_text of a List document cut into its items: what reading it whole gives, its one document (for
     the fixer) the List's value with each item's spans."""
+    from .listitems import ItemSpans, list_without_items
+    from .yamlread import ParsedDocument, parse_documents
     found_map = helm_source_map(text)
     if found_map is not None:
         result.source_maps[file] = found_map
@@ -289,6 +293,7 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
         yield from _list_items(text, label, plan, source_maps)
         return
     bounds = plan
+    from .yamlread import BrokenDocuments
     first_index, release_bytes, broken = 0, 0, BrokenDocuments()  # broken documents counted per input
     for n, (start, end) in enumerate(bounds):
         result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end))
@@ -306,6 +311,8 @@ def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
     List document, read an item at a time), or None when it is read whole."""
     if len(text) <= piece_chars or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
         return None
+    from .listitems import cut_items
+    from .yamlread import document_chunks
     bounds = document_chunks(text, piece_chars)
     if len(bounds) > 1:
         return bounds
@@ -315,6 +322,8 @@ def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
 def _list_items(text: str, file: str, cut, source_maps: dict):
     """One LoadedFile per item of a List document (see listitems): each item's text is parsed alone, at its
     place in the whole text, and its findings are those of the List read whole."""
+    from .listitems import Prefixed, item_text
+    from .yamlread import ParsedDocument, Problem, parse_documents
     quiet = is_kustomization_file(file) or is_chart_metadata_file(file)
     release_bytes, line, counted = 0, 0, 0
     for i, (start, end, body) in enumerate(cut.items):
@@ -344,6 +353,7 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
     `piece` = (line offset, character offset, first document index) when `text` is one piece of a larger
     input whose source map the caller already set; `broken` then counts the input's broken documents
     across its pieces, and the caller reports those past the limit (_report_skipped)."""
+    from .yamlread import BrokenDocuments, parse_documents
     if piece is None:
         found_map = helm_source_map(text)
         if found_map is not None or source_map is not None:

@@ -25,13 +25,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-try:  # the same libyaml scanner the reader uses; the pure-Python one otherwise
-    from yaml import CBaseLoader as _ScanLoader
-except ImportError:  # pragma: no cover - only on exotic platforms
-    from yaml import BaseLoader as _ScanLoader
-
 # --------------------------------------------------------------------------------------------------------
 # Rendered Helm output: `# Source:` comments
 # --------------------------------------------------------------------------------------------------------
@@ -177,6 +170,11 @@ def _evidence(text: str, offset: int, reason: str, chart: Path | None = None) ->
 def _scalar_tokens(text: str) -> tuple:
     """[(start, end, style)] of every scalar token libyaml finds, and the offsets of the regions it could
     not scan [(start, end, error_line)]. A scan error skips to the next `---` and goes on."""
+    import yaml  # here, not at the top: a run answered by the result cache never imports PyYAML
+    try:  # the same libyaml scanner the reader uses; the pure-Python one otherwise
+        from yaml import CBaseLoader as _ScanLoader
+    except ImportError:  # pragma: no cover - only on exotic platforms
+        from yaml import BaseLoader as _ScanLoader
     scalars, broken = [], []
     pos = 0
     while pos < len(text):

@@ -1,5 +1,6 @@
 """A run whose files are all in the result cache never builds a Linter: the rules, the validators and
-jsonschema_rs are not imported (a pre-commit hook on unchanged files pays only for reading them)."""
+jsonschema_rs are not imported, nor is the YAML reader and PyYAML (a pre-commit hook on unchanged files
+pays only for reading them)."""
 import json
 import os
 import subprocess
@@ -12,7 +13,8 @@ from k8slint.engine import EMPTY_CRD_STATE
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEAVY = ("k8slint.linter", "k8slint.rules", "k8slint.validation", "k8slint.apiserver", "jsonschema_rs")
+HEAVY = ("k8slint.linter", "k8slint.rules", "k8slint.validation", "k8slint.apiserver", "jsonschema_rs",
+         "k8slint.yamlread", "k8slint.listitems", "yaml")
 
 RUN = textwrap.dedent("""
     import json, sys
