@@ -14,7 +14,7 @@ from k8slint.engine import EMPTY_CRD_STATE
 ROOT = Path(__file__).resolve().parent.parent
 
 HEAVY = ("k8slint.linter", "k8slint.rules", "k8slint.validation", "k8slint.apiserver", "jsonschema_rs",
-         "k8slint.yamlread", "k8slint.listitems", "yaml")
+         "k8slint.yamlread", "k8slint.listitems", "yaml", "k8slint.catalog")
 
 RUN = textwrap.dedent("""
     import json, sys

@@ -128,10 +128,11 @@ def lint_options(config):
         from ..repocrds import crd_files as repository_crd_files
         repository_crds = tuple(p for p in repository_crd_files(root_setting(config), exclude_matcher(config))
                                 if p not in crd_files)
-    from ..catalog import check_locations
     try:
         schema_locations = tuple(config["schema-location"])
-        check_locations(schema_locations)
+        if schema_locations:  # (catalog, imported only then, parses them; nothing to check otherwise)
+            from ..catalog import check_locations
+            check_locations(schema_locations)
     except ValueError as exc:
         raise Usage(f"{where_set(config, 'schema-location', '--schema-location')}: {exc}") from None
     return LintOptions(target=target, current=current, strict=config["strict"], select=select, ignore=ignore,
