@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 
@@ -165,6 +166,9 @@ def read_limited(path: str, limit: int) -> bytes:
     blocking the run forever. Raises OSError."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode):  # O_NONBLOCK means nothing to a regular file
+            return _read_regular(fd, limit, st.st_size)
         if fcntl is not None:
             flags = fcntl.fcntl(fd, fcntl.F_GETFL)
             fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)  # now wait for data as usual
@@ -175,6 +179,23 @@ def read_limited(path: str, limit: int) -> bytes:
 
 
 _READ_CHUNK = 1 << 24
+_PROBE = 1 << 16
+
+
+def _read_regular(fd: int, limit: int, size: int) -> bytes:
+    """At most `limit` bytes of a regular file of `size` bytes (as fstat saw it). The first read asks for
+    one byte more than that size, and after a short read only a small probe follows: a read of
+    _READ_CHUNK allocates that much however little is left (16 MiB per file, most of a cached run's
+    reading). A file that grows meanwhile is still read on, up to `limit`."""
+    chunks, remaining, want = [], limit, size + 1
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, want))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+        want = _READ_CHUNK if len(chunk) == want else _PROBE
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_upto(stream, limit: int) -> bytes:
