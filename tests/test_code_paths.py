@@ -83,15 +83,28 @@ def test_fix_reads_rbac_ahead_only_for_a_pod_security_policy(tmp_path):
     """RBAC grants serve only the fix of a PodSecurityPolicy; with one in another file they still name the
     namespaces it is granted in, without one RBAC files are fixed like the others (not read ahead)."""
     from k8slint import fixer
-    from k8slint.fixer.apply import PRELOAD_WORDS, PSP_GRANT_WORDS, _preload_words
+    from k8slint.fixer.apply import _preload_paths
     psp, rbac = (REPO / "tests/fixes/psp/before/psp.yaml").read_text().split("---\n# who may use it")
     (tmp_path / "a-psp.yaml").write_text(psp)
     (tmp_path / "b-rbac.yaml").write_text("# who may use it" + rbac)
     paths = [str(tmp_path / "a-psp.yaml"), str(tmp_path / "b-rbac.yaml")]
-    assert _preload_words(paths, 1 << 20) == PRELOAD_WORDS
-    assert not set(PSP_GRANT_WORDS) & set(_preload_words(paths[1:], 1 << 20))
+    assert _preload_paths(paths, 1 << 20) == paths[1:]
+    assert _preload_paths(paths[1:], 1 << 20) == []
     run = fixer.run_fix(paths, fixer.FixOptions(LintOptions(target=resolve("1.30"))))
     assert any("(shop)" in (f.suggestion or "") for f in run.result.findings), run.result.findings
+
+
+def test_fix_looks_ahead_at_a_plain_file_once(tmp_path, monkeypatch):
+    """Choosing the files to read first looks at each file once; only the few that may matter twice more."""
+    from k8slint.fixer import apply
+    plain, crd = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    plain.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+    crd.write_text("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n")
+    looked: list = []
+    real = apply.mentions
+    monkeypatch.setattr(apply, "mentions", lambda p, *a: looked.append(p) or real(p, *a))
+    assert apply._preload_paths([str(plain), str(crd)], 1 << 20) == [str(crd)]
+    assert looked.count(str(plain)) == 1 and looked.count(str(crd)) == 3
 
 
 def test_fix_parses_a_file_too_large_to_fix_once(tmp_path, monkeypatch):

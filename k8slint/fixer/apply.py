@@ -702,10 +702,15 @@ PRELOAD_WORDS = (b"CustomResourceDefinition", b"IngressClass", b"ThirdPartyResou
 PSP_GRANT_WORDS = (b"podsecuritypolicies", b"RoleBinding")
 
 
-def _preload_words(paths: list, max_file_size: int) -> tuple:
-    if STDIN in paths or any(mentions(p, max_file_size, (b"PodSecurityPolicy",)) for p in paths):
-        return PRELOAD_WORDS
-    return tuple(w for w in PRELOAD_WORDS if w not in PSP_GRANT_WORDS)
+def _preload_paths(paths: list, max_file_size: int) -> list:
+    """The paths to read first (see PRELOAD_WORDS), in order. One look at every file finds the few that may
+    matter at all; only those are looked at again for the exact words (most files are read once, not twice)."""
+    candidates = {p for p in paths if p != STDIN
+                  and mentions(p, max_file_size, PRELOAD_WORDS + (b"PodSecurityPolicy",))}
+    words = PRELOAD_WORDS
+    if STDIN not in paths and not any(mentions(p, max_file_size, (b"PodSecurityPolicy",)) for p in candidates):
+        words = tuple(w for w in PRELOAD_WORDS if w not in PSP_GRANT_WORDS)
+    return [p for p in paths if p == STDIN or (p in candidates and mentions(p, max_file_size, words))]
 
 
 def run_fix(paths: list, options: FixOptions) -> FixRun:
@@ -726,9 +731,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
                   for p in lint_options.crd_files + lint_options.repository_crd_files]
     for loaded in crd_inputs:
         linter.register_crds(loaded)
-    words = _preload_words(paths, lint_options.max_file_size)
-    preloaded = {p: _read(p, lint_options.max_file_size, whole=True) for p in paths
-                 if p == STDIN or mentions(p, lint_options.max_file_size, words)}
+    preloaded = {p: _read(p, lint_options.max_file_size, whole=True)
+                 for p in _preload_paths(paths, lint_options.max_file_size)}
     for inp in preloaded.values():
         linter.register_crds(inp.loaded)
     store = default_store()
@@ -747,7 +751,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             outcome.problem = _not_fixed(inp.loaded.file, exc)
         if outcome.problem is None:  # refused before fixing (too large): the final lint must still say so
             outcome.problem = next((f for f in inp.loaded.findings if f.rule_id == "YML020"), None)
-        leftover = leftovers.get(os.path.realpath(inp.path)) if inp.path != STDIN else None
+        # (realpath costs a few system calls a file: only when there is a leftover to find)
+        leftover = leftovers.get(os.path.realpath(inp.path)) if leftovers and inp.path != STDIN else None
         if leftover is not None and outcome.problem is None:  # said whether or not a fix would change it
             outcome.problem = _not_written(inp.loaded.file, f"not rewritten while {leftover.message()}")
         if outcome.changed and options.write and inp.path != STDIN:
