@@ -167,8 +167,8 @@ def read_limited(path: str, limit: int) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fd)
-        if stat.S_ISREG(st.st_mode):  # O_NONBLOCK means nothing to a regular file
-            return _read_regular(fd, limit, st.st_size)
+        if stat.S_ISREG(st.st_mode):  # O_NONBLOCK means nothing to a regular file; no buffer: see _read_chunks
+            return _read_chunks(lambda n: os.read(fd, n), limit, first=st.st_size + 1)
         if fcntl is not None:
             flags = fcntl.fcntl(fd, fcntl.F_GETFL)
             fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)  # now wait for data as usual
@@ -182,32 +182,25 @@ _READ_CHUNK = 1 << 24
 _PROBE = 1 << 16
 
 
-def _read_regular(fd: int, limit: int, size: int) -> bytes:
-    """At most `limit` bytes of a regular file of `size` bytes (as fstat saw it). The first read asks for
-    one byte more than that size, and after a short read only a small probe follows: a read of
-    _READ_CHUNK allocates that much however little is left (16 MiB per file, most of a cached run's
-    reading). A file that grows meanwhile is still read on, up to `limit`."""
-    chunks, remaining, want = [], limit, size + 1
+def read_upto(stream, limit: int) -> bytes:
+    """At most `limit` bytes of a binary stream, read in chunks: `read(limit)` allocates `limit` bytes
+    up front, and --max-file-size may be far more than the memory there is."""
+    return _read_chunks(stream.read, limit)
+
+
+def _read_chunks(read, limit: int, first: int = _READ_CHUNK) -> bytes:
+    """At most `limit` bytes from `read(n)`, a request of `first` bytes first (a regular file's size plus
+    one). A request shorter than asked for is followed by a small probe, not by another _READ_CHUNK (which
+    allocates 16 MiB however little is left): reading a file a few KiB long costs what it is, and a file
+    that grows meanwhile is still read on, up to `limit`."""
+    chunks, remaining, want = [], limit, first
     while remaining > 0:
-        chunk = os.read(fd, min(remaining, want))
+        chunk = read(min(remaining, want))
         if not chunk:
             break
         chunks.append(chunk)
         remaining -= len(chunk)
         want = _READ_CHUNK if len(chunk) == want else _PROBE
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def read_upto(stream, limit: int) -> bytes:
-    """At most `limit` bytes of a binary stream, read in chunks: `read(limit)` allocates `limit` bytes
-    up front, and --max-file-size may be far more than the memory there is."""
-    chunks, remaining = [], limit
-    while remaining > 0:
-        chunk = stream.read(min(remaining, _READ_CHUNK))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
