@@ -384,7 +384,7 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
             result.documents.append(doc)
         not_an_object = _not_an_object(doc.value)
         # a List's problems come with its items, as when it is read an item at a time (_list_items)
-        per_item: dict = {} if _is_list(doc.value) else None
+        per_item: dict = {} if _is_list(doc.value) and not is_kustomize_config(doc.value) else None
         for p in doc.problems:
             if not_an_object and p.rule_id == "YML005":
                 continue  # a tag Kubernetes refuses, in a document it never reads (mkdocs.yml): YML003 says so
@@ -440,8 +440,8 @@ def _template_finding(template, file: str) -> Finding:
 
 
 def _is_list(value) -> bool:
-    """Is this a List (List, PodList ...) whose items _collect reads?"""
-    if not isinstance(value, dict) or is_kustomize_config(value):
+    """Is this a List (List, PodList ...) whose items _collect reads (unless it is kustomize's own)?"""
+    if not isinstance(value, dict):
         return False
     kind = value.get("kind")
     return isinstance(kind, str) and kind.endswith("List") and isinstance(value.get("items"), list)
@@ -464,9 +464,8 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
                                         "Kubernetes object; skipped", file, span.line, span.column, item_path,
                                         doc_index=doc.index))
         return
-    items = value.get("items")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):  # List, PodList ...
-        for i, item in enumerate(items):
+    if _is_list(value):
+        for i, item in enumerate(value["items"]):
             result.findings.extend((per_item or {}).get(i, ()))
             _collect(doc, item, item_path + ("items", i), file, result, top_level, quiet)
         return
