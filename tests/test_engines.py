@@ -77,10 +77,8 @@ VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40), st.floa
                    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(LEAVES), VALUES), max_size=3), st.booleans(),
-       st.sampled_from(["1.9", "1.30"]), st.text(min_size=1, max_size=6))
-def test_engines_agree_on_mutated_objects(changes, strict, version, extra_key):
+def _mutated(changes: list, extra_key: str) -> dict:
+    """VALID_DEPLOYMENT with each (path, value) of `changes` set, and an unknown `extra_key` in its spec."""
     data = copy.deepcopy(VALID_DEPLOYMENT)
     for path, value in changes:
         node = data
@@ -91,6 +89,14 @@ def test_engines_agree_on_mutated_objects(changes, strict, version, extra_key):
         except (KeyError, IndexError, TypeError):  # an earlier change replaced a parent of this path
             continue
     data["spec"][extra_key] = 1
+    return data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(LEAVES), VALUES), max_size=3), st.booleans(),
+       st.sampled_from(["1.9", "1.30"]), st.text(min_size=1, max_size=6))
+def test_engines_agree_on_mutated_objects(changes, strict, version, extra_key):
+    data = _mutated(changes, extra_key)
     _agree(Validator(KubeVersion.parse(version), strict), data, "apps/v1", "Deployment")
 
 
@@ -148,16 +154,7 @@ def test_compiled_errors_give_the_reference_findings_on_mutated_objects(monkeypa
     import json
 
     from k8slint.loader import load_text
-    data = copy.deepcopy(VALID_DEPLOYMENT)
-    for path, value in changes:
-        node = data
-        try:
-            for part in path[:-1]:
-                node = node[part]
-            node[path[-1]] = value
-        except (KeyError, IndexError, TypeError):
-            continue
-    data["spec"][extra_key] = 1
+    data = _mutated(changes, extra_key)
     loaded = load_text(json.dumps(data, ensure_ascii=False), "d.json")
     assume(loaded.resources)  # a character YAML refuses
     resource = loaded.resources[0]
