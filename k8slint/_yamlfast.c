@@ -136,6 +136,25 @@ static int store(Reader *r, PyObject *value) {
     return failed ? ERROR : OK;
 }
 
+/* What a scalar's text reads as (a new reference; NULL with an exception set), as a key or as a value:
+   a plain scalar from the cache of plain keys or values, else from the Python resolver; a tagged one
+   (`tag` not NULL) from the resolver; a quoted one is its text. */
+static PyObject *resolved(Reader *r, int want, int plain, PyObject *tag, PyObject *text) {
+    PyObject *found;
+    if (plain) {
+        found = PyDict_GetItemWithError(want == WANT_KEY ? r->plain_keys : r->plain_values, text);
+        if (found != NULL) {
+            Py_INCREF(found);
+            return found;
+        }
+        return PyErr_Occurred() ? NULL : call_resolve(r, want, r->plain_tag, text);
+    }
+    if (tag != NULL)
+        return call_resolve(r, want, tag, text);
+    Py_INCREF(text);
+    return text;
+}
+
 /* One scalar event: a key of the innermost mapping, a value in it, or the document itself (*root). */
 static int scalar(Reader *r, PyObject **root) {
     yaml_event_t *ev = &r->event;
@@ -159,19 +178,7 @@ static int scalar(Reader *r, PyObject **root) {
     Frame *top = r->depth ? &r->frames[r->depth - 1] : NULL;
     int rc = OK;
     if (top != NULL && top->is_map && top->key == NULL) { /* a mapping key */
-        PyObject *key;
-        if (plain) {
-            key = PyDict_GetItemWithError(r->plain_keys, text);
-            if (key != NULL)
-                Py_INCREF(key);
-            else if (!PyErr_Occurred())
-                key = call_resolve(r, WANT_KEY, r->plain_tag, text);
-        } else if (explicit_tag) {
-            key = call_resolve(r, WANT_KEY, tag, text);
-        } else { /* quoted: the text is the key */
-            key = text;
-            Py_INCREF(key);
-        }
+        PyObject *key = resolved(r, WANT_KEY, plain, tag, text);
         if (key == NULL) {
             rc = ERROR;
         } else if (key == Py_None) {
@@ -191,19 +198,7 @@ static int scalar(Reader *r, PyObject **root) {
             }
         }
     } else {
-        PyObject *value;
-        if (plain) {
-            value = PyDict_GetItemWithError(r->plain_values, text);
-            if (value != NULL)
-                Py_INCREF(value);
-            else if (!PyErr_Occurred())
-                value = call_resolve(r, WANT_VALUE, r->plain_tag, text);
-        } else if (explicit_tag) {
-            value = call_resolve(r, WANT_VALUE, tag, text);
-        } else {
-            value = text;
-            Py_INCREF(value);
-        }
+        PyObject *value = resolved(r, WANT_VALUE, plain, tag, text);
         if (value == NULL)
             rc = ERROR;
         else if (top == NULL)
