@@ -18,12 +18,16 @@ import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 
-import yaml
 
-try:
-    from yaml._yaml import CParser as _CheckParser  # raw_parse: events counted in C, no Python objects
-except ImportError:  # pragma: no cover - without libyaml every List is read whole
-    _CheckParser = None
+def _check_parser():
+    """libyaml's parser (raw_parse: events counted in C, no Python objects), or None without libyaml (every
+    List is then read whole). PyYAML is imported here, on the first large text: a run whose files are all
+    small (a pre-commit hook's) never imports it."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - without libyaml every List is read whole
+        return None
+    return CParser
 
 # (patterns start at a line break so that the scan of a large text is a search for a literal)
 _ITEMS_LINE = re.compile(r"\nitems:[ ]*(?:#[^\n]*)?\r?\n")
@@ -62,18 +66,20 @@ def item_text(text: str, start: int, end: int, body: int) -> str:
 def cut_items(text: str) -> ListCut | None:
     """The items of `text` when it is one List document, in YAML block style or in JSON, that can be read an
     item at a time (see the module doc), else None."""
-    if _CheckParser is None or text.startswith("%") or any(c in text for c in _UNSAFE_CHARS) \
+    check_parser = _check_parser()
+    if check_parser is None or text.startswith("%") or any(c in text for c in _UNSAFE_CHARS) \
             or ("\r" in text and _CR.search(text)) or _may_alias(text) or _DEEP.search(text) \
             or _flow_depth(text) >= MAX_FLOW_DEPTH:
         return None
     cut = _cut_json(text) if text.startswith("{", _JSON_SPACE.match(text).end()) else _cut_yaml(text)
     if cut is None:
         return None
+    from yaml import YAMLError
     for start, end, body in cut.items:
         try:
-            if _CheckParser(item_text(text, start, end, body)).raw_parse() <= 2:
+            if check_parser(item_text(text, start, end, body)).raw_parse() <= 2:
                 return None  # an empty item: null in the List, no document alone
-        except yaml.YAMLError:
+        except YAMLError:
             return None
     return cut
 

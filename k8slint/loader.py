@@ -245,8 +245,10 @@ def load_text(text: str, file: str) -> LoadedFile:
     if template is not None:
         result.findings.append(_template_finding(template, file))
         return result
-    from .listitems import cut_items
-    cut = cut_items(text) if len(text) > PIECE_CHARS else None
+    cut = None
+    if len(text) > PIECE_CHARS:  # listitems (and PyYAML's parser it checks items with) only for a large text
+        from .listitems import cut_items
+        cut = cut_items(text)
     if cut is not None:  # a large List: its items read one by one (no node graph of the whole to place them)
         _load_list_whole(text, file, result, cut)
         return result

@@ -14,27 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import yaml
-from yaml.resolver import BaseResolver
-
 from .model import Span
 from .yamlscalars import (MERGE, NON_FINITE_WORDS, YAML11_ONLY_BOOLEANS, key_text, non_finite_problem,
                           resolve_plain, resolve_tagged)
-
-try:  # libyaml is bundled with PyYAML's wheels; fall back to the pure-Python parser if it is missing
-    from yaml._yaml import CParser as _ParserBase
-except ImportError:  # pragma: no cover - only on exotic platforms
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _ParserBase(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
 
 try:  # the compiled reader of simple documents (k8slint/_yamlfast.c); built where libyaml's headers were
     from . import _yamlfast as _fast
@@ -46,7 +28,6 @@ _WANT_KEY = 1  # _yamlfast asks for a key (0: a value)
 _MAX_FINDS = 16  # span lookups of one document walked in C before it is composed instead
 
 PLAIN_TAG = _PLAIN = "?"  # tag we give plain, untagged scalars so that we resolve them ourselves
-_ScalarNode = yaml.ScalarNode
 # Plain scalars repeat a lot across manifests; their reading never depends on where they are.
 _PLAIN_KEYS: dict = {}
 _PLAIN_VALUES: dict = {}
@@ -70,25 +51,96 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)|^\.\.\.(?=[ \t\r\n]|$)", re.M)
 
 
-_STR_TAG, _SEQ_TAG, _MAP_TAG = (BaseResolver.DEFAULT_SCALAR_TAG, BaseResolver.DEFAULT_SEQUENCE_TAG,
-                                BaseResolver.DEFAULT_MAPPING_TAG)
+# the tags PyYAML's BaseResolver gives scalars, sequences and mappings by default
+_STR_TAG, _SEQ_TAG, _MAP_TAG = _STD + "str", _STD + "seq", _STD + "map"
 
 
-class _Parser(_ParserBase, BaseResolver):
-    def __init__(self, text: str):
-        _ParserBase.__init__(self, text)
-        BaseResolver.__init__(self)
-        # libyaml's composer calls these around every node; we register no path resolvers, so they would
-        # do nothing, in two Python calls per node. Built-in no-ops of the same arity cost a fraction.
-        self.descend_resolver = {}.get
-        self.ascend_resolver = tuple
+# PyYAML: imported on first use, not with this module. The compiled reader takes the common documents
+# without it (a one-file lint never imports it, ~10 ms of its start); what it leaves to the Python readers
+# (libyaml's events or node graph, through PyYAML), the fixer's node graph and spans looked up in composed
+# nodes import it. `yaml` is a stand-in until then: its first attribute lookup imports PyYAML and defines
+# the names below (_pyyaml), and from then on `yaml` is PyYAML itself.
+_PYYAML_NAMES = ("BaseResolver", "_ParserBase", "_Parser", "_ScalarNode", "_ScalarEvent", "_AliasEvent",
+                 "_MapStart", "_SeqStart", "_MapEnd", "_SeqEnd", "_OPEN_EVENTS", "_CLOSE_EVENTS", "_DocStart")
+_pyyaml_loaded = False
 
-    def resolve(self, kind, value, implicit):
-        """Plain scalars keep a tag of their own (resolved later, by yamlscalars); the rest get the tag
-        BaseResolver would give them without path resolvers, without its look-ups."""
-        if kind is _ScalarNode:
-            return _PLAIN if implicit[0] else _STR_TAG
-        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+class _PyYAMLStandIn:
+    """`yaml` until PyYAML is imported: any attribute imports it (and replaces this stand-in)."""
+
+    def __getattr__(self, name):
+        return getattr(_pyyaml(), name)
+
+
+yaml = _PyYAMLStandIn()
+
+
+def _pyyaml():
+    """Import PyYAML and define what reading through it needs as this module's globals; returns PyYAML."""
+    global _pyyaml_loaded
+    g = globals()
+    if _pyyaml_loaded:
+        return g["yaml"]
+    import yaml as pyyaml
+    from yaml.resolver import BaseResolver
+
+    try:  # libyaml is bundled with PyYAML's wheels; fall back to the pure-Python parser if it is missing
+        from yaml._yaml import CParser as parser_base
+    except ImportError:  # pragma: no cover - only on exotic platforms
+        from yaml.composer import Composer
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        class parser_base(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+            def __init__(self, stream):
+                Reader.__init__(self, stream)
+                Scanner.__init__(self)
+                Parser.__init__(self)
+                Composer.__init__(self)
+
+    scalar_node, sequence_node = pyyaml.ScalarNode, pyyaml.SequenceNode
+
+    class _Parser(parser_base, BaseResolver):
+        def __init__(self, text: str):
+            parser_base.__init__(self, text)
+            BaseResolver.__init__(self)
+            # libyaml's composer calls these around every node; we register no path resolvers, so they would
+            # do nothing, in two Python calls per node. Built-in no-ops of the same arity cost a fraction.
+            self.descend_resolver = {}.get
+            self.ascend_resolver = tuple
+
+        def resolve(self, kind, value, implicit):
+            """Plain scalars keep a tag of their own (resolved later, by yamlscalars); the rest get the tag
+            BaseResolver would give them without path resolvers, without its look-ups."""
+            if kind is scalar_node:
+                return _PLAIN if implicit[0] else _STR_TAG
+            return _SEQ_TAG if kind is sequence_node else _MAP_TAG
+
+    _Parser.__qualname__ = "_Parser"
+    g.update(yaml=pyyaml, BaseResolver=BaseResolver, _ParserBase=parser_base, _Parser=_Parser,
+             _ScalarNode=scalar_node, _ScalarEvent=pyyaml.ScalarEvent, _AliasEvent=pyyaml.AliasEvent,
+             _MapStart=pyyaml.MappingStartEvent, _SeqStart=pyyaml.SequenceStartEvent,
+             _MapEnd=pyyaml.MappingEndEvent, _SeqEnd=pyyaml.SequenceEndEvent,
+             _OPEN_EVENTS=(pyyaml.SequenceStartEvent, pyyaml.MappingStartEvent),
+             _CLOSE_EVENTS=(pyyaml.SequenceEndEvent, pyyaml.MappingEndEvent), _DocStart=pyyaml.DocumentStartEvent)
+    _pyyaml_loaded = True
+    return pyyaml
+
+
+def __getattr__(name: str):
+    """The names _pyyaml defines, asked for from outside (tests, the fixer) before anything here needed them."""
+    if name in _PYYAML_NAMES:
+        _pyyaml()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _new_parser(text: str):
+    """A libyaml parser of `text` (_Parser, looked up at each call: tests replace it)."""
+    if not _pyyaml_loaded:
+        _pyyaml()
+    return _Parser(text)
 
 
 @dataclass
@@ -232,7 +284,7 @@ class _Chunk:
         """The root node of the n-th document of the whole text (None if it does not compose)."""
         if self._roots is None:
             self._roots = []
-            parser = _Parser(self.text)
+            parser = _new_parser(self.text)
             try:
                 while parser.check_node():
                     self._roots.append(parser.get_node())
@@ -545,9 +597,6 @@ class _NotSimple(Exception):
 
 
 _NO_KEY = object()  # a mapping waiting for its next key
-_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
-_MapStart, _SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
-_MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 def _plain_key(conv: _Converter, text: str, event, path: tuple) -> str | None:
@@ -672,17 +721,13 @@ def _maybe_deep(text: str) -> bool:
     return False
 
 
-_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-
-
 def _too_deep(text: str) -> int | None:
     """Line number where the YAML nesting (collections inside collections, as parsed) goes deeper than
     MAX_DEPTH, or None. libyaml composes recursively in C, so this is measured on its event stream, which is
     flat, before anything is composed; only texts the cheap test lets through pay for it."""
     if not _maybe_deep(text):
         return None
-    parser = _Parser(text)
+    parser = _new_parser(text)
     depth = 0
     try:
         while True:
@@ -708,7 +753,7 @@ def compose_documents(text: str) -> list:
     """The root node of every document of `text` (the fixer edits at these nodes' positions).
     Raises yaml.YAMLError when the text does not parse."""
     roots = []
-    parser = _Parser(text)
+    parser = _new_parser(text)
     try:
         while parser.check_node():
             roots.append(parser.get_node())
@@ -742,7 +787,7 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
         if docs is not None:
             return docs, None
     docs = []
-    parser = _Parser(text)
+    parser = _new_parser(text)
     get_event = parser.get_event
     chunk = _Chunk(text)
     try:
@@ -771,9 +816,6 @@ def _parse_chunk(text: str, line_offset: int, index_offset: int, first_index: in
     finally:
         parser.dispose()
     return docs, None
-
-
-_DocStart = yaml.DocumentStartEvent
 
 
 class _Mark:
@@ -834,7 +876,7 @@ def _parse_chunk_fast(text: str, line_offset: int, index_offset: int, first_inde
 def _parse_chunk_nodes(text: str, line_offset: int, index_offset: int, first_index: int) -> tuple:
     """_parse_chunk through the node graph: for what needs it (aliases, merge keys, duplicate keys ...)."""
     docs = []
-    parser = _Parser(text)
+    parser = _new_parser(text)
     try:
         while parser.check_node():
             node = parser.get_node()
