@@ -178,3 +178,35 @@ def test_a_usage_error_never_writes_a_terminal_escape_from_input(tmp_path):
     (tmp_path / ".k8slint.yaml").write_text('select: ["\\e[2J\\e[31mAPI"]\n')  # YAML's \e is ESC
     result = run_cli(["lint", "x.yaml"], cwd=tmp_path)
     assert result.code == 2 and "no rule matches" in result.err and "\x1b" not in result.err
+
+
+# Every spelling of a [tool.k8slint] table we could think of, and texts that only mention k8slint.
+PYPROJECT_TEXTS = [
+    '[tool.k8slint]\nstrict = true\n', '[ tool . "k8slint" ]\nstrict = true\n', "['tool'.'k8slint']\nstrict = true\n",
+    '[tool.k8slint.severity]\nSCH = "warning"\n', '[[tool.k8slint]]\na = 1\n', '[tool]\nk8slint = {strict = true}\n',
+    '[ "tool" ]\n"k8slint".strict = true\n', 'tool.k8slint.strict = true\n', 'tool . k8slint = {strict = true}\n',
+    'tool = { k8slint = { strict = true } }\n', '"tool" = {"k8slint" = {}}\n', '[tool."k8s\\u006cint"]\nstrict = true\n',
+    '[project]\nname = "k8slint"\n[project.scripts]\nk8slint = "k8slint.__main__:run"\n[tool.hatch]\nx = 1\n',
+    '[project]\nname = "k8slint"\n', '[tool.ruff]\nline-length = 120\n', '[tool.k8slint\nbroken', 'k8slint = [\n',
+    '[tool.other]\nk8slint = 1\n', '# [tool.k8slint] in a comment\n[project]\nname = "x"\n', '',
+]
+
+
+@pytest.mark.parametrize("text", PYPROJECT_TEXTS)
+def test_a_pyproject_is_passed_over_unparsed_only_when_parsing_it_would_pass_it_over(tmp_path, text):
+    import tomllib
+
+    from k8slint import config as config_module
+    try:
+        tool = tomllib.loads(text).get("tool", {})
+        has_table = isinstance(tool, dict) and "k8slint" in tool
+    except tomllib.TOMLDecodeError:
+        has_table = bool(config_module._K8SLINT_TABLE.search(text))  # (an error then, for us)
+    assert config_module._may_have_table(text) or not has_table
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text)
+    try:
+        found = config_module._pyproject_has_table(path)
+    except config_module.ConfigError:
+        found = True
+    assert found == has_table
