@@ -802,12 +802,16 @@ def _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, jobs: in
     final.prepare([loaded for _, loaded in done.values()])
     results: dict = {path: (outcome, final.check(loaded, outcome)) for path, (outcome, loaded) in done.items()}
     rest = [path for path in paths if path not in results]
+
+    def here(path):
+        outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
+        return outcome, final.check(loaded, outcome)
+
     if jobs > 1:
-        results.update(_fix_rest(rest, fix_one, write_one, final, lint_options, jobs))
+        results.update(_fix_rest(rest, fix_one, write_one, here, final, lint_options, jobs))
     for path in rest:
         if path not in results:
-            outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
-            results[path] = (outcome, final.check(loaded, outcome))
+            results[path] = here(path)
     outcomes = [results[p][0] for p in paths]
     return FixRun(outcomes, *final.result([results[p][1] for p in paths]))
 
@@ -828,10 +832,13 @@ def _fix_worker_signals() -> None:
     engine._worker_signals()
 
 
-def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -> dict:
+def _fix_rest(paths: list, fix_one, write_one, here, final, lint_options, jobs: int) -> dict:
     """path -> (outcome, final findings) of files that nothing else depends on, computed over `jobs` forked
     processes. Workers never write: this process writes each file as its result comes, so an interrupted
-    run knows exactly which files it rewrote, and a file it could not write is linted again as it is."""
+    run knows exactly which files it rewrote, and a file it could not write is linted again as it is.
+    The first batch is fixed here (`here(path)`), before the fork, as lint checks its first batch: what
+    fixing and checking build lazily (the compiled validators of the fixer's lint, of the verifier and of the
+    final lint, rule tables) is then built once and inherited, not once in every worker."""
     import multiprocessing
     from ..engine import BATCH
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
@@ -842,11 +849,16 @@ def _fix_rest(paths: list, fix_one, write_one, final, lint_options, jobs: int) -
         inp = _read(path, lint_options.max_file_size)
         outcome, loaded = fix_one(inp, write_now=False)
         checked = final.check(loaded, outcome)
+        if not outcome.changed:  # not sent back: the parent needs the texts of changed files only
+            outcome.before = outcome.after = outcome.lint = None
         return outcome, checked, (inp.raw, inp.st) if outcome.written else None
 
     global _FIX_TASK
-    _FIX_TASK = fix_and_check
     results: dict = {}
+    if len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
+        for path in batches.pop(0):
+            results[path] = here(path)
+    _FIX_TASK = fix_and_check
     try:
         with engine._pool(min(jobs, len(batches)), _fix_worker_signals) as pool:
             for batch, batch_results in zip(batches, pool.imap(_fix_batch, batches)):
