@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .atomic import write_bytes_atomic
 from .digests import sha256
 from .model import Severity
 
@@ -386,6 +385,7 @@ class SchemaCatalog:
         if self._valid_json(data):
             try:
                 cached.parent.mkdir(parents=True, exist_ok=True)
+                from .atomic import write_bytes_atomic  # only with a download to keep
                 write_bytes_atomic(cached, data)
             except OSError:
                 pass  # a read-only cache only costs downloads

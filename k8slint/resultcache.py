@@ -17,7 +17,6 @@ read is ignored and rebuilt.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import time
 from functools import lru_cache
@@ -133,6 +132,7 @@ class ResultCache:
         return shard
 
     def _read(self, n: int) -> dict:
+        import pickle  # here: a run that reads no shard (--no-cache, K8SLINT_NO_CACHE) never imports it
         try:
             with open(self.dir / f"{n:02}.pickle", "rb") as fh:
                 loaded = pickle.load(fh)
@@ -163,6 +163,7 @@ class ResultCache:
         problem (read-only disk, no home) leaves the cache as it was."""
         if not self._new:
             return
+        import pickle
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             for n, entries in self._new.items():

@@ -5,8 +5,6 @@ import json
 import re
 from functools import lru_cache, total_ordering
 
-from packaging.version import InvalidVersion, Version
-
 from .datadir import schemas_dir
 
 _VERSION_TEXT = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
@@ -45,11 +43,10 @@ class KubeVersion:
         m = _VERSION_TEXT.match(raw)
         if not m:
             raise ValueError(f"not a Kubernetes version: {text!r} (expected e.g. 1.29, v1.29 or 1.29.3)")
-        try:
-            v = Version(f"{m.group(1)}.{m.group(2)}")
-        except InvalidVersion:  # pragma: no cover - the regex already guarantees digits
-            raise ValueError(f"not a Kubernetes version: {text!r}") from None
-        return cls(v.major, v.minor)
+        major, minor = m.group(1), m.group(2)
+        if not (major.isascii() and minor.isascii()):  # \d matches other scripts' digits too: not a version
+            raise ValueError(f"not a Kubernetes version: {text!r}")
+        return cls(int(major), int(minor))
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}"

@@ -45,3 +45,17 @@ def test_kinds_of_every_minor_come_from_one_pass_and_match_the_index():
         expected = sorted((av, k) for av, by_kind in index.items() for k, entries in by_kind.items()
                           if any(str(v) in minors for _name, minors in entries))
         assert store.kinds(v) == expected
+
+
+def test_parse_reads_versions_as_packaging_did():
+    # packaging.version.Version read the numbers once; its answers, kept without importing it at start-up
+    from packaging.version import Version
+    for text in ("1.29", "v1.29", "1.29.3", "1.29.3-gke.1", "01.029", " 1.30 ", "1.30+x", "1." + "9" * 40):
+        v, reference = KubeVersion._parse(text), Version(text.strip().lstrip("v").split("-")[0].split("+")[0])
+        assert (v.major, v.minor) == (reference.major, reference.minor), text
+    for text in ("\u0661.\u0662\u0669", "1.\u0662\u0669", "x", "1", "1.2.3.4"):  # other scripts' digits too
+        try:
+            KubeVersion._parse(text)
+        except ValueError:
+            continue
+        raise AssertionError(f"{text!r} parsed")

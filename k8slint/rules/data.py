@@ -11,7 +11,6 @@ import marshal
 import sys
 from functools import lru_cache
 
-from ..atomic import write_bytes_atomic
 from ..datadir import derived_cache_dir, forget_stale, rules_dir
 from ..digests import sha256
 
@@ -39,6 +38,7 @@ def load_table(name: str) -> tuple:
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
+            from ..atomic import write_bytes_atomic  # only when the cache is written: most runs read it
             write_bytes_atomic(cached, marshal.dumps(records))
             forget_stale(cached, f"{name}-*.marshal")
         except (OSError, ValueError):
