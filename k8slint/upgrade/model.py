@@ -104,15 +104,22 @@ class ObjectReport:
 
     @property
     def blocking(self) -> bool:
-        return any(i.blocking for i in self.issues)
+        for i in self.issues:  # (a loop, not any() over a generator: asked of every object, most have none)
+            if i.blocking:
+                return True
+        return False
 
     @property
     def status(self) -> str:
-        return BLOCKING if self.blocking else (ACTION if self.issues else OK)
+        if not self.issues:
+            return OK
+        return BLOCKING if self.blocking else ACTION
 
     @property
     def breaks_at(self) -> str | None:
         """The first version of the path at which the object no longer works (the start: already broken)."""
+        if not self.issues:
+            return None
         found = [i.since for i in self.issues if i.blocking]
         return min(found, key=_version_key) if found else None
 
@@ -245,7 +252,7 @@ class Report:
 
     @property
     def blocking(self) -> list:
-        return [o for o in self.objects if o.blocking]
+        return [o for o in self.objects if o.issues and o.blocking]
 
     @property
     def needing_action(self) -> list:
@@ -261,29 +268,42 @@ class Report:
         return bool(self.blocking) or any(p.severity == "error" for p in self.problems)
 
     def summary(self) -> dict:
-        acting = self.needing_action
+        # one pass over the objects (every format asks for the summary several times)
         by_fix = {SAFE: 0, UNSAFE: 0, MANUAL: 0}
-        for o in acting:
+        by_action = {SAFE: 0, UNSAFE: 0, None: 0}
+        resources = acting = blocking = actions = 0
+        for o in self.objects:
+            if not o.kustomization:
+                resources += 1
+            issues = o.issues
+            if not issues:
+                continue
+            acting += 1
+            if o.blocking:
+                blocking += 1
             by_fix[o.fix] += 1
-        actions = [i for o in acting for i in o.issues]
+            actions += len(issues)
+            for i in issues:
+                if i.fix in by_action:
+                    by_action[i.fix] += 1
         first = self.first_breaking_hop
         automatic = by_fix[SAFE] + by_fix[UNSAFE]
         return {
             "files": self.files,
-            "objects": len(self.resources),
+            "objects": resources,
             "kustomizations": self.kustomizations,
-            "blocking": len(self.blocking),
+            "blocking": blocking,
             "already_broken": len(self.already.breaks),
             "first_breaking_hop": {"from": first.start, "to": first.to} if first else None,
-            "needing_action": len(acting),
+            "needing_action": acting,
             "fixable_safe": by_fix[SAFE],
             "fixable_unsafe": by_fix[UNSAFE],
             "manual": by_fix[MANUAL],
-            "fixable_share": round(automatic / len(acting), 3) if acting else None,
-            "actions": len(actions),
-            "actions_safe": sum(1 for i in actions if i.fix == SAFE),
-            "actions_unsafe": sum(1 for i in actions if i.fix == UNSAFE),
-            "manual_actions": sum(1 for i in actions if i.fix is None),
+            "fixable_share": round(automatic / acting, 3) if acting else None,
+            "actions": actions,
+            "actions_safe": by_action[SAFE],
+            "actions_unsafe": by_action[UNSAFE],
+            "manual_actions": by_action[None],
             "problems": len(self.problems),
             **({"config_file": self.config_file} if self.config_file else {}),
         }
@@ -317,7 +337,8 @@ def assemble(path: UpgradePath, files: int, objects: list, problems: list, stric
     hops = {to: Hop(frm, to) for frm, to in path.hops}
     for n, obj in enumerate(objects):
         obj.id = n
-    for obj in objects:
+        if not obj.issues:
+            continue
         for issue in obj.issues:
             _place(obj, issue, path, already, hops)
         breaks = obj.breaks_at
@@ -353,8 +374,9 @@ def _apis(objects: list, labels: list) -> list:
     used: dict = {}
     for obj in objects:
         key = (obj.api_version, obj.kind)
-        if key in used:
-            used[key].objects += 1
+        known = used.get(key)
+        if known is not None:
+            known.objects += 1
             continue
         rule_id, record = api_records().get(key, (None, None))
         replacement = None

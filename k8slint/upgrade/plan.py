@@ -95,12 +95,18 @@ def _minus_one(version: str) -> KubeVersion:
     return KubeVersion(v.major, v.minor - 1)
 
 
-def object_changes(obj, start: KubeVersion, end: KubeVersion) -> list:
-    """The changes one object needs, in the order they must be made."""
+def object_changes(obj, start: KubeVersion, end: KubeVersion, chains: dict | None = None) -> list:
+    """The changes one object needs, in the order they must be made. `chains`: windows.chain's answers
+    so far, by (apiVersion, kind), for these start and end (the same for every object of that kind)."""
     out = []
     for issue in obj.issues:
         if issue.type == API and issue.json_path == "apiVersion" and obj.api_version and obj.kind:
-            links = windows.chain(obj.api_version, obj.kind, start, end)
+            key = (obj.api_version, obj.kind)
+            links = chains.get(key) if chains is not None else None
+            if links is None:
+                links = windows.chain(obj.api_version, obj.kind, start, end)
+                if chains is not None:
+                    chains[key] = links
             if not links and issue.state == "deprecated":
                 better = windows.choose(obj.api_version, obj.kind, end)
                 if better is not None:
@@ -149,7 +155,8 @@ def object_changes(obj, start: KubeVersion, end: KubeVersion) -> list:
 def build(report) -> Plan:
     """The plan for a report's objects from its start to its end version."""
     start, end = KubeVersion.parse(report.start), KubeVersion.parse(report.end)
-    queues = [object_changes(o, start, end) for o in report.objects]
+    chains: dict = {}
+    queues = [object_changes(o, start, end, chains) for o in report.objects if o.issues]
     queues = [q for q in queues if q]
     steps: list = []
     cluster, previous = start, None
