@@ -27,12 +27,12 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .digests import sha256
-from .model import Severity
+from .model import Severity, record, set_frozen
 
 SCHEMA_LOCATION_PROBLEM = "SCH006"
 # an error: the custom resources it would have described go unvalidated (a warning when another location
@@ -65,11 +65,18 @@ class LocationError(Exception):
         self.offline = offline
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
+    """A --schema-location: as written, as a template, and whether it is fetched."""
+
     text: str  # as the user wrote it
     template: str  # a path or URL with {{.Variables}}
     remote: bool  # http(s): fetched and cached; otherwise read from disk
+
+    def __init__(self, text, template, remote):
+        set_frozen(self, "text", text)
+        set_frozen(self, "template", template)
+        set_frozen(self, "remote", remote)
 
     def expand(self, variables: dict) -> str:
         return _VARIABLE.sub(lambda m: variables[m.group(1)], self.template)
@@ -236,13 +243,18 @@ class SchemaUnusable(Exception):
     """A schema that compiled but cannot be applied (a $ref outside it, a pattern Python cannot compile)."""
 
 
-@dataclass
+@record
 class CatalogSchema:
     """A compiled catalog schema and where it came from."""
 
     source: str  # the URL or file
     location: Location
     validator: object
+
+    def __init__(self, source, location, validator):
+        self.source = source
+        self.location = location
+        self.validator = validator
 
     def errors(self, instance) -> list:
         """Every validation error; SchemaUnusable when jsonschema cannot apply the schema."""
@@ -252,15 +264,19 @@ class CatalogSchema:
             raise SchemaUnusable(f"schema {self.source} cannot be applied: {type(exc).__name__}: {exc}") from None
 
 
-@dataclass
+@record
 class LocationProblem:
     """Something to tell the user about a location (SCH006)."""
 
     location: str
     message: str
 
+    def __init__(self, location, message):
+        self.location = location
+        self.message = message
 
-@dataclass
+
+@record
 class SchemaCatalog:
     """Finds, downloads, caches and compiles catalog schemas for (apiVersion, kind)."""
 
@@ -276,6 +292,22 @@ class SchemaCatalog:
     _offline: set = field(default_factory=set, init=False, repr=False)  # locations not to ask again
     _warned: set = field(default_factory=set, init=False, repr=False)
     _pending: list = field(default_factory=list, init=False, repr=False)
+
+    def __init__(self, locations, kube_version=None, strict=False, cache_dir=None, timeout=FETCH_TIMEOUT,
+                 fetch=None):
+        self.locations = locations
+        self.kube_version = kube_version
+        self.strict = strict
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+        self.fetch = fetch
+        self._parsed = ()
+        self._found = {}
+        self._documents = {}
+        self._offline = set()
+        self._warned = set()
+        self._pending = []
+        self.__post_init__()
 
     def __post_init__(self):
         self._parsed = tuple(loc if isinstance(loc, Location) else parse_location(loc) for loc in self.locations)

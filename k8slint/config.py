@@ -10,20 +10,29 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .loader import DEFAULT_MAX_FILE_SIZE
+from .model import FACTORY, record, set_frozen
 
 CONFIG_FILES = (".k8slint.yaml", ".k8slint.yml", "pyproject.toml")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Key:
+    """A configuration option: its name, the kind of its value, its default and a line of help."""
+
     name: str
     kind: str  # str, bool, int, list, dict
     default: object
     help: str
+
+    def __init__(self, name, kind, default, help):  # noqa: A002 (the field's name)
+        set_frozen(self, "name", name)
+        set_frozen(self, "kind", kind)
+        set_frozen(self, "default", default)
+        set_frozen(self, "help", help)
 
 
 KEYS = {k.name: k for k in (
@@ -51,16 +60,28 @@ class ConfigError(Exception):
     """A configuration file that cannot be used (a usage error, exit code 2)."""
 
 
-@dataclass
+@record
 class Setting:
+    """An option's effective value and where it came from."""
+
     value: object
     source: str  # "default", "command line" or the configuration file's path
 
+    def __init__(self, value, source):
+        self.value = value
+        self.source = source
 
-@dataclass
+
+@record
 class Config:
+    """Every option's Setting, and the configuration file read (None: none)."""
+
     settings: dict = field(default_factory=dict)
     file: Path | None = None
+
+    def __init__(self, settings=FACTORY, file=None):
+        self.settings = {} if settings is FACTORY else settings
+        self.file = file
 
     def __getitem__(self, name: str):
         return self.settings[name].value

@@ -21,10 +21,10 @@ import dataclasses
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .discover import STDIN
-from .model import Finding, ObjectRef, Resource, Severity, format_json_path
+from .model import FACTORY, Finding, ObjectRef, Resource, Severity, format_json_path, record
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
@@ -63,7 +63,7 @@ MAX_RELEASES_BYTES_PER_INPUT = 256 * 1024 * 1024
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 
 
-@dataclass
+@record
 class LoadedFile:
     """What one input produced: its text (None when unreadable), resources and the loader's findings."""
 
@@ -86,6 +86,20 @@ class LoadedFile:
     # a large List read whole but item by item (load_text): its listitems.ListCut, so that the fixer composes
     # the item it edits, not the whole document
     list_cut: object = None
+
+    def __init__(self, file, text, resources=FACTORY, findings=FACTORY, documents=FACTORY, source_maps=FACTORY,
+                 release_bytes=0, kustomizations=FACTORY, bounds=None, item=None, list_cut=None):
+        self.file = file
+        self.text = text
+        self.resources = [] if resources is FACTORY else resources
+        self.findings = [] if findings is FACTORY else findings
+        self.documents = [] if documents is FACTORY else documents
+        self.source_maps = {} if source_maps is FACTORY else source_maps
+        self.release_bytes = release_bytes
+        self.kustomizations = [] if kustomizations is FACTORY else kustomizations
+        self.bounds = bounds
+        self.item = item
+        self.list_cut = list_cut
 
     def own_text(self) -> str | None:
         """The text of this piece as YAML documents of their own (what the fixer composes and edits), at the

@@ -5,11 +5,79 @@ Nothing here does I/O or knows about rules, schemas or output formats; it only d
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field, fields
+from operator import attrgetter
+from reprlib import recursive_repr
 from typing import Any
 
 # A JSON path as a tuple of keys (str) and indices (int): ("spec", "containers", 0, "image").
 JsonPath = tuple
+
+# Data classes without generated code. @dataclass writes __init__, __repr__ and __eq__ (frozen: __setattr__,
+# __delattr__ and __hash__ too) as source text and compiles it, for every class at every start: about half a
+# millisecond a class, a sixth of a one-file lint for the classes it defines. A @record class writes its
+# __init__ itself (compiled once, into the .pyc) and takes the rest from _record_methods, which do what the
+# generated ones do; its fields are a dataclass's (dataclasses.fields, replace and asdict work on it).
+# tests/test_records.py checks every record against the @dataclass it stands for.
+FACTORY = object()  # __init__'s default for a field with a default_factory: "make a new one"
+RECORDS: list = []  # every @record class (for the test)
+
+
+def record(cls=None, *, frozen: bool = False):
+    """@dataclass(frozen=frozen) for a class that defines its own __init__ (see above)."""
+    def wrap(cls):
+        cls = dataclass(cls, init=False, repr=False, eq=False)  # fields registered, no code generated
+        shown = tuple(f.name for f in fields(cls) if f.repr)
+        compared = tuple(f.name for f in fields(cls) if f.compare)
+        key = _key_of(compared)
+        cls.__repr__ = _repr_of(shown)
+        cls.__eq__ = _eq_of(key)
+        if frozen:
+            hashed = _key_of(tuple(f.name for f in fields(cls) if (f.compare if f.hash is None else f.hash)))
+            cls.__hash__ = lambda self: hash(hashed(self))
+            cls.__setattr__, cls.__delattr__ = _frozen_setattr, _frozen_delattr
+        else:
+            cls.__hash__ = None  # as @dataclass(eq=True) leaves a mutable class: unhashable
+        cls.__record_frozen__ = frozen
+        RECORDS.append(cls)
+        return cls
+    return wrap if cls is None else wrap(cls)
+
+
+def _key_of(names: tuple):
+    """The tuple of these attributes of an object (always a tuple, as the generated methods compare)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
+
+
+def _repr_of(names: tuple):
+    @recursive_repr()
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in names)})"
+    return __repr__
+
+
+def _eq_of(key):
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+    return __eq__
+
+
+def _frozen_setattr(self, name, value):
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self, name):
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+set_frozen = object.__setattr__  # how the __init__ of a frozen record sets its fields
 
 
 class Severity(enum.IntEnum):
@@ -41,7 +109,7 @@ def format_json_path(path: JsonPath) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ObjectRef:
     """Which Kubernetes object a finding is about."""
 
@@ -49,6 +117,12 @@ class ObjectRef:
     kind: str | None
     namespace: str | None
     name: str | None
+
+    def __init__(self, api_version, kind, namespace, name):
+        set_frozen(self, "api_version", api_version)
+        set_frozen(self, "kind", kind)
+        set_frozen(self, "namespace", namespace)
+        set_frozen(self, "name", name)
 
     def as_dict(self) -> dict:
         return {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name}
@@ -59,7 +133,7 @@ class ObjectRef:
         return f"{kind}/{self.namespace}/{name}" if self.namespace else f"{kind}/{name}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """Source position of one node: 1-based line and column, plus 0-based character offsets [start, end)."""
 
@@ -68,8 +142,14 @@ class Span:
     start: int = -1
     end: int = -1
 
+    def __init__(self, line, column, start=-1, end=-1):
+        set_frozen(self, "line", line)
+        set_frozen(self, "column", column)
+        set_frozen(self, "start", start)
+        set_frozen(self, "end", end)
 
-@dataclass
+
+@record
 class Resource:
     """One Kubernetes object read from a document, with the plain JSON view and where each node came from."""
 
@@ -83,6 +163,18 @@ class Resource:
     source: str | None = None  # label of the origin when not the file itself (Helm release, template)
     # facts the loader found that rules may want (duplicate keys, YAML 1.1 booleans ...)
     notes: list = field(default_factory=list)
+
+    def __init__(self, file, doc_index, data, value_spans, key_spans, doc_span, item_path=(), source=None,
+                 notes=FACTORY):
+        self.file = file
+        self.doc_index = doc_index
+        self.data = data
+        self.value_spans = value_spans
+        self.key_spans = key_spans
+        self.doc_span = doc_span
+        self.item_path = item_path
+        self.source = source
+        self.notes = [] if notes is FACTORY else notes
 
     @property
     def api_version(self) -> str | None:
@@ -162,7 +254,7 @@ def is_config_file_kind(api_version: str | None, kind: str | None = None) -> boo
     return group in CONFIG_FILE_GROUPS or group.endswith(".config.k8s.io")
 
 
-@dataclass
+@record
 class Edit:
     """Replace source[start:end] (character offsets) with `text`."""
 
@@ -170,21 +262,35 @@ class Edit:
     end: int
     text: str
 
+    def __init__(self, start, end, text):
+        self.start = start
+        self.end = end
+        self.text = text
+
 
 class FixSafety(str, enum.Enum):
     SAFE = "safe"  # behaviour-preserving: applied by default
     UNSAFE = "unsafe"  # changes behaviour or needs a human decision: only with --unsafe-fixes
 
 
-@dataclass
+@record
 class Fix:
+    """What a fix does (`description`), its edits, and whether it is applied by default."""
+
     description: str
     edits: list
     safety: FixSafety = FixSafety.SAFE
 
+    def __init__(self, description, edits, safety=FixSafety.SAFE):
+        self.description = description
+        self.edits = edits
+        self.safety = safety
 
-@dataclass
+
+@record
 class Finding:
+    """One thing a rule found, where it found it (file, line, column, the JSON path in the object)."""
+
     rule_id: str
     severity: Severity
     message: str
@@ -197,6 +303,21 @@ class Finding:
     extra: dict = field(default_factory=dict)  # rule-family specific keys (deprecated_in, removed_in ...)
     fix: Fix | None = None
     doc_index: int = 0
+
+    def __init__(self, rule_id, severity, message, file, line, column, json_path="", obj=None, suggestion=None,
+                 extra=FACTORY, fix=None, doc_index=0):
+        self.rule_id = rule_id
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.json_path = json_path
+        self.obj = obj
+        self.suggestion = suggestion
+        self.extra = {} if extra is FACTORY else extra
+        self.fix = fix
+        self.doc_index = doc_index
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule_id, self.message)
@@ -229,7 +350,7 @@ def finding_at(resource: Resource, rule_id: str, severity: Severity, message: st
                    suggestion=suggestion, extra=dict(extra or {}), fix=fix, doc_index=resource.doc_index)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleDoc:
     """Documentation of a rule, in the headings every rule page uses."""
 
@@ -239,9 +360,18 @@ class RuleDoc:
     fix: str
     fix_safety: str = "No automatic fix."
 
+    def __init__(self, what, why, example, fix, fix_safety="No automatic fix."):
+        set_frozen(self, "what", what)
+        set_frozen(self, "why", why)
+        set_frozen(self, "example", example)
+        set_frozen(self, "fix", fix)
+        set_frozen(self, "fix_safety", fix_safety)
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class RuleMeta:
+    """A rule's id, names, default severity and documentation."""
+
     id: str  # stable id with a family prefix: SCH001, API001, FLD012 ...
     name: str  # kebab-case name of the problem
     title: str
@@ -249,6 +379,16 @@ class RuleMeta:
     docs: RuleDoc
     versions: str = ""  # the Kubernetes versions the rule concerns, in words ("deprecated 1.8, removed 1.16")
     family: str = ""
+
+    def __init__(self, id, name, title, severity, docs, versions="", family=""):  # noqa: A002 (the field's name)
+        set_frozen(self, "id", id)
+        set_frozen(self, "name", name)
+        set_frozen(self, "title", title)
+        set_frozen(self, "severity", severity)
+        set_frozen(self, "docs", docs)
+        set_frozen(self, "versions", versions)
+        set_frozen(self, "family", family)
+        self.__post_init__()
 
     def __post_init__(self):
         if not self.family:

@@ -22,8 +22,10 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from .model import FACTORY, record, set_frozen
 
 # --------------------------------------------------------------------------------------------------------
 # Rendered Helm output: `# Source:` comments
@@ -36,7 +38,7 @@ _SOURCE_COMMENT = re.compile(r"^# Source: (\S+)[ \t]*\r?$", re.M)
 _HELM_SOURCE_PATH = re.compile(r"^[^\s/:]+(?:/charts/[^\s/]+)*/(?:templates|crds)/\S+$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     """Lines first_line..last_line (1-based, inclusive) of a text came from the template `source`."""
 
@@ -44,8 +46,13 @@ class Segment:
     last_line: int
     source: str
 
+    def __init__(self, first_line, last_line, source):
+        set_frozen(self, "first_line", first_line)
+        set_frozen(self, "last_line", last_line)
+        set_frozen(self, "source", source)
 
-@dataclass
+
+@record
 class SourceMap:
     """Rendered text -> the template each line came from. `prefix` goes before the template path in the
     new file label (a Helm release's label), `extra` is added to every finding of the labelled file."""
@@ -54,6 +61,12 @@ class SourceMap:
     prefix: str = ""
     extra: dict = field(default_factory=dict)
     _starts: list = field(default_factory=list, repr=False, compare=False)
+
+    def __init__(self, segments=FACTORY, prefix="", extra=FACTORY, _starts=FACTORY):
+        self.segments = [] if segments is FACTORY else segments
+        self.prefix = prefix
+        self.extra = {} if extra is FACTORY else extra
+        self._starts = [] if _starts is FACTORY else _starts
 
     def locate(self, line: int) -> Segment | None:
         if len(self._starts) != len(self.segments):
@@ -111,7 +124,7 @@ MAX_TEMPLATE_SCAN = 8 * 1024 * 1024  # characters scanned token by token; beyond
 MAX_ACTION_CHARS = 4096  # longest `{{ ... }}` action we read as one
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TemplateEvidence:
     """Where a text shows template syntax that a renderer should have replaced, and why we think so."""
 
@@ -120,6 +133,13 @@ class TemplateEvidence:
     action: str  # the `{{ ... }}` text, shortened
     reason: str  # "chart" (the file is a chart template), "structure" or "helm-object"
     chart_dir: str | None = None  # the chart folder, when the file sits in one
+
+    def __init__(self, line, column, action, reason, chart_dir=None):
+        set_frozen(self, "line", line)
+        set_frozen(self, "column", column)
+        set_frozen(self, "action", action)
+        set_frozen(self, "reason", reason)
+        set_frozen(self, "chart_dir", chart_dir)
 
 
 def chart_dir_of(path: str | None) -> Path | None:
@@ -292,14 +312,22 @@ class ReleaseError(Exception):
     """A Helm release record that cannot be decoded; the message says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HelmHook:
+    """A hook of a Helm release: the template that rendered it and what it rendered."""
+
     path: str  # the template that rendered it: CHART/templates/FILE.yaml
     manifest: str  # one rendered document, without a `# Source:` comment
 
+    def __init__(self, path, manifest):
+        set_frozen(self, "path", path)
+        set_frozen(self, "manifest", manifest)
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class HelmRelease:
+    """A decoded Helm 3 release record."""
+
     name: str
     namespace: str | None
     revision: int | None
@@ -309,6 +337,17 @@ class HelmRelease:
     manifest: str
     hooks: tuple = ()
     size: int = 0  # bytes of the decoded release record (JSON)
+
+    def __init__(self, name, namespace, revision, status, chart, chart_version, manifest, hooks=(), size=0):
+        set_frozen(self, "name", name)
+        set_frozen(self, "namespace", namespace)
+        set_frozen(self, "revision", revision)
+        set_frozen(self, "status", status)
+        set_frozen(self, "chart", chart)
+        set_frozen(self, "chart_version", chart_version)
+        set_frozen(self, "manifest", manifest)
+        set_frozen(self, "hooks", hooks)
+        set_frozen(self, "size", size)
 
     @property
     def label(self) -> str:

@@ -10,23 +10,33 @@ info), so stale ones do not pile up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
-from .model import Finding, Severity
+from .model import Finding, Severity, record
 from .rules import matches
 from .rules.suppression_rule import UNUSED_SUPPRESSION
 ANNOTATION = "k8slint.io/ignore"
 _COMMENT = re.compile(r"#\s*k8slint:\s*(ignore-file|ignore)\b(?:\s*=\s*([A-Za-z0-9_,\- ]*[A-Za-z0-9]))?")
 
 
-@dataclass
+@record
 class Suppression:
+    """One `# k8slint: ignore` comment: what it covers, which rules, and whether it was used."""
+
     scope: str  # "line", "file" or "object"
     patterns: tuple  # rule ids or prefixes; empty means every rule
     line: int
     column: int
     covers: object = None  # the line number (scope line) or (doc_index, ObjectRef) (scope object)
     used: bool = field(default=False)
+
+    def __init__(self, scope, patterns, line, column, covers=None, used=False):
+        self.scope = scope
+        self.patterns = patterns
+        self.line = line
+        self.column = column
+        self.covers = covers
+        self.used = used
 
     def matches(self, finding: Finding) -> bool:
         if self.patterns and not matches(finding.rule_id, self.patterns):

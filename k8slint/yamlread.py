@@ -12,9 +12,9 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
-from .model import Span
+from .model import FACTORY, Span, record
 from .yamlscalars import (MERGE, NON_FINITE_WORDS, YAML11_ONLY_BOOLEANS, key_text, non_finite_problem,
                           resolve_plain, resolve_tagged)
 
@@ -143,7 +143,7 @@ def _new_parser(text: str):
     return _Parser(text)
 
 
-@dataclass
+@record
 class Problem:
     """Something wrong with the text itself; the loader turns it into a finding."""
 
@@ -152,6 +152,13 @@ class Problem:
     line: int
     column: int
     path: tuple = ()
+
+    def __init__(self, rule_id, message, line, column, path=()):
+        self.rule_id = rule_id
+        self.message = message
+        self.line = line
+        self.column = column
+        self.path = path
 
 
 def node_span(node, line_offset: int = 0, index_offset: int = 0) -> Span:
@@ -397,8 +404,10 @@ def _lookup_key(node, key):
     return (merge_key, None) if merge_key is not None else None
 
 
-@dataclass
+@record
 class ParsedDocument:
+    """One document read: its JSON value, the spans of its values and keys, what is wrong with its text."""
+
     index: int
     value: object
     value_spans: Mapping
@@ -406,6 +415,15 @@ class ParsedDocument:
     span: Span
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # (kind, path, text): e.g. ("yaml11-bool", path, "yes")
+
+    def __init__(self, index, value, value_spans, key_spans, span, problems=FACTORY, notes=FACTORY):
+        self.index = index
+        self.value = value
+        self.value_spans = value_spans
+        self.key_spans = key_spans
+        self.span = span
+        self.problems = [] if problems is FACTORY else problems
+        self.notes = [] if notes is FACTORY else notes
 
 
 _NO_SPANS: dict = {}
@@ -909,7 +927,7 @@ def _error_index(exc: yaml.YAMLError, default: int) -> int:
 MAX_BROKEN_DOCUMENTS = 100
 
 
-@dataclass
+@record
 class BrokenDocuments:
     """The broken documents of one input: how many were reported, how many more were only counted."""
 
@@ -918,6 +936,13 @@ class BrokenDocuments:
     skipped: int = 0
     first_skipped_line: int = 0
     last_skipped_line: int = 0
+
+    def __init__(self, limit=MAX_BROKEN_DOCUMENTS, reported=0, skipped=0, first_skipped_line=0, last_skipped_line=0):
+        self.limit = limit
+        self.reported = reported
+        self.skipped = skipped
+        self.first_skipped_line = first_skipped_line
+        self.last_skipped_line = last_skipped_line
 
     def take(self) -> bool:
         """True while a broken document is still to be reported one by one."""
