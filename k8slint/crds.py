@@ -5,7 +5,7 @@ shape as the embedded schemas so one validator handles both.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .model import record, set_frozen
 
 CRD_KIND = "CustomResourceDefinition"
 CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")
@@ -20,8 +20,10 @@ _SUBSCHEMA_ONE = ("not", "additionalItems", "contains")
 _PRESERVE_EVERYWHERE = "x-k8slint-preserve-unknown-fields-everywhere"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CrdVersion:
+    """One version of the kind a CRD defines, with its schema."""
+
     group: str
     version: str
     kind: str
@@ -29,6 +31,15 @@ class CrdVersion:
     source: str  # file:line of the CRD, for messages
     served: bool = True
     schema_path: tuple = ()  # where the schema is inside the CRD object
+
+    def __init__(self, group, version, kind, schema, source, served=True, schema_path=()):
+        set_frozen(self, "group", group)
+        set_frozen(self, "version", version)
+        set_frozen(self, "kind", kind)
+        set_frozen(self, "schema", schema)
+        set_frozen(self, "source", source)
+        set_frozen(self, "served", served)
+        set_frozen(self, "schema_path", schema_path)
 
     @property
     def api_version(self) -> str:

@@ -18,10 +18,10 @@ create checks (SRV). A plugin configuration gets none. Each such file gets one Y
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .loader import LOADER_SEVERITY, load_path
-from .model import Finding
+from .model import FACTORY, Finding, record, set_frozen
 from .sources import KUSTOMIZATION_FILE_NAMES
 
 KUSTOMIZE_INPUT = "YML011"
@@ -32,11 +32,18 @@ _FILE_LISTS = {"patchesStrategicMerge": PATCH, "transformers": PLUGIN, "generato
                "validators": PLUGIN}  # entries FILE (or inline YAML)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Named:
+    """How a kustomization names a file it takes as input."""
+
     role: str  # PATCH or PLUGIN
     kustomization: str  # the kustomization file naming it
     key: str  # the kustomization key naming it (patches, patchesStrategicMerge ...)
+
+    def __init__(self, role, kustomization, key):
+        set_frozen(self, "role", role)
+        set_frozen(self, "kustomization", kustomization)
+        set_frozen(self, "key", key)
 
 
 def named_files(data: dict) -> list:
@@ -78,11 +85,14 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-@dataclass
+@record
 class KustomizeInputs:
     """Path (as abspath) -> Named, for the files kustomizations name as kustomize's input."""
 
     named: dict = field(default_factory=dict)
+
+    def __init__(self, named=FACTORY):
+        self.named = {} if named is FACTORY else named
 
     def get(self, path: str) -> Named | None:
         if not self.named or path in ("-", "<stdin>"):

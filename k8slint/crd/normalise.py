@@ -6,8 +6,7 @@ for repeats and string formats checked. The input is not changed."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
-
+from ..model import record
 from ..schemaformats import format_error
 from .defaulting import _PRESERVE_EVERYWHERE, disallowed_null, has_default
 from .embedded import resource_problems
@@ -22,13 +21,22 @@ OBJECT_META_FIELDS = frozenset({
     "ownerReferences", "finalizers", "managedFields"})
 
 
-@dataclass
+@record
 class _Walk:
+    """What one normalise() call collects and checks."""
+
     problems: list
     lists: bool
     formats: bool
     keep_all: bool  # a v1beta1 CRD that prunes nothing: unknown fields and nulls stay
     embedded: bool = False  # check embedded resources' apiVersion, kind and metadata
+
+    def __init__(self, problems, lists, formats, keep_all, embedded=False):
+        self.problems = problems
+        self.lists = lists
+        self.formats = formats
+        self.keep_all = keep_all
+        self.embedded = embedded
 
 
 def normalise(value, schema, lists: bool = True, formats: bool = True, embedded: bool = False) -> tuple:

@@ -3,10 +3,9 @@ whatever the order of the files, never replacing a built-in kind, with their pro
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
-from ..model import Resource, finding_at
+from ..model import Resource, finding_at, record, set_frozen
 from . import meta
 from .default_rules import default_rule_problems
 from .defaults_check import default_problems, has_defaults
@@ -14,13 +13,18 @@ from .schema_check import schema_problems
 from .spec_check import spec_problems, v1_schema_problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Candidate:
     """One CRD's definition of one (apiVersion, kind)."""
 
     version: CrdVersion
     crd_api: str  # apiextensions.k8s.io/v1 or v1beta1
     origin: tuple  # (file, document, item path): the CRD object, also a stable order
+
+    def __init__(self, version, crd_api, origin):
+        set_frozen(self, "version", version)
+        set_frozen(self, "crd_api", crd_api)
+        set_frozen(self, "origin", origin)
 
     def rank(self) -> tuple:
         # serving the version first, then the newer apiextensions version, then file and position

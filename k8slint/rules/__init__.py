@@ -8,21 +8,27 @@ Rules come from three places, listed explicitly here:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from ..model import RuleMeta
+from ..model import RuleMeta, record, set_frozen
 from .builtin import BUILTIN_RULES
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
+    """A rule: its metadata, its check (resource rules) and the data record behind it (data rules)."""
+
     meta: RuleMeta
     # check(resource, context) -> iterable of findings; None for rules the loader or validator implement
     check: Callable | None = None
     # the data record behind a data rule (API and FLD rules), for reports and fixes
     record: dict | None = None
+
+    def __init__(self, meta, check=None, record=None):
+        set_frozen(self, "meta", meta)
+        set_frozen(self, "check", check)
+        set_frozen(self, "record", record)
 
     @property
     def id(self) -> str:

@@ -16,9 +16,9 @@ A replacement is chosen as a function of the versions, never as one "newest" suc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from ..model import record, set_frozen
 from ..schemastore import default_store
 from ..versions import KubeVersion, embedded_versions
 from .data import load_table
@@ -136,7 +136,7 @@ def choose(api_version: str, kind: str, target: KubeVersion, current: KubeVersio
     return max(ok, key=lambda p: _preference(p, options[0]))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Link:
     """One migration of an object on the way to the target: from (api, kind) to (api, kind), applicable while
     the cluster runs a version in [opens, closes]. `to` None: no successor; the object must go by `closes`.
@@ -147,6 +147,13 @@ class Link:
     opens: KubeVersion | None  # first cluster version at which the change can be applied
     closes: KubeVersion | None  # last cluster version that still serves the old form (None: served to the end)
     advised: bool = False
+
+    def __init__(self, old, to, opens, closes, advised=False):
+        set_frozen(self, "old", old)
+        set_frozen(self, "to", to)
+        set_frozen(self, "opens", opens)
+        set_frozen(self, "closes", closes)
+        set_frozen(self, "advised", advised)
 
     def contains(self, version: KubeVersion) -> bool:
         return (self.opens is None or self.opens <= version) and (self.closes is None or version <= self.closes)
