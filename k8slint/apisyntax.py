@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lazyre import lazy
+
 DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
 LABEL_VALUE_MAX = 63
@@ -27,12 +29,12 @@ _C_IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*"
 
 _label_re = re.compile(_LABEL)
 _subdomain_re = re.compile(_SUBDOMAIN)
-_dns1035_re = re.compile(_DNS1035)
+_dns1035_re = lazy(_DNS1035)
 _name_part_re = re.compile(_NAME_PART)
 _label_value_re = re.compile(_LABEL_VALUE)
 _env_name_re = re.compile(_ENV_NAME)
 _config_key_re = re.compile(_CONFIG_KEY)
-_c_identifier_re = re.compile(_C_IDENTIFIER)
+_c_identifier_re = lazy(_C_IDENTIFIER)
 _port_name_chars_re = re.compile("[-a-z0-9]+")
 
 
@@ -176,7 +178,7 @@ def port_name(value: str) -> list:
     return errors
 
 
-_SLOPPY_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+_SLOPPY_IPV4 = lazy(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 
 
@@ -288,7 +290,7 @@ NAME_FORMATS = {
 _QUANTITY = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)")
 _BINARY = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_EXPONENT = re.compile(r"[eE]([+-]?[0-9]+)")
+_EXPONENT = lazy(r"[eE]([+-]?[0-9]+)")
 QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 import time
 from dataclasses import field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .digests import sha256
+from .lazyre import lazy
 from .model import Severity, record, set_frozen
 
 SCHEMA_LOCATION_PROBLEM = "SCH006"
@@ -48,8 +48,8 @@ MAX_SCHEMA_DEPTH = 200  # real schemas nest a few dozen levels; validators recur
 FETCH_DEADLINE = 30.0  # seconds for one whole download (the timeout bounds each wait; a server may trickle)
 CACHE_MAX_AGE = 7 * 24 * 3600  # seconds a downloaded schema is reused without asking again
 
-_VARIABLE = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")  # what a group, version or kind may look like
+_VARIABLE = lazy(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
+_SAFE_PART = lazy(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")  # what a group, version or kind may look like
 
 
 class SchemaNotFound(Exception):

@@ -13,6 +13,7 @@ import sys
 from dataclasses import field
 from pathlib import Path
 
+from .lazyre import lazy
 from .loader import DEFAULT_MAX_FILE_SIZE
 from .model import FACTORY, record, set_frozen
 
@@ -165,7 +166,7 @@ def _read_config_text(path: Path) -> str:
                           "configuration files must be UTF-8") from None
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_POSITION = lazy(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 def _load_toml(path: Path, text: str | None = None) -> dict:
@@ -185,13 +186,13 @@ def _load_toml(path: Path, text: str | None = None) -> dict:
         raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
 
 
-_K8SLINT_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?k8slint\b|^\s*tool\s*\.\s*k8slint\b", re.M)
+_K8SLINT_TABLE = lazy(r"^\s*\[\s*tool\s*\.\s*[\"']?k8slint\b|^\s*tool\s*\.\s*k8slint\b", re.M)
 
 
 # The spellings a [tool.k8slint] table can take, without an escape in a quoted key: a `tool.k8slint` dotted
 # key or header (quoted parts and spaces around the dot allowed), a `[tool]` table (k8slint may be a key in
 # it), or an inline table assigned to `tool`.
-_TOOL_K8SLINT = re.compile(r"""tool["']?\s*\.\s*["']?k8slint|\[\s*["']?tool["']?\s*\]|tool["']?\s*=\s*\{""")
+_TOOL_K8SLINT = lazy(r"""tool["']?\s*\.\s*["']?k8slint|\[\s*["']?tool["']?\s*\]|tool["']?\s*=\s*\{""")
 
 
 def _may_have_table(text: str) -> bool:

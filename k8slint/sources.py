@@ -25,17 +25,18 @@ import zlib
 from dataclasses import field
 from pathlib import Path
 
+from .lazyre import lazy
 from .model import FACTORY, record, set_frozen
 
 # --------------------------------------------------------------------------------------------------------
 # Rendered Helm output: `# Source:` comments
 # --------------------------------------------------------------------------------------------------------
 
-_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
-_SOURCE_COMMENT = re.compile(r"^# Source: (\S+)[ \t]*\r?$", re.M)
+_DOC_START = lazy(r"^---(?=[ \t\r\n]|$)", re.M)
+_SOURCE_COMMENT = lazy(r"^# Source: (\S+)[ \t]*\r?$", re.M)
 # Helm renders only files below a chart's templates/ (and, with --include-crds, crds/) folder; requiring
 # that shape keeps a hand-written "# Source: https://..." note from renaming a file's findings.
-_HELM_SOURCE_PATH = re.compile(r"^[^\s/:]+(?:/charts/[^\s/]+)*/(?:templates|crds)/\S+$")
+_HELM_SOURCE_PATH = lazy(r"^[^\s/:]+(?:/charts/[^\s/]+)*/(?:templates|crds)/\S+$")
 
 
 @record(frozen=True)
@@ -115,10 +116,10 @@ def helm_source_map(text: str) -> SourceMap | None:
 # Unrendered templates
 # --------------------------------------------------------------------------------------------------------
 
-_ACTION = re.compile(r"\{\{")
+_ACTION = lazy(r"\{\{")
 # Inside a string value, only an action that uses Helm's own objects or functions is evidence: string
 # values legitimately hold Prometheus, Alertmanager or Argo templates (`{{ $labels.instance }}`).
-_HELM_ONLY = re.compile(r"(?<!\w)\.(?:Values|Release|Chart|Capabilities|Files)\b"
+_HELM_ONLY = lazy(r"(?<!\w)\.(?:Values|Release|Chart|Capabilities|Files)\b"
                         r"|\b(?:include|toYaml|fromYaml|tpl|nindent)\b")
 MAX_TEMPLATE_SCAN = 8 * 1024 * 1024  # characters scanned token by token; beyond, only the cheap tests
 MAX_ACTION_CHARS = 4096  # longest `{{ ... }}` action we read as one
@@ -219,7 +220,7 @@ def _scalar_tokens(text: str) -> tuple:
     return scalars, broken
 
 
-_COMMENT_MARK = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
+_COMMENT_MARK = lazy(r"(?:^|(?<=[ \t]))#", re.M)
 
 
 def _in_comment(text: str, offset: int, scalars: list, starts: list, comment_at: dict) -> bool:

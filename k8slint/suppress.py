@@ -9,14 +9,14 @@ info), so stale ones do not pile up.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import field
 
+from .lazyre import lazy
 from .model import Finding, Severity, record
 from .rules import matches
 from .rules.suppression_rule import UNUSED_SUPPRESSION
 ANNOTATION = "k8slint.io/ignore"
-_COMMENT = re.compile(r"#\s*k8slint:\s*(ignore-file|ignore)\b(?:\s*=\s*([A-Za-z0-9_,\- ]*[A-Za-z0-9]))?")
+_COMMENT = lazy(r"#\s*k8slint:\s*(ignore-file|ignore)\b(?:\s*=\s*([A-Za-z0-9_,\- ]*[A-Za-z0-9]))?")
 
 
 @record

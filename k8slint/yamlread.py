@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import field
 
+from .lazyre import lazy
 from .model import FACTORY, Span, record
 from .yamlscalars import (MERGE, NON_FINITE_WORDS, YAML11_ONLY_BOOLEANS, key_text, non_finite_problem,
                           resolve_plain, resolve_tagged)
@@ -46,9 +47,9 @@ MAX_VALUE_DEPTH = 128
 # Aliases may repeat a subtree; refuse a document once alias expansion alone has produced this many nodes
 # (a "billion laughs" bomb reaches it in milliseconds; real manifests use a handful of small anchors).
 MAX_ALIAS_NODES = 100_000
-_DEEP_INDENT = re.compile(r"^[ \t-]{%d}" % MAX_DEPTH, re.M)
-_BRACKETS = re.compile(r"[\[\]{}]")
-_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)|^\.\.\.(?=[ \t\r\n]|$)", re.M)
+_DEEP_INDENT = lazy(r"^[ \t-]{%d}" % MAX_DEPTH, re.M)
+_BRACKETS = lazy(r"[\[\]{}]")
+_DOC_START = lazy(r"^---(?=[ \t\r\n]|$)|^\.\.\.(?=[ \t\r\n]|$)", re.M)
 
 
 # the tags PyYAML's BaseResolver gives scalars, sequences and mappings by default
@@ -1112,8 +1113,8 @@ def _parse_json_stream(text: str, bounds: list, line_offset: int, index_offset: 
     return docs
 
 
-_OTHER_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
-_DIRECTIVE = re.compile(r"^%", re.M)
+_OTHER_LINE_BREAKS = lazy("\r(?!\n)|[\x85\u2028\u2029]")
+_DIRECTIVE = lazy(r"^%", re.M)
 
 
 def document_chunks(text: str, min_chars: int) -> list:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-import re
 import struct
+
+from .lazyre import lazy
 
 MERGE = object()  # marker for the `<<` merge key
 
@@ -39,8 +40,8 @@ _NULL_WORDS = frozenset(w for w, v in _WORDS.items() if v is None)
 YAML11_ONLY_BOOLEANS = frozenset(w for w, v in _WORDS.items() if isinstance(v, bool)) - {
     "true", "True", "TRUE", "false", "False", "FALSE"}
 
-_GO_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_DOT_FLOAT = re.compile(r"^\.[0-9]+([eE][-+]?[0-9]+)?$")
+_GO_FLOAT = lazy(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_DOT_FLOAT = lazy(r"^\.[0-9]+([eE][-+]?[0-9]+)?$")
 _INT64_MIN, _UINT64_MAX = -(1 << 63), (1 << 64) - 1
 _DIGITS = {16: "0123456789abcdefABCDEF", 8: "01234567", 2: "01", 10: "0123456789"}
 
@@ -146,7 +147,7 @@ def resolve_tagged(tag: str, text: str):
 
 # go-yaml v2's timestamp layouts (time.Parse): "2006-1-2T15:4:5.999999999Z07:00" (T or t), "2006-1-2
 # 15:4:5.999999999" (no zone) and "2006-1-2". Month, day, hour, minute and second take one or two digits.
-_TIMESTAMP = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:([Tt ])(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?"
+_TIMESTAMP = lazy(r"(\d{4})-(\d\d?)-(\d\d?)(?:([Tt ])(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?"
                         r"(Z|[+-]\d\d:\d\d)?)?\Z")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 

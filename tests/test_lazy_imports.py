@@ -104,3 +104,29 @@ def test_the_digests_are_hashlibs():
     data = b"apiVersion: v1\nkind: ConfigMap\n"
     assert digests.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
     assert digests.blake2b(data, digest_size=20).hexdigest() == hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def test_every_lazy_pattern_compiles_and_answers_as_the_compiled_one():
+    import importlib
+    import pkgutil
+    import re
+
+    import pytest
+
+    import k8slint
+    from k8slint.lazyre import PATTERNS, lazy
+    for info in pkgutil.walk_packages(k8slint.__path__, "k8slint."):  # every module-level pattern made
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    assert len(PATTERNS) > 10
+    for pattern in PATTERNS:
+        pattern.compiled()  # a typo in a pattern fails here, not in the run that first meets its input
+    fresh = lazy(r"(\w+)=(\d+)", re.I)
+    reference = re.compile(r"(\w+)=(\d+)", re.I)
+    text = "a=1 B=22 c=x"
+    assert fresh.search(text).groups() == reference.search(text).groups()  # first use: compiled
+    assert [m.span() for m in fresh.finditer(text)] == [m.span() for m in reference.finditer(text)]
+    assert fresh.sub(r"\2", text) == reference.sub(r"\2", text) and fresh.pattern == reference.pattern
+    assert "search" in vars(fresh)  # looked up on the instance from then on
+    with pytest.raises(AttributeError):
+        fresh.nonexistent

@@ -125,3 +125,4 @@ def test_a_recursive_record_repr_stops_as_the_dataclass_one_does():
     fix = Fix("d", [])
     fix.edits.append(fix)
     assert repr(fix) == "Fix(description='d', edits=[...], safety=<FixSafety.SAFE: 'safe'>)"
+

@@ -2,8 +2,7 @@
 robfig/cron standard parser; this is our own reading of that grammar)."""
 from __future__ import annotations
 
-import re
-
+from ..lazyre import lazy
 from .base import Report, at_least, rule, text
 
 KINDS = frozenset({"CronJob"})
@@ -54,15 +53,15 @@ TZ_TWICE = rule(
 RULES = [INVALID_SCHEDULE, TZ_IN_SCHEDULE, INVALID_TIME_ZONE, TZ_TWICE]
 
 # the leading TZ=/CRON_TZ= form, one pattern for SRV061 and FLD069 (which reports that form)
-TZ_PREFIX = re.compile(r"^\s*(CRON_TZ|TZ)=(\S+)\s+")
+TZ_PREFIX = lazy(r"^\s*(CRON_TZ|TZ)=(\S+)\s+")
 
 _FIELDS = [("minute", 0, 59, None), ("hour", 0, 23, None), ("day of month", 1, 31, None),
            ("month", 1, 12, {m: i + 1 for i, m in enumerate(
                ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}),
            ("day of week", 0, 6, {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])})]
 _DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|[-+]?0")
-_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}")
+_DURATION = lazy(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|[-+]?0")
+_ZONE_PART = lazy(r"[A-Za-z.\-_0-9+]{1,14}")
 
 
 def schedule_error(schedule: str) -> str | None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from .. import apisyntax as syntax
+from ..lazyre import lazy
 from .base import at_least
 
 _ENV_FIELDS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
                "status.hostIP", "status.podIP", "status.podIPs")
-_SUBSCRIPTED = re.compile(r"(metadata\.(?:labels|annotations))\['(.*)'\]", re.S)
+_SUBSCRIPTED = lazy(r"(metadata\.(?:labels|annotations))\['(.*)'\]", re.S)
 _RESOURCES = frozenset({"limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu",
                         "requests.memory", "requests.ephemeral-storage"})
 

@@ -2,15 +2,14 @@
 parameters reference (its kind and name, and from 1.21 its scope and namespace)."""
 from __future__ import annotations
 
-import re
-
 from .. import apisyntax as syntax
+from ..lazyre import lazy
 from .base import Report, at_least, rule, text
 
 KINDS = frozenset({"IngressClass"})
 
 CONTROLLER_MAX = 250  # maxLenIngressClassController
-HTTP_PATH = re.compile(r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+")  # the path characters of RFC 3986
+HTTP_PATH = lazy(r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+")  # the path characters of RFC 3986
 SCOPES = ["Cluster", "Namespace"]
 
 INVALID_INGRESS_CLASS = rule(

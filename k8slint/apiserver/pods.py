@@ -6,11 +6,11 @@ the values each version lists; this module checks what the schema cannot say.
 """
 from __future__ import annotations
 
-import re
 from decimal import ROUND_CEILING
 
 from . import downward_api
 from .. import apisyntax as syntax
+from ..lazyre import lazy
 from .base import Report, at_least, field, integer, items, looks_dumped, mapping, rule, shown, text
 from .metadata import INVALID_LABEL, check_labels
 
@@ -211,7 +211,7 @@ RULES = [INVALID_CONTAINER_NAME, DUPLICATE_CONTAINER_NAME, IMAGE_REQUIRED, INVAL
          INVALID_POD_FIELD]
 
 STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
-_HTTP_HEADER = re.compile("[-A-Za-z0-9]+")
+_HTTP_HEADER = lazy("[-A-Za-z0-9]+")
 HTTP_HEADER_ERROR = ("a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', "
                      "regex used for validation is '[-A-Za-z0-9]+')")
 VOLUME_SOURCES = frozenset({

@@ -6,9 +6,8 @@ Enumerated values (profile types, procMount, fsGroupChangePolicy) are the schema
 """
 from __future__ import annotations
 
-import re
-
 from .. import apisyntax as syntax
+from ..lazyre import lazy
 from .base import Report, at_least, field, integer, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 
@@ -20,7 +19,7 @@ SYSCTL_MAX = 253
 _SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
 # the form with '/' as a separator too, which every version from 1.23 accepts
 _SYSCTL = "(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT
-_sysctl_re = re.compile(_SYSCTL)
+_sysctl_re = lazy(_SYSCTL)
 APPARMOR_PROFILE_MAX = 4095  # PATH_MAX - 1
 
 INVALID_SECURITY_CONTEXT = rule(

@@ -5,9 +5,8 @@ came on by default). Serves Pods and every kind whose pod template the API serve
 """
 from __future__ import annotations
 
-import re
-
 from .. import apisyntax as syntax
+from ..lazyre import lazy
 from .base import Report, at_least, items, mapping, rule
 from .pods import POD_SPEC_PATHS
 
@@ -16,12 +15,12 @@ KINDS = frozenset(POD_SPEC_PATHS)
 GMSA_SPEC_MAX = 64 * 1024
 DOMAIN_MAX = 256  # the domain must be shorter than this
 USER_MAX = 104
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
-_NETBIOS = re.compile(r'[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}')
+_CONTROL = lazy("[\x00-\x1f\x7f]")
+_NETBIOS = lazy(r'[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}')
 _DNS_LABEL = "[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-_DNS_DOMAIN = re.compile(f"{_DNS_LABEL}(?:\\.{_DNS_LABEL})*")
-_USER_CHARS = re.compile(r'["/\\:;|=,+*?<>@\[\]]')
-_DOTS_SPACES = re.compile(r"[. ]+")
+_DNS_DOMAIN = lazy(f"{_DNS_LABEL}(?:\\.{_DNS_LABEL})*")
+_USER_CHARS = lazy(r'["/\\:;|=,+*?<>@\[\]]')
+_DOTS_SPACES = lazy(r"[. ]+")
 
 INVALID_WINDOWS_OPTIONS = rule(
     "SRV051", "invalid-windows-options", "Windows security options the API server rejects",

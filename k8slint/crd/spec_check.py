@@ -3,12 +3,11 @@ versions (unique DNS labels, exactly one storage version, a schema for each in a
 approval annotation of protected groups, and a structural schema (every node typed) in v1."""
 from __future__ import annotations
 
-import re
-
+from ..lazyre import lazy
 from .schema_check import schema_problems
 from .structural import structural_problems
 
-_DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_DNS_LABEL = lazy(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _PROTECTED = ("k8s.io", "kubernetes.io")
 APPROVAL = "api-approved.kubernetes.io"
 

@@ -15,9 +15,9 @@ A replacement is chosen as a function of the versions, never as one "newest" suc
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
+from ..lazyre import lazy
 from ..model import record, set_frozen
 from ..schemastore import default_store
 from ..versions import KubeVersion, embedded_versions
@@ -49,7 +49,7 @@ def _group(api_version: str) -> str:
     return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
 
 
-_VERSION_NAME = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?$")
+_VERSION_NAME = lazy(r"v(\d+)(?:(alpha|beta)(\d+))?$")
 
 
 def _age(api_version: str) -> tuple:
