@@ -26,13 +26,12 @@ import copy
 import json
 import os
 import time
-from dataclasses import field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .digests import sha256
 from .lazyre import lazy
-from .model import Severity, record, set_frozen
+from .model import Severity, field, record, set_frozen
 
 SCHEMA_LOCATION_PROBLEM = "SCH006"
 # an error: the custom resources it would have described go unvalidated (a warning when another location

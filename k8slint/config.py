@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import field
 from pathlib import Path
 
 from .lazyre import lazy
 from .loader import DEFAULT_MAX_FILE_SIZE
-from .model import FACTORY, record, set_frozen
+from .model import FACTORY, field, record, set_frozen
 
 CONFIG_FILES = (".k8slint.yaml", ".k8slint.yml", "pyproject.toml")
 

@@ -5,13 +5,12 @@ The engine knows nothing of output formats or exit codes; the command line turns
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import cpus
 from .discover import STDIN
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadedFile, load_path, load_pieces, read_bytes
-from .model import Finding, Severity
+from .model import FACTORY, Finding, Severity, field, record
 from .resultcache import content_digest, fingerprint
 from .sources import chart_dir_of
 from .crds import CRD_API_VERSIONS, CRD_KIND, crd_versions
@@ -21,8 +20,10 @@ if TYPE_CHECKING:
     from .versions import KubeVersion
 
 
-@dataclass
+@record
 class LintOptions:
+    """What a run checks and how (the command line and configuration, resolved)."""
+
     target: KubeVersion
     current: KubeVersion | None = None
     strict: bool = False
@@ -39,15 +40,42 @@ class LintOptions:
     schema_locations: tuple = ()  # --schema-location: directories or URL templates of custom resource schemas
     cache: bool = False  # reuse the results of earlier runs (see resultcache); the command line turns it on
 
+    def __init__(self, target, current=None, strict=False, select=(), ignore=(), ignore_missing_schemas=False,
+                 severity_overrides=FACTORY, crd_files=(), repository_crd_files=(),
+                 max_file_size=DEFAULT_MAX_FILE_SIZE, path_ignores=None, schema_locations=(), cache=False):
+        self.target = target
+        self.current = current
+        self.strict = strict
+        self.select = select
+        self.ignore = ignore
+        self.ignore_missing_schemas = ignore_missing_schemas
+        self.severity_overrides = {} if severity_overrides is FACTORY else severity_overrides
+        self.crd_files = crd_files
+        self.repository_crd_files = repository_crd_files
+        self.max_file_size = max_file_size
+        self.path_ignores = path_ignores
+        self.schema_locations = schema_locations
+        self.cache = cache
 
-@dataclass
+
+@record
 class LintResult:
+    """A run's findings and what it read."""
+
     findings: list
     files: int
     resources: int
     objects: list = field(default_factory=list)  # (file, ObjectRef) of every resource, in input order
     kustomizations: int = 0  # kustomization files read: kustomize's configuration, not cluster objects
     config_file: str | None = None  # the configuration file the run used: every summary names it
+
+    def __init__(self, findings, files, resources, objects=FACTORY, kustomizations=0, config_file=None):
+        self.findings = findings
+        self.files = files
+        self.resources = resources
+        self.objects = [] if objects is FACTORY else objects
+        self.kustomizations = kustomizations
+        self.config_file = config_file
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -18,10 +18,9 @@ create checks (SRV). A plugin configuration gets none. Each such file gets one Y
 from __future__ import annotations
 
 import os
-from dataclasses import field
 
 from .loader import LOADER_SEVERITY, load_path
-from .model import FACTORY, Finding, record, set_frozen
+from .model import FACTORY, Finding, field, record, set_frozen
 from .sources import KUSTOMIZATION_FILE_NAMES
 
 KUSTOMIZE_INPUT = "YML011"

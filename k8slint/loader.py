@@ -17,14 +17,12 @@ Sources that are not plain manifests (see `sources`):
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import os
 import stat
 import sys
-from dataclasses import field
 
 from .discover import STDIN
-from .model import FACTORY, Finding, ObjectRef, Resource, Severity, format_json_path, record
+from .model import FACTORY, Finding, ObjectRef, Resource, Severity, field, format_json_path, record
 from .sources import (MAX_RELEASE_BYTES, ReleaseError, SourceMap, decode_release, find_unrendered_template,
                       helm_source_map, is_chart_metadata_file, is_kustomization_file, is_kustomize_config,
                       release_label_status, release_storage)
@@ -127,6 +125,7 @@ class LoadedFile:
         Call it last, after anything that matches findings against this input's text (suppressions)."""
         if not self.source_maps:
             return list(findings)
+        import dataclasses
         out = []
         for f in findings:
             source_map = self.source_maps.get(f.file)

@@ -5,7 +5,6 @@ Nothing here does I/O or knows about rules, schemas or output formats; it only d
 from __future__ import annotations
 
 import enum
-from dataclasses import FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
 from reprlib import recursive_repr
 from typing import Any
@@ -13,32 +12,84 @@ from typing import Any
 # A JSON path as a tuple of keys (str) and indices (int): ("spec", "containers", 0, "image").
 JsonPath = tuple
 
-# Data classes without generated code. @dataclass writes __init__, __repr__ and __eq__ (frozen: __setattr__,
-# __delattr__ and __hash__ too) as source text and compiles it, for every class at every start: about half a
-# millisecond a class, a sixth of a one-file lint for the classes it defines. A @record class writes its
-# __init__ itself (compiled once, into the .pyc) and takes the rest from _record_methods, which do what the
-# generated ones do; its fields are a dataclass's (dataclasses.fields, replace and asdict work on it).
-# tests/test_records.py checks every record against the @dataclass it stands for.
+# Data classes without generated code and without dataclasses. @dataclass writes __init__, __repr__ and
+# __eq__ (frozen: __setattr__, __delattr__ and __hash__ too) as source text and compiles it, for every class
+# at every start: about half a millisecond a class, a sixth of a one-file lint for the classes it defines;
+# and importing dataclasses imports inspect, ast, dis and tokenize (~5 ms more). A @record class writes its
+# __init__ itself (compiled once, into the .pyc) and takes the rest from the methods below, which do what
+# the generated ones do. To dataclasses it is a dataclass all the same (fields, replace, asdict,
+# is_dataclass): its __dataclass_fields__ are made when first asked for, by code that has imported
+# dataclasses by then. tests/test_records.py checks every record against the @dataclass it stands for.
 FACTORY = object()  # __init__'s default for a field with a default_factory: "make a new one"
 RECORDS: list = []  # every @record class (for the test)
+_NOTHING = object()
+
+
+class _FieldSpec:
+    """What field() was given; dataclasses.field(**kwargs) when the class is registered with dataclasses."""
+
+    __slots__ = ("kwargs",)
+
+    def __init__(self, kwargs: dict):
+        self.kwargs = kwargs
+
+    def get(self, name: str, default):
+        return self.kwargs.get(name, default)
+
+
+def field(**kwargs) -> _FieldSpec:
+    """dataclasses.field for a @record class (default, default_factory, init, repr, compare, hash)."""
+    return _FieldSpec(kwargs)
+
+
+class _DataclassFields:
+    """A record class's __dataclass_fields__, made on first use: the class is then registered with dataclasses
+    (@dataclass(init=False, repr=False, eq=False), which generates no code), and this stand-in is gone."""
+
+    def __get__(self, obj, cls):
+        import dataclasses
+        if "__dataclass_fields__" in cls.__dict__ and cls.__dict__["__dataclass_fields__"] is self:
+            delattr(cls, "__dataclass_fields__")
+            for name, spec in cls.__record_specs__.items():
+                setattr(cls, name, dataclasses.field(**spec.kwargs))
+            dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+        return cls.__dict__["__dataclass_fields__"]
 
 
 def record(cls=None, *, frozen: bool = False):
     """@dataclass(frozen=frozen) for a class that defines its own __init__ (see above)."""
     def wrap(cls):
-        cls = dataclass(cls, init=False, repr=False, eq=False)  # fields registered, no code generated
-        shown = tuple(f.name for f in fields(cls) if f.repr)
-        compared = tuple(f.name for f in fields(cls) if f.compare)
-        key = _key_of(compared)
-        cls.__repr__ = _repr_of(shown)
-        cls.__eq__ = _eq_of(key)
+        names = tuple(cls.__dict__.get("__annotations__", {}))
+        specs = {}
+        for name in names:
+            value = cls.__dict__.get(name, _NOTHING)
+            if isinstance(value, _FieldSpec):  # as @dataclass leaves it: the default as class attribute, if any
+                specs[name] = value
+                default = value.get("default", _NOTHING)
+                if default is _NOTHING:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, default)
+
+        def flag(name: str, what: str, default=True):
+            return specs[name].get(what, default) if name in specs else default
+
+        def in_hash(name: str) -> bool:  # dataclasses: hash=None follows compare
+            hashed = flag(name, "hash", None)
+            return flag(name, "compare") if hashed is None else hashed
+
+        cls.__repr__ = _repr_of(tuple(n for n in names if flag(n, "repr")))
+        cls.__eq__ = _eq_of(_key_of(tuple(n for n in names if flag(n, "compare"))))
         if frozen:
-            hashed = _key_of(tuple(f.name for f in fields(cls) if (f.compare if f.hash is None else f.hash)))
+            hashed = _key_of(tuple(n for n in names if in_hash(n)))
             cls.__hash__ = lambda self: hash(hashed(self))
             cls.__setattr__, cls.__delattr__ = _frozen_setattr, _frozen_delattr
         else:
             cls.__hash__ = None  # as @dataclass(eq=True) leaves a mutable class: unhashable
+        cls.__match_args__ = tuple(n for n in names if flag(n, "init"))
+        cls.__record_specs__ = specs
         cls.__record_frozen__ = frozen
+        cls.__dataclass_fields__ = _DataclassFields()
         RECORDS.append(cls)
         return cls
     return wrap if cls is None else wrap(cls)
@@ -70,10 +121,12 @@ def _eq_of(key):
 
 
 def _frozen_setattr(self, name, value):
+    from dataclasses import FrozenInstanceError
     raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 def _frozen_delattr(self, name):
+    from dataclasses import FrozenInstanceError
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 

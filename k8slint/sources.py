@@ -22,11 +22,10 @@ import json
 import os
 import re
 import zlib
-from dataclasses import field
 from pathlib import Path
 
 from .lazyre import lazy
-from .model import FACTORY, record, set_frozen
+from .model import FACTORY, field, record, set_frozen
 
 # --------------------------------------------------------------------------------------------------------
 # Rendered Helm output: `# Source:` comments

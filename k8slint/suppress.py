@@ -9,10 +9,8 @@ info), so stale ones do not pile up.
 """
 from __future__ import annotations
 
-from dataclasses import field
-
 from .lazyre import lazy
-from .model import Finding, Severity, record
+from .model import Finding, Severity, field, record
 from .rules import matches
 from .rules.suppression_rule import UNUSED_SUPPRESSION
 ANNOTATION = "k8slint.io/ignore"

@@ -12,10 +12,9 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import field
 
 from .lazyre import lazy
-from .model import FACTORY, Span, record
+from .model import FACTORY, Span, field, record
 from .yamlscalars import (MERGE, NON_FINITE_WORDS, YAML11_ONLY_BOOLEANS, key_text, non_finite_problem,
                           resolve_plain, resolve_tagged)
 

@@ -3,8 +3,11 @@ pays this on every call)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from conftest import REPO
 
@@ -42,6 +45,50 @@ def test_one_valid_file_does_not_import_python_jsonschema(tmp_path):
               "_hashlib",  # (OpenSSL through hashlib: see k8slint/digests.py)
               "tempfile", "glob"})  # (for writes, and for --crd globs)
     assert not unused & modules, sorted(unused & modules)
+
+
+# What a one-file lint (a pre-commit hook's call) never imports, from the repository root (whose pyproject.toml
+# names k8slint but holds no table of ours) and from a directory without one: each costs start-up time.
+NOT_FOR_ONE_FILE = {
+    "yaml",  # PyYAML: the compiled reader (_yamlfast) reads the file; PyYAML only for what it leaves
+    "tomllib",  # no configuration table to read
+    "ruamel", "ruamel.yaml", "typer", "click",  # the fast path of lint reads the arguments
+    "dataclasses", "inspect",  # @record classes (k8slint.model) register with dataclasses only when asked
+    "packaging", "pickle",  # versions read their own numbers; no result cache with K8SLINT_NO_CACHE
+    "k8slint.listitems", "k8slint.atomic", "k8slint.fixer", "k8slint.upgrade", "jsonschema", "multiprocessing",
+}
+
+
+@pytest.mark.parametrize("where", ["repository", "elsewhere"])
+def test_a_one_file_lint_imports_none_of_what_it_does_not_need(tmp_path, where):
+    path = tmp_path / "deploy.yaml"
+    path.write_text(DEPLOYMENT)
+    cwd = REPO if where == "repository" else tmp_path
+    probe = PROBE.replace("ARGS", repr(["lint", "--strict", "-k", "1.30", str(path)]))
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=True,
+                          env={**os.environ, "K8SLINT_NO_CACHE": "1", "PYTHONPATH": str(REPO)})
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    assert data["code"] == 0
+    modules = set(data["modules"])
+    assert "jsonschema_rs" in modules and "k8slint.validation" in modules  # it did validate
+    assert not NOT_FOR_ONE_FILE & modules, sorted(NOT_FOR_ONE_FILE & modules)
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+        resources: {limits: {cpu: 500m, memory: 128Mi}}
+"""
 
 
 def test_a_named_command_builds_only_its_own_click_command(monkeypatch, tmp_path, capsys):

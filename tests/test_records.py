@@ -126,3 +126,35 @@ def test_a_recursive_record_repr_stops_as_the_dataclass_one_does():
     fix.edits.append(fix)
     assert repr(fix) == "Fix(description='d', edits=[...], safety=<FixSafety.SAFE: 'safe'>)"
 
+
+
+CLASS_ATTRIBUTES_PROBE = """
+import importlib, json, pkgutil
+import k8slint
+from k8slint.model import RECORDS
+for info in pkgutil.walk_packages(k8slint.__path__, "k8slint."):
+    if not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+out = {}
+for cls in RECORDS:
+    assert type(vars(cls)["__dataclass_fields__"]).__name__ == "_DataclassFields"  # not registered yet
+    names = list(vars(cls).get("__annotations__", {}))
+    out[f"{cls.__module__}.{cls.__qualname__}"] = {n: repr(vars(cls).get(n, "<absent>")) for n in names}
+print(json.dumps(out))
+"""
+
+
+def test_before_dataclasses_sees_a_record_its_class_attributes_are_what_the_dataclass_has():
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    done = subprocess.run([sys.executable, "-c", CLASS_ATTRIBUTES_PROBE], cwd=REPO, capture_output=True, text=True,
+                          check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(found) == len(RECORD_CLASSES)
+    for cls in RECORD_CLASSES:
+        ref = _reference(cls)
+        expected = {f.name: repr(vars(ref).get(f.name, "<absent>")) for f in dataclasses.fields(ref)}
+        assert found[f"{cls.__module__}.{cls.__qualname__}"] == expected, cls

@@ -2,7 +2,6 @@
 run() with the options' values as typer converts them, and exit with the code it returns."""
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 from .codes import EXIT_FINDINGS, EXIT_OK, Usage
@@ -25,7 +24,7 @@ def run(paths, kubernetes_version, current_version, strict, fmt, output, fail_on
         **input_settings(select, ignore, ignore_missing_schemas, crd, schema_location, max_file_size),
         **repository_settings(root, discover_crds)}, config_file)
     failing_level = fail_level(config)
-    options = dataclasses.replace(lint_options(config), cache=not no_cache)
+    options = lint_options(config, cache=not no_cache)
     files = discover_files(paths, config, follow_links)
     result = run_lint(files, options, jobs=jobs_setting(config, files))
     result.config_file = config_file_used(config)

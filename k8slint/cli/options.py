@@ -82,8 +82,9 @@ def config_file_used(config) -> str | None:
     return str(config.file) if config.file else None
 
 
-def lint_options(config):
-    """The engine's options from the merged configuration; every bad value is a usage error."""
+def lint_options(config, cache: bool = False):
+    """The engine's options from the merged configuration; every bad value is a usage error. `cache`: use
+    the result cache (lint's --no-cache turns it off; the other commands never use it)."""
     from ..config import PathMatcher
     from ..engine import LintOptions
     from ..model import Severity
@@ -139,7 +140,8 @@ def lint_options(config):
                        ignore_missing_schemas=config["ignore-missing-schemas"], severity_overrides=severities,
                        crd_files=crd_files, repository_crd_files=repository_crds,
                        max_file_size=config["max-file-size"],
-                       path_ignores=path_ignores if per_path else None, schema_locations=schema_locations)
+                       path_ignores=path_ignores if per_path else None, schema_locations=schema_locations,
+                       cache=cache)
 
 
 def given_crd_files(config) -> tuple:
