@@ -86,6 +86,9 @@ class FileOutcome:
     # the findings of the text as read, when the fixer found nothing to do in it: the same as the final
     # lint's when that lint knows the same CRDs (see _FinalLint.check), which then need not run again
     lint: list | None = None
+    # the fixed text as the verification read it back (load_text), when that is what the final lint would
+    # read: it is linted as it is, not parsed a third time (see fix_one); never sent back from a worker
+    read_back: LoadedFile | None = None
 
     @property
     def changed(self) -> bool:
@@ -389,7 +392,8 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
     if lone_cr:
         text = text.replace("\r", "\n")
     findings = linter.check_file(loaded)
-    fixed = _fix_text(loaded, text, findings, ctx, options, verifier, refusals)
+    read_back: list = [] if not lone_cr else None  # (a text of lone CRs is linted as written, with its CRs)
+    fixed = _fix_text(loaded, text, findings, ctx, options, verifier, refusals, read_back=read_back)
     if fixed is None:  # most files: nothing to edit, so no node tree to edit it at
         outcome.lint = findings
         return outcome
@@ -400,6 +404,8 @@ def fix_file(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: _V
         outcome.after = apply_edits(text, outcome.edits)
         if lone_cr:
             outcome.after = outcome.after.replace("\n", "\r")
+        elif read_back and read_back[-1].text == outcome.after:
+            outcome.read_back = read_back[-1]
     return outcome
 
 
@@ -438,9 +444,10 @@ def fix_pieces(inp: _Input, linter: Linter, ctx, options: FixOptions, verifier: 
 
 
 def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOptions, verifier: _Verifier,
-              refusals: dict, newline: str | None = None) -> tuple | None:
+              refusals: dict, newline: str | None = None, read_back: list | None = None) -> tuple | None:
     """(edits of `text`, AppliedFixes) of the objects of `loaded` (a file whose text is `text`, or one piece
-    of a larger input whose own text it is: see loader.load_pieces), or None when nothing was planned."""
+    of a larger input whose own text it is: see loader.load_pieces), or None when nothing was planned.
+    `read_back`, a list, gets the LoadedFile of each fixed text the verification read whole (see _verify)."""
     first = loaded.documents[0].index if loaded.documents else 0
     body = loaded.item[1] - loaded.bounds[0] if loaded.item is not None else 0  # in `text`
     resources = [r for r in loaded.resources if r.file == loaded.file] + loaded.kustomizations
@@ -532,7 +539,7 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
             edits.extend(w.edits)
         active = kept
         new_text = apply_edits(text, edits)
-        failed = _verify(loaded, new_text, active, verifier, first)
+        failed = _verify(loaded, new_text, active, verifier, first, read_back)
         if not failed:
             break
         for w in active:
@@ -576,10 +583,26 @@ def _refuse_all(w: _Work, reason: str, refusals: dict) -> None:
         refusals[_key(w.resource, p.proposal.rule_id)] = (reason, "")
 
 
-def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier, first: int = 0) -> dict:
+def _read_back(loaded: LoadedFile, new_text: str, read_back: list | None) -> list:
+    """The documents of the fixed text. For a whole file of ordinary size whose fixed text reads cleanly,
+    those of load_text, whose LoadedFile is kept in `read_back` for the final lint (it parses the text
+    exactly so: same reader, same offsets); else parse_documents' own."""
+    if read_back is not None and loaded.bounds is None and loaded.list_cut is None \
+            and len(new_text) <= loader.PIECE_CHARS:
+        read_back.clear()  # the last text verified is the one kept
+        again = load_text(new_text, loaded.file)
+        # (no problem: then no summary of broken documents, which parse_documents alone adds as a document)
+        if again.documents and not any(doc.problems for doc in again.documents):
+            read_back.append(again)
+            return again.documents
+    return parse_documents(new_text)
+
+
+def _verify(loaded: LoadedFile, new_text: str, active: list, verifier: _Verifier, first: int = 0,
+            read_back: list | None = None) -> dict:
     """{document index: why} for the documents whose fixed text is not exactly what was intended. `first`:
     the index of loaded's first document (one piece of a larger input)."""
-    docs = parse_documents(new_text)
+    docs = _read_back(loaded, new_text, read_back)
     old_docs = loaded.documents
     touched = sorted({w.resource.doc_index for w in active})
     if len(docs) != len(old_docs):
@@ -769,8 +792,11 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
             # second parse of a file at --max-file-size held both in memory at once; a file of 300,000 broken
             # documents was read twice)
             return outcome, inp.loaded
-        loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
-        outcome.lint = None
+        if outcome.read_back is not None and text is outcome.after:
+            loaded = outcome.read_back  # what load_text(text) would give: verifying the fix read it so
+        else:
+            loaded = load_text(text, inp.loaded.file) if text is not None else inp.loaded
+        outcome.lint = outcome.read_back = None
         if outcome.problem is not None:
             loaded.findings.append(outcome.problem)
         return outcome, loaded
