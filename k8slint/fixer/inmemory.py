@@ -2,6 +2,8 @@
 upgrade report needs to judge an object's validity in the target version after its migration."""
 from __future__ import annotations
 
+import re
+
 from ..listitems import item_text
 from ..model import Resource
 from .apply import not_editable
@@ -9,6 +11,32 @@ from .migrations import NoFix
 from .plan import FixContext, plan_resource
 from .source import Document, SourceError, compose_documents, newline_of
 from .yamledit import Editor, FixRefused
+
+
+# A document separator line alone; anything that makes separators harder to read than "a line that is
+# exactly ---" (directives, document ends, content or a tag after ---) sends the file to whole composition.
+_SEPARATOR = re.compile(r"^---[ \t]*$", re.M)
+_UNUSUAL = re.compile(r"^(?:%|\.\.\.|---[ \t]*[^ \t\n])", re.M)
+_COMMENT_OR_BLANK = re.compile(r"(?:[ \t]*(?:#[^\n]*)?(?:\n|$))*")
+
+
+def document_regions(text: str) -> list | None:
+    """(start, end) in `text` of each YAML document, in order, when the text is split simply: separators
+    are lines that are exactly `---`, there is no directive, no `...`, no anchor (composing a whole text can
+    refuse a duplicate anchor in another document), no byte-order mark, no CR, no empty document; else None.
+    Each region begins at a line start, so that its own text composes into the same nodes, at the same
+    columns (tests/test_report_document_compose.py compares them)."""
+    if "\r" in text or "&" in text or "\ufeff" in text or _UNUSUAL.search(text):
+        return None
+    regions, start = [], 0
+    for m in _SEPARATOR.finditer(text):
+        regions.append((start, m.start()))
+        start = min(m.end() + 1, len(text))
+    regions.append((start, len(text)))
+    blank = [_COMMENT_OR_BLANK.fullmatch(text, a, b) is not None for a, b in regions]
+    if any(blank[1:]):  # an explicit empty document: null, or nothing? left to the whole composition
+        return None
+    return regions[1:] if blank[0] else regions
 
 
 class FileMigrator:
@@ -21,6 +49,7 @@ class FileMigrator:
         self.loaded = loaded
         self.ctx = ctx
         self._roots = None
+        self._regions = None  # document_regions of the text ([]: it does not split simply)
         self._documents: dict = {}
         self.unparsed = not_editable(loaded) if unparsed is None else unparsed
         self._text = loaded.own_text()
@@ -42,6 +71,13 @@ class FileMigrator:
             return None, why
         if self.loaded.list_cut is not None and resource.item_path[:1] == ("items",):
             return self._item_document(resource.item_path[1])
+        found = self._documents.get(resource.doc_index)
+        if found is not None:
+            return found, None
+        document = self._own_document(resource.doc_index) if self.per_document else None
+        if document is not None:
+            self._documents[resource.doc_index] = document
+            return document, None
         if self._roots is None:
             try:
                 self._roots = compose_documents(self._text)
@@ -49,14 +85,33 @@ class FileMigrator:
                 self._roots = []
         if len(self._roots) != len(self.loaded.documents):
             return None, "k8slint fix cannot edit this file (its documents do not compose the same way)"
-        found = self._documents.get(resource.doc_index)
-        if found is None:
-            try:
-                found = self._documents[resource.doc_index] = Document(
-                    self._text, self._roots[resource.doc_index - self._first], newline=self._newline)
-            except SourceError as exc:
-                return None, str(exc)
+        try:
+            found = self._documents[resource.doc_index] = Document(
+                self._text, self._roots[resource.doc_index - self._first], newline=self._newline)
+        except SourceError as exc:
+            return None, str(exc)
         return found, None
+
+    # compose only the document at hand where the text splits simply (document_regions); off: the whole
+    # text every time (tests compare both)
+    per_document = True
+
+    def _own_document(self, doc_index: int):
+        """The Document of one document composed from its own text (a few documents' worth of nodes
+        fewer), or None: the whole text is composed instead (it decides, and words, every refusal)."""
+        if self._regions is None:
+            self._regions = document_regions(self._text) or []
+        if len(self._regions) != len(self.loaded.documents):
+            return None
+        start, end = self._regions[doc_index - self._first]
+        text = self._text[start:end]
+        try:
+            roots = compose_documents(text)
+            if len(roots) != 1:
+                return None
+            return Document(text, roots[0], newline=self._newline or newline_of(self._text))
+        except Exception:  # noqa: BLE001 - whatever this text does, the whole composition says it
+            return None
 
     def _item_document(self, i: int) -> tuple:
         """The Document of item i of a List read item by item (loader.load_text): its own text composed."""
