@@ -3,7 +3,6 @@ schemas from the input, catalog schemas (--schema-location) for custom resources
 input, and schema errors turned into findings at the right line, column and path."""
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -468,6 +467,7 @@ def _matches_pattern(schema: dict, key: str) -> bool:
 
 
 def _did_you_mean(key: str, known: set) -> str:
+    import difflib  # here: only a field the schema does not know needs it (~1 ms of every start otherwise)
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
     return f"; did you mean {close[0]!r}?" if close else ""
 

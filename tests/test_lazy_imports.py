@@ -55,6 +55,7 @@ NOT_FOR_ONE_FILE = {
     "ruamel", "ruamel.yaml", "typer", "click",  # the fast path of lint reads the arguments
     "dataclasses", "inspect",  # @record classes (k8slint.model) register with dataclasses only when asked
     "packaging", "pickle",  # versions read their own numbers; no result cache with K8SLINT_NO_CACHE
+    "difflib",  # only for a field the schema does not know ("did you mean ...")
     "k8slint.listitems", "k8slint.atomic", "k8slint.fixer", "k8slint.upgrade", "jsonschema", "multiprocessing",
 }
 
