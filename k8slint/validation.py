@@ -18,13 +18,9 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
     _fast_engine = None
 
 from .crd.defaulting import defaulted
-from .crd.defaults_check import has_defaults
 from .enumscope import unchecked as unchecked_enum
 from .fasterrors import as_reference_errors
 from .intranges import RANGES, json_number, out_of_range, with_integer_ranges
-from .schemaformats import any_subschema, checked_formats
-from .crd.listtypes import has_list_types
-from .crd.normalise import normalise
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
 from .re2regex import RE2_KEYWORDS, search as re2_search
@@ -225,6 +221,7 @@ class Validator:
     def _has_defaults(self, key, openapi) -> bool:
         known = self._defaults.get(key)
         if known is None:
+            from .crd.defaults_check import has_defaults  # custom resources only
             known = self._defaults[key] = has_defaults(openapi)
         return known
 
@@ -268,6 +265,9 @@ class Validator:
     def _rule_findings(self, resource: Resource, openapi: dict) -> list:
         """The CRD's CEL rules on the defaulted, pruned custom resource (compiled once per CRD version)."""
         from .cel.rules import REASONS, build_plan  # imported with the first custom resource of a CRD
+        from .crd.listtypes import has_list_types
+        from .crd.normalise import normalise
+        from .schemaformats import any_subschema, checked_formats
 
         key = (resource.api_version, resource.kind)
         plan = self._plans.get(key)

@@ -57,6 +57,8 @@ NOT_FOR_ONE_FILE = {
     "packaging", "pickle",  # versions read their own numbers; no result cache with K8SLINT_NO_CACHE
     "difflib",  # only for a field the schema does not know ("did you mean ...")
     "k8slint.listitems", "k8slint.atomic", "k8slint.fixer", "k8slint.upgrade", "jsonschema", "multiprocessing",
+    # the checks of CRDs and custom resources: no CRD in the file
+    "k8slint.crd.defaults_check", "k8slint.crd.normalise", "k8slint.crd.spec_check", "k8slint.schemaformats",
 }
 
 

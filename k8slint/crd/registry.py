@@ -7,10 +7,6 @@ import json
 from ..crds import CRD_API_VERSIONS, CRD_KIND, UNUSABLE, CrdVersion, read_crd
 from ..model import Resource, finding_at, record, set_frozen
 from . import meta
-from .default_rules import default_rule_problems
-from .defaults_check import default_problems, has_defaults
-from .schema_check import schema_problems
-from .spec_check import spec_problems, v1_schema_problems
 
 
 @record(frozen=True)
@@ -85,6 +81,11 @@ class CrdRegistry:
     def verdict(self, resource: Resource) -> tuple:
         """([CrdVersion] it may define, with UNUSABLE schemas where the API server refuses them;
         [(rule id, json path, message)] on the CRD), from the CRD alone."""
+        # the checks of CRD objects, imported with the first one (most runs have none)
+        from .default_rules import default_rule_problems
+        from .defaults_check import has_defaults
+        from .schema_check import schema_problems
+        from .spec_check import spec_problems, v1_schema_problems
         span = resource.span(())
         versions, shape = read_crd(resource.data, f"{resource.file}:{span.line}")
         problems = [(meta.INVALID_CRD, path, message) for path, message in shape]
@@ -171,6 +172,7 @@ class CrdRegistry:
 def _default_problems(resource: Resource, version: CrdVersion) -> list:
     """Defaults that are not valid values of their node; in v1beta1, defaults without
     preserveUnknownFields: false."""
+    from .defaults_check import default_problems, has_defaults
     spec = resource.data.get("spec") if isinstance(resource.data.get("spec"), dict) else {}
     if resource.api_version.endswith("/v1beta1") and spec.get("preserveUnknownFields") is not False \
             and has_defaults(version.schema):
