@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .datadir import derived_cache_dir, forget_stale, schemas_dir
 from .digests import sha256
-from .versions import KubeVersion
+from .versions import KubeVersion, embedded_index
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _DEFS_PREFIX = "#/$defs/"
@@ -55,6 +55,8 @@ class SchemaStore:
     # ------------------------------------------------------------------------------------ loading
 
     def _read(self, relative: str):
+        if relative == "index.json" and self._root == schemas_dir():
+            return embedded_index()  # parsed once a run: the versions read it too
         with open(self._root / relative, "rb") as fh:
             return json.loads(fh.read())
 

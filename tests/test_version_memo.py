@@ -59,3 +59,10 @@ def test_parse_reads_versions_as_packaging_did():
         except ValueError:
             continue
         raise AssertionError(f"{text!r} parsed")
+
+
+def test_the_embedded_index_is_parsed_once_for_the_versions_and_the_schema_store():
+    from k8slint.schemastore import SchemaStore
+    from k8slint.versions import embedded_index, embedded_versions
+    assert SchemaStore()._load_index() is embedded_index()
+    assert [str(v) for v in embedded_versions()] == sorted(embedded_index()["versions"], key=lambda t: tuple(map(int, t.split("."))))
