@@ -24,7 +24,7 @@ from ..fixer import FileMigrator, context_for, plan_finding
 from ..fixer.apply import not_editable
 from ..kustomize_inputs import KUSTOMIZE_INPUT, for_files as kustomize_inputs_of
 from ..loader import LoadedFile, load_path, load_pieces
-from ..model import Resource, Severity, finding_at
+from ..model import Resource, Severity, finding_at, record
 from ..rules import rules_by_id, windows
 from ..rules.api_versions import helm_release_name, last_applied, mapkubeapis_command, replacement_text
 from ..rules.context import RuleContext, lifecycle_state
@@ -414,11 +414,16 @@ class Analyser:
         return max(serving) if serving else None
 
 
-@dataclasses.dataclass
+@record
 class _Anchor:
     file: str
     line: int
     column: int
+
+    def __init__(self, file, line, column):
+        self.file = file
+        self.line = line
+        self.column = column
 
 
 def _object_span(resource: Resource):

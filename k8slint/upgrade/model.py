@@ -4,7 +4,7 @@ format, documented key by key in README.md ("Upgrade report").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..model import FACTORY, field, record
 
 from .lifecycle import REMOVED, UpgradePath, api_records
 
@@ -17,7 +17,7 @@ BLOCKING, ACTION, OK = "blocking", "action", "ok"
 SAFE, UNSAFE, MANUAL = "safe", "unsafe", "manual"
 
 
-@dataclass
+@record
 class Issue:
     """One thing about one object that changes, or is wrong, on the way to the target version."""
 
@@ -44,6 +44,31 @@ class Issue:
     # REF: first version serving the replacement the reference must name (the plan opens its change there)
     available_since: str | None = None
 
+    def __init__(self, rule_id, type, subject, message, severity, blocking, state, since, file, line, column,
+                 json_path="", deprecated_in=None, removed_in=None, replacement=None, action="",
+                 details=None, fix=None, fix_note=None, helm_release=None, available_since=None):
+        self.rule_id = rule_id
+        self.type = type
+        self.subject = subject
+        self.message = message
+        self.severity = severity
+        self.blocking = blocking
+        self.state = state
+        self.since = since
+        self.file = file
+        self.line = line
+        self.column = column
+        self.json_path = json_path
+        self.deprecated_in = deprecated_in
+        self.removed_in = removed_in
+        self.replacement = replacement
+        self.action = action
+        self.details = details
+        self.fix = fix
+        self.fix_note = fix_note
+        self.helm_release = helm_release
+        self.available_since = available_since
+
     def as_dict(self) -> dict:
         return {
             "rule_id": self.rule_id, "type": self.type, "subject": self.subject, "message": self.message,
@@ -55,7 +80,7 @@ class Issue:
         }
 
 
-@dataclass
+@record
 class Validity:
     """Does the target accept the object (after its migration where it needs one): its schema, and the
     target's API server checks (SRV errors). `result` is "valid" only when both accept it."""
@@ -66,6 +91,14 @@ class Validity:
     note: str | None = None  # why it was not checked, or what the migration was
     schema: str | None = None  # the schema's own verdict: "valid", "invalid" or "unchecked"
     refused_by: tuple = ()  # SRV rules by which the target's API server refuses it
+
+    def __init__(self, result, checked=None, api_version=None, note=None, schema=None, refused_by=()):
+        self.result = result
+        self.checked = checked
+        self.api_version = api_version
+        self.note = note
+        self.schema = schema
+        self.refused_by = refused_by
 
     def judged_by_server(self, refused_by) -> "Validity":
         """This schema verdict completed with the API server's: an object it refuses is never valid."""
@@ -78,7 +111,7 @@ class Validity:
                 "schema": self.schema or self.result, "refused_by": list(self.refused_by)}
 
 
-@dataclass
+@record
 class ObjectReport:
     file: str
     line: int
@@ -92,6 +125,21 @@ class ObjectReport:
     issues: list = field(default_factory=list)
     id: int = -1  # position in the report, set when the report is assembled
     kustomization: bool = False  # kustomize's configuration (its patch targets), not a Kubernetes object
+
+    def __init__(self, file, line, column, api_version, kind, namespace, name, states, validity,
+                 issues=FACTORY, id=-1, kustomization=False):
+        self.file = file
+        self.line = line
+        self.column = column
+        self.api_version = api_version
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.states = states
+        self.validity = validity
+        self.issues = [] if issues is FACTORY else issues
+        self.id = id
+        self.kustomization = kustomization
 
     @property
     def label(self) -> str:
@@ -143,7 +191,7 @@ class ObjectReport:
         }
 
 
-@dataclass
+@record
 class Change:
     """One line of a hop: this issue of this object changes state there."""
 
@@ -151,12 +199,17 @@ class Change:
     issue: Issue
     blocking: bool  # the change makes the object stop working
 
+    def __init__(self, object, issue, blocking):
+        self.object = object
+        self.issue = issue
+        self.blocking = blocking
+
     def as_dict(self) -> dict:
         return {"object": self.object.id, "rule_id": self.issue.rule_id, "subject": self.issue.subject,
                 "blocking": self.blocking, "fix": self.issue.fix}
 
 
-@dataclass
+@record
 class Hop:
     """What happens at one version: arriving at `to` (from `start`, when `start` is None: already true there)."""
 
@@ -166,6 +219,14 @@ class Hop:
     deprecated: list = field(default_factory=list)
     invalid: list = field(default_factory=list)  # schema errors and API-server refusals that first appear here
     breaks: list = field(default_factory=list)  # ObjectReports that stop working here
+
+    def __init__(self, start, to, removed=FACTORY, deprecated=FACTORY, invalid=FACTORY, breaks=FACTORY):
+        self.start = start
+        self.to = to
+        self.removed = [] if removed is FACTORY else removed
+        self.deprecated = [] if deprecated is FACTORY else deprecated
+        self.invalid = [] if invalid is FACTORY else invalid
+        self.breaks = [] if breaks is FACTORY else breaks
 
     @property
     def changes(self) -> list:
@@ -189,7 +250,7 @@ class Hop:
         return out
 
 
-@dataclass
+@record
 class ApiLifecycle:
     """One apiVersion/kind the input uses, across the path."""
 
@@ -202,6 +263,17 @@ class ApiLifecycle:
     removed_in: str | None = None
     replacement: str | None = None
 
+    def __init__(self, api_version, kind, states, objects, rule_id=None, deprecated_in=None, removed_in=None,
+                 replacement=None):
+        self.api_version = api_version
+        self.kind = kind
+        self.states = states
+        self.objects = objects
+        self.rule_id = rule_id
+        self.deprecated_in = deprecated_in
+        self.removed_in = removed_in
+        self.replacement = replacement
+
     @property
     def label(self) -> str:
         return f"{self.api_version or '?'} {self.kind or '?'}"
@@ -212,7 +284,7 @@ class ApiLifecycle:
                 "deprecated_in": self.deprecated_in, "removed_in": self.removed_in, "replacement": self.replacement}
 
 
-@dataclass
+@record
 class Problem:
     """An input the report could not look into (unreadable file, YAML error, a document that is no object)."""
 
@@ -223,12 +295,20 @@ class Problem:
     line: int
     column: int
 
+    def __init__(self, rule_id, severity, message, file, line, column):
+        self.rule_id = rule_id
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
     def as_dict(self) -> dict:
         return {"rule_id": self.rule_id, "severity": self.severity, "message": self.message, "file": self.file,
                 "line": self.line, "column": self.column}
 
 
-@dataclass
+@record
 class Report:
     start: str
     end: str
@@ -244,6 +324,22 @@ class Report:
     config_file: str | None = None  # the configuration file the run used: every summary names it
     # kustomization files read (kustomize's configuration, never applied): those with findings are in objects
     kustomizations: int = 0
+
+    def __init__(self, start, end, versions, files, objects, problems, already, hops, apis, strict=False,
+                 plan=None, config_file=None, kustomizations=0):
+        self.start = start
+        self.end = end
+        self.versions = versions
+        self.files = files
+        self.objects = objects
+        self.problems = problems
+        self.already = already
+        self.hops = hops
+        self.apis = apis
+        self.strict = strict
+        self.plan = plan
+        self.config_file = config_file
+        self.kustomizations = kustomizations
 
     @property
     def resources(self) -> list:

@@ -14,7 +14,7 @@ work at the start) is made at the start.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..model import FACTORY, field, record
 
 from ..fixer.plan import FIELD_SINCE
 from ..rules import rules_by_id, windows
@@ -23,7 +23,7 @@ from ..versions import KubeVersion
 from .model import API, FIELD, SCHEMA, SERVER
 
 
-@dataclass
+@record
 class PlannedChange:
     """One change of one object, with its window."""
 
@@ -36,6 +36,17 @@ class PlannedChange:
     advised: bool = False  # not needed to reach the target (deprecated there, still served)
     fix: str | None = None  # "safe", "unsafe" or None (a person does it)
     action: str = ""
+
+    def __init__(self, object, issue, what, opens, closes, writes, advised=False, fix=None, action=""):
+        self.object = object
+        self.issue = issue
+        self.what = what
+        self.opens = opens
+        self.closes = closes
+        self.writes = writes
+        self.advised = advised
+        self.fix = fix
+        self.action = action
 
     @property
     def removed_in(self) -> str | None:
@@ -54,7 +65,7 @@ class PlannedChange:
                 "removed_in": self.removed_in, "advised": self.advised, "fix": self.fix, "action": self.action}
 
 
-@dataclass
+@record
 class Step:
     """A cluster version of the plan and the changes made while the cluster runs it."""
 
@@ -62,6 +73,12 @@ class Step:
     upgrade_from: str | None  # the previous stop (None for the start)
     changes: list = field(default_factory=list)
     command: str = ""  # the k8slint fix command for this step
+
+    def __init__(self, cluster, upgrade_from, changes=FACTORY, command=""):
+        self.cluster = cluster
+        self.upgrade_from = upgrade_from
+        self.changes = [] if changes is FACTORY else changes
+        self.command = command
 
     @property
     def through(self) -> list:
@@ -76,11 +93,16 @@ class Step:
                 "command": self.command, "changes": [c.as_dict() for c in self.changes]}
 
 
-@dataclass
+@record
 class Plan:
     start: str
     end: str
     steps: list
+
+    def __init__(self, start, end, steps):
+        self.start = start
+        self.end = end
+        self.steps = steps
 
     @property
     def changes(self) -> list:
