@@ -103,3 +103,22 @@ def test_each_region_composes_into_the_whole_texts_nodes(tmp_path):
             assert _shape(own[0], 0) == _shape(root, start)
             split += 1
     assert split > 20
+
+
+def test_an_object_without_findings_is_judged_as_the_whole_way_would(monkeypatch):
+    """analyse_object answers an object without findings at once: the same ObjectReport as judge_object."""
+    from k8slint.upgrade import analyse
+    seen = []
+    original = analyse.Analyser.analyse_object
+
+    def both(self, resource, anchor, findings, state):
+        got = original(self, resource, anchor, findings, state)
+        if not findings:  # compared now: the report numbers its objects later
+            seen.append((got, self.judge_object(resource, anchor, findings, state), repr(got)))
+        return got
+
+    monkeypatch.setattr(analyse.Analyser, "analyse_object", both)
+    _report(FIXTURES, monkeypatch, True, "json")
+    assert len(seen) > 20
+    assert [(text, whole) for _, whole, text in seen if text != repr(whole)] == []
+    assert "valid" in {quick.validity.result for quick, _, _ in seen}
