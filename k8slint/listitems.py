@@ -5,15 +5,19 @@ Reading the List whole costs about 40 times its size (its values, and the node g
 composes); an item at a time, the memory is that of one item. The cut is made only where it is provably
 the whole document's reading: the List's mapping is in block style at column 0, its `items:` key is one
 line of its own followed by a block sequence, and each item is the text from its `- ` line to the next
-one; or it is JSON (`kubectl get -o json`), each item where json's scanner finds it, on lines of its own.
+one; or it is JSON (`kubectl get -o json`), each item where json's scanner finds it: from the start of its
+line, or from its own first character when it starts on the line where the item before it ends (JSON on one
+line, as the API server answers; loader shifts the columns of that first line). A List that is one document
+of several is cut the same way (loader.piece_plan asks about each large document).
 Each item text parses alone (checked, in C, before any item is used: a cut inside a multi-line quoted
 scalar or flow collection leaves an unterminated one), and the rest of the document (the List without its
 items) parses to a mapping whose kind is a List and whose `items` is empty. Anything else (aliases, which
 may name an anchor of another item; a line break other than \\n; directives; nesting near the
-depth limits; another document) is read whole, as before.
+depth limits) is read whole, as before.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from collections.abc import Mapping
@@ -53,19 +57,48 @@ class ListCut:
     hole: tuple = (0, 0)  # (start, end) of the items' text: the List without it parses with `items` empty
 
 
+def moved(cut: ListCut, by: int) -> ListCut:
+    """The cut of a List document found in its own text, at its place in a longer text (`by` characters in)."""
+    return ListCut([(s + by, e + by, b + by) for s, e, b in cut.items], (cut.hole[0] + by, cut.hole[1] + by))
+
+
 def list_without_items(text: str, cut: ListCut) -> str:
     return text[:cut.hole[0]] + text[cut.hole[1]:]
 
 
 def item_text(text: str, start: int, end: int, body: int) -> str:
-    """The item's text as a document of its own: its first line blanked before `body`, so that every column
-    and index stays where it was."""
+    """The item's text as a document of its own: its first line blanked before `body`, so that every index
+    (from `start`) and column stays where it was; see column_shift for an item that starts inside a line."""
     return " " * (body - start) + text[body:end]
+
+
+def column_shift(start: int, line_start: int) -> int:
+    """How far right of its own text's columns an item's first line stands: 0 for an item from the start of
+    a line (`line_start`); for one that starts inside a line (an item of a one-line JSON List,
+    `[{...},{...}]`, after the item before it), what precedes it there, which its own text leaves out rather
+    than blanking it."""
+    return start - line_start
+
+
+_CUTS: list = []  # (text, its cut) of the last texts cut: fix asks of one text several times
+_CUTS_KEPT = 2
 
 
 def cut_items(text: str) -> ListCut | None:
     """The items of `text` when it is one List document, in YAML block style or in JSON, that can be read an
-    item at a time (see the module doc), else None."""
+    item at a time (see the module doc), else None. (Remembered for the last texts asked about: fix asks
+    while choosing how to read a file, reading it, re-reading it fixed and diffing both; a cut of a huge
+    List takes a second. The cut is never changed by its users.)"""
+    for known, cut in _CUTS:
+        if known is text or (len(known) == len(text) and known == text):
+            return cut
+    cut = _cut(text)
+    _CUTS.insert(0, (text, cut))
+    del _CUTS[_CUTS_KEPT:]
+    return cut
+
+
+def _cut(text: str) -> ListCut | None:
     check_parser = _check_parser()
     if check_parser is None or text.startswith("%") or any(c in text for c in _UNSAFE_CHARS) \
             or ("\r" in text and _CR.search(text)) or _may_alias(text) or _DEEP.search(text) \
@@ -152,9 +185,10 @@ def _cut_json(text: str) -> ListCut | None:
                         closed = at
                         break
                     _, end = decoder.raw_decode(text, at)
-                    line_start = text.rfind("\n", 0, at) + 1
-                    if at - line_start > MAX_JSON_LEAD or (items and line_start < items[-1][1]):
-                        return None
+                    # (searched back to the item before only: a one-line List would make this quadratic)
+                    line_start = text.rfind("\n", items[-1][1] if items else 0, at) + 1
+                    if (items and not line_start) or at - line_start > MAX_JSON_LEAD:
+                        line_start = at  # on the line where the item before it ends (one-line JSON): from here
                     items.append((line_start, end, at))
                     at = _JSON_SPACE.match(text, end).end()
                     if text.startswith("]", at):
@@ -217,22 +251,33 @@ def _skeleton_is_a_list(skeleton: str, empty) -> bool:
 
 
 class Prefixed(Mapping):
-    """The spans of an item read alone, looked up by the paths of the whole document (`prefix` + path)."""
+    """The spans of an item read alone, looked up by the paths of the whole document (`prefix` + path); `shift`
+    = (line, columns): the item's first line, and how far right of its own text's columns it stands there
+    (see column_shift)."""
 
-    def __init__(self, spans: Mapping, prefix: tuple):
-        self._spans, self._prefix, self._n = spans, prefix, len(prefix)
+    def __init__(self, spans: Mapping, prefix: tuple, shift: tuple = (0, 0)):
+        self._spans, self._prefix, self._n, self._shift = spans, prefix, len(prefix), shift
 
     def __getitem__(self, path):
         path = tuple(path)
         if path[:self._n] != self._prefix:
             raise KeyError(path)
-        return self._spans[path[self._n:]]
+        return shifted(self._spans[path[self._n:]], self._shift)
 
     def __iter__(self):
         return (self._prefix + p for p in self._spans)
 
     def __len__(self):
         return len(self._spans)
+
+
+def shifted(span, shift: tuple):
+    """`span` (a Span, or anything with line and column) as it stands in the whole text: moved right by
+    shift[1] columns when it is on the item's first line, shift[0]."""
+    line, columns = shift
+    if not columns or span.line != line:
+        return span
+    return dataclasses.replace(span, column=span.column + columns)
 
 
 class ItemSpans(Mapping):

@@ -321,15 +321,32 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
     if not isinstance(plan, list):
         yield from _list_items(text, label, plan, source_maps)
         return
-    bounds = plan
     from .yamlread import BrokenDocuments
-    first_index, release_bytes, broken = 0, 0, BrokenDocuments()  # broken documents counted per input
-    for n, (start, end) in enumerate(bounds):
+    broken = BrokenDocuments()  # broken documents counted per input, reported with its last piece
+    last = None
+    for piece in _planned_pieces(text, label, plan, source_maps, broken):
+        if last is not None:
+            yield last
+        last = piece
+    if last is not None:
+        _report_skipped(broken, label, last)
+        yield last
+
+
+def _planned_pieces(text: str, label: str, plan: list, source_maps: dict, broken):
+    """The LoadedFiles of a piece plan (see piece_plan): whole documents, and the items of Lists."""
+    first_index, release_bytes = 0, 0
+    for entry in plan:
+        if not isinstance(entry, tuple):  # one List document, an item at a time
+            for result in _list_items(text, label, entry, source_maps, first_index, release_bytes):
+                release_bytes = result.release_bytes
+                yield result
+            first_index += 1
+            continue
+        start, end = entry
         result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end))
         _load_documents(text[start:end], label, result, top_level=True,
                         piece=(text.count("\n", 0, start), start, first_index), broken=broken)
-        if n == len(bounds) - 1:
-            _report_skipped(broken, label, result)
         first_index += len(result.documents)
         release_bytes = result.release_bytes
         yield result
@@ -340,31 +357,50 @@ def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
     List document, read an item at a time), or None when it is read whole."""
     if len(text) <= piece_chars or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
         return None
-    from .listitems import cut_items
+    from .listitems import cut_items, moved
     from .yamlread import document_chunks
-    bounds = document_chunks(text, piece_chars)
-    if len(bounds) > 1:
-        return bounds
-    return cut_items(text)
+    documents = document_chunks(text, 0)
+    if len(documents) == 1:
+        return cut_items(text)
+    # documents together in pieces of at least piece_chars (the last may be shorter), but a large List
+    # document alone, read an item at a time
+    plan, start = [], 0
+    for at, end in documents:
+        cut = cut_items(text[at:end]) if end - at > piece_chars else None
+        if cut is not None:
+            if at > start:
+                plan.append((start, at))
+            plan.append(moved(cut, at))
+            start = end
+        elif at - start >= piece_chars:
+            plan.append((start, at))
+            start = at
+    if start < len(text):
+        plan.append((start, len(text)))
+    return plan
 
 
-def _list_items(text: str, file: str, cut, source_maps: dict):
-    """One LoadedFile per item of a List document (see listitems): each item's text is parsed alone, at its
-    place in the whole text, and its findings are those of the List read whole."""
-    from .listitems import Prefixed, item_text
+def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0, release_bytes: int = 0):
+    """One LoadedFile per item of a List document (see listitems), the document `doc_index` of the text: each
+    item's text is parsed alone, at its place in the whole text, and its findings are those of the List read
+    whole."""
+    from .listitems import Prefixed, column_shift, item_text, shifted
     from .yamlread import ParsedDocument, Problem, parse_documents
     quiet = is_kustomization_file(file) or is_chart_metadata_file(file)
-    release_bytes, line, counted = 0, 0, 0
+    line, counted, line_start = 0, 0, 0
     for i, (start, end, body) in enumerate(cut.items):
         line += text.count("\n", counted, start)  # counted on from the last item: linear in the text
+        line_start = max(line_start, text.rfind("\n", counted, start) + 1)
         counted = start
         prefix = ("items", i)
+        shift = (line + 1, column_shift(start, line_start))  # (an item inside a line: a one-line JSON List)
         result = LoadedFile(file, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end),
                             item=(prefix, body))
         for doc in parse_documents(item_text(text, start, end, body), line, start, 0):
-            doc = ParsedDocument(0, doc.value, Prefixed(doc.value_spans, prefix), Prefixed(doc.key_spans, prefix),
-                                 doc.span, [Problem(p.rule_id, p.message, p.line, p.column, prefix + p.path)
-                                            for p in doc.problems],
+            doc = ParsedDocument(doc_index, doc.value, Prefixed(doc.value_spans, prefix, shift),
+                                 Prefixed(doc.key_spans, prefix, shift), shifted(doc.span, shift),
+                                 [shifted(Problem(p.rule_id, p.message, p.line, p.column, prefix + p.path), shift)
+                                  for p in doc.problems],
                                  [(k, prefix + p, t) for (k, p, t) in doc.notes])
             result.documents.append(doc)
             for p in doc.problems:

@@ -205,13 +205,33 @@ def test_a_json_list_is_cut_into_its_items():
     cut = cut_items(text)
     assert len(cut.items) == 31
     assert all(text[b] in '{"' and text[s:b].strip(" ") == "" for s, _, b in cut.items)
-    assert cut_items(json_list(indent=None)) is None  # every item on one line: read whole
 
 
+@pytest.mark.parametrize("separators", [None, (",", ":")])
+def test_a_one_line_json_list_is_cut_inside_its_line(separators):
+    """`kubectl get -o json` indents, but the API server's own answer (curl, client libraries, jq -c) is one
+    line: each item after the first starts where the one before it ends, and is read from there."""
+    text = json.dumps(json.loads(json_list()), separators=separators) + "\n"
+    cut = cut_items(text)
+    assert len(cut.items) == 31 and text.count("\n") == 1
+    assert cut.items[0][0] == 0 and all(s == b and text[b] in '{"' for s, _, b in cut.items[1:])
+    whole, items = loader.load_text(text, "x.json"), list(loader.load_pieces("x.json", piece_chars=1,
+                                                                           data=text.encode()))
+    assert len(items) == 31
+    assert [(f.rule_id, f.line, f.column) for p in items for f in p.findings] == \
+        [(f.rule_id, f.line, f.column) for f in whole.findings]
+    spans = [(r.item_path, r.span(("spec", "replicas")), r.span(("metadata", "name"), prefer_key=True))
+             for r in whole.resources]
+    assert [(r.item_path, r.span(("spec", "replicas")), r.span(("metadata", "name"), prefer_key=True))
+            for p in items for r in p.resources] == spans
+    assert spans[-1][1].column > 1000 and spans[-1][1].line == 1
+
+
+@pytest.mark.parametrize("indent", [2, None])
 @pytest.mark.parametrize("command", ["lint", "report", "fix"])
-def test_a_json_list_in_items_is_the_same_as_whole(tmp_path, monkeypatch, command):
+def test_a_json_list_in_items_is_the_same_as_whole(tmp_path, monkeypatch, command, indent):
     path = tmp_path / "list.json"
-    path.write_text(json_list())
+    path.write_text(json_list(indent=indent))
     args = {"lint": ["lint", "-k", "1.30", "--strict", "-f", "json"],
             "report": ["report", "--from", "1.16", "--to", "1.30", "-f", "json"],
             "fix": ["fix", "-k", "1.30", "--unsafe-fixes", "-f", "json"]}[command] + [str(path)]
@@ -253,3 +273,57 @@ def test_tabs_inside_items_are_cut(tmp_path, monkeypatch):
     path.write_text(text)
     whole = _run(["lint", "-k", "1.30", "--strict", "-f", "json", str(path)], monkeypatch, WHOLE)
     assert _run(["lint", "-k", "1.30", "--strict", "-f", "json", str(path)], monkeypatch, 1) == whole
+
+
+def _documents_around(list_body: str) -> str:
+    return ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: first}\ndata: {on: yes}\n---\n" + list_body +
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: Bad}\nspec: {replicas: x}\n")
+
+
+def test_a_large_list_among_other_documents_is_read_item_by_item(tmp_path):
+    """A List that is one document of several (a dump with a Namespace first, say) is cut into its items
+    too, at its place: document indices, lines and findings are those of the file read whole."""
+    text = _documents_around(list_text(30, trailer=True))
+    plan = loader.piece_plan(text, "x.yaml", 1)
+    assert [type(entry).__name__ for entry in plan] == ["tuple", "ListCut", "tuple"]
+    pieces = list(loader.load_pieces("x.yaml", piece_chars=1, data=text.encode()))
+    assert len(pieces) == len(plan[1].items) + 2 and {r.doc_index for p in pieces[1:-1] for r in p.resources} == {1}
+    whole = loader.load_text(text, "x.yaml")
+    assert [(r.doc_index, r.item_path, r.span(("kind",))) for p in pieces for r in p.resources] == \
+        [(r.doc_index, r.item_path, r.span(("kind",))) for r in whole.resources]
+
+
+@pytest.mark.parametrize("command", ["lint", "report", "fix", "fix --write"])
+def test_a_list_among_other_documents_gives_what_reading_it_whole_gives(tmp_path, monkeypatch, command):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "all.yaml").write_text(_documents_around(list_text(trailer=True)))
+    args = {"lint": ["lint", "-k", "1.30", "--strict", "-f", "json"],
+            "report": ["report", "--from", "1.16", "--to", "1.30", "-f", "json"],
+            "fix": ["fix", "-k", "1.30", "--unsafe-fixes"],
+            "fix --write": ["fix", "-k", "1.30", "--unsafe-fixes", "--write", "-f", "json"]}[command]
+
+    def outcome(size):
+        copy = tmp_path / f"out-{size}"
+        shutil.copytree(source, copy)
+        code, out, err = _run(args + [str(copy)], monkeypatch, size)
+        return code, out.replace(str(copy), "DIR"), err.replace(str(copy), "DIR"), (copy / "all.yaml").read_bytes()
+    whole = outcome(WHOLE)
+    assert ("apps/v1" in whole[1] + whole[3].decode()) and "SRV" in whole[1] + whole[2] or command != "lint"
+    assert outcome(1) == whole
+
+
+def test_a_large_diff_is_matched_item_by_item_in_a_list_among_documents(monkeypatch):
+    """fix's diff of a large text pairs documents, and the items of a large List document among them, so
+    that difflib never matches a whole huge List; the diff is the one difflib gives for the whole text."""
+    from k8slint.fixer import apply
+    monkeypatch.setattr(loader, "PIECE_CHARS", 1)
+    text = _documents_around(list_text(12, trailer=True))
+    lines = apply._Lines(text)
+    starts = lines.documents()
+    assert len(starts) == 3 + len(cut_items(list_text(12, trailer=True)).items) and starts == sorted(starts)
+    fixed = text.replace("extensions/v1beta1", "apps/v1")
+    monkeypatch.setattr(apply, "LARGE_DIFF_CHARS", 1 << 30)
+    plain = apply.unified_diff("x.yaml", text, fixed)
+    monkeypatch.setattr(apply, "LARGE_DIFF_CHARS", 0)
+    assert apply.unified_diff("x.yaml", text, fixed) == plain and plain.count("@@ -") == 4

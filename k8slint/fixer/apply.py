@@ -234,17 +234,22 @@ class _Lines:
         return self.text[self.starts[i1]:self.starts[i2]]
 
     def documents(self) -> list:
-        """Line number where each document starts (a `---` or `...` line after the first line starts one);
-        in a text of one List document, where each of its items starts (see listitems), as fix keeps them."""
+        """Line number where each document starts (a `---` or `...` line after the first line starts one),
+        and in a large List document where each of its items starts (see listitems), as fix keeps them."""
         found = [0]
         for m in _DOC_LINE.finditer(self.text):
             if m.start():
                 found.append(bisect.bisect_left(self.starts, m.start()))
-        if len(found) == 1:
-            cut = cut_items(self.text)
+        out = []
+        for first, stop in zip(found, found[1:] + [len(self)]):
+            out.append(first)
+            start, end = self.starts[first], self.starts[stop]
+            # (a document of the whole text is asked about as the whole text: what the reader cut)
+            cut = cut_items(self.text if len(found) == 1 else self.text[start:end]) \
+                if len(found) == 1 or end - start > loader.PIECE_CHARS else None
             if cut is not None:
-                found.extend(bisect.bisect_left(self.starts, start) for start, _, _ in cut.items)
-        return found
+                out.extend(bisect.bisect_left(self.starts, start + at) for at, _, _ in cut.items)
+        return out
 
 
 class _Opcodes(difflib.SequenceMatcher):
