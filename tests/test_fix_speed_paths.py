@@ -104,3 +104,65 @@ def test_the_final_lint_of_a_fixed_file_reads_the_text_the_verification_read_bac
     monkeypatch.setattr(apply, "_read_back", lambda loaded, text, read_back: apply.parse_documents(text))
     assert _outputs(cli, root) == new
     assert _written(cli, root, tmp_path, "old") == new_written
+
+
+def _same_nodes(a, b, at: int, lines: int) -> bool:
+    """Node trees equal, b's marks `at` characters and `lines` lines before a's."""
+    import yaml
+    if type(a) is not type(b) or a.tag != b.tag:
+        return False
+    for mine, theirs in ((a.start_mark, b.start_mark), (a.end_mark, b.end_mark)):
+        if (mine.index, mine.line, mine.column) != (theirs.index + at, theirs.line + lines, theirs.column):
+            return False
+    if isinstance(a, yaml.ScalarNode):
+        return (a.value, a.style) == (b.value, b.style)
+    if (a.flow_style, len(a.value)) != (b.flow_style, len(b.value)):
+        return False
+    pairs = zip(a.value, b.value) if isinstance(a, yaml.SequenceNode) else \
+        ((x, y) for (k1, v1), (k2, v2) in zip(a.value, b.value) for x, y in ((k1, k2), (v1, v2)))
+    return all(_same_nodes(x, y, at, lines) for x, y in pairs)
+
+
+ODD_STREAMS = [
+    "a: 1\n---\nb: [1, {c: 2}]\n# trailing\n\n---\n--- !!map\nd: |\n  x\n  ---\n",
+    "# head\n--- &top\ne: 1\n...\n---\nf: *x\n" .replace("*x", "'*x'"),
+    "g: 1\n...\nh: 2\n...\n---\n- i\n- j: k\n",
+    "---\n---\n\n---\nl: >\n  folded\n\n  text\n---   # a comment\nm: {n: o}\n",
+    "p: 1\r\n---\r\nq: 2\r\n",
+    "r: 1\n--- s\n--- 't'\n--- \"u\"\n---\nv: 1\n",
+]
+
+
+def test_documents_composed_alone_are_the_documents_of_the_whole_text(tmp_path):
+    from k8slint.fixer import apply
+    from k8slint.fixer.source import compose_documents
+    from k8slint.loader import load_text
+    texts = ODD_STREAMS + [p.read_bytes().decode("utf-8", "replace") for p in sorted((REPO / "tests").rglob("*.yaml"))
+                           if p.stat().st_size < 200_000]
+    chunked = 0
+    for text in texts:
+        loaded = load_text(text, "t.yaml")
+        if apply.not_editable(loaded) or len(loaded.documents) < 2:
+            continue
+        try:
+            whole = compose_documents(text)
+        except Exception:  # noqa: BLE001 - fix refuses it either way
+            assert apply._roots(loaded, text, {0}, 0) is None
+            continue
+        roots = apply._roots(loaded, text, set(range(len(loaded.documents))), 0)
+        assert roots is not None and len(whole) == len(loaded.documents), text
+        for d, (root, at, own) in roots.items():
+            assert own == text[at:at + len(own)] and _same_nodes(whole[d], root, at, text.count("\n", 0, at)), text
+            chunked += at > 0
+    assert chunked > 50
+
+
+def test_fixing_documents_composed_alone_gives_what_composing_the_whole_text_gave(cli, tmp_path, monkeypatch):
+    from k8slint.fixer import apply
+    root = _inputs(tmp_path / "in")
+    for n, text in enumerate(ODD_STREAMS):
+        (root / f"odd{n}.yaml").write_text(text + "---\n" + LEGACY + "---\n" + text)
+    new, new_written = _outputs(cli, root), _written(cli, root, tmp_path, "new")
+    monkeypatch.setattr(apply, "COMPOSE_WHOLE", True)
+    assert _outputs(cli, root) == new
+    assert _written(cli, root, tmp_path, "old") == new_written

@@ -480,20 +480,20 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
             plans.append((r, runnable))
     if not plans and not unplanned:
         return None
-    try:
-        roots = compose_documents(text)
-    except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
-        return [], []
-    if len(roots) != len(loaded.documents):
+    roots = _roots(loaded, text, {r.doc_index for r, _ in plans}, first)
+    if roots is None:
         return [], []
     refusals.update(unplanned)
     documents: dict = {}
     work = []
+    newline = newline or newline_of(text)  # (a document composed alone: its text is a piece of this one)
     for r, runnable in plans:
         if r.doc_index not in documents:
-            documents[r.doc_index] = Document(text, roots[r.doc_index - first], newline=newline)
+            root, at, own = roots[r.doc_index]
+            documents[r.doc_index] = (Document(own, root, newline=newline), at)
+        document, at = documents[r.doc_index]
         try:
-            editor = Editor(documents[r.doc_index], r.item_path[len(loaded.item_prefix):], r.data)
+            editor = Editor(document, r.item_path[len(loaded.item_prefix):], r.data)
         except SourceError as exc:
             for p in runnable:
                 key, why = _refusal(p.finding, r, p.proposal.rule_id, str(exc))
@@ -520,6 +520,8 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
             continue
         try:
             w.edits = editor.edits()
+            if at:
+                w.edits = [Edit(e.start + at, e.end + at, e.text) for e in w.edits]
         except (FixRefused, SourceError) as exc:
             for p, _ in w.applied:
                 refusals[_refusal(p.finding, r, p.proposal.rule_id, "")[0]] = (str(exc), "")
@@ -565,6 +567,53 @@ def _fix_text(loaded: LoadedFile, text: str, findings: list, ctx, options: FixOp
             applied.append(AppliedFix(f.file, f.line, f.column, p.proposal.rule_id,
                                       w.resource.ref, p.proposal.title, p.proposal.safety, notes, f))
     return [e for w in active for e in w.edits], applied
+
+
+# Whole-file composition only (each document in the text as a whole, never a piece of it): what
+# tests/test_fix_speed_paths.py compares the composition of single documents with.
+COMPOSE_WHOLE = False
+
+
+def _roots(loaded: LoadedFile, text: str, wanted: set, first: int) -> dict | None:
+    """{document index: (its composed root node, where the text it was composed in starts in `text`, that
+    text)} for the documents in `wanted`, or None when the file cannot be edited (the composer refuses it, or
+    counts its documents otherwise than the reader did).
+
+    A whole file of several documents is cut at its `---` / `...` lines (yamlread.document_chunks: YAML
+    forbids markers inside scalars, so each stretch composes as it does within the whole), and only the
+    stretches holding a wanted document are composed: most fixed files have one object to fix among several.
+    Each stretch must give the documents the reader placed in it (by their start), else the whole text is
+    composed, as always before."""
+    docs = loaded.documents
+    if not COMPOSE_WHOLE and len(docs) > 1 and loaded.bounds is None and loaded.list_cut is None \
+            and all(doc.span.start >= 0 for doc in docs):
+        from ..yamlread import document_chunks
+        bounds = document_chunks(text, 0)
+        starts = [start for start, _ in bounds]
+        placed: dict = {}  # stretch -> the indices of the documents that start in it, in order
+        for n, doc in enumerate(docs):
+            placed.setdefault(bisect.bisect_right(starts, doc.span.start) - 1, []).append(first + n)
+        where = {d: k for k, indices in placed.items() for d in indices}
+        out: dict = {}
+        for k in sorted({where[d] for d in wanted}):
+            start, end = bounds[k]
+            own = text[start:end]
+            try:
+                roots = compose_documents(own)
+            except Exception:  # noqa: BLE001 - decided by the whole text below
+                break
+            if len(roots) != len(placed[k]):
+                break
+            out.update((d, (root, start, own)) for d, root in zip(placed[k], roots))
+        else:
+            return out
+    try:
+        roots = compose_documents(text)
+    except Exception:  # noqa: BLE001 - a text the reader accepted but the composer does not: leave it alone
+        return None
+    if len(roots) != len(docs):
+        return None
+    return {d: (roots[d - first], 0, text) for d in wanted}
 
 
 def _not_fixed(file: str, exc: Exception) -> Finding:
