@@ -54,6 +54,7 @@ class Analyser:
         self.path = UpgradePath(self.start, self.end, self.store, self.linter.crds)
         self.fix_context = context_for(self.end, self.store, [])
         self._validators: dict = {}
+        self._valid: dict = {}  # apiVersion -> the Validity of its objects without findings
         self.schema_checked = any(self.linter.enabled(r) for r in SCHEMA_ERRORS)
 
     # ------------------------------------------------------------------------------------------- inputs
@@ -161,8 +162,19 @@ class Analyser:
             return ObjectReport(anchor.file, anchor.line, anchor.column, resource.api_version, resource.kind,
                                 resource.namespace, resource.name,
                                 self.path.api_states(resource.api_version, resource.kind),
-                                Validity("valid", "as-written", resource.api_version, None, "valid", ()), [])
+                                self._valid_as_written(resource.api_version), [])
         return self.judge_object(resource, anchor, findings, state)
+
+    def _valid_as_written(self, api_version) -> Validity:
+        """The verdict of an object without findings; one (never changed) for all of an apiVersion's, which
+        the results sent back from a worker then hold once."""
+        try:
+            return self._valid[api_version]
+        except KeyError:
+            found = self._valid[api_version] = Validity("valid", "as-written", api_version, None, "valid", ())
+            return found
+        except TypeError:  # an apiVersion that is no string (a mapping ...): not kept
+            return Validity("valid", "as-written", api_version, None, "valid", ())
 
     def judge_object(self, resource: Resource, anchor, findings: list, state: "FileMigrator") -> ObjectReport:
         """analyse_object, the whole way for every object (tests compare the two)."""
