@@ -8,7 +8,8 @@ import os
 import re
 
 try:  # compiled (Rust) validation for the common case of a valid object; optional, see _Compiled
-    import jsonschema_rs as _fast_engine
+    from .fastengine import load as _load_fast_engine
+    _fast_engine = _load_fast_engine()
 
     # jsonschema-rs imports decimal the first time it meets a number; a Ctrl-C or SIGTERM (which we turn
     # into KeyboardInterrupt) landing inside that import makes the Rust side panic with a traceback on

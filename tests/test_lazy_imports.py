@@ -60,6 +60,7 @@ NOT_FOR_ONE_FILE = {
     "k8slint.listitems", "k8slint.atomic", "k8slint.fixer", "k8slint.upgrade", "jsonschema", "multiprocessing",
     # the checks of CRDs and custom resources: no CRD in the file
     "k8slint.crd.defaults_check", "k8slint.crd.normalise", "k8slint.crd.spec_check", "k8slint.schemaformats",
+    "email.utils", "socket", "datetime",  # what jsonschema-rs's build date would import (k8slint.fastengine)
 }
 
 
