@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from itertools import accumulate
 import dataclasses
 import re
 
@@ -47,8 +48,17 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 def _line_starts(text: str) -> array:
     """Offsets of the line starts, packed (8 bytes a line, not 36: a large file has a million lines)."""
     starts = array("q", [0])
+    if len(text) <= _SPLIT_CHARS and "\x85" not in text and "\u2028" not in text and "\u2029" not in text \
+            and text.count("\r") == text.count("\r\n"):
+        # breaks are \n alone: each line start is one past the lengths of the lines before (computed without
+        # a Python step per line; the pattern tests every character)
+        starts.extend(accumulate(map((1).__add__, map(len, text.split("\n")[:-1]))))
+        return starts
     starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
     return starts
+
+
+_SPLIT_CHARS = 1 << 20  # larger texts are not split into a list of lines (ten times their size)
 
 
 def object_key(doc_index: int, ref) -> tuple:
