@@ -166,3 +166,38 @@ def test_fixing_documents_composed_alone_gives_what_composing_the_whole_text_gav
     monkeypatch.setattr(apply, "COMPOSE_WHOLE", True)
     assert _outputs(cli, root) == new
     assert _written(cli, root, tmp_path, "old") == new_written
+
+
+def test_the_stretches_of_a_text_are_those_of_document_chunks():
+    from k8slint.fixer.apply import _stretches
+    from k8slint.yamlread import document_chunks
+    texts = ODD_STREAMS + ["", "---", "...", "--- a\n", "%YAML 1.1\n---\na: 1\n", "a: 1\r---\rb: 2\r", "a: 1\n---",
+                           "a: 1\n----\nb: 2\n---x\n...\t\n", "a\u2028---\nb\n", "a\x85b\n---\nc\n", "x: 1\r\n---\r\ny\r\n"]
+    texts += [p.read_bytes().decode("utf-8", "replace") for p in sorted((REPO / "tests").rglob("*.yaml"))
+              if p.stat().st_size < 200_000]
+    for text in texts:
+        assert _stretches(text) == document_chunks(text, 0), text
+
+
+def test_line_starts_split_at_newlines_are_those_the_pattern_finds(monkeypatch):
+    from k8slint.fixer import positions
+    texts = ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n\r\n", "a\rb\n", "a\x85b\n", "x\u2028y\n", "x\u2029",
+             LEGACY, LEGACY.replace("\n", "\r\n"), LEGACY.replace("\n", "\r")] + ODD_STREAMS
+    split = [positions._line_starts(text) for text in texts]
+    monkeypatch.setattr(positions, "_SPLIT_CHARS", -1)  # the pattern for every text
+    assert split == [positions._line_starts(text) for text in texts]
+
+
+def test_the_errors_of_an_object_before_its_fix_are_asked_for_only_beside_errors_after_it(cli, write, monkeypatch):
+    from k8slint.fixer import apply
+    asked = []
+    original = apply._Verifier.before
+    monkeypatch.setattr(apply._Verifier, "before", lambda self, data: asked.append(data) or original(self, data))
+    clean = write("clean.yaml", LEGACY)
+    assert "Would fix" in cli(["fix", clean]).out and asked == []
+    # an unknown field stays an error after the fix: then the object's old errors decide that it was there before
+    broken = write("broken.yaml", LEGACY.replace("  replicas: 2\n", "  replicas: 2\n  replicaz: 2\n", 1))
+    import json
+    doc = json.loads(cli(["fix", "-f", "json", broken]).out)
+    assert asked and "would not validate" not in json.dumps(doc)
+    assert any(f["object"]["kind"] == "Deployment" for f in doc["fixes"])  # fixed all the same
