@@ -122,3 +122,18 @@ def test_an_object_without_findings_is_judged_as_the_whole_way_would(monkeypatch
     assert len(seen) > 20
     assert [(text, whole) for _, whole, text in seen if text != repr(whole)] == []
     assert "valid" in {quick.validity.result for quick, _, _ in seen}
+
+
+def test_plain_ok_answers_from_its_memo_as_it_would_again(monkeypatch):
+    """The fixer's plain_ok (which the report's migrations ask about every key and value they write)
+    remembers its answers: each is the one the check itself gives, the first time and the next."""
+    from k8slint.fixer import render
+    monkeypatch.setattr(render, "_PLAIN_OK", {})
+    monkeypatch.setattr(render, "_PLAIN_OK_SIZE", 8)
+    texts = ["apps/v1", "yes", "on", "2001-12-14", "1e3", "0x1F", "a, b", "- x", "a: b", "null", "~", " x", "x #y",
+             "v1.2", "1.20", "=", "<<", "*a", "!t", "plain words", ""]
+    for _ in range(3):
+        for text in texts:
+            for flow in (False, True):
+                assert render.plain_ok(text, flow) == render._plain_ok(text, flow), (text, flow)
+    assert 0 < len(render._PLAIN_OK) <= 8

@@ -75,8 +75,22 @@ _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}]")
 
 
+_PLAIN_OK: dict = {}  # (text, flow) -> plain_ok's answer: keys and values repeat, PyYAML's reader is slow
+_PLAIN_OK_SIZE = 20_000  # answers kept at most (then forgotten all at once)
+
+
 def plain_ok(text: str, flow: bool = False) -> bool:
     """Can this string be written without quotes and be read back as the same string everywhere?"""
+    key = (text, flow)
+    known = _PLAIN_OK.get(key)
+    if known is None:
+        if len(_PLAIN_OK) >= _PLAIN_OK_SIZE:
+            _PLAIN_OK.clear()
+        known = _PLAIN_OK[key] = _plain_ok(text, flow)
+    return known
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
     if not text or text != text.strip() or "\n" in text or "\t" in text or "\r" in text:
         return False
     if text[0] in _INDICATORS or ": " in text or " #" in text or text.endswith(":"):
