@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Peak memory of `k8slint lint`, `fix` and `report` on one huge document of about 16 MiB (the default
---max-file-size): a YAML `kind: List` (a `kubectl get -o yaml` dump), the same List as JSON, a ConfigMap
+--max-file-size): a YAML `kind: List` (a `kubectl get -o yaml` dump), the same List as JSON (indented, and
+on one line), the YAML List after another document, a ConfigMap
 with huge data and a CRD with a huge schema; the YAML List also through stdin. The issue's target: no
 command over 300 MB on a 16 MiB file, and under 10 times the file's size plus 100 MB.
 
@@ -70,6 +71,13 @@ def inputs(size: int, tmp: str) -> dict:
     paths["list-yaml"] = text
     paths["list-json"] = json.dumps({"apiVersion": "v1", "kind": "List", "items": items[:int(len(items) * 0.5)],
                                      "metadata": {"resourceVersion": ""}}, indent=2) + "\n"
+    # the API server's own answer (curl, jq -c): the List on one line
+    paths["list-json-line"] = json.dumps({"apiVersion": "v1", "kind": "List",
+                                          "items": items_for(size - 200, lambda d: json.dumps(d) + ", "),
+                                          "metadata": {"resourceVersion": ""}}) + "\n"
+    # a dump whose List follows another document
+    paths["list-in-docs"] = ("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+                             + paths["list-yaml"])
     chunk = "line of configuration data " * 40 + "\n"
     data = {f"file-{k}.conf": chunk * 12 for k in range(size // (len(chunk) * 12))}
     paths["configmap"] = to_yaml({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "huge"},
@@ -86,7 +94,7 @@ def inputs(size: int, tmp: str) -> dict:
                                                                                   "properties": props}}}]}})
     out = {}
     for name, text in paths.items():
-        path = os.path.join(tmp, name + (".json" if name.endswith("json") else ".yaml"))
+        path = os.path.join(tmp, name + (".json" if "json" in name else ".yaml"))
         with open(path, "w") as fh:
             fh.write(text)
         out[name] = path
@@ -119,7 +127,7 @@ def run(args: list, path: str, stdin: bool = False) -> tuple:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mib", type=float, default=15.5, help="size of each input (default 15.5 MiB)")
-    parser.add_argument("--only", default="", help="comma-separated inputs: list-yaml,list-json,configmap,crd,stdin")
+    parser.add_argument("--only", default="", help="comma-separated inputs: list-yaml,list-json,list-json-line,list-in-docs,configmap,crd,stdin")
     options = parser.parse_args()
     wanted = set(filter(None, options.only.split(",")))
     with tempfile.TemporaryDirectory() as tmp:
