@@ -201,3 +201,23 @@ def test_the_errors_of_an_object_before_its_fix_are_asked_for_only_beside_errors
     doc = json.loads(cli(["fix", "-f", "json", broken]).out)
     assert asked and "would not validate" not in json.dumps(doc)
     assert any(f["object"]["kind"] == "Deployment" for f in doc["fixes"])  # fixed all the same
+
+
+def test_diffs_made_where_each_file_was_fixed_are_the_diffs_the_command_made(cli, tmp_path, monkeypatch):
+    from k8slint.fixer import apply
+    root = _mixed_tree(tmp_path / "t")
+    pids = tmp_path / "pids"
+    original = apply.unified_diff
+
+    def recording(*args):
+        with open(pids, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(*args)
+
+    monkeypatch.setattr(apply, "unified_diff", recording)
+    new = [cli(["fix", "-j", "2", "-f", fmt, root]).out for fmt in ("text", "json")]
+    made = pids.read_text().split()
+    assert str(os.getpid()) in made and len(set(made)) == 5  # here (the first batch) and two workers a run
+    monkeypatch.setattr(apply, "unified_diff", lambda *args: None)  # none made: the command makes them
+    assert [cli(["fix", "-j", "2", "-f", fmt, root]).out for fmt in ("text", "json")] == new
+    assert "+apiVersion: apps/v1" in new[0]

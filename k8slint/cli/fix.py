@@ -50,13 +50,20 @@ def _ci_result(run, write: bool):
                                objects=objects)
 
 
-def _text_report(run, result_text: str, show_diff: bool, write: bool, current=None) -> str:
+def _diff(outcome) -> str:
+    """The unified diff of a changed file: made where it was fixed (FixOptions.diff), or here."""
+    if outcome.diff is not None:
+        return outcome.diff
     from ..fixer import unified_diff
+    return unified_diff(outcome.file, outcome.before, outcome.after)
+
+
+def _text_report(run, result_text: str, show_diff: bool, write: bool, current=None) -> str:
     out = []
     if show_diff:
         for outcome in run.files:
             if outcome.changed:
-                out.append(unified_diff(outcome.file, outcome.before, outcome.after))
+                out.append(_diff(outcome))
     verb = "fixed" if write else "would fix"
     for outcome in run.files:
         if outcome.write_error:
@@ -112,7 +119,6 @@ def _summary(run, write: bool, current=None) -> str:
 
 
 def _json_report(run, result_json: str, show_diff: bool, write: bool) -> str:
-    from ..fixer import unified_diff
     doc = json.loads(result_json)
     doc["fixes"] = [dict(a.as_dict(), applied=write and not f.write_error and f.written)
                     for f in run.files for a in f.applied]
@@ -120,7 +126,7 @@ def _json_report(run, result_json: str, show_diff: bool, write: bool) -> str:
     doc["unsafe_fixes_available"] = run.unsafe_available
     doc["fixes_waiting"] = _waiting(run)
     if show_diff:
-        doc["diff"] = "".join(unified_diff(f.file, f.before, f.after) for f in run.files if f.changed)
+        doc["diff"] = "".join(_diff(f) for f in run.files if f.changed)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -181,8 +187,10 @@ def fix(
     failing_level = fail_level(config)
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
+    show_diff = diff if diff is not None else not write
     try:
-        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config, files)))
+        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config, files),
+                                        diff=show_diff and fmt in ("json", "text")))
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP (typer would turn it into a silent 130)
         _interrupted(getattr(stop, "written", []))
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -190,7 +198,6 @@ def fix(
     empty = nothing_to_lint(paths, files, run.result.resources + run.result.kustomizations, allow_empty, config, run.result.findings)
     if empty is not None:
         run.result.findings.append(empty)
-    show_diff = diff if diff is not None else not write
     from ..printable import printable
     if fmt == "json":
         report = _json_report(run, render("json", run.result), show_diff, write)

@@ -51,6 +51,7 @@ class FixOptions:
     unsafe: bool = False  # also apply unsafe fixes
     write: bool = False  # write the files (otherwise only compute what would change)
     jobs: int = 1  # processes that compute the fixes (the files are written by this one)
+    diff: bool = False  # the caller shows the diffs: each changed file's is made where it was fixed (a worker)
 
 
 @dataclass
@@ -89,6 +90,7 @@ class FileOutcome:
     # the fixed text as the verification read it back (load_text), when that is what the final lint would
     # read: it is linted as it is, not parsed a third time (see fix_one); never sent back from a worker
     read_back: LoadedFile | None = None
+    diff: str | None = None  # unified_diff(file, before, after), made beside the fix when FixOptions.diff
 
     @property
     def changed(self) -> bool:
@@ -854,6 +856,8 @@ def run_fix(paths: list, options: FixOptions) -> FixRun:
                 write_one(inp, outcome)
             else:  # provisionally: the parent process writes it (see _fix_rest) and checks again if that fails
                 outcome.written = True
+        if options.diff and outcome.changed:
+            outcome.diff = unified_diff(outcome.file, outcome.before, outcome.after)
         text = outcome.after if outcome.changed and outcome.write_error is None else outcome.before
         if inp.pieced:  # linted again piece by piece (see _FinalLint.check)
             return outcome, _PiecedText(inp, text, outcome.problem)
