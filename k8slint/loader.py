@@ -357,27 +357,36 @@ def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
     List document, read an item at a time), or None when it is read whole."""
     if len(text) <= piece_chars or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
         return None
+    from .yamlread import document_chunks
+    plan = []
+    for start, end in document_chunks(text, piece_chars):  # documents together, pieces of >= piece_chars
+        plan.extend(_with_lists(text, start, end, piece_chars) if end - start > piece_chars else [(start, end)])
+    if len(plan) == 1:
+        return None if isinstance(plan[0], tuple) else plan[0]
+    return plan
+
+
+def _with_lists(text: str, start: int, end: int, piece_chars: int) -> list:
+    """The piece text[start:end] as plan entries: a large List document in it alone, read an item at a
+    time (listitems), and the documents around it as pieces. (Its documents are listed one piece at a time:
+    a file of a million tiny documents never lists them all at once.)"""
     from .listitems import cut_items, moved
     from .yamlread import document_chunks
-    documents = document_chunks(text, 0)
-    if len(documents) == 1:
-        return cut_items(text)
-    # documents together in pieces of at least piece_chars (the last may be shorter), but a large List
-    # document alone, read an item at a time
-    plan, start = [], 0
-    for at, end in documents:
-        cut = cut_items(text[at:end]) if end - at > piece_chars else None
-        if cut is not None:
-            if at > start:
-                plan.append((start, at))
-            plan.append(moved(cut, at))
-            start = end
-        elif at - start >= piece_chars:
-            plan.append((start, at))
-            start = at
-    if start < len(text):
-        plan.append((start, len(text)))
-    return plan
+    whole = start == 0 and end == len(text)
+    out, rest = [], start
+    for at, stop in document_chunks(text if whole else text[start:end], 0):
+        if stop - at <= piece_chars:
+            continue
+        cut = cut_items(text if whole and stop - at == len(text) else text[start + at:start + stop])
+        if cut is None:
+            continue
+        if start + at > rest:
+            out.append((rest, start + at))
+        out.append(moved(cut, start + at))
+        rest = start + stop
+    if rest < end or not out:
+        out.append((rest, end))
+    return out
 
 
 def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0, release_bytes: int = 0):

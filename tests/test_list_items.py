@@ -327,3 +327,13 @@ def test_a_large_diff_is_matched_item_by_item_in_a_list_among_documents(monkeypa
     plain = apply.unified_diff("x.yaml", text, fixed)
     monkeypatch.setattr(apply, "LARGE_DIFF_CHARS", 0)
     assert apply.unified_diff("x.yaml", text, fixed) == plain and plain.count("@@ -") == 4
+
+
+def test_without_a_large_list_the_pieces_are_whole_documents_as_before():
+    """The plan of a multi-document text without a large List is document_chunks' pieces, and a large List
+    after many small documents is still found alone."""
+    from k8slint.yamlread import document_chunks
+    small = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(300))
+    assert loader.piece_plan(small, "x.yaml", 1000) == document_chunks(small, 1000)
+    plan = loader.piece_plan(small + "---\n" + list_text(30), "x.yaml", 1000)
+    assert [type(e).__name__ for e in plan[-2:]] == ["tuple", "ListCut"] and plan[:-2] == document_chunks(small, 1000)[:-1]
