@@ -249,15 +249,30 @@ def _pool_class():
 BATCH = 16  # files per task: large enough to amortise the pickling, small enough to balance the load
 
 
-def _run_all(paths: list, task: tuple, jobs: int) -> dict:
-    """path -> _run(path, task), over `jobs` forked processes when there is enough work. The first batch
-    is checked here, before the fork: what checking builds lazily (compiled validators, rule tables and
-    tries of the kinds met) is then built once and inherited, rather than once in every worker."""
+# jobs=AUTO: as many as default_jobs says, asked once the first batch is checked (see _run_all)
+AUTO = None
+
+
+def _run_all(paths: list, task: tuple, jobs) -> tuple:
+    """(path -> _run(path, task), the number of processes used), over `jobs` forked processes when there is
+    enough work. The first batch is checked here, before the fork: what checking builds lazily (compiled
+    validators, rule tables and tries of the kinds met) is then built once and inherited, rather than once
+    in every worker. With jobs=AUTO the first batch is checked before default_jobs is asked: its sample of
+    idle cores (cpus.default_workers, at least 50 ms) then runs beside work to do anyway, not in a sleep."""
     global _WORKER_TASK
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     results: dict = {}
+    if jobs is AUTO:
+        if len(batches) < 2 or not can_fork():
+            jobs = 1
+        else:
+            for path in batches.pop(0):
+                results[path] = _run(path, task)
+            jobs = default_jobs(len(paths))
+            if len(batches) < 2:
+                jobs = 1  # one batch left: checking it here beats forking a worker for it
     if jobs > 1 and len(batches) > 1 and can_fork():
-        if len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
+        if len(batches) > jobs and not results:  # (with no more batches than workers, each has one)
             for path in batches.pop(0):
                 results[path] = _run(path, task)
         _WORKER_TASK = task
@@ -268,9 +283,10 @@ def _run_all(paths: list, task: tuple, jobs: int) -> dict:
         finally:
             _WORKER_TASK = None
     else:
-        for path in paths:
-            results[path] = _run(path, task)
-    return results
+        for batch in batches:
+            for path in batch:
+                results[path] = _run(path, task)
+    return results, jobs
 
 
 def map_files(paths: list, max_file_size: int, process, register=None, jobs: int = 1,
@@ -296,6 +312,7 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
     rest = [p for p in paths if p != STDIN]
     if cache is not None:
         cache.preload([cache.where(p, *place(p)) for p in rest])
+    decided = [jobs]
 
     def run_all(some: list) -> dict:
         task = (process, max_file_size, load, defines if register is not None else None,
@@ -309,7 +326,8 @@ def map_files(paths: list, max_file_size: int, process, register=None, jobs: int
                 if outcome is not None:
                     outcomes[path] = outcome
             some = [path for path in some if path not in outcomes]
-        for path, (outcome, stored) in _run_all(some, task, jobs).items():
+        ran, decided[0] = _run_all(some, task, decided[0])  # (AUTO decided once, on the first run)
+        for path, (outcome, stored) in ran.items():
             outcomes[path] = outcome
             if stored is not None:
                 cache.put(*stored, outcome)

@@ -135,11 +135,36 @@ def test_the_first_batch_is_checked_before_the_fork():
     from k8slint.loader import LoadedFile
     task = (lambda loaded: os.getpid(), 0, lambda path, size: LoadedFile(path, None), None, None, None, None)
     paths = [f"f{i}.yaml" for i in range(engine.BATCH * 3)]
-    where = {path: outcome[0] for path, (outcome, _) in engine._run_all(paths, task, 2).items()}
+    where = {path: outcome[0] for path, (outcome, _) in engine._run_all(paths, task, 2)[0].items()}
     here = [path for path in paths if where[path] == os.getpid()]
     assert here == paths[:engine.BATCH] and list(where) == paths
     pair = paths[:engine.BATCH * 2]
-    assert all(pid != os.getpid() for pid in (o[0] for o, _ in engine._run_all(pair, task, 2).values()))
+    assert all(pid != os.getpid() for pid in (o[0] for o, _ in engine._run_all(pair, task, 2)[0].values()))
+
+
+@pytest.mark.parametrize("idle", [1, 2])
+def test_default_jobs_are_asked_once_the_first_batch_is_checked(monkeypatch, idle):
+    """With jobs=AUTO (lint without --jobs) the first batch is checked here before the machine is asked how
+    many cores are idle: the sample of idle cores runs beside that work instead of a sleep. Then the rest
+    goes to that many workers, or stays here."""
+    import os
+
+    from k8slint import cpus, engine
+    from k8slint.loader import LoadedFile
+    checked = []
+    asked = []
+
+    def process(loaded):
+        checked.append(loaded.file)
+        return os.getpid()
+    monkeypatch.setattr(cpus, "default_workers", lambda: asked.append(len(checked)) or idle)
+    task = (process, 0, lambda path, size: LoadedFile(path, None), None, None, None, None)
+    paths = [f"f{i}.yaml" for i in range(engine.BATCH * 4)]
+    results, jobs = engine._run_all(paths, task, engine.AUTO)
+    assert asked == [engine.BATCH] and jobs == idle and list(results) == paths
+    here = [path for path in paths if results[path][0][0] == os.getpid()]
+    assert here == (paths[:engine.BATCH] if idle == 2 else paths)
+    assert engine._run_all(paths[:engine.BATCH], task, engine.AUTO)[1] == 1 and asked == [engine.BATCH]
 
 
 class _Clock:
@@ -198,7 +223,7 @@ def test_the_pool_does_not_wake_its_worker_handler_for_every_result(monkeypatch)
     monkeypatch.setattr(Pool, "_wait_for_updates", staticmethod(lambda *a, **k: wakes.append(1) or real(*a, **k)))
     task = (lambda loaded: os.getpid(), 0, lambda path, size: LoadedFile(path, None), None, None, None, None)
     paths = [f"f{i}.yaml" for i in range(engine.BATCH * 13)]
-    assert len(engine._run_all(paths, task, 2)) == len(paths)
+    assert len(engine._run_all(paths, task, 2)[0]) == len(paths)
     assert len(wakes) <= 4
 
 

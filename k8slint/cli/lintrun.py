@@ -26,7 +26,7 @@ def run(paths, kubernetes_version, current_version, strict, fmt, output, fail_on
     failing_level = fail_level(config)
     options = lint_options(config, cache=not no_cache)
     files = discover_files(paths, config, follow_links)
-    result = run_lint(files, options, jobs=jobs_setting(config, files))
+    result = run_lint(files, options, jobs=jobs_setting(config, files, deferred=True))
     result.config_file = config_file_used(config)
     empty = nothing_to_lint(paths, files, result.resources + result.kustomizations, allow_empty, config, result.findings)
     if empty is not None:

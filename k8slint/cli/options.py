@@ -205,11 +205,13 @@ def exclude_matcher(config):
     return PathMatcher(config["exclude"], config.base_dir) if config["exclude"] else None
 
 
-def jobs_setting(config, files=()) -> int:
-    from ..engine import default_jobs
+def jobs_setting(config, files=(), deferred: bool = False):
+    """--jobs (or the configured jobs); unset: default_jobs, or engine.AUTO when `deferred` (the engine
+    asks default_jobs itself once it has checked its first batch: see engine._run_all)."""
+    from ..engine import AUTO, default_jobs
     jobs = config["jobs"]
     if jobs is None:
-        return default_jobs(len(files))
+        return AUTO if deferred else default_jobs(len(files))
     if jobs < 1:
         from ..config import where_set
         raise Usage(f"{where_set(config, 'jobs', '--jobs')} must be at least 1")
