@@ -221,3 +221,22 @@ def test_diffs_made_where_each_file_was_fixed_are_the_diffs_the_command_made(cli
     monkeypatch.setattr(apply, "unified_diff", lambda *args: None)  # none made: the command makes them
     assert [cli(["fix", "-j", "2", "-f", fmt, root]).out for fmt in ("text", "json")] == new
     assert "+apiVersion: apps/v1" in new[0]
+
+
+def test_without_jobs_fix_asks_for_the_idle_cores_after_its_first_batch_as_lint_does(cli, tmp_path, monkeypatch):
+    from k8slint import engine
+    from k8slint.engine import BATCH
+    from k8slint.fixer import apply
+    root = _mixed_tree(tmp_path / "t")
+    reference = [cli(["fix", "-j", "1", "-f", fmt, root]).out for fmt in ("text", "json")]
+    fixed, asked = [], []
+    original = apply.fix_file
+    monkeypatch.setattr(apply, "fix_file", lambda inp, *a: fixed.append(inp.path) or original(inp, *a))
+    for workers in (1, 2):
+        monkeypatch.setattr(engine, "default_jobs", lambda files: asked.append((files, len(fixed))) or workers)
+        for fmt, expected in zip(("text", "json"), reference):
+            fixed.clear()
+            asked.clear()
+            assert cli(["fix", "-f", fmt, root]).out == expected
+            assert asked == [(50, BATCH)]  # once, after the first batch (fixed here)
+            assert len(fixed) == (50 if workers == 1 else BATCH)  # the rest here, or in the workers

@@ -189,7 +189,7 @@ def fix(
     files = discover_files(paths, config, follow_links)
     show_diff = diff if diff is not None else not write
     try:
-        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config, files),
+        run = run_fix(files, FixOptions(options, unsafe=unsafe_fixes, write=write, jobs=jobs_setting(config, files, deferred=True),
                                         diff=show_diff and fmt in ("json", "text")))
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP (typer would turn it into a silent 130)
         _interrupted(getattr(stop, "written", []))

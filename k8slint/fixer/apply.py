@@ -50,7 +50,9 @@ class FixOptions:
     lint: LintOptions
     unsafe: bool = False  # also apply unsafe fixes
     write: bool = False  # write the files (otherwise only compute what would change)
-    jobs: int = 1  # processes that compute the fixes (the files are written by this one)
+    # processes that compute the fixes (the files are written by this one); engine.AUTO: as many as
+    # engine.default_jobs says once the first batch is fixed (its sample of idle cores runs beside that work)
+    jobs: int | None = 1
     diff: bool = False  # the caller shows the diffs: each changed file's is made where it was fixed (a worker)
 
 
@@ -908,7 +910,7 @@ def _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, jobs: in
         outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
         return outcome, final.check(loaded, outcome)
 
-    if jobs > 1:
+    if jobs is engine.AUTO or jobs > 1:
         results.update(_fix_rest(rest, fix_one, write_one, here, final, lint_options, jobs))
     for path in rest:
         if path not in results:
@@ -956,7 +958,13 @@ def _fix_rest(paths: list, fix_one, write_one, here, final, lint_options, jobs: 
 
     global _FIX_TASK
     results: dict = {}
-    if len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
+    if jobs is engine.AUTO:  # as lint decides (engine._run_all): after the first batch, fixed here
+        for path in batches.pop(0):
+            results[path] = here(path)
+        jobs = engine.default_jobs(len(paths))
+        if jobs < 2 or len(batches) < 2:  # (one batch left: fixing it here beats forking a worker for it)
+            return results  # the rest is fixed here too, in order (_fix_all)
+    elif len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
         for path in batches.pop(0):
             results[path] = here(path)
     _FIX_TASK = fix_and_check
