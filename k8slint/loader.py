@@ -278,7 +278,8 @@ def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
     if found_map is not None:
         result.source_maps[file] = found_map
     values, spans, keys, problems, notes = [], [], [], [], []
-    for piece in _list_items(text, file, cut, result.source_maps):
+    not_objects = NotObjects()
+    for piece in _list_items(text, file, cut, result.source_maps, not_objects=not_objects):
         for doc in piece.documents:
             values.append(doc.value)
             spans.append(doc.value_spans)
@@ -293,10 +294,15 @@ def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
     value = {k: (values if k == "items" else v) for k, v in head.value.items()}
     result.documents.append(ParsedDocument(0, value, ItemSpans(spans), ItemSpans(keys), head.span, problems, notes))
     result.list_cut = cut
+    if not_objects.skipped:
+        result.findings.append(not_objects.summary(file))
 
 
 # Inputs larger than this are read and checked a piece at a time (see load_pieces).
 PIECE_CHARS = 1 << 20
+# ... and a piece holds at most about this many documents: the parsed form of a document costs a few
+# hundred bytes beyond its text, which a megabyte of tiny documents (100,000 of them) made 300 MB.
+PIECE_DOCUMENTS = 2000
 
 
 def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_chars: int = PIECE_CHARS,
@@ -318,35 +324,37 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
     found_map = helm_source_map(text)
     if found_map is not None:
         source_maps[label] = found_map
-    if not isinstance(plan, list):
-        yield from _list_items(text, label, plan, source_maps)
-        return
     from .yamlread import BrokenDocuments
-    broken = BrokenDocuments()  # broken documents counted per input, reported with its last piece
+    # broken documents and documents that are no objects, counted per input, summed up with its last piece
+    broken, not_objects = BrokenDocuments(), NotObjects()
     last = None
-    for piece in _planned_pieces(text, label, plan, source_maps, broken):
+    for piece in _planned_pieces(text, label, plan if isinstance(plan, list) else [plan], source_maps, broken,
+                                 not_objects):
         if last is not None:
             yield last
         last = piece
     if last is not None:
-        _report_skipped(broken, label, last)
+        _report_skipped(broken, label, last, not_objects)
         yield last
 
 
-def _planned_pieces(text: str, label: str, plan: list, source_maps: dict, broken):
+def _planned_pieces(text: str, label: str, plan: list, source_maps: dict, broken, not_objects):
     """The LoadedFiles of a piece plan (see piece_plan): whole documents, and the items of Lists."""
-    first_index, release_bytes = 0, 0
+    first_index, release_bytes, line, counted = 0, 0, 0, 0
     for entry in plan:
         if not isinstance(entry, tuple):  # one List document, an item at a time
-            for result in _list_items(text, label, entry, source_maps, first_index, release_bytes):
+            for result in _list_items(text, label, entry, source_maps, first_index, release_bytes, not_objects):
                 release_bytes = result.release_bytes
                 yield result
             first_index += 1
             continue
         start, end = entry
+        line += text.count("\n", counted, start)  # counted on from the piece before: linear in the text
+        counted = start
         result = LoadedFile(label, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end))
         _load_documents(text[start:end], label, result, top_level=True,
-                        piece=(text.count("\n", 0, start), start, first_index), broken=broken)
+                        piece=(line, start, first_index), broken=broken,
+                        not_objects=not_objects)
         first_index += len(result.documents)
         release_bytes = result.release_bytes
         yield result
@@ -355,11 +363,13 @@ def _planned_pieces(text: str, label: str, plan: list, source_maps: dict, broken
 def piece_plan(text: str, label: str, piece_chars: int = PIECE_CHARS):
     """How load_pieces cuts this text: a list of (start, end) pieces of whole documents, a ListCut (one
     List document, read an item at a time), or None when it is read whole."""
-    if len(text) <= piece_chars or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
-        return None
+    if (len(text) <= piece_chars and text.count("\n---") < PIECE_DOCUMENTS) \
+            or find_unrendered_template(text, None if label == "<stdin>" else label) is not None:
+        return None  # (a short text of thousands of tiny documents is read in pieces too)
     from .yamlread import document_chunks
     plan = []
-    for start, end in document_chunks(text, piece_chars):  # documents together, pieces of >= piece_chars
+    # documents together, in pieces of >= piece_chars or of PIECE_DOCUMENTS documents
+    for start, end in document_chunks(text, piece_chars, PIECE_DOCUMENTS):
         plan.extend(_with_lists(text, start, end, piece_chars) if end - start > piece_chars else [(start, end)])
     if len(plan) == 1:
         return None if isinstance(plan[0], tuple) else plan[0]
@@ -389,7 +399,8 @@ def _with_lists(text: str, start: int, end: int, piece_chars: int) -> list:
     return out
 
 
-def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0, release_bytes: int = 0):
+def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0, release_bytes: int = 0,
+                not_objects: "NotObjects | None" = None):
     """One LoadedFile per item of a List document (see listitems), the document `doc_index` of the text: each
     item's text is parsed alone, at its place in the whole text, and its findings are those of the List read
     whole."""
@@ -414,14 +425,14 @@ def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0
             result.documents.append(doc)
             for p in doc.problems:
                 result.findings.append(_finding(p.rule_id, p.message, file, p.line, p.column, p.path))
-            _collect(doc, doc.value, prefix, file, result, True, quiet)
+            _collect(doc, doc.value, prefix, file, result, True, quiet, tally=not_objects)
         release_bytes = result.release_bytes
         yield result
 
 
 def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
                     source_map: SourceMap | None = None, piece: tuple | None = None,
-                    broken: BrokenDocuments | None = None) -> None:
+                    broken: BrokenDocuments | None = None, not_objects: "NotObjects | None" = None) -> None:
     """Parse `text` and collect its objects into `result` under the file label `file`. Only the input
     itself (top_level) may hold Helm release records: a release's manifest is never unpacked further.
     `piece` = (line offset, character offset, first document index) when `text` is one piece of a larger
@@ -439,6 +450,7 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
     quiet = kustomization or (top_level and is_chart_metadata_file(file))
     own = broken is None
     broken = BrokenDocuments() if own else broken
+    not_objects = NotObjects() if not_objects is None else not_objects
     for doc in parse_documents(text, *(piece or (0, 0, 0)), broken=broken):
         if top_level:
             result.documents.append(doc)
@@ -461,9 +473,9 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
                                                   value_spans=doc.value_spans, key_spans=doc.key_spans,
                                                   doc_span=doc.span))
             continue
-        _collect(doc, doc.value, (), file, result, top_level, quiet, per_item)
+        _collect(doc, doc.value, (), file, result, top_level, quiet, per_item, not_objects)
     if own:
-        _report_skipped(broken, file, result)
+        _report_skipped(broken, file, result, not_objects)
 
 
 def _not_an_object(value) -> bool:
@@ -473,11 +485,44 @@ def _not_an_object(value) -> bool:
     return not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value)
 
 
-def _report_skipped(broken: BrokenDocuments, file: str, result: LoadedFile) -> None:
-    """One finding for the broken documents not reported one by one."""
+def _report_skipped(broken: BrokenDocuments, file: str, result: LoadedFile, not_objects=None) -> None:
+    """One finding for the broken documents not reported one by one, and one for the documents that are no
+    Kubernetes objects not reported one by one."""
     problem = broken.summary()
     if problem is not None:
         result.findings.append(_finding(problem.rule_id, problem.message, file, problem.line, problem.column))
+    if not_objects is not None and not_objects.skipped:
+        result.findings.append(not_objects.summary(file))
+
+
+# YML003 one by one for the first documents of a file that are no Kubernetes objects; the rest in one finding.
+# A finding costs a few hundred bytes: 16 MiB of `---\na: 1\n` made 1.8 million of them (1.6 GB), as broken
+# documents would have made without their own limit (yamlread.MAX_BROKEN_DOCUMENTS).
+MAX_NOT_OBJECTS = 100
+
+
+class NotObjects:
+    """The documents (and List items) of one input that are no Kubernetes objects: how many were reported
+    (YML003), how many more were only counted, and between which lines."""
+
+    def __init__(self, limit: int = MAX_NOT_OBJECTS):
+        self.limit, self.reported, self.skipped, self.first_line, self.last_line = limit, 0, 0, 0, 0
+
+    def take(self, line: int) -> bool:
+        """True while such a document is still to be reported one by one."""
+        if self.reported < self.limit:
+            self.reported += 1
+            return True
+        self.skipped += 1
+        self.first_line = self.first_line or line
+        self.last_line = line
+        return False
+
+    def summary(self, file: str) -> Finding:
+        more = "document that is" if self.skipped == 1 else "documents that are"
+        return _finding("YML003", f"{self.skipped:,} more {more} not a Kubernetes object (lines {self.first_line}-"
+                        f"{self.last_line}) are not reported one by one: only the first {self.limit} of a file are; "
+                        "all of them were skipped", file, self.first_line, 1)
 
 
 def _template_finding(template, file: str) -> Finding:
@@ -508,26 +553,30 @@ def _is_list(value) -> bool:
 
 
 def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: LoadedFile,
-             top_level: bool = True, quiet: bool = False, per_item: dict | None = None) -> None:
-    """`per_item`: the findings about the text of each item of the List `value`, to report before it."""
+             top_level: bool = True, quiet: bool = False, per_item: dict | None = None,
+             tally: NotObjects | None = None) -> None:
+    """`per_item`: the findings about the text of each item of the List `value`, to report before it;
+    `tally`: the input's count of what is no object (see NotObjects; None: every one reported)."""
     span = doc.value_spans.get(item_path, doc.span)
     if isinstance(value, dict) and (is_kustomize_config(value) or (quiet and value.get("kind") is None)):
         return  # kustomize's or Helm's own configuration: not a Kubernetes object, nothing to say about it
     if not isinstance(value, dict):
-        shape = "a list" if isinstance(value, list) else f"the scalar {value!r}"
-        result.findings.append(_finding("YML003", f"document is {shape}, not a Kubernetes object; skipped",
-                                        file, span.line, span.column, item_path, doc_index=doc.index))
+        if tally is None or tally.take(span.line):
+            shape = "a list" if isinstance(value, list) else f"the scalar {value!r}"
+            result.findings.append(_finding("YML003", f"document is {shape}, not a Kubernetes object; skipped",
+                                            file, span.line, span.column, item_path, doc_index=doc.index))
         return
     api_version, kind = value.get("apiVersion"), value.get("kind")
     if "apiVersion" not in value and "kind" not in value:  # a document with either key is meant as an object
-        result.findings.append(_finding("YML003", "document has no apiVersion and kind, so it is not a "
-                                        "Kubernetes object; skipped", file, span.line, span.column, item_path,
-                                        doc_index=doc.index))
+        if tally is None or tally.take(span.line):
+            result.findings.append(_finding("YML003", "document has no apiVersion and kind, so it is not a "
+                                            "Kubernetes object; skipped", file, span.line, span.column, item_path,
+                                            doc_index=doc.index))
         return
     if _is_list(value):
         for i, item in enumerate(value["items"]):
             result.findings.extend((per_item or {}).get(i, ()))
-            _collect(doc, item, item_path + ("items", i), file, result, top_level, quiet)
+            _collect(doc, item, item_path + ("items", i), file, result, top_level, quiet, tally=tally)
         return
     if top_level and release_storage(value) is not None:
         _load_release(doc, value, item_path, file, result)

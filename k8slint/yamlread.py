@@ -1116,17 +1116,20 @@ _OTHER_LINE_BREAKS = lazy("\r(?!\n)|[\x85\u2028\u2029]")
 _DIRECTIVE = lazy(r"^%", re.M)
 
 
-def document_chunks(text: str, min_chars: int) -> list:
+def document_chunks(text: str, min_chars: int, max_documents: int | None = None) -> list:
     """(start, end) pieces of `text`, cut at `---` / `...` lines, each at least `min_chars` long (but the
-    last), so that a large file can be read and checked a piece at a time. YAML forbids document markers
-    inside scalars, so every piece parses exactly as it does within the whole. One piece when the text is
-    small, or uses directives or line breaks other than \n and \r\n (positions are counted in \n)."""
-    if len(text) <= min_chars or _DIRECTIVE.search(text) or _OTHER_LINE_BREAKS.search(text):
+    last) or holding `max_documents` document markers, so that a large file can be read and checked a piece
+    at a time. YAML forbids document markers inside scalars, so every piece parses exactly as it does within
+    the whole. One piece when the text is small, or uses directives or line breaks other than \n and \r\n
+    (positions are counted in \n)."""
+    if (len(text) <= min_chars and max_documents is None) or _DIRECTIVE.search(text) \
+            or _OTHER_LINE_BREAKS.search(text):
         return [(0, len(text))]
-    pieces, start = [], 0
+    pieces, start, markers = [], 0, 0
     for m in _DOC_START.finditer(text):
-        if m.start() - start >= min_chars:
+        markers += 1
+        if m.start() - start >= min_chars or (max_documents is not None and markers > max_documents):
             pieces.append((start, m.start()))
-            start = m.start()
+            start, markers = m.start(), 1
     pieces.append((start, len(text)))
     return pieces

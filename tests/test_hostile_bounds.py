@@ -162,3 +162,44 @@ def test_fix_and_report_parse_a_broken_file_once(args, tmp_path, monkeypatch):
     assert result.code == 1 and "900 more documents with YAML errors" in result.out
     assert parsed == [text]  # read once: no second pass over 1,000 broken documents for the final lint
     assert path.read_text() == text
+
+
+@pytest.mark.parametrize("shape", ["documents", "list items", "pieces"])
+def test_documents_that_are_no_objects_are_reported_one_by_one_up_to_a_limit(shape):
+    """16 MiB of `---\\na: 1\\n` made 1.8 million YML003 findings (1.6 GB): the first MAX_NOT_OBJECTS are
+    reported, the rest in one finding with their count and lines, and the objects among them are checked."""
+    from k8slint.loader import MAX_NOT_OBJECTS
+    n = MAX_NOT_OBJECTS + 150
+    if shape == "list items":
+        text = "apiVersion: v1\nkind: List\nitems:\n" + "- just a string\n" * n + "- " + OTHER[4:].replace("\n", "\n  ")
+        loaded = _load(text)
+        findings, names = loaded.findings, [r.name for r in loaded.resources]
+        first, last = 4 + MAX_NOT_OBJECTS, 3 + n
+    else:
+        text = "---\na: 1\n" * n + OTHER
+        if shape == "pieces":
+            pieces = list(load_pieces("x.yaml", piece_chars=64, data=text.encode()))
+            assert len(pieces) > 10
+            findings, names = [f for p in pieces for f in p.findings], [r.name for p in pieces for r in p.resources]
+        else:
+            loaded = _load(text)
+            findings, names = loaded.findings, [r.name for r in loaded.resources]
+        first, last = 2 * MAX_NOT_OBJECTS + 2, 2 * n
+    skipped = [f for f in findings if f.rule_id == "YML003"]
+    assert len(skipped) == MAX_NOT_OBJECTS + 1 and names == ["other"]
+    summary = skipped[-1]
+    assert f"150 more documents that are not a Kubernetes object (lines {first}-{last})" in summary.message
+    assert summary.line == first
+
+
+def test_a_short_text_of_thousands_of_documents_is_read_in_pieces_of_a_bounded_count():
+    """The parsed form of a document costs a few hundred bytes beyond its text: a megabyte of tiny documents
+    read whole took 200 MB. Pieces hold at most loader.PIECE_DOCUMENTS documents, whatever their size."""
+    from k8slint import loader
+    text = "".join(f"---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: n{i}}}\n" for i in range(5000))
+    assert len(text) < loader.PIECE_CHARS
+    pieces = list(load_pieces("x.yaml", data=text.encode()))
+    assert len(pieces) == 3 and all(len(p.documents) <= loader.PIECE_DOCUMENTS for p in pieces)
+    whole = load_text(text, "x.yaml")
+    assert [(r.name, r.doc_index, r.doc_span) for p in pieces for r in p.resources] == \
+        [(r.name, r.doc_index, r.doc_span) for r in whole.resources]

@@ -35,7 +35,9 @@ BUILTIN_RULES = [
         example="spec:\n  replicas: 2\n  replicas: 3\n",
         fix="Keep one of the two keys; merge their contents if both held something.")),
     _yml("YML003", "not-a-kubernetes-object", "A document is not a Kubernetes object and was skipped", RuleDoc(
-        what="Reports, once, a document without `apiVersion` and `kind` (or that is a list or a scalar).",
+        what="Reports, once, a document without `apiVersion` and `kind` (or that is a list or a scalar). The "
+             "first 100 such documents (or List items) of a file are reported one by one; one more finding "
+             "counts the rest and names their lines.",
         why="Such a document is not something kubectl can apply. It is often harmless (a values file, a "
             "config of another tool in the same folder), so this is information, not an error.",
         example="replicaCount: 3\nimage: nginx\n",
