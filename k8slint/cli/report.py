@@ -72,7 +72,7 @@ def report(
         raise Usage(f"--from {start} is newer than --to {end}")
     options = lint_options(config)
     files = discover_files(paths, config, follow_links)
-    result = build_report(files, options, jobs=jobs_setting(config, files))
+    result = build_report(files, options, jobs=jobs_setting(config, files, deferred=True))
     result.config_file = config_file_used(config)
     empty = nothing_to_lint(paths, files, len(result.resources) + result.kustomizations, allow_empty, config, result.problems)
     if empty is not None:

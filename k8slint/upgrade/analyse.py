@@ -498,8 +498,9 @@ def depends(keys: set, definitions: list) -> bool:
     return depends_on_crds(keys, definitions)
 
 
-def build_report(paths: list, options: LintOptions, jobs: int = 1):
-    """The upgrade report for already-discovered files ("-" is stdin) from options.current to options.target."""
+def build_report(paths: list, options: LintOptions, jobs=1):
+    """The upgrade report for already-discovered files ("-" is stdin) from options.current to options.target,
+    over `jobs` processes (engine.AUTO: as many as default_jobs says once the first batch is checked)."""
     if options.current is None or options.current > options.target:
         raise ValueError("an upgrade report needs options.current (the start) no newer than options.target")
     analyser = Analyser(options)
