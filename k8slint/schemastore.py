@@ -211,7 +211,8 @@ class SchemaStore:
     # ------------------------------------------------------------------------------------ bundles
 
     def bundle(self, version, api_version: str, kind: str, strict: bool) -> dict | None:
-        """A self-contained draft 2020-12 schema for apiVersion/kind in that minor; None if it has no such kind.
+        """A self-contained draft 2020-12 schema for apiVersion/kind in that minor, integer fields bounded by
+        their Go types (intranges); None if it has no such kind.
 
         The result is cached and shared: treat it as read-only.
         """
@@ -226,7 +227,9 @@ class SchemaStore:
         stored = self._stored_bundle(key)
         bundle = stored.read()
         if bundle is None:
-            bundle = self._build_bundle(minor, root, bool(strict))
+            # with the Go integer types' bounds (intranges): applied once, when the bundle is built and stored
+            from .intranges import with_integer_ranges
+            bundle = with_integer_ranges(self._build_bundle(minor, root, bool(strict)))
             stored.write(bundle)
         with self._lock:
             return self._bundles.setdefault(key, bundle)
@@ -258,7 +261,8 @@ class SchemaStore:
         keyed, like a .pyc file, by the data it was built from (the index and the minor's version map,
         whose content hashes change with any definition), by this module (the preparation) and by Python."""
         parts = [str(self._root.resolve()), repr(key), sys.version]
-        for path in (self._root / "index.json", self._root / "versions" / f"{key[0]}.json", Path(__file__)):
+        for path in (self._root / "index.json", self._root / "versions" / f"{key[0]}.json", Path(__file__),
+                     Path(__file__).with_name("intranges.py")):
             try:
                 st = path.stat()
             except OSError:

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - no wheel for this platform: pure-Pytho
 from .crd.defaulting import defaulted
 from .enumscope import unchecked as unchecked_enum
 from .fasterrors import as_reference_errors
-from .intranges import RANGES, json_number, out_of_range, with_integer_ranges
+from .intranges import RANGES, json_number, out_of_range
 from .catalog import CATALOG_SEVERITY, SCHEMA_LOCATION_PROBLEM, SchemaCatalog, SchemaUnusable
 from .crd import meta as crd_meta
 from .re2regex import RE2_KEYWORDS, search as re2_search
@@ -179,9 +179,8 @@ class Validator:
                     return UNUSABLE
                 schema = to_json_schema(openapi, self.strict) if isinstance(openapi, dict) else None
             else:
+                # (a built-in object is decoded into Go structs first: the bundle bounds its integers)
                 schema = self.store.bundle(self.version, api_version, kind, self.strict)
-                # a built-in object is decoded into Go structs first: out-of-range numbers never get further
-                schema = with_integer_ranges(schema) if schema is not None else None
             self._compiled[key] = _Compiled(schema) if schema is not None else None
         return self._compiled[key]
 

@@ -76,3 +76,16 @@ def test_a_field_named_format_is_not_taken_for_the_keyword():
                              "n": {"type": "integer", "format": "int32"}}}
     out = with_integer_ranges(schema)
     assert out["properties"]["format"] == {"type": "string"} and "maximum" in out["properties"]["n"]
+
+
+def test_the_stored_bundles_carry_the_bounds_once_built():
+    """The bounds are part of the bundle the store builds and keeps between runs (no walk of every schema
+    at every start), and the stored copy of a bundle built before keeps them."""
+    from k8slint.schemastore import SchemaStore
+    from k8slint.versions import resolve
+    store = SchemaStore()
+    bundle = store.bundle(resolve("1.30"), "apps/v1", "Deployment", True)
+    replicas = bundle["$defs"]["io.k8s.api.apps.v1.DeploymentSpec"]["properties"]["replicas"]
+    assert (replicas["minimum"], replicas["maximum"]) == (-2**31, 2**31 - 1)
+    again = SchemaStore().bundle(resolve("1.30"), "apps/v1", "Deployment", True)  # from the stored copy
+    assert again == bundle
