@@ -1039,11 +1039,15 @@ class _FinalLint:
             if piece is None:  # the input's own findings (unused suppressions)
                 out.extend([moved.move(f) for f in found] if moved else found)
                 continue
-            resources = {(r.doc_index, r.ref): r for r in piece.resources + piece.kustomizations
-                         if r.file == piece.file}
+            resources = None  # built at the first finding a fix may be about (most files have none)
             for f in found:
-                resource = resources.get((f.doc_index, f.obj)) if origin(f) == piece.file else None
-                if resource is not None and (f.rule_id[:3] in ("API", "FLD", "REF") or is_removed_field(f)):
+                if not (f.rule_id[:3] in ("API", "FLD", "REF") or is_removed_field(f)) or origin(f) != piece.file:
+                    continue
+                if resources is None:
+                    resources = {(r.doc_index, r.ref): r for r in piece.resources + piece.kustomizations
+                                 if r.file == piece.file}
+                resource = resources.get((f.doc_index, f.obj))
+                if resource is not None:
                     unsafe_available += _annotate(f, resource, self.ctx, self.options, self.refusals)
             out.extend([moved.move(f) for f in found] if moved else found)
             kustomizations += sum(1 for c in piece.kustomizations if c.file == piece.file)
