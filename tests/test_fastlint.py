@@ -7,20 +7,23 @@ import sys
 
 import pytest
 
-from k8slint.cli import fastlint, lintrun
+from k8slint.cli import fastlint, fixrun, lintrun
 from conftest import run_cli
 
 
-def _click_lint_params():
+def _click_lint_params(command: str = "lint"):
     import typer
 
     from k8slint.cli.main import _app_for
-    return typer.main.get_command(_app_for(["lint"])).commands["lint"].params
+    return typer.main.get_command(_app_for([command])).commands[command].params
 
 
-def test_the_table_is_the_typer_declaration_of_lint():
+@pytest.mark.parametrize("command", ["lint", "fix"])
+def test_the_table_is_the_typer_declaration_of_lint(command):
+    table, defaults = {"lint": (fastlint.OPTIONS, fastlint.DEFAULTS),
+                       "fix": (fastlint.FIX_OPTIONS, fastlint.FIX_DEFAULTS)}[command]
     declared = {}
-    for param in _click_lint_params():
+    for param in _click_lint_params(command):
         if param.param_type_name == "argument":
             assert param.name == "paths" and param.nargs == -1 and param.required
             continue
@@ -35,11 +38,11 @@ def test_the_table_is_the_typer_declaration_of_lint():
             kinds = [kind] * len(param.opts)
         for name, kind in zip(param.opts + param.secondary_opts, kinds):
             declared[name] = (param.name, kind)
-        assert fastlint.DEFAULTS[param.name] == param.default, param.name
+        assert defaults[param.name] == param.default, param.name
         if param.envvar:  # typer reads it: the fast path steps aside while it is set
             assert param.envvar in fastlint.TYPER_ENVIRONMENT
-    assert declared == fastlint.OPTIONS
-    assert set(fastlint.DEFAULTS) == {p.name for p in _click_lint_params()} - {"paths"}
+    assert declared == table
+    assert set(defaults) == {p.name for p in _click_lint_params(command)} - {"paths"}
 
 
 def _matrix(tmp_path):
@@ -87,6 +90,8 @@ def _record(args, fast: bool, stdin: str = ""):
     seen = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lintrun, "run", lambda **values: seen.append(values) or 0)
+        patch.setattr(fixrun, "run", lambda *values, **named: seen.append((values, named)) or 0)
+        patch.setattr(fastlint, "parse_fix", fastlint.parse_fix if fast else lambda args: None)
         if not fast:
             patch.setattr(fastlint, "parse", lambda args: None)
         result = run_cli(args, stdin=stdin)
@@ -147,18 +152,78 @@ def test_ctrl_c_in_the_body_is_a_quiet_130_on_both_paths(tmp_path, monkeypatch):
         assert (result.code, result.err) == (130, ""), fast
 
 
-def test_a_one_file_lint_imports_neither_typer_nor_click(tmp_path):
+@pytest.mark.parametrize("command", ["lint", "fix"])
+def test_a_one_file_lint_imports_neither_typer_nor_click(tmp_path, command):
     import json
     import subprocess
 
     from conftest import REPO
     f = tmp_path / "a.yaml"
-    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" if command == "lint" else
+                 "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\n")
     probe = ("import io, json, sys, contextlib\nfrom k8slint.cli import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n    code = main(sys.argv[1:])\n"
              "print(json.dumps([code, sorted(sys.modules)]))")
-    out = subprocess.run([sys.executable, "-c", probe, "lint", "--strict", "-k", "1.30", str(f)], cwd=REPO,
+    out = subprocess.run([sys.executable, "-c", probe, command, "--strict", "-k", "1.30", str(f)], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout
     code, modules = json.loads(out.splitlines()[-1])
-    assert code == 0
+    assert code == 0 and ("k8slint.cli.fixrun" in modules) == (command == "fix")
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
+
+
+def _fix_matrix(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\n")
+    f, d = str(f), str(tmp_path)
+    fast = [
+        ["fix", f], ["fix", "-k", "1.30", "--write", f], ["fix", "--diff", "--no-diff", "--unsafe-fixes", f],
+        ["fix", "--current-version", "1.20", "-k", "1.30", "-f", "json", "-o", str(tmp_path / "o.json"), f, d],
+        ["fix", "--strict", "--select", "API", "--ignore=FLD", "-j", "2", "--fail-on", "warning", f],
+        ["fix", "-"],
+    ]
+    typer_only = [["fix"], ["fix", "--help"], ["fix", "--no-cache", f], ["fix", "--write=1", f], ["fix", "--", f],
+                  ["fix", "-k"], ["fix", "--wri", f]]
+    return fast, typer_only
+
+
+def _positional(args_named):
+    """fixrun.run's arguments, as typer's fix passes them (by position) or the fast path (by name)."""
+    import inspect
+    values, named = args_named
+    names = list(inspect.signature(fixrun.run).parameters)
+    return dict(zip(names, values), **named)
+
+
+def test_typer_and_the_fast_path_pass_the_same_values_to_fix(tmp_path):
+    fast, typer_only = _fix_matrix(tmp_path)
+    for args in fast:
+        assert fastlint.parse_fix(args) is not None and fastlint.parse(args) is None, args
+        by_fast = _record(args, fast=True)
+        by_typer = _record(args, fast=False)
+        assert by_fast[:3] == by_typer[:3], args
+        assert [_positional(v) for v in by_fast[3]] == [_positional(v) for v in by_typer[3]], args
+        assert len(by_fast[3]) == 1, args
+    for args in typer_only:
+        assert fastlint.parse_fix(args) is None, args
+
+
+@pytest.mark.parametrize("case", ["preview", "write", "json", "nothing", "bad-version", "stdin"])
+def test_both_paths_of_fix_print_the_same_and_exit_alike(tmp_path, monkeypatch, case):
+    old = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\nspec: {backend: {serviceName: s, servicePort: 80}}\n"
+
+    def run(fast: bool):
+        f = tmp_path / ("fast" if fast else "typer") / "a.yaml"
+        f.parent.mkdir(exist_ok=True)
+        f.write_text(old if case != "nothing" else "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        args = {"preview": ["fix", "-k", "1.30", str(f)], "write": ["fix", "-k", "1.30", "--write", str(f)],
+                "json": ["fix", "-f", "json", "--unsafe-fixes", str(f)], "nothing": ["fix", str(f)],
+                "bad-version": ["fix", "-k", "0.1", str(f)], "stdin": ["fix", "-k", "1.30", "-"]}[case]
+        with pytest.MonkeyPatch.context() as patch:
+            if not fast:
+                patch.setattr(fastlint, "parse_fix", lambda args: None)
+            result = run_cli(args, stdin=old)
+        clean = lambda text: text.replace(str(f.parent), "DIR")
+        return result.code, clean(result.out), clean(result.err), f.read_text()
+    by_fast, by_typer = run(True), run(False)
+    assert by_fast == by_typer
+    assert by_fast[0] in (0, 1, 2) and (case != "write" or "networking.k8s.io/v1" in by_fast[3])

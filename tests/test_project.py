@@ -47,7 +47,7 @@ LAYERS = ["lazyre", "digests", "model", "printable", "jsontext", "datadir", "pro
 
 # Inside the command line, the same rule one level down: codes <- app, options, params, fastlint <- lintrun <-
 # the commands <- main.
-CLI_LAYERS = [{"codes"}, {"app", "options", "params", "fastlint"}, {"lintrun"}, {"lint", "fix", "report", "info"},
+CLI_LAYERS = [{"codes"}, {"app", "options", "params", "fastlint"}, {"lintrun", "fixrun"}, {"lint", "fix", "report", "info"},
               {"main"}, {"__init__", "__main__"}]
 
 

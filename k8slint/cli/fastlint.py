@@ -1,11 +1,12 @@
-"""The fast path of `k8slint lint`: reads the arguments of the common calls (a pre-commit hook's, a CI job's)
-without typer and click, whose import and command building cost about as much as linting one file.
+"""The fast path of `k8slint lint` and `k8slint fix`: reads the arguments of the common calls (a pre-commit
+hook's, a CI job's) without typer and click, whose import and command building cost about as much as linting
+one file.
 
 parse() answers only for argument lists it reads exactly as typer would, into the same values typer passes
 to the command; for anything else (help, a typo, a missing value, `-k1.30`, `--`, a value that looks like an
 option, completion, the environment variable of --docs-url) it answers None and main runs typer, so every
 message and exit code stays typer's. tests/test_fastlint.py compares both over a matrix of argument lists and
-checks this table against the typer declaration in lint.py.
+checks these tables against the typer declarations in lint.py and fix.py.
 """
 from __future__ import annotations
 
@@ -47,15 +48,31 @@ DEFAULTS = {
     "no_cache": False,
 }
 
+# fix takes lint's options but --no-cache, and its own three (fix.py declares them)
+FIX_OPTIONS = {**{k: v for k, v in OPTIONS.items() if k != "--no-cache"},
+               "--write": ("write", TRUE), "--diff": ("diff", TRUE), "--no-diff": ("diff", FALSE),
+               "--unsafe-fixes": ("unsafe_fixes", TRUE)}
+FIX_DEFAULTS = {**{k: v for k, v in DEFAULTS.items() if k != "no_cache"},
+                "write": False, "diff": None, "unsafe_fixes": False}
+
 # set, they change what typer does (shell completion, --docs-url's default): typer reads them
 TYPER_ENVIRONMENT = ("_K8SLINT_COMPLETE", "K8SLINT_DOCS_URL")
 
 
 def parse(args: list) -> dict | None:
     """lintrun.run's keyword arguments for `lint ...` as typer would convert them, or None: run typer."""
-    if not args or args[0] != "lint" or any(name in os.environ for name in TYPER_ENVIRONMENT):
+    return _parse(args, "lint", OPTIONS, DEFAULTS)
+
+
+def parse_fix(args: list) -> dict | None:
+    """fixrun.run's keyword arguments for `fix ...` as typer would convert them, or None: run typer."""
+    return _parse(args, "fix", FIX_OPTIONS, FIX_DEFAULTS)
+
+
+def _parse(args: list, command: str, options: dict, defaults: dict) -> dict | None:
+    if not args or args[0] != command or any(name in os.environ for name in TYPER_ENVIRONMENT):
         return None
-    values = dict(DEFAULTS)
+    values = dict(defaults)
     paths = []
     rest = iter(args[1:])
     for arg in rest:
@@ -65,7 +82,7 @@ def parse(args: list) -> dict | None:
         name, attached = arg, None
         if arg.startswith("--") and "=" in arg:
             name, attached = arg.split("=", 1)
-        known = OPTIONS.get(name)
+        known = options.get(name)
         if known is None:
             return None  # help, a typo, `--`, `-k1.30`, an empty argument: typer's own answer
         dest, kind = known

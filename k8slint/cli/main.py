@@ -86,11 +86,16 @@ def main(argv: Optional[list] = None) -> int:
     _tune_garbage_collector()
     try:
         args = list(argv if argv is not None else sys.argv[1:])
-        from .fastlint import parse
+        from .fastlint import parse, parse_fix
         values = parse(args)
-        if values is None:
-            return _run_typer(args)
-        return _run_fast(values)
+        if values is not None:
+            from .lintrun import run
+            return _run_fast(run, values)
+        values = parse_fix(args)
+        if values is not None:
+            from .fixrun import run
+            return _run_fast(run, values)
+        return _run_typer(args)
     except Usage as exc:  # ours, from a command's body on either path
         return _usage_error(" ".join(exc.format_message().split()))
     except KeyboardInterrupt:
@@ -105,10 +110,9 @@ def _usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
-def _run_fast(values: dict) -> int:
-    """lint's body on arguments fastlint read, its exceptions answered as typer's main (typer.core._main)
-    and _run_typer answer them."""
-    from .lintrun import run
+def _run_fast(run, values: dict) -> int:
+    """A command's body (lintrun.run, fixrun.run) on arguments fastlint read, its exceptions answered as
+    typer's main (typer.core._main) and _run_typer answer them."""
     try:
         return run(**values)
     except EOFError:
