@@ -253,28 +253,31 @@ BATCH = 16  # files per task: large enough to amortise the pickling, small enoug
 AUTO = None
 
 
-def _run_all(paths: list, task: tuple, jobs) -> tuple:
-    """(path -> _run(path, task), the number of processes used), over `jobs` forked processes when there is
-    enough work. The first batch is checked here, before the fork: what checking builds lazily (compiled
-    validators, rule tables and tries of the kinds met) is then built once and inherited, rather than once
-    in every worker. With jobs=AUTO the first batch is checked before default_jobs is asked: its sample of
-    idle cores (cpus.default_workers, at least 50 ms) then runs beside work to do anyway, not in a sleep."""
-    global _WORKER_TASK
+def split_for_workers(paths: list, jobs, run_here) -> tuple:
+    """(results of the paths run here, the batches left, how many processes should run them: 1 means here)
+    for `jobs` (a count or AUTO). With workers to come, the first batch is run here (`run_here(path)`), before
+    the fork: what checking builds lazily (compiled validators, rule tables and tries of the kinds met) is
+    then built once and inherited, rather than once in every worker. With jobs=AUTO, default_jobs is asked
+    after that batch: its sample of idle cores (cpus.default_workers, at least 50 ms) then runs beside work to
+    do anyway, not in a sleep. Shared by lint and report (_run_all) and fix (fixer.apply._fix_rest)."""
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
-    results: dict = {}
+    if len(batches) < 2 or not can_fork() or jobs == 1:
+        return {}, batches, 1
+    done: dict = {}
     if jobs is AUTO:
-        if len(batches) < 2 or not can_fork():
-            jobs = 1
-        else:
-            for path in batches.pop(0):
-                results[path] = _run(path, task)
-            jobs = default_jobs(len(paths))
-            if len(batches) < 2:
-                jobs = 1  # one batch left: checking it here beats forking a worker for it
-    if jobs > 1 and len(batches) > 1 and can_fork():
-        if len(batches) > jobs and not results:  # (with no more batches than workers, each has one)
-            for path in batches.pop(0):
-                results[path] = _run(path, task)
+        done = {path: run_here(path) for path in batches.pop(0)}
+        jobs = default_jobs(len(paths))
+    elif len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
+        done = {path: run_here(path) for path in batches.pop(0)}
+    return done, batches, jobs
+
+
+def _run_all(paths: list, task: tuple, jobs) -> tuple:
+    """(path -> _run(path, task), the number of processes used), over `jobs` forked processes (a count, or
+    AUTO) when there is enough work (see split_for_workers)."""
+    global _WORKER_TASK
+    results, batches, jobs = split_for_workers(paths, jobs, lambda path: _run(path, task))
+    if jobs > 1 and len(batches) > 1:
         _WORKER_TASK = task
         try:
             with _pool(min(jobs, len(batches))) as pool:

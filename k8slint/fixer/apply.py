@@ -910,8 +910,7 @@ def _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, jobs: in
         outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
         return outcome, final.check(loaded, outcome)
 
-    if jobs is engine.AUTO or jobs > 1:
-        results.update(_fix_rest(rest, fix_one, write_one, here, final, lint_options, jobs))
+    results.update(_fix_rest(rest, fix_one, write_one, here, final, lint_options, jobs))
     for path in rest:
         if path not in results:
             results[path] = here(path)
@@ -935,18 +934,17 @@ def _fix_worker_signals() -> None:
     engine._worker_signals()
 
 
-def _fix_rest(paths: list, fix_one, write_one, here, final, lint_options, jobs: int) -> dict:
+def _fix_rest(paths: list, fix_one, write_one, here, final, lint_options, jobs) -> dict:
     """path -> (outcome, final findings) of files that nothing else depends on, computed over `jobs` forked
     processes. Workers never write: this process writes each file as its result comes, so an interrupted
     run knows exactly which files it rewrote, and a file it could not write is linted again as it is.
-    The first batch is fixed here (`here(path)`), before the fork, as lint checks its first batch: what
-    fixing and checking build lazily (the compiled validators of the fixer's lint, of the verifier and of the
-    final lint, rule tables) is then built once and inherited, not once in every worker."""
-    import multiprocessing
-    from ..engine import BATCH
-    batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
-    if len(batches) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {}
+    The first batch is fixed here (`here(path)`), before the fork, as lint checks its first batch
+    (engine.split_for_workers): what fixing and checking build lazily (the compiled validators of the fixer's
+    lint, of the verifier and of the final lint, rule tables) is then built once and inherited, not once in
+    every worker."""
+    results, batches, jobs = engine.split_for_workers(paths, jobs, here)
+    if jobs < 2 or len(batches) < 2:
+        return results  # the rest is fixed here too, in order (_fix_all)
 
     def fix_and_check(path):
         inp = _read(path, lint_options.max_file_size)
@@ -957,16 +955,6 @@ def _fix_rest(paths: list, fix_one, write_one, here, final, lint_options, jobs: 
         return outcome, checked, (inp.raw, inp.st) if outcome.written else None
 
     global _FIX_TASK
-    results: dict = {}
-    if jobs is engine.AUTO:  # as lint decides (engine._run_all): after the first batch, fixed here
-        for path in batches.pop(0):
-            results[path] = here(path)
-        jobs = engine.default_jobs(len(paths))
-        if jobs < 2 or len(batches) < 2:  # (one batch left: fixing it here beats forking a worker for it)
-            return results  # the rest is fixed here too, in order (_fix_all)
-    elif len(batches) > jobs:  # (with no more batches than workers, each has one: none to spare)
-        for path in batches.pop(0):
-            results[path] = here(path)
     _FIX_TASK = fix_and_check
     try:
         with engine._pool(min(jobs, len(batches)), _fix_worker_signals) as pool:
