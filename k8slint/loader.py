@@ -277,6 +277,7 @@ def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
     found_map = helm_source_map(text)
     if found_map is not None:
         result.source_maps[file] = found_map
+    from .yamlread import NotObjects
     values, spans, keys, problems, notes = [], [], [], [], []
     not_objects = NotObjects()
     for piece in _list_items(text, file, cut, result.source_maps, not_objects=not_objects):
@@ -294,8 +295,7 @@ def _load_list_whole(text: str, file: str, result: LoadedFile, cut) -> None:
     value = {k: (values if k == "items" else v) for k, v in head.value.items()}
     result.documents.append(ParsedDocument(0, value, ItemSpans(spans), ItemSpans(keys), head.span, problems, notes))
     result.list_cut = cut
-    if not_objects.skipped:
-        result.findings.append(not_objects.summary(file))
+    _report_skipped(file, result, not_objects)
 
 
 # Inputs larger than this are read and checked a piece at a time (see load_pieces).
@@ -324,7 +324,7 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
     found_map = helm_source_map(text)
     if found_map is not None:
         source_maps[label] = found_map
-    from .yamlread import BrokenDocuments
+    from .yamlread import BrokenDocuments, NotObjects
     # broken documents and documents that are no objects, counted per input, summed up with its last piece
     broken, not_objects = BrokenDocuments(), NotObjects()
     last = None
@@ -334,7 +334,7 @@ def load_pieces(path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE, piece_cha
             yield last
         last = piece
     if last is not None:
-        _report_skipped(broken, label, last, not_objects)
+        _report_skipped(label, last, broken, not_objects)
         yield last
 
 
@@ -438,7 +438,7 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
     `piece` = (line offset, character offset, first document index) when `text` is one piece of a larger
     input whose source map the caller already set; `broken` then counts the input's broken documents
     across its pieces, and the caller reports those past the limit (_report_skipped)."""
-    from .yamlread import BrokenDocuments, parse_documents
+    from .yamlread import BrokenDocuments, NotObjects, parse_documents
     if piece is None:
         found_map = helm_source_map(text)
         if found_map is not None or source_map is not None:
@@ -475,7 +475,7 @@ def _load_documents(text: str, file: str, result: LoadedFile, top_level: bool,
             continue
         _collect(doc, doc.value, (), file, result, top_level, quiet, per_item, not_objects)
     if own:
-        _report_skipped(broken, file, result, not_objects)
+        _report_skipped(file, result, broken, not_objects)
 
 
 def _not_an_object(value) -> bool:
@@ -485,44 +485,20 @@ def _not_an_object(value) -> bool:
     return not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value)
 
 
-def _report_skipped(broken: BrokenDocuments, file: str, result: LoadedFile, not_objects=None) -> None:
-    """One finding for the broken documents not reported one by one, and one for the documents that are no
-    Kubernetes objects not reported one by one."""
-    problem = broken.summary()
-    if problem is not None:
-        result.findings.append(_finding(problem.rule_id, problem.message, file, problem.line, problem.column))
-    if not_objects is not None and not_objects.skipped:
-        result.findings.append(not_objects.summary(file))
+def _report_skipped(file: str, result: LoadedFile, *tallies: BrokenDocuments) -> None:
+    """One finding for each kind of document not reported one by one (broken ones, ones that are no objects)."""
+    for tally in tallies:
+        problem = tally.summary()
+        if problem is not None:
+            result.findings.append(_finding(problem.rule_id, problem.message, file, problem.line, problem.column))
 
 
-# YML003 one by one for the first documents of a file that are no Kubernetes objects; the rest in one finding.
-# A finding costs a few hundred bytes: 16 MiB of `---\na: 1\n` made 1.8 million of them (1.6 GB), as broken
-# documents would have made without their own limit (yamlread.MAX_BROKEN_DOCUMENTS).
-MAX_NOT_OBJECTS = 100
-
-
-class NotObjects:
-    """The documents (and List items) of one input that are no Kubernetes objects: how many were reported
-    (YML003), how many more were only counted, and between which lines."""
-
-    def __init__(self, limit: int = MAX_NOT_OBJECTS):
-        self.limit, self.reported, self.skipped, self.first_line, self.last_line = limit, 0, 0, 0, 0
-
-    def take(self, line: int) -> bool:
-        """True while such a document is still to be reported one by one."""
-        if self.reported < self.limit:
-            self.reported += 1
-            return True
-        self.skipped += 1
-        self.first_line = self.first_line or line
-        self.last_line = line
-        return False
-
-    def summary(self, file: str) -> Finding:
-        more = "document that is" if self.skipped == 1 else "documents that are"
-        return _finding("YML003", f"{self.skipped:,} more {more} not a Kubernetes object (lines {self.first_line}-"
-                        f"{self.last_line}) are not reported one by one: only the first {self.limit} of a file are; "
-                        "all of them were skipped", file, self.first_line, 1)
+def _reported(tally: NotObjects | None, line: int) -> bool:
+    """Is this document that is no object to be reported one by one (else counted)?"""
+    if tally is None or tally.take():
+        return True
+    tally.skip(line)
+    return False
 
 
 def _template_finding(template, file: str) -> Finding:
@@ -561,14 +537,14 @@ def _collect(doc: ParsedDocument, value, item_path: tuple, file: str, result: Lo
     if isinstance(value, dict) and (is_kustomize_config(value) or (quiet and value.get("kind") is None)):
         return  # kustomize's or Helm's own configuration: not a Kubernetes object, nothing to say about it
     if not isinstance(value, dict):
-        if tally is None or tally.take(span.line):
+        if _reported(tally, span.line):
             shape = "a list" if isinstance(value, list) else f"the scalar {value!r}"
             result.findings.append(_finding("YML003", f"document is {shape}, not a Kubernetes object; skipped",
                                             file, span.line, span.column, item_path, doc_index=doc.index))
         return
     api_version, kind = value.get("apiVersion"), value.get("kind")
     if "apiVersion" not in value and "kind" not in value:  # a document with either key is meant as an object
-        if tally is None or tally.take(span.line):
+        if _reported(tally, span.line):
             result.findings.append(_finding("YML003", "document has no apiVersion and kind, so it is not a "
                                             "Kubernetes object; skipped", file, span.line, span.column, item_path,
                                             doc_index=doc.index))

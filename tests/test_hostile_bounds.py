@@ -168,7 +168,7 @@ def test_fix_and_report_parse_a_broken_file_once(args, tmp_path, monkeypatch):
 def test_documents_that_are_no_objects_are_reported_one_by_one_up_to_a_limit(shape):
     """16 MiB of `---\\na: 1\\n` made 1.8 million YML003 findings (1.6 GB): the first MAX_NOT_OBJECTS are
     reported, the rest in one finding with their count and lines, and the objects among them are checked."""
-    from k8slint.loader import MAX_NOT_OBJECTS
+    from k8slint.yamlread import MAX_NOT_OBJECTS
     n = MAX_NOT_OBJECTS + 150
     if shape == "list items":
         text = "apiVersion: v1\nkind: List\nitems:\n" + "- just a string\n" * n + "- " + OTHER[4:].replace("\n", "\n  ")
