@@ -68,16 +68,9 @@ def list_without_items(text: str, cut: ListCut) -> str:
 
 def item_text(text: str, start: int, end: int, body: int) -> str:
     """The item's text as a document of its own: its first line blanked before `body`, so that every index
-    (from `start`) and column stays where it was; see column_shift for an item that starts inside a line."""
+    (from `start`) and column stays where it was; an item that starts inside a line is its text from `start`
+    (= `body`), its first line's columns shifted by shifted()."""
     return " " * (body - start) + text[body:end]
-
-
-def column_shift(start: int, line_start: int) -> int:
-    """How far right of its own text's columns an item's first line stands: 0 for an item from the start of
-    a line (`line_start`); for one that starts inside a line (an item of a one-line JSON List,
-    `[{...},{...}]`, after the item before it), what precedes it there, which its own text leaves out rather
-    than blanking it."""
-    return start - line_start
 
 
 _CUTS: list = []  # (text, its cut) of the last texts cut: fix asks of one text several times
@@ -253,7 +246,7 @@ def _skeleton_is_a_list(skeleton: str, empty) -> bool:
 class Prefixed(Mapping):
     """The spans of an item read alone, looked up by the paths of the whole document (`prefix` + path); `shift`
     = (line, columns): the item's first line, and how far right of its own text's columns it stands there
-    (see column_shift)."""
+    (what precedes an item inside a line, which its own text leaves out)."""
 
     def __init__(self, spans: Mapping, prefix: tuple, shift: tuple = (0, 0)):
         self._spans, self._prefix, self._n, self._shift = spans, prefix, len(prefix), shift

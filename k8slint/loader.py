@@ -404,7 +404,7 @@ def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0
     """One LoadedFile per item of a List document (see listitems), the document `doc_index` of the text: each
     item's text is parsed alone, at its place in the whole text, and its findings are those of the List read
     whole."""
-    from .listitems import Prefixed, column_shift, item_text, shifted
+    from .listitems import Prefixed, item_text, shifted
     from .yamlread import ParsedDocument, Problem, parse_documents
     quiet = is_kustomization_file(file) or is_chart_metadata_file(file)
     line, counted, line_start = 0, 0, 0
@@ -413,7 +413,9 @@ def _list_items(text: str, file: str, cut, source_maps: dict, doc_index: int = 0
         line_start = max(line_start, text.rfind("\n", counted, start) + 1)
         counted = start
         prefix = ("items", i)
-        shift = (line + 1, column_shift(start, line_start))  # (an item inside a line: a one-line JSON List)
+        # how far right of its own text's columns the item's first line stands: 0 from the start of a line;
+        # for an item inside a line (a one-line JSON List), what precedes it there, left out of its own text
+        shift = (line + 1, start - line_start)
         result = LoadedFile(file, text, source_maps=source_maps, release_bytes=release_bytes, bounds=(start, end),
                             item=(prefix, body))
         for doc in parse_documents(item_text(text, start, end, body), line, start, 0):
