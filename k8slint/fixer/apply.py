@@ -910,7 +910,8 @@ def _fix_all(paths, preloaded, fix_one, write_one, final, lint_options, jobs: in
         outcome, loaded = fix_one(_read(path, lint_options.max_file_size))
         return outcome, final.check(loaded, outcome)
 
-    results.update(_fix_rest(rest, fix_one, write_one, here, final, lint_options, jobs))
+    if jobs is engine.AUTO or jobs > 1:  # (-j 1 never looks for workers)
+        results.update(_fix_rest(rest, fix_one, write_one, here, final, lint_options, jobs))
     for path in rest:
         if path not in results:
             results[path] = here(path)
